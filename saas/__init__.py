@@ -1,0 +1,1 @@
+"""Samen Oplopen platform: the shared base every tenant runs on."""

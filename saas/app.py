@@ -1,0 +1,141 @@
+"""The application factory. Importing this module has no side effects; calling it wires the app."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from importlib import import_module
+from typing import Any
+
+from flask import Flask, Response, g
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import ROOT, load_settings
+from saas.db import configure_engine, db
+
+#: Every module that declares models, so Alembic and the tests see the whole schema.
+#: Tenant domain packages add theirs here (this file is the one place saas/ names tenants/).
+MODEL_MODULES = [
+    "saas.tenancy.models",
+    "saas.auth.models",
+    "saas.audit.models",
+]
+
+#: Blueprints, platform first, then the tenant domain packages.
+BLUEPRINTS = [
+    "saas.auth.views:bp",
+    "saas.auth.two_factor:bp",
+    "saas.auth.account:bp",
+    "saas.auth.members:bp",
+    "saas.audit.views:bp",
+    "saas.tenancy.views:bp",
+    "tenants.home.views:bp",
+]
+
+
+def import_all_models() -> None:
+    for module in MODEL_MODULES:
+        import_module(module)
+
+
+def create_app(environment: str | None = None, **overrides: Any) -> Flask:
+    """Build the app for ``environment`` (development, testing, production).
+
+    ``overrides`` replace settings after the ``SAAS_*`` environment is read (tests use this).
+    """
+    settings = load_settings(environment, overrides=overrides)
+    app = Flask("saas", root_path=str(ROOT / "saas"), instance_path=str(ROOT / "instance"))
+    _configure(app, settings)
+    _init_logging(app)
+
+    # 1. Data: the engine (with SQLite's pragmas) and migrations.
+    from saas.extensions import csrf, limiter, login_manager, migrate
+
+    import_all_models()
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+
+    # 2. Requests: proxies, JSON errors, CSRF on every form, rate limits.
+    from saas.forms import SaasRequest
+
+    app.request_class = SaasRequest
+    if settings["PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["PROXY_HOPS"], x_proto=settings["PROXY_HOPS"])  # type: ignore[method-assign]
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    # 3. People: sessions, language.
+    from saas.auth.session import init_session_handling
+    from saas.i18n import babel, select_locale
+
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    init_session_handling(app)
+    babel.init_app(app, locale_selector=select_locale, default_timezone=settings["TIMEZONE"],
+                   default_translation_directories=str(ROOT / "translations"))
+
+    # 4. Pages: templates, blueprints, errors, headers, one commit per request.
+    from saas.errors import register_error_handlers
+    from saas.security import init_security_headers
+    from saas.tenancy.context import add_tenant_slug
+    from saas.templating import init_templating
+
+    init_templating(app)
+    for target in BLUEPRINTS:
+        module, _, name = target.partition(":")
+        app.register_blueprint(getattr(import_module(module), name))
+    app.url_defaults(add_tenant_slug)
+    register_error_handlers(app)
+    init_security_headers(app)
+    app.after_request(_commit_request)
+
+    # 5. Commands.
+    from saas.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _commit_request(response: Response) -> Response:
+    """Commit once per request when it succeeded; anything else rolls back.
+
+    Operations only flush; this is the one commit, so a request is all-or-nothing.
+    """
+    if response.status_code < 400 and not g.get("rollback_only"):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def _configure(app: Flask, settings: dict[str, Any]) -> None:
+    app.config.update(settings)
+    secure = settings["SECURE_COOKIES"]
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True} if not settings["DATABASE_URL"].startswith("sqlite") else {},
+        SESSION_COOKIE_NAME="__Host-session" if secure else "session",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["SESSION_HOURS"]),
+        REMEMBER_COOKIE_DURATION=timedelta(days=settings["REMEMBER_DAYS"]),
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; long forms must not expire
+        RATELIMIT_STORAGE_URI=settings["REDIS_URL"] or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        BABEL_DEFAULT_LOCALE=settings["DEFAULT_LOCALE"],
+    )
+
+
+def _init_logging(app: Flask) -> None:
+    logger = logging.getLogger("saas")
+    logger.setLevel(app.config["LOG_LEVEL"])
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)

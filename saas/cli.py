@@ -1,0 +1,133 @@
+"""The one ``flask`` command line: ``tenants``, ``users``, ``demo`` and ``roles`` groups."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from saas.auth.models import User
+from saas.auth.roles import FoundationRole
+from saas.auth.secrets import hash_password
+from saas.db import db
+from saas.errors import OperationError
+from saas.tenancy.models import Tenant
+from saas.tenancy.schemas import CreateTenantForm
+
+tenants_cli = AppGroup("tenants", help="Create and list tenants (organisations).")
+users_cli = AppGroup("users", help="Manage platform accounts.")
+demo_cli = AppGroup("demo", help="The demo dataset.")
+roles_cli = AppGroup("roles", help="PostgreSQL roles for production.")
+
+
+def _system_actor() -> User | None:
+    return db.session.scalar(select(User).where(User.foundation_role == FoundationRole.ADMIN).limit(1))
+
+
+@tenants_cli.command("create")
+@click.option("--name", required=True, help='Display name, e.g. "Samen Oplopen Heusden".')
+@click.option("--slug", required=True, help="URL part: /t/<slug>/.")
+@click.option("--municipality", "municipalities", multiple=True, required=True, help="Repeat for each.")
+@click.option("--locale", "default_locale", default="nl", show_default=True, help="nl, en or ar.")
+@click.option("--manager-email", required=True, help="First manager; receives an invitation.")
+def create_tenant(name: str, slug: str, municipalities: tuple[str, ...], default_locale: str,
+                  manager_email: str) -> None:
+    """Create a tenant and invite its first manager (the link is mailed and printed)."""
+    from saas.tenancy.operations import create_tenant as create
+
+    data, errors = _validated(CreateTenantForm(), name=name, slug=slug, municipalities=list(municipalities),
+                              default_locale=default_locale, manager_email=manager_email)
+    actor = _system_actor()
+    if actor is None:
+        raise click.ClickException("Create a foundation admin first: flask users create-foundation-admin")
+    try:
+        tenant, link = create(actor, **data)
+    except OperationError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Created {tenant.name} at /t/{tenant.slug}/")
+    click.echo(f"Invitation for {manager_email}: {link.url}")
+
+
+def _validated(schema: CreateTenantForm | object, **values: object) -> tuple[dict, dict]:
+    from saas.forms import validate_input
+
+    data, errors = validate_input(schema, values)  # type: ignore[arg-type]
+    if errors:
+        lines = [f"  {field}: {' '.join(messages)}" for field, messages in errors.items()]
+        raise click.ClickException("Invalid input:\n" + "\n".join(lines))
+    return data, errors
+
+
+@tenants_cli.command("list")
+def list_tenants() -> None:
+    """List every tenant with its slug and municipalities."""
+    for tenant in db.session.scalars(select(Tenant).order_by(Tenant.name)):
+        state = "active" if tenant.is_active else "closed"
+        click.echo(f"{tenant.slug:<20} {tenant.name:<40} {state:<7} {', '.join(tenant.municipalities)}")
+
+
+@users_cli.command("create-foundation-admin")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.password_option(help="At least PASSWORD_MIN_LENGTH characters.")
+def create_foundation_admin(email: str, name: str, password: str) -> None:
+    """Create (or promote) a foundation admin. Two-factor set-up follows at first sign-in."""
+    from saas.auth.schemas import NewPasswordForm
+
+    _validated(NewPasswordForm(), password=password, password_confirm=password)
+    email = email.strip().lower()
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, name=name)
+        db.session.add(user)
+    user.foundation_role = FoundationRole.ADMIN
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    click.echo(f"{email} is a foundation admin.")
+
+
+@demo_cli.command("seed")
+@click.option("--reset", is_flag=True, help="Seed even if data exists (development databases only).")
+def seed(reset: bool) -> None:
+    """Load the demo: the foundation, three tenants and people in every role."""
+    from saas.demo import DEMO_PASSWORD, seed_demo
+
+    if db.session.scalar(select(Tenant.id).limit(1)) is not None and not reset:
+        click.echo("The database already has tenants; the demo is not seeded again.")
+        return
+    logins = seed_demo()
+    db.session.commit()
+    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for line in logins:
+        click.echo("  " + line)
+
+
+@demo_cli.command("code")
+@click.argument("email")
+def demo_code(email: str) -> None:
+    """Print the current authenticator code of a demo account (demo data only)."""
+    from saas.demo import current_demo_code
+
+    code = current_demo_code(email)
+    if code is None:
+        raise click.ClickException("Not a demo account with an authenticator.")
+    click.echo(code)
+
+
+@roles_cli.command("sql")
+@click.option("--database", required=True)
+@click.option("--owner", default="saas_owner", show_default=True)
+@click.option("--app-role", default="saas_app", show_default=True)
+def roles_sql(database: str, owner: str, app_role: str) -> None:
+    """Print the SQL a superuser runs once to create the owner and app roles."""
+    from saas.db.rls import role_setup_sql
+
+    for statement in role_setup_sql(database, owner, app_role):
+        click.echo(statement + ";")
+
+
+def register_commands(app: Flask) -> None:
+    for group in (tenants_cli, users_cli, demo_cli, roles_cli):
+        app.cli.add_command(group)

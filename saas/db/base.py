@@ -1,0 +1,116 @@
+"""The declarative base, the Flask-SQLAlchemy handle and engine set-up shared by every model."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+#: Deterministic constraint names, so Alembic can name (and drop) every constraint.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the only way times are stored)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """A timestamp stored in UTC that always comes back timezone-aware.
+
+    PostgreSQL keeps the zone; SQLite drops it, so the zone is re-attached on the way out.
+    Naive datetimes are refused: they are the classic source of off-by-an-hour bugs.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use saas.db.utcnow() or an aware datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def enum_type(enum_cls: type, name: str, length: int = 20) -> sa.Enum:
+    """A portable column type storing a string enum by its value, with a CHECK constraint."""
+    return sa.Enum(enum_cls, native_enum=False, length=length, name=name, create_constraint=True,
+                   values_callable=lambda members: [m.value for m in members], validate_strings=True)
+
+
+class Base(DeclarativeBase):
+    """Every model's base: shared metadata with the naming convention and type map."""
+
+    registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
+                        type_annotation_map={datetime: UTCDateTime(), uuid.UUID: sa.Uuid()})
+
+    def __repr__(self) -> str:
+        mapper = sa.inspect(type(self))
+        keys = ", ".join(f"{c.key}={getattr(self, c.key, None)!r}" for c in mapper.primary_key)
+        return f"<{type(self).__name__} {keys}>"
+
+
+class SaasSession(FlaskSession):
+    """Flask-SQLAlchemy's session, able to join an outer connection.
+
+    Flask-SQLAlchemy always picks its own engine; tests bind the session to one connection
+    inside a transaction that is rolled back afterwards, so an explicit ``bind`` wins here.
+    """
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any) -> Any:
+        if bind is None and isinstance(self.bind, Connection):
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": SaasSession})
+
+
+class TimestampMixin:
+    """``created_at``/``updated_at`` columns, set in UTC."""
+
+    #: When the row was created (UTC).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the row last changed (UTC).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def configure_engine(engine: Engine) -> None:
+    """Per-connection settings the isolation layers rely on.
+
+    SQLite only enforces foreign keys (and so the composite tenant keys) with the pragma on
+    every connection, and pysqlite's own transaction handling breaks SAVEPOINTs; the two
+    listeners follow the SQLAlchemy documentation's recipe for SQLite transactions.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")

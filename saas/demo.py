@@ -1,0 +1,133 @@
+"""The demo dataset: the foundation, three tenants and fictional people in every role.
+
+Every name is invented. Staff accounts get an authenticator secret derived from their e-mail
+address, so the demo can be tried without a phone: ``flask demo code <email>`` prints the code.
+That derivation is for demo data only; real secrets are random (saas.auth.secrets).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+import pyotp
+from sqlalchemy import select
+
+from saas.audit.operations import record, record_platform
+from saas.auth.models import Membership, User
+from saas.auth.roles import FoundationRole, Role
+from saas.auth.secrets import hash_password, store_totp_secret
+from saas.crypto import DecryptionError, unseal
+from saas.db import db, tenant_context
+from saas.tenancy.models import Tenant
+
+DEMO_PASSWORD = "samen-oplopen-demo"
+DEMO_DOMAIN = "demo.samenoplopen.example"
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    slug: str
+    name: str
+    municipalities: tuple[str, ...]
+    people: tuple[tuple[str, str, Role], ...]  # (local part, name, role)
+
+
+FOUNDATION = (("stichting", "Anne de Vries", FoundationRole.ADMIN),
+              ("analist", "Joost Bakker", FoundationRole.STAFF))
+
+TENANTS = (
+    DemoTenant("heusden", "Samen Oplopen Heusden", ("Heusden",), (
+        ("manager.heusden", "Marieke van den Berg", Role.MANAGER),
+        ("coordinator.heusden", "Sanne Jansen", Role.COORDINATOR),
+        ("fatima", "Fatima El Amrani", Role.COORDINATOR),
+        ("vrijwilliger.heusden", "Kees Verhoeven", Role.VOLUNTEER),
+        ("ingrid", "Ingrid Smit", Role.VOLUNTEER),
+        ("gemeente.heusden", "Rob Hendriks", Role.REPORT_VIEWER),
+    )),
+    DemoTenant("zeist", "Samen Oplopen Zeist", ("Zeist",), (
+        ("manager.zeist", "Peter de Graaf", Role.MANAGER),
+        ("coordinator.zeist", "Lotte Mulder", Role.COORDINATOR),
+        ("fatima", "Fatima El Amrani", Role.COORDINATOR),
+        ("yasmina", "Yasmina Haddad", Role.VOLUNTEER),
+        ("vrijwilliger.zeist", "Henk Dekker", Role.VOLUNTEER),
+        ("gemeente.zeist", "Esther Vos", Role.REPORT_VIEWER),
+    )),
+    DemoTenant("papendrecht", "Samen Oplopen Papendrecht", ("Papendrecht", "Alblasserdam"), (
+        ("manager.papendrecht", "Wendy Kok", Role.MANAGER),
+        ("coordinator.papendrecht", "Bram Visser", Role.COORDINATOR),
+        ("vrijwilliger.papendrecht", "Gerda Bos", Role.VOLUNTEER),
+        ("ahmed", "Ahmed Yilmaz", Role.VOLUNTEER),
+        ("gemeente.papendrecht", "Tom Willems", Role.REPORT_VIEWER),
+    )),
+)
+
+#: Demo people who read the interface in another language than Dutch.
+LOCALES = {"yasmina": "ar", "ahmed": "en"}
+
+
+def demo_email(local_part: str) -> str:
+    return f"{local_part}@{DEMO_DOMAIN}"
+
+
+def demo_totp_secret(email: str) -> str:
+    return base64.b32encode(hashlib.sha256(f"demo:{email}".encode()).digest()[:20]).decode()
+
+
+def current_demo_code(email: str) -> str | None:
+    """The authenticator code of a demo account right now, if it is one."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or user.totp_secret_encrypted is None or not user.email.endswith(DEMO_DOMAIN):
+        return None
+    try:
+        secret = unseal(user.totp_secret_encrypted, f"totp:{user.id}".encode()).decode()
+    except DecryptionError:
+        return None
+    return pyotp.TOTP(secret).now()
+
+
+def _person(users: dict[str, User], local_part: str, name: str, *, two_factor: bool) -> User:
+    if local_part not in users:
+        email = demo_email(local_part)
+        user = User(email=email, name=name, password_hash=_demo_hash(), locale=LOCALES.get(local_part))
+        db.session.add(user)
+        db.session.flush()
+        users[local_part] = user
+    user = users[local_part]
+    if two_factor and user.totp_secret_encrypted is None:
+        store_totp_secret(user, demo_totp_secret(user.email))
+    return user
+
+
+_hash_cache: list[str] = []
+
+
+def _demo_hash() -> str:
+    if not _hash_cache:  # one Argon2 hash for all demo people: seeding stays fast
+        _hash_cache.append(hash_password(DEMO_PASSWORD))
+    return _hash_cache[0]
+
+
+def seed_demo() -> list[str]:
+    """Create the demo data; returns one printable line per login."""
+    users: dict[str, User] = {}
+    logins: list[str] = []
+    for local_part, name, foundation_role in FOUNDATION:
+        user = _person(users, local_part, name, two_factor=True)
+        user.foundation_role = foundation_role
+        logins.append(f"{foundation_role.value:<14} {user.email:<48} /foundation/")
+    admin = users["stichting"]
+    for spec in TENANTS:
+        tenant = Tenant(slug=spec.slug, name=spec.name, municipalities=list(spec.municipalities), default_locale="nl")
+        db.session.add(tenant)
+        db.session.flush()
+        record_platform("tenant.created", user=admin, tenant_id=tenant.id, slug=spec.slug)
+        with tenant_context(db.session, tenant.id):
+            record(admin, "tenant.created", tenant, slug=spec.slug)
+            for local_part, name, role in spec.people:
+                user = _person(users, local_part, name, two_factor=role.requires_two_factor)
+                db.session.add(Membership(user_id=user.id, role=role))
+                logins.append(f"{role.value:<14} {user.email:<48} /t/{spec.slug}/")
+            db.session.flush()
+    return logins

@@ -1,0 +1,100 @@
+"""Error responses in one place: translated HTML pages for people, JSON for JSON clients.
+
+A 500 gets an error id that is written to the log with the traceback and shown to the person,
+so support can find the cause. Under testing, unexpected exceptions propagate (Flask's
+PROPAGATE_EXCEPTIONS) so a bug fails its test instead of becoming a page.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from saas.db import db
+from saas.forms import InvalidJSON
+from saas.i18n import L_
+
+logger = logging.getLogger("saas.errors")
+
+TITLES = {
+    400: L_("The request could not be processed"),
+    403: L_("No access"),
+    404: L_("Page not found"),
+    405: L_("This action is not allowed here"),
+    413: L_("Too large"),
+    422: L_("Check your input"),
+    429: L_("Too many attempts"),
+    500: L_("Something went wrong"),
+}
+
+MESSAGES = {
+    400: L_("The request was incomplete or malformed. Go back and try again."),
+    403: L_("You do not have access to this page with your current role."),
+    404: L_("This page does not exist, or you do not have access to it."),
+    405: L_("This page cannot be used this way."),
+    413: L_("What you sent is larger than we accept. Send something smaller."),
+    422: L_("Some of what you entered is not valid."),
+    429: L_("Too many attempts in a short time. Wait a minute and try again."),
+    500: L_("An unexpected error occurred. It has been logged; please try again later."),
+}
+
+CSRF_MESSAGE = L_("This form has expired or did not come from this site. Reload the page and try again.")
+
+
+class OperationError(Exception):
+    """A business rule refused a change. The message is translated and shown to the person;
+    views catch it and re-render the form, and the request rolls back."""
+
+
+def wants_json() -> bool:
+    """True for clients that sent JSON or prefer it over HTML."""
+    if request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(code: int, message: str, *, error_id: str | None = None) -> Response:
+    """The error in the client's format: ``{"errors": …}`` for JSON, else a translated page."""
+    if wants_json():
+        body: dict[str, object] = {"errors": {"_request": [message]}}
+        if error_id:
+            body["error_id"] = error_id
+        return make_response(jsonify(body), code)
+    title = TITLES.get(code, TITLES[400])
+    return make_response(render_template("error.html", code=code, title=title, message=message,
+                                         error_id=error_id), code)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> Response:
+        db.session.rollback()
+        return error_response(400, str(CSRF_MESSAGE))
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(error: InternalServerError) -> Response:
+        db.session.rollback()
+        error_id = uuid.uuid4().hex[:12]
+        original = getattr(error, "original_exception", None) or error
+        logger.error("error id %s on %s %s", error_id, request.method, request.path,
+                     exc_info=(type(original), original, original.__traceback__))
+        return error_response(500, str(MESSAGES[500]), error_id=error_id)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        if error.response is not None:  # e.g. abort(redirect(...)) from a URL preprocessor
+            return error.response
+        db.session.rollback()
+        code = error.code or 500
+        # Our own exceptions carry a translated description; Werkzeug's are English.
+        message = error.description if isinstance(error, InvalidJSON) else MESSAGES.get(code, MESSAGES[400])
+        response = error_response(code, str(message))
+        for name, value in error.get_headers():  # keeps Allow on 405 and Retry-After on 429
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

@@ -1,0 +1,179 @@
+"""Input validation for forms and JSON alike: marshmallow schemas with translated messages.
+
+Every input passes a :class:`Form` (an allowlist: unknown keys are dropped) before an operation
+sees it. The field classes here replace marshmallow's English messages with translated ones and
+refuse control characters, which PostgreSQL would reject with an error instead of a message.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import marshmallow as ma
+from flask import Request, request
+from marshmallow import EXCLUDE, ValidationError, validate
+from werkzeug.exceptions import BadRequest
+
+from saas.i18n import L_
+
+REQUIRED = L_("This field is required.")
+
+_BASE_MESSAGES = {"required": REQUIRED, "null": REQUIRED, "validator_failed": L_("This value is not valid.")}
+
+
+def _without_control_characters(value: str) -> bool:
+    return not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value)
+
+
+class String(ma.fields.String):
+    """Text, stripped of surrounding whitespace; empty text counts as missing."""
+
+    default_error_messages = {
+        **_BASE_MESSAGES,
+        "invalid": L_("Enter text."),
+        "invalid_utf8": L_("Enter text."),
+        "control": L_("This text contains characters that are not allowed."),
+    }
+
+    def __init__(self, *, max_length: int = 200, **kwargs: Any) -> None:
+        validators = [validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
+                      *kwargs.pop("validate", [])]
+        super().__init__(validate=validators, **kwargs)
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if value == "":
+                value = None if (self.allow_none or not self.required) else ma.missing
+        if value is None and not self.required:
+            return None
+        return super().deserialize(value, attr, data, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if not _without_control_characters(result):
+            raise self.make_error("control")
+        return result
+
+
+class Password(String):
+    """A password: kept exactly as typed (no stripping)."""
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        if value == "":
+            value = ma.missing
+        return ma.fields.String.deserialize(self, value, attr, data, **kwargs)
+
+
+class Email(String):
+    """An e-mail address, lowercased."""
+
+    default_error_messages = {**String.default_error_messages, "invalid": L_("Enter a valid e-mail address.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=254, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        result = super()._deserialize(value, attr, data, **kwargs).lower()
+        try:
+            validate.Email()(result)
+        except ValidationError:
+            raise self.make_error("invalid") from None
+        return result
+
+
+class Boolean(ma.fields.Boolean):
+    """A checkbox: present and truthy means yes; absent means no."""
+
+    default_error_messages = {**_BASE_MESSAGES, "invalid": L_("Choose yes or no.")}
+    truthy = {"1", "true", "on", "yes", True, 1}
+    falsy = {"0", "false", "off", "no", "", False, 0}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(load_default=False, **kwargs)
+
+
+class Choice(String):
+    """One value from an enum (stored as its value) or a fixed list."""
+
+    default_error_messages = {**String.default_error_messages, "choice": L_("Choose one of the options.")}
+
+    def __init__(self, choices: type[enum.Enum] | list[str], **kwargs: Any) -> None:
+        self.enum = choices if isinstance(choices, type) else None
+        self.choices = [m.value for m in choices] if isinstance(choices, type) else list(choices)
+        super().__init__(max_length=60, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if result not in self.choices:
+            raise self.make_error("choice")
+        return self.enum(result) if self.enum else result
+
+
+class StringList(ma.fields.List):
+    """A list of short texts; a form sends it as lines of one text area."""
+
+    default_error_messages = {**_BASE_MESSAGES, "invalid": L_("Enter a list.")}
+
+    def __init__(self, *, max_items: int = 50, max_length: int = 120, min_items: int = 0, **kwargs: Any) -> None:
+        validators = [validate.Length(max=max_items, error=L_("Enter at most {max} items."))]
+        if min_items:
+            validators.append(validate.Length(min=min_items, error=REQUIRED))
+        super().__init__(String(max_length=max_length), validate=validators, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
+        if isinstance(value, str):
+            value = [line for line in value.splitlines() if line.strip()]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Form(ma.Schema):
+    """Base of every input schema: allowlist of declared fields, translated messages."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class InvalidJSON(BadRequest):
+    """The body claimed to be JSON but was not."""
+
+    description = L_("The request body is not valid JSON.")
+
+
+def submitted_data() -> dict[str, Any]:
+    """The request's input: the JSON object for JSON requests, else the form fields."""
+    if request.is_json:
+        data = request.get_json()
+        if not isinstance(data, dict):
+            raise InvalidJSON()
+        return data
+    return request.form.to_dict()
+
+
+def validate_input(schema: ma.Schema, data: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate ``data`` (default: the request's input); returns ``(clean_data, errors)``."""
+    try:
+        return schema.load(submitted_data() if data is None else data), {}
+    except ValidationError as exc:
+        return {}, _plain_messages(exc.messages)
+
+
+def _plain_messages(messages: Any) -> Any:
+    """Turn (lazy) messages into lists of text in the current language, for templates and JSON.
+
+    marshmallow keeps a lazy message as it is rather than wrapping it in a list like a str.
+    """
+    if isinstance(messages, dict):
+        return {key: _plain_messages(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [str(value) if not isinstance(value, (dict, list)) else _plain_messages(value) for value in messages]
+    return [str(messages)]
+
+
+
+class SaasRequest(Request):
+    """The app's request class: malformed JSON raises :class:`InvalidJSON` (translated)."""
+
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        raise InvalidJSON()

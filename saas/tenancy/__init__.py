@@ -1,0 +1,1 @@
+"""Tenants: the model, resolving the current tenant of a request, and provisioning."""

@@ -1,0 +1,28 @@
+"""The tenant: one local organisation running Samen Oplopen (a platform table)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saas.db import db, utcnow
+
+
+class Tenant(db.Model):
+    __tablename__ = "tenants"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    #: URL selector in /t/<slug>/; lowercase letters, digits and hyphens.
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    #: Display name, e.g. "Samen Oplopen Heusden".
+    name: Mapped[str] = mapped_column(sa.String(120))
+    #: Names of the municipalities (gemeenten) the organisation works for.
+    municipalities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: Interface language for members who did not choose one.
+    default_locale: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    #: An inactive tenant is closed for everyone (its data stays).
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""The methodology at work inside one tenant: one package per domain."""

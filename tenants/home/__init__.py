@@ -1,0 +1,1 @@
+"""The tenant's start page."""
