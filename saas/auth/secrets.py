@@ -10,38 +10,48 @@ from datetime import datetime
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
 from saas.auth.models import User
 from saas.crypto import seal, unseal
 from saas.db import utcnow
 
-_hasher = PasswordHasher()  # Argon2id with the RFC 9106 low-memory profile
-#: Verified against when the account does not exist, so both paths cost the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+HASHER_KEY = "saas.password_hasher"
 
 TOTP_ISSUER = "Samen Oplopen"
 #: Accept the previous and next 30-second step too: phones' clocks drift.
 TOTP_WINDOW = 1
 
 
+def _hasher() -> tuple[PasswordHasher, str]:
+    """The app's Argon2id hasher, and a hash to verify against when an account does not exist."""
+    cached = current_app.extensions.get(HASHER_KEY)
+    if cached is None:
+        hasher = PasswordHasher(memory_cost=current_app.config["PASSWORD_HASH_MEMORY_KIB"],
+                                time_cost=current_app.config["PASSWORD_HASH_TIME_COST"])
+        cached = current_app.extensions[HASHER_KEY] = (hasher, hasher.hash(secrets.token_hex(16)))
+    return cached
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher()[0].hash(password)
 
 
 def check_password(user: User | None, password: str) -> bool:
     """True when ``password`` is the user's. Costs the same whether or not the user exists."""
+    hasher, dummy_hash = _hasher()
     if user is None or user.password_hash is None:
         try:
-            _hasher.verify(_DUMMY_HASH, password)
+            hasher.verify(dummy_hash, password)
         except VerificationError:
             pass
         return False
     try:
-        _hasher.verify(user.password_hash, password)
+        hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
     return True
 
 

@@ -1,0 +1,1 @@
+"""Test support: databases, mail server, factories and sign-in helpers."""
