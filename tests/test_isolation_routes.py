@@ -1,0 +1,170 @@
+"""Isolation layer 1 for every tenant route: another tenant's member gets 404, roles are enforced.
+
+``ROUTE_ARGS`` lists every route under ``/t/<tenant_slug>/`` with how to fill its URL from the
+test world. The meta-test fails when a route is added without an entry here, or without the
+``require_role`` declaration that the role test reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from saas.auth.models import Invitation, Membership, User
+from saas.auth.roles import Role
+from saas.db import db, tenant_context, utcnow
+from saas.tenancy.context import TENANT_ARG
+from saas.tenancy.models import Tenant
+from tests.support.factories import create_user
+from tests.support.sessions import sign_in
+
+TENANT_PREFIX = f"/t/<{TENANT_ARG}>"
+
+
+@dataclass
+class World:
+    tenant_a: Tenant
+    tenant_b: Tenant
+    people_a: dict[Role, User] = field(default_factory=dict)
+    memberships_a: dict[Role, Membership] = field(default_factory=dict)
+    invitation_a: Invitation | None = None
+    outsider: User | None = None  # a manager of tenant B: full rights, but elsewhere
+
+
+ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "home.index": lambda w: {},
+    "members.index": lambda w: {},
+    "members.invite": lambda w: {},
+    "members.revoke": lambda w: {"invitation_id": w.invitation_a.id},
+    "members.change_role": lambda w: {"member_id": w.memberships_a[Role.VOLUNTEER].id},
+    "members.set_active": lambda w: {"member_id": w.memberships_a[Role.VOLUNTEER].id},
+    "audit.index": lambda w: {},
+}
+
+
+def tenant_rules(app: Flask) -> list[Any]:
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(TENANT_PREFIX)]
+
+
+def methods_of(rule: Any) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def url_for_rule(app: Flask, rule: Any, slug: str, world: World) -> str:
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **{TENANT_ARG: slug, **ROUTE_ARGS[rule.endpoint](world)})
+
+
+@pytest.fixture
+def world(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> World:
+    w = World(tenant_a, tenant_b)
+    for role in Role:
+        w.people_a[role] = create_user(app, f"{role.value}@alpha.example", tenant=tenant_a, role=role)
+    w.outsider = create_user(app, "manager@beta.example", tenant=tenant_b, role=Role.MANAGER)
+    with app.app_context(), tenant_context(db.session, tenant_a.id):
+        from sqlalchemy import select
+
+        for role, person in w.people_a.items():
+            w.memberships_a[role] = db.session.scalars(select(Membership).where(Membership.user_id == person.id)).one()
+        w.invitation_a = Invitation(email="new@alpha.example", role=Role.VOLUNTEER, token_hash="x" * 64,
+                                    expires_at=utcnow().replace(year=utcnow().year + 1))
+        db.session.add(w.invitation_a)
+        db.session.commit()
+    return w
+
+
+def client_for(app: Flask, user: User) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def test_every_tenant_route_is_covered(app: Flask) -> None:
+    rules = tenant_rules(app)
+    assert rules, "no tenant routes found"
+    missing = sorted(rule.endpoint for rule in rules if rule.endpoint not in ROUTE_ARGS)
+    assert not missing, f"add these tenant routes to ROUTE_ARGS in {__name__}: {missing}"
+    undeclared = sorted(rule.endpoint for rule in rules
+                        if not hasattr(app.view_functions[rule.endpoint], "allowed_roles"))
+    assert not undeclared, f"these tenant views lack @require_role(...): {undeclared}"
+    stale = sorted(set(ROUTE_ARGS) - {rule.endpoint for rule in rules})
+    assert not stale, f"ROUTE_ARGS names routes that no longer exist: {stale}"
+
+
+def test_another_tenants_member_gets_404_on_every_tenant_route(app: Flask, world: World) -> None:
+    outsider = client_for(app, world.outsider)
+    failures = []
+    for rule in tenant_rules(app):
+        url = url_for_rule(app, rule, world.tenant_a.slug, world)
+        for method in methods_of(rule):
+            response = outsider.open(url, method=method, data={"email": "x@example.org", "role": "manager"})
+            if response.status_code != 404:
+                failures.append(f"{method} {url} -> {response.status_code}")
+    assert not failures, failures
+
+
+def test_ids_of_another_tenant_are_404_under_ones_own_slug(app: Flask, world: World) -> None:
+    """A manager of B who puts A's object ids under B's own slug finds nothing."""
+    outsider = client_for(app, world.outsider)
+    failures = []
+    for rule in tenant_rules(app):
+        if not ROUTE_ARGS[rule.endpoint](world):
+            continue  # no object in the URL
+        url = url_for_rule(app, rule, world.tenant_b.slug, world)
+        for method in methods_of(rule):
+            response = outsider.open(url, method=method, data={"role": "manager", "active": "0"})
+            if response.status_code != 404:
+                failures.append(f"{method} {url} -> {response.status_code}")
+    assert not failures, failures
+    with app.app_context(), tenant_context(db.session, world.tenant_a.id):
+        volunteer = db.session.get(Membership, (world.tenant_a.id, world.memberships_a[Role.VOLUNTEER].id))
+        assert volunteer.role == Role.VOLUNTEER and volunteer.is_active
+
+
+def test_unknown_slug_and_inactive_tenant_are_404(app: Flask, world: World) -> None:
+    manager = client_for(app, world.people_a[Role.MANAGER])
+    assert manager.get("/t/does-not-exist/").status_code == 404
+    with app.app_context():
+        db.session.get(Tenant, world.tenant_a.id).is_active = False
+        db.session.commit()
+    assert manager.get(f"/t/{world.tenant_a.slug}/").status_code == 404
+
+
+def test_deactivated_member_gets_404(app: Flask, world: World) -> None:
+    volunteer = client_for(app, world.people_a[Role.VOLUNTEER])
+    assert volunteer.get(f"/t/{world.tenant_a.slug}/").status_code == 200
+    with app.app_context(), tenant_context(db.session, world.tenant_a.id):
+        db.session.get(Membership, (world.tenant_a.id, world.memberships_a[Role.VOLUNTEER].id)).is_active = False
+        db.session.commit()
+    assert volunteer.get(f"/t/{world.tenant_a.slug}/").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_whether_or_not_the_slug_exists(app: Flask, world: World) -> None:
+    client = app.test_client()
+    for slug in (world.tenant_a.slug, "does-not-exist"):
+        response = client.get(f"/t/{slug}/")
+        assert response.status_code == 302
+        assert response.location.startswith("/login")
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_roles_are_enforced_on_every_tenant_route(app: Flask, world: World, role: Role) -> None:
+    client = client_for(app, world.people_a[role])
+    failures = []
+    for rule in tenant_rules(app):
+        allowed = role in app.view_functions[rule.endpoint].allowed_roles
+        url = url_for_rule(app, rule, world.tenant_a.slug, world)
+        for method in methods_of(rule):
+            status = client.open(url, method=method, data={}).status_code
+            if allowed and status in (403, 404, 500):
+                failures.append(f"{role.value} should reach {method} {url} but got {status}")
+            if not allowed and status != 403:
+                failures.append(f"{role.value} should get 403 on {method} {url} but got {status}")
+    assert not failures, failures
