@@ -245,10 +245,10 @@ def accept_invitation(tenant_slug: str, token: str) -> Response | str | tuple[st
     if existing is not None and existing.password_hash is not None:
         return _accept_as_existing_user(tenant, invitation, existing)
     if request.method == "GET":
-        return render_template("auth/invitation.html", tenant=tenant, invitation=invitation, errors={}, values={})
+        return render_template("auth/invitation.html", organisation=tenant, invitation=invitation, errors={}, values={})
     data, errors = validate_input(AcceptInvitationForm())
     if errors:
-        return render_template("auth/invitation.html", tenant=tenant, invitation=invitation, errors=errors,
+        return render_template("auth/invitation.html", organisation=tenant, invitation=invitation, errors=errors,
                                values=request.form), 422
     user = operations.accept_invitation(invitation, existing, name=data["name"], password=data["password"])
     flash(_("Welcome! Your account is ready."), "success")
@@ -261,6 +261,6 @@ def _accept_as_existing_user(tenant: Tenant, invitation: Invitation, user: User)
         operations.accept_invitation(invitation, user)
         flash(_("You have joined %(name)s.", name=tenant.name), "success")
         return redirect(url_for("home.index", tenant_slug=tenant.slug))
-    return render_template("auth/invitation_existing.html", tenant=tenant, invitation=invitation,
+    return render_template("auth/invitation_existing.html", organisation=tenant, invitation=invitation,
                            signed_in_as_invitee=signed_in_as_invitee)
 

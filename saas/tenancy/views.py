@@ -56,7 +56,7 @@ def create() -> Response | str | tuple[str, int]:
 def detail(slug: str) -> Response | str | tuple[str, int]:
     tenant = _tenant_or_404(slug)
     if request.method == "GET":
-        return render_template("tenancy/detail.html", tenant=tenant, errors={}, values=_form_values(tenant),
+        return render_template("tenancy/detail.html", organisation=tenant, errors={}, values=_form_values(tenant),
                                invite_errors={})
     return _update(tenant)
 
@@ -65,7 +65,7 @@ def detail(slug: str) -> Response | str | tuple[str, int]:
 def _update(tenant: Tenant) -> Response | tuple[str, int]:
     data, errors = validate_input(EditTenantForm())
     if errors:
-        return render_template("tenancy/detail.html", tenant=tenant, errors=errors, values=request.form,
+        return render_template("tenancy/detail.html", organisation=tenant, errors=errors, values=request.form,
                                invite_errors={}), 422
     operations.update_tenant(current_user, tenant, **data)
     flash(_("The details of %(name)s have been saved.", name=tenant.name), "success")
@@ -83,7 +83,7 @@ def invite_manager(slug: str) -> Response | tuple[str, int]:
         except OperationError as exc:
             errors = {"manager_email": [str(exc)]}
     if errors:
-        return render_template("tenancy/detail.html", tenant=tenant, errors={}, values=_form_values(tenant),
+        return render_template("tenancy/detail.html", organisation=tenant, errors={}, values=_form_values(tenant),
                                invite_errors=errors, invite_values=request.form), 422
     flash(_("An invitation has been sent to %(email)s.", email=data["manager_email"]), "success")
     return redirect(url_for(".detail", slug=tenant.slug))
