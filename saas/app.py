@@ -79,8 +79,8 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
     # 4. Pages: templates, blueprints, errors, headers, one commit per request.
     from saas.errors import register_error_handlers
     from saas.security import init_security_headers
-    from saas.tenancy.context import add_tenant_slug
     from saas.templating import init_templating
+    from saas.tenancy.context import add_tenant_slug
 
     init_templating(app)
     for target in BLUEPRINTS:

@@ -36,7 +36,7 @@ def create_tenant(name: str, slug: str, municipalities: tuple[str, ...], default
     """Create a tenant and invite its first manager (the link is mailed and printed)."""
     from saas.tenancy.operations import create_tenant as create
 
-    data, errors = _validated(CreateTenantForm(), name=name, slug=slug, municipalities=list(municipalities),
+    data, _errors = _validated(CreateTenantForm(), name=name, slug=slug, municipalities=list(municipalities),
                               default_locale=default_locale, manager_email=manager_email)
     actor = _system_actor()
     if actor is None:
@@ -99,7 +99,7 @@ def seed(reset: bool) -> None:
         return
     logins = seed_demo()
     db.session.commit()
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for line in logins:
         click.echo("  " + line)
 

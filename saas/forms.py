@@ -87,8 +87,8 @@ class Boolean(ma.fields.Boolean):
     """A checkbox: present and truthy means yes; absent means no."""
 
     default_error_messages = {**_BASE_MESSAGES, "invalid": L_("Choose yes or no.")}
-    truthy = {"1", "true", "on", "yes", True, 1}
-    falsy = {"0", "false", "off", "no", "", False, 0}
+    truthy = {"1", "true", "on", "yes", True}
+    falsy = {"0", "false", "off", "no", "", False}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(load_default=False, **kwargs)

@@ -23,7 +23,7 @@ from saas.tenancy.models import Tenant
 from tests.support import databases
 from tests.support.factories import create_tenant, create_user
 from tests.support.mailbox import Mailbox, start_smtp
-from tests.support.sessions import sign_in
+from tests.support.sessions import SignIn, sign_in
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -128,7 +128,7 @@ def foundation_admin(app: Flask) -> User:
 
 
 @pytest.fixture
-def signed_in(client: FlaskClient):  # noqa: ANN201 - returns a helper
+def signed_in(client: FlaskClient) -> SignIn:
     """``signed_in(user)`` signs ``user`` in on the test client and returns the client."""
     def _sign_in(user: User, **kwargs: object) -> FlaskClient:
         sign_in(client, user, **kwargs)  # type: ignore[arg-type]

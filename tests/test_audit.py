@@ -13,6 +13,7 @@ from saas.audit.operations import record, record_platform
 from saas.auth.models import User
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
+from tests.support.sessions import SignIn
 
 
 def test_the_audit_tables_refuse_updates_and_deletes(app: Flask, tenant_a: Tenant, manager_a: User) -> None:
@@ -28,7 +29,7 @@ def test_the_audit_tables_refuse_updates_and_deletes(app: Flask, tenant_a: Tenan
             savepoint.rollback()
 
 
-def test_managers_see_changes_and_sign_ins(app: Flask, signed_in, manager_a: User, tenant_a: Tenant) -> None:  # noqa: ANN001
+def test_managers_see_changes_and_sign_ins(app: Flask, signed_in: SignIn, manager_a: User, tenant_a: Tenant) -> None:
     client: FlaskClient = signed_in(manager_a)
     client.post("/t/alpha/members/invite", data={"email": "nieuw@example.org", "role": "volunteer"})
     page = client.get("/t/alpha/audit/")
@@ -43,7 +44,7 @@ def test_managers_see_changes_and_sign_ins(app: Flask, signed_in, manager_a: Use
     assert "invitation.sent" in actions
 
 
-def test_role_change_and_deactivation_are_recorded(app: Flask, signed_in, manager_a: User, volunteer_a: User,  # noqa: ANN001
+def test_role_change_and_deactivation_are_recorded(app: Flask, signed_in: SignIn, manager_a: User, volunteer_a: User,
                                                    tenant_a: Tenant) -> None:
     from saas.auth.models import Membership
 

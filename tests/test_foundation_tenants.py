@@ -15,6 +15,7 @@ from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
 from tests.support.factories import create_user
 from tests.support.mailbox import Mailbox
+from tests.support.sessions import SignIn
 
 NEW_TENANT = {"name": "Samen Oplopen Gouda", "slug": "gouda", "municipalities": "Gouda\nBodegraven-Reeuwijk",
               "default_locale": "nl", "manager_email": "teamleider@gouda.example"}
@@ -26,7 +27,7 @@ def tenant_by_slug(app: Flask, slug: str) -> Tenant | None:
 
 
 def test_an_admin_creates_a_tenant_and_its_manager_is_invited(
-        app: Flask, signed_in, foundation_admin: User, mailbox: Mailbox) -> None:  # noqa: ANN001
+        app: Flask, signed_in: SignIn, foundation_admin: User, mailbox: Mailbox) -> None:
     client: FlaskClient = signed_in(foundation_admin)
     assert client.get("/foundation/tenants/new").status_code == 200
     response = client.post("/foundation/tenants/new", data=NEW_TENANT)
@@ -49,7 +50,7 @@ def test_an_admin_creates_a_tenant_and_its_manager_is_invited(
 
 
 def test_a_taken_or_malformed_slug_is_refused_and_nothing_is_written(
-        app: Flask, signed_in, foundation_admin: User, tenant_a: Tenant, mailbox: Mailbox) -> None:  # noqa: ANN001
+        app: Flask, signed_in: SignIn, foundation_admin: User, tenant_a: Tenant, mailbox: Mailbox) -> None:
     client: FlaskClient = signed_in(foundation_admin)
     for slug in ("alpha", "Has Spaces", "-dash", "ab", "foundation"):
         response = client.post("/foundation/tenants/new", data={**NEW_TENANT, "slug": slug})
@@ -62,7 +63,7 @@ def test_a_taken_or_malformed_slug_is_refused_and_nothing_is_written(
     assert mailbox.messages == []
 
 
-def test_an_admin_edits_and_closes_a_tenant(app: Flask, signed_in, foundation_admin: User, tenant_a: Tenant,  # noqa: ANN001
+def test_an_admin_edits_and_closes_a_tenant(app: Flask, signed_in: SignIn, foundation_admin: User, tenant_a: Tenant,
                                             volunteer_a: User) -> None:
     from tests.support.sessions import sign_in
 
@@ -79,7 +80,7 @@ def test_an_admin_edits_and_closes_a_tenant(app: Flask, signed_in, foundation_ad
     assert member.get("/t/alpha/").status_code == 404
 
 
-def test_an_admin_invites_another_manager(app: Flask, signed_in, foundation_admin: User, tenant_a: Tenant,  # noqa: ANN001
+def test_an_admin_invites_another_manager(app: Flask, signed_in: SignIn, foundation_admin: User, tenant_a: Tenant,
                                           mailbox: Mailbox) -> None:
     client: FlaskClient = signed_in(foundation_admin)
     assert client.post("/foundation/tenants/alpha/invite-manager",
@@ -88,7 +89,7 @@ def test_an_admin_invites_another_manager(app: Flask, signed_in, foundation_admi
     assert client.post("/foundation/tenants/alpha/invite-manager", data={"manager_email": "nope"}).status_code == 422
 
 
-def test_foundation_staff_see_tenants_but_cannot_change_them(app: Flask, signed_in, tenant_a: Tenant) -> None:  # noqa: ANN001
+def test_foundation_staff_see_tenants_but_cannot_change_them(app: Flask, signed_in: SignIn, tenant_a: Tenant) -> None:
     staff = create_user(app, "analist@stichting.example", foundation_role=FoundationRole.STAFF)
     client: FlaskClient = signed_in(staff)
     assert client.get("/foundation/").status_code == 200
@@ -110,7 +111,7 @@ def test_tenant_members_get_404_on_foundation_pages(app: Flask, tenant_a: Tenant
             assert client.get(url).status_code == 404, (role, url)
 
 
-def test_foundation_staff_get_404_on_tenant_pages(app: Flask, signed_in, foundation_admin: User,  # noqa: ANN001
+def test_foundation_staff_get_404_on_tenant_pages(app: Flask, signed_in: SignIn, foundation_admin: User,
                                                   tenant_a: Tenant) -> None:
     client: FlaskClient = signed_in(foundation_admin)
     for url in ("/t/alpha/", "/t/alpha/members/", "/t/alpha/audit/"):

@@ -47,7 +47,7 @@ def test_platform_tables_need_no_tenant(app: Flask, two_tenants: tuple[Tenant, T
 
 
 def test_bound_tenant_filters_selects_counts_aliases_and_joins(app: Flask, two_tenants: tuple[Tenant, Tenant]) -> None:
-    tenant_a, tenant_b = two_tenants
+    tenant_a, _tenant_b = two_tenants
     with app.app_context(), tenant_context(db.session, tenant_a.id):
         assert {m.tenant_id for m in db.session.scalars(select(Membership))} == {tenant_a.id}
         assert db.session.scalar(select(sa.func.count()).select_from(Membership)) == 2

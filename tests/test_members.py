@@ -15,6 +15,7 @@ from saas.tenancy.models import Tenant
 from tests.support.factories import create_user
 from tests.support.mailbox import Mailbox
 from tests.support.queries import count_queries
+from tests.support.sessions import SignIn
 
 
 def membership_of(app: Flask, tenant: Tenant, user: User) -> Membership:
@@ -23,7 +24,7 @@ def membership_of(app: Flask, tenant: Tenant, user: User) -> Membership:
 
 
 def test_a_manager_invites_someone_and_the_mail_carries_the_link(
-        app: Flask, signed_in, manager_a: User, tenant_a: Tenant, mailbox: Mailbox) -> None:  # noqa: ANN001
+        app: Flask, signed_in: SignIn, manager_a: User, tenant_a: Tenant, mailbox: Mailbox) -> None:
     client: FlaskClient = signed_in(manager_a)
     response = client.post("/t/alpha/members/invite", data={"email": " New@Example.org ", "role": "coordinator"})
     assert response.status_code == 302
@@ -36,7 +37,8 @@ def test_a_manager_invites_someone_and_the_mail_carries_the_link(
         assert (invitation.email, invitation.role) == ("new@example.org", Role.COORDINATOR)
 
 
-def test_inviting_twice_replaces_the_open_invitation(app: Flask, signed_in, manager_a: User, tenant_a: Tenant) -> None:  # noqa: ANN001
+def test_inviting_twice_replaces_the_open_invitation(
+        app: Flask, signed_in: SignIn, manager_a: User, tenant_a: Tenant) -> None:
     client: FlaskClient = signed_in(manager_a)
     for _ in range(2):
         client.post("/t/alpha/members/invite", data={"email": "new@example.org", "role": "volunteer"})
@@ -46,7 +48,7 @@ def test_inviting_twice_replaces_the_open_invitation(app: Flask, signed_in, mana
 
 
 def test_inviting_an_existing_member_is_refused_with_a_message(
-        app: Flask, signed_in, manager_a: User, volunteer_a: User, mailbox: Mailbox) -> None:  # noqa: ANN001
+        app: Flask, signed_in: SignIn, manager_a: User, volunteer_a: User, mailbox: Mailbox) -> None:
     client: FlaskClient = signed_in(manager_a)
     response = client.post("/t/alpha/members/invite", data={"email": volunteer_a.email, "role": "volunteer"})
     assert response.status_code == 422
@@ -55,7 +57,7 @@ def test_inviting_an_existing_member_is_refused_with_a_message(
 
 
 def test_bad_invitation_input_is_explained_and_nothing_is_written(
-        app: Flask, signed_in, manager_a: User, tenant_a: Tenant, mailbox: Mailbox) -> None:  # noqa: ANN001
+        app: Flask, signed_in: SignIn, manager_a: User, tenant_a: Tenant, mailbox: Mailbox) -> None:
     client: FlaskClient = signed_in(manager_a)
     for data in ({"email": "not-an-address", "role": "volunteer"}, {"email": "ok@example.org", "role": "king"},
                  {"email": "x" * 300 + "@example.org", "role": "volunteer"}, {}):
@@ -67,7 +69,7 @@ def test_bad_invitation_input_is_explained_and_nothing_is_written(
     assert mailbox.messages == []
 
 
-def test_a_manager_changes_a_role(app: Flask, signed_in, manager_a: User, volunteer_a: User,  # noqa: ANN001
+def test_a_manager_changes_a_role(app: Flask, signed_in: SignIn, manager_a: User, volunteer_a: User,
                                   tenant_a: Tenant) -> None:
     client: FlaskClient = signed_in(manager_a)
     member = membership_of(app, tenant_a, volunteer_a)
@@ -76,7 +78,7 @@ def test_a_manager_changes_a_role(app: Flask, signed_in, manager_a: User, volunt
 
 
 def test_the_last_manager_cannot_be_demoted_or_deactivated(
-        app: Flask, signed_in, manager_a: User, tenant_a: Tenant) -> None:  # noqa: ANN001
+        app: Flask, signed_in: SignIn, manager_a: User, tenant_a: Tenant) -> None:
     client: FlaskClient = signed_in(manager_a)
     member = membership_of(app, tenant_a, manager_a)
     assert client.post(f"/t/alpha/members/{member.id}/role", data={"role": "volunteer"}).status_code == 422
@@ -85,7 +87,7 @@ def test_the_last_manager_cannot_be_demoted_or_deactivated(
     assert member.role == Role.MANAGER and member.is_active
 
 
-def test_a_second_manager_can_be_demoted(app: Flask, signed_in, manager_a: User, tenant_a: Tenant) -> None:  # noqa: ANN001
+def test_a_second_manager_can_be_demoted(app: Flask, signed_in: SignIn, manager_a: User, tenant_a: Tenant) -> None:
     other = create_user(app, "second@alpha.example", tenant=tenant_a, role=Role.MANAGER)
     client: FlaskClient = signed_in(manager_a)
     member = membership_of(app, tenant_a, other)
@@ -106,7 +108,7 @@ def test_deactivated_members_lose_access_and_can_be_reactivated(
     assert volunteer.get("/t/alpha/").status_code == 200
 
 
-def test_revoked_invitations_cannot_be_accepted(app: Flask, signed_in, manager_a: User, tenant_a: Tenant,  # noqa: ANN001
+def test_revoked_invitations_cannot_be_accepted(app: Flask, signed_in: SignIn, manager_a: User, tenant_a: Tenant,
                                                 mailbox: Mailbox) -> None:
     client: FlaskClient = signed_in(manager_a)
     client.post("/t/alpha/members/invite", data={"email": "new@example.org", "role": "volunteer"})
@@ -117,7 +119,8 @@ def test_revoked_invitations_cannot_be_accepted(app: Flask, signed_in, manager_a
     assert app.test_client().get(link).status_code == 404
 
 
-def test_the_team_page_sends_a_fixed_number_of_queries(app: Flask, signed_in, manager_a: User, tenant_a: Tenant) -> None:  # noqa: ANN001
+def test_the_team_page_sends_a_fixed_number_of_queries(
+        app: Flask, signed_in: SignIn, manager_a: User, tenant_a: Tenant) -> None:
     client: FlaskClient = signed_in(manager_a)
 
     def statements() -> int:
@@ -133,7 +136,7 @@ def test_the_team_page_sends_a_fixed_number_of_queries(app: Flask, signed_in, ma
     assert statements() == few
 
 
-def test_the_audit_page_sends_a_fixed_number_of_queries(app: Flask, signed_in, manager_a: User) -> None:  # noqa: ANN001
+def test_the_audit_page_sends_a_fixed_number_of_queries(app: Flask, signed_in: SignIn, manager_a: User) -> None:
     client: FlaskClient = signed_in(manager_a)
 
     def statements() -> int:

@@ -63,8 +63,10 @@ def test_every_tenant_table_has_forced_rls_and_a_policy(app: Flask) -> None:
 def test_the_app_role_cannot_bypass_rls(app: Flask) -> None:
     with app.app_context():
         connection = db.session.connection()
-        (superuser, bypass), = raw(connection, "select rolsuper, rolbypassrls from pg_roles where rolname = current_user")
-        owned = raw(connection, "select tablename from pg_tables where schemaname = 'public' and tableowner = current_user")
+        ((superuser, bypass),) = raw(
+            connection, "select rolsuper, rolbypassrls from pg_roles where rolname = current_user")
+        owned = raw(
+            connection, "select tablename from pg_tables where schemaname = 'public' and tableowner = current_user")
     assert not superuser and not bypass
     assert owned == []
 

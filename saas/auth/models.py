@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saas.auth.roles import FoundationRole, Role
-from saas.tenancy.models import Tenant
 from saas.db import TenantScoped, db, enum_type, utcnow
+from saas.tenancy.models import Tenant
 
 
 def new_session_nonce() -> str:

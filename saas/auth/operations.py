@@ -22,7 +22,6 @@ from saas.i18n import L_
 from saas.mail import send_mail
 from saas.tenancy.models import Tenant
 
-
 LAST_MANAGER = L_("An organisation needs at least one active manager.")
 
 

@@ -9,7 +9,7 @@ from marshmallow import ValidationError, validates_schema
 
 from saas.auth.roles import Role
 from saas.forms import Boolean, Choice, Email, Form, Password, String
-from saas.i18n import LANGUAGES, L_
+from saas.i18n import L_, LANGUAGES
 
 #: A few of the most common long passwords (ASVS 6.2.4 asks to refuse well-known ones).
 COMMON_PASSWORDS = frozenset({

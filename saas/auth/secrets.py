@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -41,10 +42,8 @@ def check_password(user: User | None, password: str) -> bool:
     """True when ``password`` is the user's. Costs the same whether or not the user exists."""
     hasher, dummy_hash = _hasher()
     if user is None or user.password_hash is None:
-        try:
+        with contextlib.suppress(VerificationError):
             hasher.verify(dummy_hash, password)
-        except VerificationError:
-            pass
         return False
     try:
         hasher.verify(user.password_hash, password)

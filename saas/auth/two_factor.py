@@ -24,7 +24,7 @@ from saas.i18n import _
 
 bp = Blueprint("two_factor", __name__, url_prefix="/account/two-factor")
 
-SETUP_SECRET = "totp_setup_secret"
+SETUP_SECRET = "totp_setup_secret"  # noqa: S105 - a session key, not a secret
 
 
 def _qr_code(uri: str) -> Markup:

@@ -101,7 +101,7 @@ def bound_tenant_id(session: Session | scoped_session) -> uuid.UUID | None:
     return session.info.get(TENANT_KEY)
 
 
-def bind_context(session: Session | scoped_session, *, tenant_id: uuid.UUID | None | Any = ..., user_id: Any = ...) -> None:
+def bind_context(session: Session | scoped_session, *, tenant_id: Any = ..., user_id: Any = ...) -> None:
     """Bind a tenant and/or the acting user to ``session`` (``...`` leaves a value unchanged).
 
     Applies to the transaction already open, if any, and to every later one.

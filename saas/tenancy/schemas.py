@@ -7,7 +7,7 @@ import re
 from marshmallow import validate
 
 from saas.forms import Boolean, Choice, Email, Form, String, StringList
-from saas.i18n import LANGUAGES, L_
+from saas.i18n import L_, LANGUAGES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

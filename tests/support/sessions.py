@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pyotp
@@ -31,3 +32,7 @@ def sign_in(client: FlaskClient, user: User, password: str = PASSWORD, *, rememb
     if response.location.endswith("/login/verify"):
         response = client.post("/login/verify", data={"code": next_code(user)})
         assert response.status_code == 302, response.text[:500]
+
+
+#: The ``signed_in`` fixture: ``signed_in(user)`` returns the test client, signed in as ``user``.
+SignIn = Callable[..., FlaskClient]
