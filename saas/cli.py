@@ -89,18 +89,18 @@ def create_foundation_admin(email: str, name: str, password: str) -> None:
 
 
 @demo_cli.command("seed")
-@click.option("--reset", is_flag=True, help="Seed even if data exists (development databases only).")
-def seed(reset: bool) -> None:
+def seed() -> None:
     """Load the demo: the foundation, three tenants and people in every role."""
-    from saas.demo import DEMO_PASSWORD, seed_demo
+    from saas.demo import DEMO_PASSWORD, demo_logins, seed_demo
 
-    if db.session.scalar(select(Tenant.id).limit(1)) is not None and not reset:
+    if db.session.scalar(select(Tenant.id).limit(1)) is None:
+        seed_demo()
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    else:
         click.echo("The database already has tenants; the demo is not seeded again.")
-        return
-    logins = seed_demo()
-    db.session.commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    for line in logins:
+    for line in demo_logins():
         click.echo("  " + line)
 
 

@@ -109,14 +109,20 @@ def _demo_hash() -> str:
     return _hash_cache[0]
 
 
-def seed_demo() -> list[str]:
-    """Create the demo data; returns one printable line per login."""
+def demo_logins() -> list[str]:
+    """One printable line per demo login: role, e-mail address, where to go."""
+    lines = [f"{role.value:<14} {demo_email(local):<50} /foundation/" for local, _name, role in FOUNDATION]
+    for spec in TENANTS:
+        lines += [f"{role.value:<14} {demo_email(local):<50} /t/{spec.slug}/" for local, _name, role in spec.people]
+    return lines
+
+
+def seed_demo() -> None:
+    """Create the demo data (see :func:`demo_logins` for who can sign in)."""
     users: dict[str, User] = {}
-    logins: list[str] = []
     for local_part, name, foundation_role in FOUNDATION:
         user = _person(users, local_part, name, two_factor=True)
         user.foundation_role = foundation_role
-        logins.append(f"{foundation_role.value:<14} {user.email:<48} /foundation/")
     admin = users["stichting"]
     for spec in TENANTS:
         tenant = Tenant(slug=spec.slug, name=spec.name, municipalities=list(spec.municipalities), default_locale="nl")
@@ -128,6 +134,4 @@ def seed_demo() -> list[str]:
             for local_part, name, role in spec.people:
                 user = _person(users, local_part, name, two_factor=role.requires_two_factor)
                 db.session.add(Membership(user_id=user.id, role=role))
-                logins.append(f"{role.value:<14} {user.email:<48} /t/{spec.slug}/")
             db.session.flush()
-    return logins
