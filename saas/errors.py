@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -56,6 +58,14 @@ def wants_json() -> bool:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def invalid_input(errors: dict[str, list[str]], render_form: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+    """The answer to input that failed validation: ``{"errors": …}`` with 422 for JSON clients,
+    else the form again (``render_form`` renders it with the errors, status 422)."""
+    if wants_json():
+        return make_response(jsonify({"errors": errors}), 422)
+    return render_form()
 
 
 def error_response(code: int, message: str, *, error_id: str | None = None) -> Response:

@@ -149,3 +149,15 @@ def test_the_audit_page_sends_a_fixed_number_of_queries(app: Flask, signed_in: S
     for n in range(15):
         client.post("/t/alpha/members/invite", data={"email": f"invitee{n}@example.org", "role": "volunteer"})
     assert statements() == few
+
+
+def test_json_clients_get_field_errors_as_json(app: Flask, signed_in: SignIn, manager_a: User, tenant_a: Tenant,
+                                               mailbox: Mailbox) -> None:
+    client: FlaskClient = signed_in(manager_a)
+    response = client.post("/t/alpha/members/invite", json={"email": "nope", "role": "volunteer", "extra": 1})
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["email"]
+    assert client.post("/t/alpha/members/invite", json=["not", "an", "object"]).status_code == 400
+    with app.app_context(), tenant_context(db.session, tenant_a.id):
+        assert db.session.scalars(select(Invitation)).all() == []
+    assert mailbox.messages == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -14,7 +15,7 @@ from saas.auth.models import Invitation, Membership, User
 from saas.auth.roles import Role
 from saas.auth.schemas import ChangeRoleForm, InviteMemberForm
 from saas.db import db, utcnow
-from saas.errors import OperationError
+from saas.errors import OperationError, invalid_input
 from saas.forms import validate_input
 from saas.i18n import _
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
@@ -36,6 +37,10 @@ def _page(status: int = 200, **context: object) -> tuple[str, int]:
                            **context), status
 
 
+def _invalid(errors: dict[str, list[str]], **context: object) -> ResponseReturnValue:
+    return invalid_input(errors, lambda: _page(422, errors=errors, **context))
+
+
 def _membership_or_404(member_id: uuid.UUID) -> Membership:
     return db.first_or_404(select(Membership).where(Membership.id == member_id))
 
@@ -50,7 +55,7 @@ def index() -> tuple[str, int]:
 @bp.route("/members/invite", methods=["POST"])
 @login_required
 @require_role(Role.MANAGER)
-def invite() -> Response | tuple[str, int]:
+def invite() -> ResponseReturnValue:
     data, errors = validate_input(InviteMemberForm())
     if not errors:
         try:
@@ -58,7 +63,7 @@ def invite() -> Response | tuple[str, int]:
         except OperationError as exc:
             errors = {"email": [str(exc)]}
     if errors:
-        return _page(422, errors=errors, values=request.form)
+        return _invalid(errors, values=request.form)
     flash(_("An invitation has been sent to %(email)s.", email=data["email"]), "success")
     return redirect(url_for(".index"))
 
@@ -76,7 +81,7 @@ def revoke(invitation_id: uuid.UUID) -> Response:
 @bp.route("/members/<uuid:member_id>/role", methods=["POST"])
 @login_required
 @require_role(Role.MANAGER)
-def change_role(member_id: uuid.UUID) -> Response | tuple[str, int]:
+def change_role(member_id: uuid.UUID) -> ResponseReturnValue:
     membership = _membership_or_404(member_id)
     data, errors = validate_input(ChangeRoleForm())
     if not errors:
@@ -85,7 +90,7 @@ def change_role(member_id: uuid.UUID) -> Response | tuple[str, int]:
         except OperationError as exc:
             errors = {"role": [str(exc)]}
     if errors:
-        return _page(422, errors=errors)
+        return _invalid(errors)
     flash(_("The role of %(name)s is now: %(role)s.", name=membership.user.name, role=membership.role.label),
           "success")
     return redirect(url_for(".index"))
@@ -94,13 +99,13 @@ def change_role(member_id: uuid.UUID) -> Response | tuple[str, int]:
 @bp.route("/members/<uuid:member_id>/active", methods=["POST"])
 @login_required
 @require_role(Role.MANAGER)
-def set_active(member_id: uuid.UUID) -> Response | tuple[str, int]:
+def set_active(member_id: uuid.UUID) -> ResponseReturnValue:
     membership = _membership_or_404(member_id)
     active = request.form.get("active") == "1"
     try:
         operations.set_member_active(current_user, membership, active)
     except OperationError as exc:
-        return _page(422, errors={"_form": [str(exc)]})
+        return _invalid({"_form": [str(exc)]})
     message = _("%(name)s can use this organisation again.") if active else _(
         "%(name)s no longer has access to this organisation.")
     flash(message % {"name": membership.user.name}, "success")

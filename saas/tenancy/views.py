@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from saas.db import db
-from saas.errors import OperationError
+from saas.errors import OperationError, invalid_input
 from saas.forms import validate_input
 from saas.foundation.access import foundation_blueprint, require_foundation_admin
 from saas.i18n import _
@@ -47,7 +47,8 @@ def create() -> Response | str | tuple[str, int]:
         except OperationError as exc:
             errors = {"slug": [str(exc)]}
     if errors:
-        return render_template("tenancy/new.html", errors=errors, values=request.form), 422
+        return invalid_input(errors, lambda: (render_template("tenancy/new.html", errors=errors,
+                                                              values=request.form), 422))
     flash(_("%(name)s has been created and its manager invited.", name=tenant.name), "success")
     return redirect(url_for(".detail", slug=tenant.slug))
 
@@ -65,8 +66,8 @@ def detail(slug: str) -> Response | str | tuple[str, int]:
 def _update(tenant: Tenant) -> Response | tuple[str, int]:
     data, errors = validate_input(EditTenantForm())
     if errors:
-        return render_template("tenancy/detail.html", organisation=tenant, errors=errors, values=request.form,
-                               invite_errors={}), 422
+        return invalid_input(errors, lambda: (render_template(
+            "tenancy/detail.html", organisation=tenant, errors=errors, values=request.form, invite_errors={}), 422))
     operations.update_tenant(current_user, tenant, **data)
     flash(_("The details of %(name)s have been saved.", name=tenant.name), "success")
     return redirect(url_for(".detail", slug=tenant.slug))
@@ -83,7 +84,8 @@ def invite_manager(slug: str) -> Response | tuple[str, int]:
         except OperationError as exc:
             errors = {"manager_email": [str(exc)]}
     if errors:
-        return render_template("tenancy/detail.html", organisation=tenant, errors={}, values=_form_values(tenant),
-                               invite_errors=errors, invite_values=request.form), 422
+        return invalid_input(errors, lambda: (render_template(
+            "tenancy/detail.html", organisation=tenant, errors={}, values=_form_values(tenant),
+            invite_errors=errors, invite_values=request.form), 422))
     flash(_("An invitation has been sent to %(email)s.", email=data["manager_email"]), "success")
     return redirect(url_for(".detail", slug=tenant.slug))
