@@ -71,7 +71,9 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
     from saas.i18n import babel, select_locale
 
     login_manager.init_app(app)
-    login_manager.session_protection = "strong"
+    # "basic", not "strong": volunteers' phones change address between networks all day, and
+    # "strong" would sign them out each time. Sessions are still bounded (saas.auth.session).
+    login_manager.session_protection = "basic"
     init_session_handling(app)
     babel.init_app(app, locale_selector=select_locale, default_timezone=settings["TIMEZONE"],
                    default_translation_directories=str(ROOT / "translations"))

@@ -53,7 +53,7 @@ def change_password() -> Response | tuple[str, int]:
         return _page(422, password_errors=errors)
     operations.set_password(current_user, data["password"])
     # Every other session ended with the password; this one continues under the new nonce.
-    login_user(current_user, remember=bool(session.get(REMEMBERED)))
+    login_user(current_user._get_current_object(), remember=bool(session.get(REMEMBERED)))
     flash(_("Your password has been changed. You have been signed out on other devices."), "success")
     return redirect(url_for(".index"))
 
@@ -63,6 +63,6 @@ def change_password() -> Response | tuple[str, int]:
 def end_other_sessions() -> Response:
     """Sign out every other device: a new session nonce, and this session signed in again."""
     operations.end_all_sessions(current_user)
-    login_user(current_user, remember=bool(session.get(REMEMBERED)))
+    login_user(current_user._get_current_object(), remember=bool(session.get(REMEMBERED)))
     flash(_("You have been signed out on all other devices."), "success")
     return redirect(url_for(".index"))

@@ -17,6 +17,7 @@ from saas.extensions import login_manager
 from saas.i18n import _
 
 LAST_SEEN = "last_seen"
+SIGNED_IN_AT = "signed_in_at"
 REMEMBERED = "remembered"
 
 
@@ -51,20 +52,33 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target.rstrip("?") or default
 
 
+def session_expired(now: float) -> bool:
+    """True when this session was idle longer than IDLE_MINUTES or is older than SESSION_HOURS.
+
+    "Remember me" lifts both limits: the person chose to stay signed in on this device.
+    """
+    if session.get(REMEMBERED):
+        return False
+    config = current_app.config
+    idle_limit = timedelta(minutes=config["IDLE_MINUTES"]).total_seconds()
+    absolute_limit = timedelta(hours=config["SESSION_HOURS"]).total_seconds()
+    last_seen, signed_in_at = session.get(LAST_SEEN), session.get(SIGNED_IN_AT)
+    return (last_seen is not None and now - last_seen > idle_limit) or (
+        signed_in_at is not None and now - signed_in_at > absolute_limit)
+
+
 def init_session_handling(app: Flask) -> None:
-    """Sign out sessions idle for longer than IDLE_MINUTES, unless "remember me" was chosen."""
+    """End sessions that idled or lived too long (ASVS 7.3.1 and 7.3.2)."""
 
     @app.before_request
-    def _enforce_idle_timeout() -> Response | None:
+    def _enforce_session_limits() -> Response | None:
         if request.endpoint == "static" or not current_user.is_authenticated:
             return None
         now = utcnow().timestamp()
-        idle_limit = timedelta(minutes=current_app.config["IDLE_MINUTES"]).total_seconds()
-        last_seen = session.get(LAST_SEEN)
-        if not session.get(REMEMBERED) and last_seen is not None and now - last_seen > idle_limit:
+        if session_expired(now):
             logout_user()
             session.clear()
-            flash(_("You were signed out after a period of inactivity."), "info")
+            flash(_("Your session has ended. Please sign in again."), "info")
             return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
         session[LAST_SEEN] = now
         return None

@@ -21,7 +21,7 @@ from saas.auth.schemas import (
     NewPasswordForm,
     TwoFactorForm,
 )
-from saas.auth.session import LAST_SEEN, REMEMBERED, safe_next
+from saas.auth.session import LAST_SEEN, REMEMBERED, SIGNED_IN_AT, safe_next
 from saas.db import bind_context, db, utcnow
 from saas.extensions import limiter
 from saas.forms import validate_input
@@ -155,7 +155,7 @@ def start_session(user: User, *, remember: bool, method: str) -> None:
     session.permanent = True
     login_user(user, remember=remember)
     session[REMEMBERED] = remember
-    session[LAST_SEEN] = utcnow().timestamp()
+    session[LAST_SEEN] = session[SIGNED_IN_AT] = utcnow().timestamp()
     operations.record_login(user, method=method)
 
 
@@ -182,10 +182,15 @@ def logout() -> Response:
     if current_user.is_authenticated:
         operations.record_platform("logout", user=current_user)
     logout_user()
+    # logout_user() marks the "remember me" cookie for deletion in the session; keep that mark,
+    # or the cookie would sign the person back in once this session cookie is gone.
+    remember_cookie = session.get("_remember")
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
+    if remember_cookie:
+        session["_remember"] = remember_cookie
     flash(_("You are signed out."), "info")
     return redirect(url_for(".login"))
 
