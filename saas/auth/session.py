@@ -8,7 +8,7 @@ from hmac import compare_digest
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user, logout_user, user_loaded_from_cookie
 from werkzeug.wrappers import Response
 
 from saas.auth.models import User
@@ -69,6 +69,14 @@ def session_expired(now: float) -> bool:
 
 def init_session_handling(app: Flask) -> None:
     """End sessions that idled or lived too long (ASVS 7.3.1 and 7.3.2)."""
+
+    @user_loaded_from_cookie.connect_via(app)
+    def _mark_remembered(_app: Flask, user: User) -> None:
+        # A session rebuilt from the "remember me" cookie is a remembered one, as at sign-in;
+        # otherwise the limits below would "sign out" a person the cookie signs straight back in.
+        session.permanent = True
+        session[REMEMBERED] = True
+        session[LAST_SEEN] = session[SIGNED_IN_AT] = utcnow().timestamp()
 
     @app.before_request
     def _enforce_session_limits() -> Response | None:

@@ -56,8 +56,9 @@ def setup() -> Response | str | tuple[str, int]:
         if request.method == "POST":  # the set-up took too long or happened in another tab
             flash(_("Scan the new code: the previous one is no longer valid."), "info")
             return redirect(url_for(".setup"))
+    next_url = safe_next(request.values.get("next"), "")
     context = {"qr_code": _qr_code(auth_secrets.totp_uri(secret, user.email)), "secret": secret,
-               "confirm_password": not pending}
+               "confirm_password": not pending, "next": next_url}
     if request.method == "GET":
         return render_template("auth/two_factor_setup.html", errors={}, **context)
     errors: dict[str, list[str]] = {}
@@ -70,7 +71,7 @@ def setup() -> Response | str | tuple[str, int]:
         errors = errors or {"code": [_("This code is not correct. Check the time on your phone and try again.")]}
         return render_template("auth/two_factor_setup.html", errors=errors, **context), 422
     session.pop(SETUP_SECRET, None)
-    continue_url = url_for("account.index")
+    continue_url = next_url or url_for("account.index")
     if pending:
         next_url = session.get(PENDING, {}).get("next")
         remember = session.get(PENDING, {}).get("remember", False)

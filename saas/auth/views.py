@@ -111,6 +111,9 @@ def login() -> Response | str | tuple[str, int]:
 
 def begin_sign_in(user: User, *, remember: bool, next_url: str | None) -> Response:
     """After the password: ask for the second factor, set one up, or finish signing in."""
+    # The person is known now: on PostgreSQL, row-level security shows their own memberships
+    # (which decide whether two-factor is required) only with the user bound.
+    bind_context(db.session, user_id=user.id)
     pending = {"user": str(user.id), "nonce": user.session_nonce, "remember": remember,
                "next": safe_next(next_url, ""), "at": utcnow().timestamp()}
     if user.has_two_factor:

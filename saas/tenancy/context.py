@@ -56,7 +56,7 @@ def _enter_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
         abort(404)
     if membership.role.requires_two_factor and not current_user.has_two_factor:
         # Promoted to a staff role since signing in: the authenticator comes first.
-        abort(redirect(url_for("auth.two_factor_setup", next=request.full_path)))
+        abort(redirect(url_for("two_factor.setup", next=request.full_path)))
     g.tenant = membership.tenant
     g.membership = membership
     bind_context(db.session, tenant_id=membership.tenant_id)
