@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP) compile
 
 compile: $(STAMP)  ## compile the translation catalogues (.mo files are never committed)
-	$(BIN)/pybabel compile --use-fuzzy=false -d translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d translations -q
+	$(BIN)/pybabel compile -d translations
 
 migrate: install
 	mkdir -p instance
