@@ -176,6 +176,11 @@ def _validate(settings: dict[str, Any], *, production: bool) -> None:
         raise ConfigurationError("SAAS_DEFAULT_LOCALE must be nl, en or ar")
     for key in ("SESSION_HOURS", "IDLE_MINUTES", "REMEMBER_DAYS", "PASSWORD_RESET_HOURS",
                 "INVITATION_DAYS", "PASSWORD_MIN_LENGTH", "RECOVERY_CODES", "PASSWORD_HASH_MEMORY_KIB",
-                "PASSWORD_HASH_TIME_COST"):
+                "PASSWORD_HASH_TIME_COST", "MAX_CONTENT_LENGTH"):
         if settings[key] <= 0:
             raise ConfigurationError(f"SAAS_{key} must be greater than 0")
+    # A negative count would make ProxyFix trust entries the client wrote into X-Forwarded-For.
+    if settings["PROXY_HOPS"] < 0:
+        raise ConfigurationError("SAAS_PROXY_HOPS must be 0 or more")
+    if not 0 < settings["MAIL_PORT"] < 65536:
+        raise ConfigurationError("SAAS_MAIL_PORT must be a port number (1-65535)")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from saas.auth.models import User
 from saas.auth.roles import FoundationRole
+from saas.auth.schemas import AcceptInvitationForm
 from saas.auth.secrets import hash_password
 from saas.db import db
 from saas.errors import OperationError
+from saas.forms import Email
 from saas.tenancy.models import Tenant
 from saas.tenancy.schemas import CreateTenantForm
 
@@ -19,6 +21,12 @@ tenants_cli = AppGroup("tenants", help="Create and list tenants (organisations).
 users_cli = AppGroup("users", help="Manage platform accounts.")
 demo_cli = AppGroup("demo", help="The demo dataset.")
 roles_cli = AppGroup("roles", help="PostgreSQL roles for production.")
+
+
+class FoundationAdminForm(AcceptInvitationForm):
+    """A name and a password typed twice (as when accepting an invitation), plus the address."""
+
+    email = Email(required=True)
 
 
 def _system_actor() -> User | None:
@@ -41,11 +49,13 @@ def create_tenant(name: str, slug: str, municipalities: tuple[str, ...], default
     actor = _system_actor()
     if actor is None:
         raise click.ClickException("Create a foundation admin first: flask users create-foundation-admin")
-    try:
-        tenant, link = create(actor, **data)
-    except OperationError as exc:
-        raise click.ClickException(str(exc)) from None
-    db.session.commit()
+    # The invitation link is built with url_for, which needs a request outside of one.
+    with current_app.test_request_context():
+        try:
+            tenant, link = create(actor, **data)
+        except OperationError as exc:
+            raise click.ClickException(str(exc)) from None
+        db.session.commit()
     click.echo(f"Created {tenant.name} at /t/{tenant.slug}/")
     click.echo(f"Invitation for {manager_email}: {link.url}")
 
@@ -74,10 +84,9 @@ def list_tenants() -> None:
 @click.password_option(help="At least PASSWORD_MIN_LENGTH characters.")
 def create_foundation_admin(email: str, name: str, password: str) -> None:
     """Create (or promote) a foundation admin. Two-factor set-up follows at first sign-in."""
-    from saas.auth.schemas import NewPasswordForm
-
-    _validated(NewPasswordForm(), password=password, password_confirm=password)
-    email = email.strip().lower()
+    data, _errors = _validated(FoundationAdminForm(), email=email, name=name, password=password,
+                               password_confirm=password)
+    email, name = data["email"], data["name"]
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         user = User(email=email, name=name)

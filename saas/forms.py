@@ -124,7 +124,9 @@ class StringList(ma.fields.List):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
         if isinstance(value, str):
-            value = [line for line in value.splitlines() if line.strip()]
+            value = value.splitlines()
+        if isinstance(value, list):  # blank items (a JSON list or the CLI) are dropped like blank lines
+            value = [item for item in value if item is not None and not (isinstance(item, str) and not item.strip())]
         return super()._deserialize(value, attr, data, **kwargs)
 
 

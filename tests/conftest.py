@@ -84,7 +84,7 @@ def _isolated_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     try:
         yield
     finally:
-        factory.configure(bind=None, join_transaction_mode="conservative_savepoint", expire_on_commit=True)
+        factory.configure(bind=None, join_transaction_mode="conditional_savepoint", expire_on_commit=True)
         outer.rollback()
         connection.close()
         with app.app_context():

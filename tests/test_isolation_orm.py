@@ -13,7 +13,16 @@ from sqlalchemy.orm import aliased
 
 from saas.auth.models import Membership, User
 from saas.auth.roles import Role
-from saas.db import MissingTenant, TenantMismatch, TenantScoped, cross_tenant, db, tenant_context, tenant_fk
+from saas.db import (
+    MissingTenant,
+    TenantMismatch,
+    TenantScoped,
+    configure_engine,
+    cross_tenant,
+    db,
+    tenant_context,
+    tenant_fk,
+)
 from saas.tenancy.models import Tenant
 from tests.support.factories import create_user
 
@@ -147,10 +156,9 @@ def test_composite_foreign_key_refuses_a_reference_into_another_tenant(test_data
     # Raw table statements: this test checks the database itself, below the ORM guard. They run
     # on the owner's connection because the app role may not create tables.
     engine = sa.create_engine(test_database.owner_url)  # type: ignore[attr-defined]
+    configure_engine(engine)  # SQLite: foreign keys on, and DDL inside the transaction that rolls back
     try:
         with engine.connect() as connection, connection.begin() as outer:
-            if connection.dialect.name == "sqlite":
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             scratch.create_all(connection)
             tenant_a, tenant_b, parent_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
             connection.execute(parent_table.insert().values(tenant_id=tenant_a, id=parent_id))

@@ -147,6 +147,8 @@ def upgrade():
 def downgrade():
     for table in APPEND_ONLY_TABLES:
         drop_append_only(op, table)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS saas_refuse_change()")
     for table in (*TENANT_TABLES, "memberships"):
         disable_tenant_rls(op, table)
     with op.batch_alter_table('recovery_codes', schema=None) as batch_op:

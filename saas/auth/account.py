@@ -10,6 +10,7 @@ from saas.auth import operations
 from saas.auth import secrets as auth_secrets
 from saas.auth.schemas import ChangePasswordForm, ProfileForm
 from saas.auth.session import REMEMBERED
+from saas.errors import invalid_input
 from saas.forms import validate_input
 from saas.i18n import _
 
@@ -35,7 +36,7 @@ def index() -> tuple[str, int]:
 def update_profile() -> Response | tuple[str, int]:
     data, errors = validate_input(ProfileForm())
     if errors:
-        return _page(422, profile_errors=errors)
+        return invalid_input(errors, lambda: _page(422, profile_errors=errors))
     current_user.name = data["name"]
     current_user.locale = None if data["locale"] == "auto" else data["locale"]
     session.pop("locale", None)
@@ -50,7 +51,7 @@ def change_password() -> Response | tuple[str, int]:
     if not errors and not auth_secrets.check_password(current_user, data["current_password"]):
         errors = {"current_password": [_("This is not your current password.")]}
     if errors:
-        return _page(422, password_errors=errors)
+        return invalid_input(errors, lambda: _page(422, password_errors=errors))
     operations.set_password(current_user, data["password"])
     # Every other session ended with the password; this one continues under the new nonce.
     login_user(current_user._get_current_object(), remember=bool(session.get(REMEMBERED)))

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from saas.auth import operations
 from saas.auth.models import Invitation, Membership, User
 from saas.auth.roles import Role
-from saas.auth.schemas import ChangeRoleForm, InviteMemberForm
+from saas.auth.schemas import ChangeRoleForm, InviteMemberForm, SetActiveForm
 from saas.db import db, utcnow
 from saas.errors import OperationError, invalid_input
 from saas.forms import validate_input
@@ -101,7 +101,10 @@ def change_role(member_id: uuid.UUID) -> ResponseReturnValue:
 @require_role(Role.MANAGER)
 def set_active(member_id: uuid.UUID) -> ResponseReturnValue:
     membership = _membership_or_404(member_id)
-    active = request.form.get("active") == "1"
+    data, errors = validate_input(SetActiveForm())
+    if errors:
+        return _invalid(errors)
+    active = data["active"]
     try:
         operations.set_member_active(current_user, membership, active)
     except OperationError as exc:

@@ -80,3 +80,7 @@ class InviteMemberForm(Form):
 
 class ChangeRoleForm(Form):
     role = Choice(Role, required=True)
+
+
+class SetActiveForm(Form):
+    active = Boolean()
