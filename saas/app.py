@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "saas.tenancy.models",
     "saas.auth.models",
     "saas.audit.models",
+    "tenants.families.models",
 ]
 
 #: Blueprints, platform first, then the tenant domain packages.
@@ -30,6 +31,7 @@ BLUEPRINTS = [
     "saas.audit.views:bp",
     "saas.tenancy.views:bp",
     "tenants.home.views:bp",
+    "tenants.families.views:bp",
 ]
 
 

@@ -1,18 +1,24 @@
-"""Encryption at rest with AES-256-GCM under keys derived from the master key (``SAAS_MASTER_KEY``).
+"""Encryption at rest with AES-256-GCM (DESIGN §7).
 
-Each value is sealed with associated data naming where it belongs (e.g. ``b"totp:<user id>"``),
-so a ciphertext copied to another row or purpose fails to open.
+* Platform secrets (TOTP) are sealed under a key derived from the master key (``SAAS_MASTER_KEY``).
+* Tenant data (notes that may hold health or safety details) is sealed under the tenant's own
+  data key, which is stored wrapped by the master key (:class:`saas.tenancy.models.TenantKey`).
+
+Each value is sealed with associated data naming where it belongs (tenant, purpose, row), so a
+ciphertext copied to another row, purpose or tenant fails to open.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+from sqlalchemy import select
 
 FORMAT_VERSION = b"\x01"
 NONCE_BYTES = 12
@@ -31,18 +37,67 @@ def _platform_key() -> bytes:
     return _derive_key(current_app.config["MASTER_KEY"], b"platform")
 
 
-def seal(plaintext: bytes, associated_data: bytes) -> bytes:
-    """Encrypt ``plaintext`` with the platform key; ``associated_data`` binds it to its place."""
+def _seal_with(key: bytes, plaintext: bytes, associated_data: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
-    return FORMAT_VERSION + nonce + AESGCM(_platform_key()).encrypt(nonce, plaintext, associated_data)
+    return FORMAT_VERSION + nonce + AESGCM(key).encrypt(nonce, plaintext, associated_data)
 
 
-def unseal(sealed: bytes, associated_data: bytes) -> bytes:
-    """Decrypt what :func:`seal` produced, or raise :class:`DecryptionError`."""
+def _unseal_with(key: bytes, sealed: bytes, associated_data: bytes) -> bytes:
     if not sealed.startswith(FORMAT_VERSION) or len(sealed) < 1 + NONCE_BYTES + 16:
         raise DecryptionError("unknown ciphertext format")
     nonce, body = sealed[1:1 + NONCE_BYTES], sealed[1 + NONCE_BYTES:]
     try:
-        return AESGCM(_platform_key()).decrypt(nonce, body, associated_data)
+        return AESGCM(key).decrypt(nonce, body, associated_data)
     except InvalidTag as exc:
         raise DecryptionError("ciphertext does not open with this key and place") from exc
+
+
+def seal(plaintext: bytes, associated_data: bytes) -> bytes:
+    """Encrypt ``plaintext`` with the platform key; ``associated_data`` binds it to its place."""
+    return _seal_with(_platform_key(), plaintext, associated_data)
+
+
+def unseal(sealed: bytes, associated_data: bytes) -> bytes:
+    """Decrypt what :func:`seal` produced, or raise :class:`DecryptionError`."""
+    return _unseal_with(_platform_key(), sealed, associated_data)
+
+
+# Tenant data ---------------------------------------------------------------------------------
+
+_KEY_CACHE = "tenant_data_keys"
+
+
+def _tenant_data_key() -> tuple[uuid.UUID, bytes]:
+    """The bound tenant's data key, created on first use; cached for the rest of the session."""
+    from saas.db import bound_tenant_id, db
+    from saas.tenancy.models import TenantKey
+
+    tenant_id = bound_tenant_id(db.session)
+    if tenant_id is None:
+        raise DecryptionError("tenant data can only be sealed or opened with a tenant bound")
+    cache = db.session.info.setdefault(_KEY_CACHE, {})
+    if tenant_id not in cache:
+        wrap_aad = f"tenant-key:{tenant_id}".encode()
+        stored = db.session.scalars(select(TenantKey).order_by(TenantKey.created_at.desc()).limit(1)).first()
+        if stored is None:
+            stored = TenantKey(wrapped_key=seal(os.urandom(32), wrap_aad))
+            db.session.add(stored)
+            db.session.flush()
+        cache[tenant_id] = unseal(stored.wrapped_key, wrap_aad)
+    return tenant_id, cache[tenant_id]
+
+
+def seal_text(text: str | None, purpose: str, row_id: uuid.UUID) -> bytes | None:
+    """Encrypt ``text`` for the bound tenant, bound to ``purpose`` (e.g. "family_note") and the row."""
+    if text is None:
+        return None
+    tenant_id, key = _tenant_data_key()
+    return _seal_with(key, text.encode(), f"{tenant_id}:{purpose}:{row_id}".encode())
+
+
+def open_text(sealed: bytes | None, purpose: str, row_id: uuid.UUID) -> str | None:
+    """Decrypt what :func:`seal_text` produced for the same tenant, purpose and row."""
+    if sealed is None:
+        return None
+    tenant_id, key = _tenant_data_key()
+    return _unseal_with(key, sealed, f"{tenant_id}:{purpose}:{row_id}".encode()).decode()

@@ -37,8 +37,9 @@ class String(ma.fields.String):
     }
 
     def __init__(self, *, max_length: int = 200, **kwargs: Any) -> None:
+        extra = kwargs.pop("validate", [])
         validators = [validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
-                      *kwargs.pop("validate", [])]
+                      *(extra if isinstance(extra, list) else [extra])]
         super().__init__(validate=validators, **kwargs)
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
@@ -130,6 +131,75 @@ class StringList(ma.fields.List):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class Integer(ma.fields.Integer):
+    """A whole number, optionally within ``minimum``–``maximum``; empty text counts as missing."""
+
+    default_error_messages = {**_BASE_MESSAGES, "invalid": L_("Enter a whole number."),
+                              "too_large": L_("Enter a whole number.")}
+
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, **kwargs: Any) -> None:
+        validators = list(kwargs.pop("validate", []))
+        if minimum is not None or maximum is not None:
+            validators.append(validate.Range(min=minimum, max=maximum,
+                                             error=L_("Enter a number from {min} to {max}.")))
+        super().__init__(strict=False, validate=validators, **kwargs)
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            value = None if not self.required else ma.missing
+        if value is None and not self.required:
+            return None
+        if isinstance(value, bool):  # JSON true is not the number 1
+            raise self.make_error("invalid")
+        return super().deserialize(value, attr, data, **kwargs)
+
+
+class Date(ma.fields.Date):
+    """A calendar date (YYYY-MM-DD, as a date input sends it); empty counts as missing."""
+
+    default_error_messages = {**_BASE_MESSAGES, "invalid": L_("Enter a valid date."),
+                              "format": L_("Enter a valid date.")}
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            value = None if not self.required else ma.missing
+        if value is None and not self.required:
+            return None
+        return super().deserialize(value, attr, data, **kwargs)
+
+
+class LocalDateTime(Date):
+    """A local date and time (YYYY-MM-DDTHH:MM, as a datetime-local input sends it), returned in UTC."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        from datetime import datetime
+
+        from saas.clock import from_local
+
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        try:
+            return from_local(datetime.fromisoformat(value.strip()).replace(tzinfo=None))
+        except ValueError:
+            raise self.make_error("invalid") from None
+
+
+class ChoiceList(ma.fields.List):
+    """Several values from a fixed list (checkboxes or a multiple select); duplicates removed."""
+
+    default_error_messages = {**_BASE_MESSAGES, "invalid": L_("Choose from the options.")}
+    #: A form sends one field per ticked box: read them all (see submitted_data).
+    multiple = True
+
+    def __init__(self, choices: type[enum.Enum] | list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("load_default", list)
+        super().__init__(Choice(choices, required=True), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
+        values = super()._deserialize(value, attr, data, **kwargs)
+        return list(dict.fromkeys(v.value if isinstance(v, enum.Enum) else v for v in values))
+
+
 class Form(ma.Schema):
     """Base of every input schema: allowlist of declared fields, translated messages."""
 
@@ -143,20 +213,25 @@ class InvalidJSON(BadRequest):
     description = L_("The request body is not valid JSON.")
 
 
-def submitted_data() -> dict[str, Any]:
-    """The request's input: the JSON object for JSON requests, else the form fields."""
+def submitted_data(schema: ma.Schema | None = None) -> dict[str, Any]:
+    """The request's input: the JSON object for JSON requests, else the form fields (all values
+    of the fields ``schema`` reads as several, such as ticked checkboxes)."""
     if request.is_json:
         data = request.get_json()
         if not isinstance(data, dict):
             raise InvalidJSON()
         return data
-    return request.form.to_dict()
+    data = request.form.to_dict()
+    for name, field in (schema.fields.items() if schema is not None else ()):
+        if getattr(field, "multiple", False):
+            data[name] = [value for value in request.form.getlist(field.data_key or name) if value]
+    return data
 
 
 def validate_input(schema: ma.Schema, data: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate ``data`` (default: the request's input); returns ``(clean_data, errors)``."""
     try:
-        return schema.load(submitted_data() if data is None else data), {}
+        return schema.load(submitted_data(schema) if data is None else data), {}
     except ValidationError as exc:
         return {}, _plain_messages(exc.messages)
 

@@ -53,6 +53,7 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 def enum_type(enum_cls: type, name: str, length: int = 20) -> sa.Enum:
     """A portable column type storing a string enum by its value, with a CHECK constraint."""
+    length = max(length, *(len(member.value) for member in enum_cls))  # type: ignore[attr-defined]
     return sa.Enum(enum_cls, native_enum=False, length=length, name=name, create_constraint=True,
                    values_callable=lambda members: [m.value for m in members], validate_strings=True)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import db, utcnow
+from saas.db import TenantScoped, db, utcnow
 
 
 class Tenant(db.Model):
@@ -25,4 +25,17 @@ class Tenant(db.Model):
     default_locale: Mapped[str] = mapped_column(sa.String(5), default="nl")
     #: An inactive tenant is closed for everyone (its data stays).
     is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TenantKey(TenantScoped, db.Model):
+    """The tenant's data key, wrapped (encrypted) by the master key; see saas.crypto.
+
+    Destroying a tenant's keys makes its encrypted notes unreadable everywhere, backups included.
+    """
+
+    __tablename__ = "tenant_keys"
+
+    #: 32 random bytes, sealed under the master key with the tenant id as associated data.
+    wrapped_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Families: referral, the family file, household members, intake, case states and closure."""

@@ -1,0 +1,103 @@
+"""Reading family files: the filtered list, the waiting list and one file with everything it shows.
+
+Each function runs a fixed number of statements however many families, members, notes or
+timeline entries there are (eager loading with selectinload; tested in tests/families/).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from saas.auth.models import Membership, User
+from saas.auth.roles import STAFF_ROLES
+from saas.clock import local_today
+from saas.db import db
+from tenants.families.models import CaseEvent, Family, FamilyNote, Intake
+from tenants.families.states import CASELOAD, CaseState
+
+PAGE_SIZE = 25
+
+SORTS = {
+    "referred": Family.referred_on.asc(), "-referred": Family.referred_on.desc(),
+    "case": (Family.case_year.asc(), Family.case_seq.asc()), "-case": (Family.case_year.desc(), Family.case_seq.desc()),
+    "name": Family.family_name.asc(), "-name": Family.family_name.desc(),
+}
+
+
+def family_list(filters: dict[str, Any], me: User) -> Select[tuple[Family]]:
+    """The list statement for the validated ``filters`` (tenants.families.schemas.ListQuery)."""
+    statement = select(Family).options(selectinload(Family.coordinator))
+    if filters.get("q"):
+        term = filters["q"].strip()
+        like = f"%{term.replace('%', '').replace('_', '')}%"
+        conditions = [Family.family_name.ilike(like)]
+        year, _, seq = term.partition("-")
+        if year.isdigit() and seq.isdigit():
+            conditions.append((Family.case_year == int(year)) & (Family.case_seq == int(seq)))
+        statement = statement.where(or_(*conditions))
+    state = filters.get("state")
+    if state == "open":
+        statement = statement.where(Family.state.in_(CASELOAD))
+    elif state:
+        statement = statement.where(Family.state == CaseState(state))
+    coordinator = filters.get("coordinator")
+    if coordinator == "me":
+        statement = statement.where(Family.coordinator_id == me.id)
+    elif coordinator == "none":
+        statement = statement.where(Family.coordinator_id.is_(None))
+    elif coordinator:
+        try:
+            statement = statement.where(Family.coordinator_id == uuid.UUID(coordinator))
+        except ValueError:
+            pass  # an unknown coordinator filters nothing away; the form offers only valid ones
+    if filters.get("municipality"):
+        statement = statement.where(Family.municipality == filters["municipality"])
+    if filters.get("referrer_type"):
+        statement = statement.where(Family.referrer_type == filters["referrer_type"])
+    if filters.get("waiting") is not None:
+        cutoff = local_today() - timedelta(days=filters["waiting"])
+        statement = statement.where(Family.state.in_(CASELOAD - {CaseState.MATCHED, CaseState.CLOSING}),
+                                    Family.referred_on <= cutoff)
+    order = SORTS.get(filters.get("sort") or "-referred")
+    order = order if isinstance(order, tuple) else (order,)
+    return statement.order_by(*order, Family.id)
+
+
+def paginate(statement: Select[tuple[Family]], page: int | None) -> Pagination:
+    return db.paginate(statement, page=page or 1, per_page=PAGE_SIZE, error_out=False)
+
+
+def waiting_list() -> Select[tuple[Family]]:
+    """Families waiting for a match, longest waiting first."""
+    return (select(Family).options(selectinload(Family.coordinator))
+            .where(Family.state == CaseState.WAITING).order_by(Family.referred_on, Family.id))
+
+
+def staff_choices() -> list[tuple[str, str]]:
+    """(user id, name) of the tenant's active coordinators and managers, by name."""
+    rows = db.session.execute(select(User.id, User.name).join(Membership, Membership.user_id == User.id)
+                              .where(Membership.is_active, Membership.role.in_(STAFF_ROLES)).order_by(User.name))
+    return [(str(user_id), name) for user_id, name in rows]
+
+
+def family_file(family_id: uuid.UUID) -> Family | None:
+    """One family with its members, intake and coordinators loaded."""
+    return db.session.scalars(select(Family).where(Family.id == family_id).options(
+        selectinload(Family.members), selectinload(Family.coordinator),
+        selectinload(Family.intake).selectinload(Intake.coordinator))).first()
+
+
+def notes_of(family: Family) -> list[FamilyNote]:
+    return list(db.session.scalars(select(FamilyNote).where(FamilyNote.family_id == family.id)
+                                   .options(selectinload(FamilyNote.author)).order_by(FamilyNote.created_at.desc())))
+
+
+def timeline_of(family: Family) -> list[CaseEvent]:
+    return list(db.session.scalars(select(CaseEvent).where(CaseEvent.family_id == family.id)
+                                   .options(selectinload(CaseEvent.actor)).order_by(CaseEvent.at.desc())))
