@@ -35,6 +35,13 @@ BLUEPRINTS = [
 ]
 
 
+#: Functions that add a domain package's demo data to one tenant: ``seed(tenant, people, rng)``
+#: with ``people`` the tenant's demo users by role; called by saas.demo inside the tenant.
+DEMO_SEEDERS = [
+    "tenants.families.demo:seed",
+]
+
+
 def import_all_models() -> None:
     for module in MODEL_MODULES:
         import_module(module)

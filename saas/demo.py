@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 import pyotp
 from sqlalchemy import select
@@ -117,6 +120,17 @@ def demo_logins() -> list[str]:
     return lines
 
 
+def domain_seeders() -> list[Callable[[Tenant, dict[Role, list[User]], random.Random], None]]:
+    """The domain packages' demo seeders, as registered in saas.app.DEMO_SEEDERS."""
+    from saas.app import DEMO_SEEDERS
+
+    seeders = []
+    for target in DEMO_SEEDERS:
+        module, _, name = target.partition(":")
+        seeders.append(getattr(import_module(module), name))
+    return seeders
+
+
 def seed_demo() -> None:
     """Create the demo data (see :func:`demo_logins` for who can sign in)."""
     users: dict[str, User] = {}
@@ -131,7 +145,13 @@ def seed_demo() -> None:
         record_platform("tenant.created", user=admin, tenant_id=tenant.id, slug=spec.slug)
         with tenant_context(db.session, tenant.id):
             record(admin, "tenant.created", tenant, slug=spec.slug)
+            people: dict[Role, list[User]] = {}
             for local_part, name, role in spec.people:
                 user = _person(users, local_part, name, two_factor=role.requires_two_factor)
                 db.session.add(Membership(user_id=user.id, role=role))
+                people.setdefault(role, []).append(user)
+            db.session.flush()
+            rng = random.Random(spec.slug)  # the same demo every time
+            for seeder in domain_seeders():
+                seeder(tenant, people, rng)
             db.session.flush()
