@@ -67,8 +67,17 @@ def unseal(sealed: bytes, associated_data: bytes) -> bytes:
 _KEY_CACHE = "tenant_data_keys"
 
 
-def _tenant_data_key() -> tuple[uuid.UUID, bytes]:
-    """The bound tenant's data key, created on first use; cached for the rest of the session."""
+def ensure_tenant_key() -> None:
+    """Create the bound tenant's data key if it has none (done when a tenant is provisioned)."""
+    _tenant_keyring()
+
+
+def _tenant_keyring() -> tuple[uuid.UUID, list[bytes]]:
+    """The bound tenant's data keys, oldest first; the first seals, any of them may open.
+
+    Normally there is exactly one (created with the tenant). Two requests racing to create the
+    first key would leave two; keeping every key usable for opening makes that harmless.
+    """
     from saas.db import bound_tenant_id, db
     from saas.tenancy.models import TenantKey
 
@@ -78,12 +87,12 @@ def _tenant_data_key() -> tuple[uuid.UUID, bytes]:
     cache = db.session.info.setdefault(_KEY_CACHE, {})
     if tenant_id not in cache:
         wrap_aad = f"tenant-key:{tenant_id}".encode()
-        stored = db.session.scalars(select(TenantKey).order_by(TenantKey.created_at.desc()).limit(1)).first()
-        if stored is None:
-            stored = TenantKey(wrapped_key=seal(os.urandom(32), wrap_aad))
-            db.session.add(stored)
+        stored = list(db.session.scalars(select(TenantKey).order_by(TenantKey.created_at, TenantKey.id)))
+        if not stored:
+            stored = [TenantKey(wrapped_key=seal(os.urandom(32), wrap_aad))]
+            db.session.add(stored[0])
             db.session.flush()
-        cache[tenant_id] = unseal(stored.wrapped_key, wrap_aad)
+        cache[tenant_id] = [unseal(key.wrapped_key, wrap_aad) for key in stored]
     return tenant_id, cache[tenant_id]
 
 
@@ -91,13 +100,19 @@ def seal_text(text: str | None, purpose: str, row_id: uuid.UUID) -> bytes | None
     """Encrypt ``text`` for the bound tenant, bound to ``purpose`` (e.g. "family_note") and the row."""
     if text is None:
         return None
-    tenant_id, key = _tenant_data_key()
-    return _seal_with(key, text.encode(), f"{tenant_id}:{purpose}:{row_id}".encode())
+    tenant_id, keys = _tenant_keyring()
+    return _seal_with(keys[0], text.encode(), f"{tenant_id}:{purpose}:{row_id}".encode())
 
 
 def open_text(sealed: bytes | None, purpose: str, row_id: uuid.UUID) -> str | None:
     """Decrypt what :func:`seal_text` produced for the same tenant, purpose and row."""
     if sealed is None:
         return None
-    tenant_id, key = _tenant_data_key()
-    return _unseal_with(key, sealed, f"{tenant_id}:{purpose}:{row_id}".encode()).decode()
+    tenant_id, keys = _tenant_keyring()
+    associated_data = f"{tenant_id}:{purpose}:{row_id}".encode()
+    for key in keys:
+        try:
+            return _unseal_with(key, sealed, associated_data).decode()
+        except DecryptionError:
+            continue
+    raise DecryptionError("ciphertext does not open with this tenant's keys and place")

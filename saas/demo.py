@@ -21,7 +21,7 @@ from saas.audit.operations import record, record_platform
 from saas.auth.models import Membership, User
 from saas.auth.roles import FoundationRole, Role
 from saas.auth.secrets import hash_password, store_totp_secret
-from saas.crypto import DecryptionError, unseal
+from saas.crypto import DecryptionError, ensure_tenant_key, unseal
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
 
@@ -144,6 +144,7 @@ def seed_demo() -> None:
         db.session.flush()
         record_platform("tenant.created", user=admin, tenant_id=tenant.id, slug=spec.slug)
         with tenant_context(db.session, tenant.id):
+            ensure_tenant_key()
             record(admin, "tenant.created", tenant, slug=spec.slug)
             people: dict[Role, list[User]] = {}
             for local_part, name, role in spec.people:

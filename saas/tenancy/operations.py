@@ -10,6 +10,7 @@ from saas.audit.operations import record, record_platform
 from saas.auth.models import User
 from saas.auth.operations import InvitationLink, invite
 from saas.auth.roles import Role
+from saas.crypto import ensure_tenant_key
 from saas.db import db, tenant_context
 from saas.errors import OperationError
 from saas.i18n import L_
@@ -29,6 +30,7 @@ def create_tenant(actor: User, *, name: str, slug: str, municipalities: list[str
     db.session.flush()
     record_platform("tenant.created", user=actor, tenant_id=tenant.id, slug=slug)
     with tenant_context(db.session, tenant.id):
+        ensure_tenant_key()
         record(actor, "tenant.created", tenant, slug=slug)
         link = invite(actor, tenant, manager_email, Role.MANAGER)
     return tenant, link
