@@ -20,3 +20,8 @@ def local_today() -> date:
 def from_local(value: datetime) -> datetime:
     """A wall-clock time typed by a person (naive, local) as an aware UTC datetime."""
     return value.replace(tzinfo=local_zone()).astimezone(UTC)
+
+
+def to_local_input(value: datetime | None) -> str:
+    """A stored UTC time as a ``datetime-local`` input value in the local zone ("" for none)."""
+    return value.astimezone(local_zone()).strftime("%Y-%m-%dT%H:%M") if value else ""

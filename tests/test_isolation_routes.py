@@ -20,6 +20,8 @@ from saas.auth.roles import Role
 from saas.db import db, tenant_context, utcnow
 from saas.tenancy.context import TENANT_ARG
 from saas.tenancy.models import Tenant
+from tenants.families.models import Family, FamilyMember
+from tests.families.conftest import add_member, create_family
 from tests.support.factories import create_user
 from tests.support.sessions import sign_in
 
@@ -34,6 +36,8 @@ class World:
     memberships_a: dict[Role, Membership] = field(default_factory=dict)
     invitation_a: Invitation | None = None
     outsider: User | None = None  # a manager of tenant B: full rights, but elsewhere
+    family_a: Family | None = None
+    family_member_a: FamilyMember | None = None
 
 
 ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -44,6 +48,18 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "members.change_role": lambda w: {"member_id": w.memberships_a[Role.VOLUNTEER].id},
     "members.set_active": lambda w: {"member_id": w.memberships_a[Role.VOLUNTEER].id},
     "audit.index": lambda w: {},
+    "families.index": lambda w: {},
+    "families.waiting": lambda w: {},
+    "families.new": lambda w: {},
+    "families.show": lambda w: {"family_id": w.family_a.id},
+    "families.edit": lambda w: {"family_id": w.family_a.id},
+    "families.add_member": lambda w: {"family_id": w.family_a.id},
+    "families.remove_member": lambda w: {"family_id": w.family_a.id, "member_id": w.family_member_a.id},
+    "families.plan_intake": lambda w: {"family_id": w.family_a.id},
+    "families.record_intake": lambda w: {"family_id": w.family_a.id},
+    "families.close": lambda w: {"family_id": w.family_a.id},
+    "families.transition": lambda w: {"family_id": w.family_a.id},
+    "families.add_note": lambda w: {"family_id": w.family_a.id},
 }
 
 
@@ -77,6 +93,8 @@ def world(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> World:
                                     expires_at=utcnow().replace(year=utcnow().year + 1))
         db.session.add(w.invitation_a)
         db.session.commit()
+    w.family_a = create_family(app, tenant_a)
+    w.family_member_a = add_member(app, tenant_a, w.family_a)
     return w
 
 
@@ -126,6 +144,9 @@ def test_ids_of_another_tenant_are_404_under_ones_own_slug(app: Flask, world: Wo
     with app.app_context(), tenant_context(db.session, world.tenant_a.id):
         volunteer = db.session.get(Membership, (world.tenant_a.id, world.memberships_a[Role.VOLUNTEER].id))
         assert volunteer.role == Role.VOLUNTEER and volunteer.is_active
+        family = db.session.get(Family, (world.tenant_a.id, world.family_a.id))
+        assert family.state == world.family_a.state and family.family_name == world.family_a.family_name
+        assert db.session.get(FamilyMember, (world.tenant_a.id, world.family_member_a.id)) is not None
 
 
 def test_unknown_slug_and_inactive_tenant_are_404(app: Flask, world: World) -> None:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from saas.audit.operations import record
 from saas.auth.models import User
@@ -46,13 +47,24 @@ def _event(actor: User | None, family: Family, kind: str, *, reason: str | None 
 
 def next_case_number(year: int) -> int:
     """The next number in ``year`` for the bound tenant (a counter row per year, no gaps)."""
-    counter = db.session.scalars(select(CaseCounter).where(CaseCounter.year == year)).first()
+    counter = _locked_counter(year)
     if counter is None:
-        counter = CaseCounter(year=year, last=0)
-        db.session.add(counter)
+        # The year's first referral. Two at the same moment both try to create the row; the
+        # unique constraint lets one win, and the other rolls back its savepoint and takes that row.
+        try:
+            with db.session.begin_nested():
+                db.session.add(CaseCounter(year=year, last=0))
+        except IntegrityError:
+            pass
+        counter = _locked_counter(year)
     counter.last += 1
     db.session.flush()
     return counter.last
+
+
+def _locked_counter(year: int) -> CaseCounter | None:
+    # FOR UPDATE: a second registration at the same moment waits instead of reading the same number.
+    return db.session.scalars(select(CaseCounter).where(CaseCounter.year == year).with_for_update()).first()
 
 
 def register_family(actor: User, data: dict[str, Any]) -> Family:
@@ -142,7 +154,8 @@ def record_intake(actor: User, family: Family, data: dict[str, Any]) -> None:
     intake = _intake_of(family)
     for key in ("done_on", "coordinator_id", "present", "wish_languages", "wish_gender", "wish_day_parts",
                 "wish_experience", "judgement", "child_safety"):
-        setattr(intake, key, data[key])
+        if key in data:  # optional fields left out of the input keep their defaults
+            setattr(intake, key, data[key])
     intake.story_sealed = seal_text(data.get("story"), INTAKE_STORY, intake.id)
     intake.child_safety_notes_sealed = seal_text(data.get("child_safety_notes"), CHILD_SAFETY_NOTES, intake.id)
     if family.coordinator_id is None:

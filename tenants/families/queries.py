@@ -6,6 +6,7 @@ timeline entries there are (eager loading with selectinload; tested in tests/fam
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -38,7 +39,8 @@ def family_list(filters: dict[str, Any], me: User) -> Select[tuple[Family]]:
         like = f"%{term.replace('%', '').replace('_', '')}%"
         conditions = [Family.family_name.ilike(like)]
         year, _, seq = term.partition("-")
-        if year.isdigit() and seq.isdigit():
+        # isdecimal, not isdigit: int() refuses "²"; the lengths keep the numbers within the column
+        if year.isdecimal() and seq.isdecimal() and len(year) == 4 and len(seq) <= 9:
             conditions.append((Family.case_year == int(year)) & (Family.case_seq == int(seq)))
         statement = statement.where(or_(*conditions))
     state = filters.get("state")
@@ -52,10 +54,9 @@ def family_list(filters: dict[str, Any], me: User) -> Select[tuple[Family]]:
     elif coordinator == "none":
         statement = statement.where(Family.coordinator_id.is_(None))
     elif coordinator:
-        try:
+        # A malformed id filters nothing away; the form offers only valid ones.
+        with contextlib.suppress(ValueError):
             statement = statement.where(Family.coordinator_id == uuid.UUID(coordinator))
-        except ValueError:
-            pass  # an unknown coordinator filters nothing away; the form offers only valid ones
     if filters.get("municipality"):
         statement = statement.where(Family.municipality == filters["municipality"])
     if filters.get("referrer_type"):

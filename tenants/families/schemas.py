@@ -64,6 +64,9 @@ class StaffMember(Choice):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__([], **kwargs)
+        # Validators run on the deserialized UUID, which String's Length cannot measure; the
+        # value is checked against the choices (ids of 36 characters) anyway.
+        self.validators = []
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> uuid.UUID:
         return uuid.UUID(super()._deserialize(value, attr, data, **kwargs))
@@ -137,9 +140,10 @@ class FamilyForm(TenantForm):
                     errors.setdefault(name, []).append(L_("Record when and by whom consent was given."))
             if not data.get("consent_purposes"):
                 errors.setdefault("consent_purposes", []).append(L_("Choose what the consent covers."))
-        if data.get("consent_on") and data.get("referred_on") and data["consent_on"] < data["referred_on"] - timedelta(
-                days=365):
-            errors.setdefault("consent_on", []).append(L_("Consent must be recent: at most a year before the referral."))
+        consent_on, referred_on = data.get("consent_on"), data.get("referred_on")
+        if consent_on and referred_on and consent_on < referred_on - timedelta(days=365):
+            errors.setdefault("consent_on", []).append(
+                L_("Consent must be recent: at most a year before the referral."))
         if data.get("track") == Track.FIRST_1000_DAYS and not data.get("expected_due_date"):
             errors.setdefault("expected_due_date", []).append(L_("The first-1000-days track needs a due date."))
         due = data.get("expected_due_date")

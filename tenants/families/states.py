@@ -74,6 +74,12 @@ def can_move(current: CaseState, target: CaseState) -> bool:
     return target in TRANSITIONS[current]
 
 
+def is_dedicated(current: CaseState, target: CaseState) -> bool:
+    """True for moves made through their own form. Going back from closing to matched (closing
+    began too early; the match still runs) is an ordinary step, unlike starting a match."""
+    return target in DEDICATED_FORMS and not (current == CaseState.CLOSING and target == CaseState.MATCHED)
+
+
 def generic_moves(current: CaseState) -> list[CaseState]:
     """The moves offered on the generic form, in a stable order."""
-    return [state for state in CaseState if state in TRANSITIONS[current] and state not in DEDICATED_FORMS]
+    return [state for state in CaseState if state in TRANSITIONS[current] and not is_dedicated(current, state)]

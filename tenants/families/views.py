@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from saas.auth.roles import Role
-from saas.clock import local_today
+from saas.clock import local_today, to_local_input
 from saas.db import db
 from saas.errors import OperationError, invalid_input
 from saas.forms import validate_input
@@ -30,9 +30,35 @@ from tenants.families.schemas import (
     TransitionForm,
 )
 from tenants.families.states import CaseState, generic_moves
-from tenants.families.vocabulary import ReferrerType
+from tenants.families.vocabulary import (
+    CareOutcome,
+    Channel,
+    ChildSafety,
+    ClosureReason,
+    Composition,
+    ConsentPurpose,
+    DayPart,
+    Gender,
+    Judgement,
+    MemberRole,
+    ReferrerType,
+    Track,
+    YesNoUnknown,
+)
+from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 
 bp = tenant_blueprint("families", __name__, template_folder="templates")
+
+
+@bp.context_processor
+def _vocabulary() -> dict[str, Any]:
+    """The fixed lists the family templates offer as choices and show as labels."""
+    return {"CaseState": CaseState, "ReferrerType": ReferrerType, "Channel": Channel, "YesNoUnknown": YesNoUnknown,
+            "Composition": Composition, "Track": Track, "MemberRole": MemberRole, "ConsentPurpose": ConsentPurpose,
+            "Judgement": Judgement, "ChildSafety": ChildSafety, "Gender": Gender, "DayPart": DayPart,
+            "ClosureReason": ClosureReason, "CareOutcome": CareOutcome, "LIFE_DOMAINS": LIFE_DOMAINS,
+            "life_domains": life_domain_choices()}
+
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 
 
@@ -202,8 +228,10 @@ def plan_intake(family_id: uuid.UUID) -> ResponseReturnValue:
         flash(_("This step is not possible from the current state."), "error")
         return redirect(url_for(".show", family_id=family.id))
     if request.method == "GET":
-        coordinator = family.coordinator_id or current_user.id
-        return _step_form("families/plan_intake.html", family, {"coordinator_id": str(coordinator)}, {})
+        coordinator = (family.intake and family.intake.coordinator_id) or family.coordinator_id or current_user.id
+        planned_at = to_local_input(family.intake.planned_at if family.intake else None)
+        return _step_form("families/plan_intake.html", family,
+                          {"coordinator_id": str(coordinator), "planned_at": planned_at}, {})
     return _run_step(family, "families/plan_intake.html", PlanIntakeForm(), operations.plan_intake,
                      _("The intake has been planned."))
 

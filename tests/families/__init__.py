@@ -1,0 +1,1 @@
+"""Tests of the families package: referral, family file, household, intake, states, closure, notes, lists."""
