@@ -139,13 +139,17 @@ def test_catalogue_has_no_messages_the_source_no_longer_uses(extracted: Catalog,
     assert not stale, f"{locale} still carries {stale}; `make i18n-update` drops them"
 
 
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_compiled_catalogue_matches_the_po_file(locale: str) -> None:
     mo_path = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.mo"
     assert mo_path.exists(), f"{mo_path} is missing: run `make compile`"
-    with mo_path.open("rb") as mo:
-        compiled = {m.id: m.string for m in read_mo(mo) if m.id}
-    source = {m.id: m.string for m in messages(locale)}
+    with mo_path.open("rb") as mo:  # plural entries: read_mo gives lists, read_po tuples
+        compiled = {_hashable(m.id): _hashable(m.string) for m in read_mo(mo) if m.id}
+    source = {_hashable(m.id): _hashable(m.string) for m in messages(locale)}
     differing = sorted(str(key) for key in source.keys() | compiled.keys() if source.get(key) != compiled.get(key))
     assert not differing, f"{locale}: the .mo file is out of date (run `make compile`): {differing}"
 

@@ -27,6 +27,11 @@ ACTION_LABELS = {
 }
 
 
+def register_action_labels(labels: dict[str, object]) -> None:
+    """Let a domain package name its own audit actions (called once, when its views load)."""
+    ACTION_LABELS.update(labels)
+
+
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action

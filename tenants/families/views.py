@@ -10,12 +10,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today, to_local_input
 from saas.db import db
 from saas.errors import OperationError, invalid_input
 from saas.forms import validate_input
-from saas.i18n import _
+from saas.i18n import L_, _
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
 from tenants.families import operations, queries
 from tenants.families.models import Family, FamilyMember
@@ -48,6 +49,17 @@ from tenants.families.vocabulary import (
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 
 bp = tenant_blueprint("families", __name__, template_folder="templates")
+
+register_action_labels({
+    "family.registered": L_("Family registered"),
+    "family.updated": L_("Family file changed"),
+    "family.viewed": L_("Family file viewed"),
+    "family.member_added": L_("Household member added"),
+    "family.member_removed": L_("Household member removed"),
+    "family.state_changed": L_("Case state changed"),
+    "family.intake_planned": L_("Intake planned"),
+    "family.note_added": L_("Coordinator note added"),
+})
 
 
 @bp.context_processor

@@ -84,7 +84,7 @@ class Composition(LabelledEnum):
     @classmethod
     def labels(cls) -> dict[LabelledEnum, object]:
         return {cls.SINGLE_PARENT: L_("Single parent"), cls.TWO_PARENTS: L_("Two parents"),
-                cls.OTHER: L_("Other household")}
+                cls.OTHER: L_("Other composition")}
 
 
 class Track(LabelledEnum):
