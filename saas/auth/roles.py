@@ -2,51 +2,29 @@
 
 from __future__ import annotations
 
-import enum
-
+from saas.enums import LabelledEnum
 from saas.i18n import L_
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     """A membership's role inside one tenant."""
 
-    MANAGER = "manager"
-    COORDINATOR = "coordinator"
-    VOLUNTEER = "volunteer"
-    REPORT_VIEWER = "report_viewer"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
+    MANAGER = "manager", L_("Manager")
+    COORDINATOR = "coordinator", L_("Coordinator")
+    VOLUNTEER = "volunteer", L_("Volunteer")
+    REPORT_VIEWER = "report_viewer", L_("Report viewer")
 
     @property
     def requires_two_factor(self) -> bool:
-        return self in (Role.MANAGER, Role.COORDINATOR)
+        return self in STAFF_ROLES
 
 
-class FoundationRole(enum.StrEnum):
+class FoundationRole(LabelledEnum):
     """A person's role at the foundation (Stichting), outside any tenant."""
 
-    STAFF = "staff"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return str(FOUNDATION_ROLE_LABELS[self])
+    STAFF = "staff", L_("Foundation staff")
+    ADMIN = "admin", L_("Foundation admin")
 
 
-ROLE_LABELS = {
-    Role.MANAGER: L_("Manager"),
-    Role.COORDINATOR: L_("Coordinator"),
-    Role.VOLUNTEER: L_("Volunteer"),
-    Role.REPORT_VIEWER: L_("Report viewer"),
-}
-
-FOUNDATION_ROLE_LABELS = {
-    FoundationRole.STAFF: L_("Foundation staff"),
-    FoundationRole.ADMIN: L_("Foundation admin"),
-}
-
-#: Staff roles inside a tenant: they see case files.
+#: Staff roles inside a tenant: they see case files (and must use two-factor sign-in).
 STAFF_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR})
-

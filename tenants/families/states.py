@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
+from saas.enums import LabelledEnum
 from saas.i18n import L_
-from tenants.families.vocabulary import LabelledEnum
 
 
 class CaseState(LabelledEnum):
-    REFERRED = "referred"
-    INTAKE_PLANNED = "intake_planned"
-    INTAKE_DONE = "intake_done"
-    WAITING = "waiting"
-    MATCHED = "matched"
-    CLOSING = "closing"
-    CLOSED = "closed"
-    NOT_ACCEPTED = "not_accepted"
-    REFERRED_ELSEWHERE = "referred_elsewhere"
-    WITHDRAWN = "withdrawn"
-
-    @classmethod
-    def labels(cls) -> dict[LabelledEnum, object]:
-        return {
-            cls.REFERRED: L_("Referred"),
-            cls.INTAKE_PLANNED: L_("Intake planned"),
-            cls.INTAKE_DONE: L_("Intake done"),
-            cls.WAITING: L_("Waiting for a match"),
-            cls.MATCHED: L_("Matched"),
-            cls.CLOSING: L_("Closing"),
-            cls.CLOSED: L_("Closed"),
-            cls.NOT_ACCEPTED: L_("Not accepted"),
-            cls.REFERRED_ELSEWHERE: L_("Referred elsewhere"),
-            cls.WITHDRAWN: L_("Withdrawn"),
-        }
+    REFERRED = "referred", L_("Referred")
+    INTAKE_PLANNED = "intake_planned", L_("Intake planned")
+    INTAKE_DONE = "intake_done", L_("Intake done")
+    WAITING = "waiting", L_("Waiting for a match")
+    MATCHED = "matched", L_("Matched")
+    CLOSING = "closing", L_("Closing")
+    CLOSED = "closed", L_("Closed")
+    NOT_ACCEPTED = "not_accepted", L_("Not accepted")
+    REFERRED_ELSEWHERE = "referred_elsewhere", L_("Referred elsewhere")
+    WITHDRAWN = "withdrawn", L_("Withdrawn")
 
     @property
     def is_open(self) -> bool:
