@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "saas.auth.models",
     "saas.audit.models",
     "tenants.families.models",
+    "tenants.volunteers.models",
 ]
 
 #: Blueprints, platform first, then the tenant domain packages.

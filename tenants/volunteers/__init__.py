@@ -1,0 +1,1 @@
+"""Volunteers: the pipeline from applicant to available, screening (VOG), readiness, self-service."""
