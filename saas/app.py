@@ -33,6 +33,8 @@ BLUEPRINTS = [
     "saas.tenancy.views:bp",
     "tenants.home.views:bp",
     "tenants.families.views:bp",
+    "tenants.volunteers.views:bp",
+    "tenants.volunteers.self_service:bp",
 ]
 
 
@@ -40,6 +42,7 @@ BLUEPRINTS = [
 #: with ``people`` the tenant's demo users by role; called by saas.demo inside the tenant.
 DEMO_SEEDERS = [
     "tenants.families.demo:seed",
+    "tenants.volunteers.demo:seed",
 ]
 
 

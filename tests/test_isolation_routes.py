@@ -21,6 +21,8 @@ from saas.db import db, tenant_context, utcnow
 from saas.tenancy.context import TENANT_ARG
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family, FamilyMember
+from tenants.volunteers.models import Volunteer
+from tenants.volunteers.states import VolunteerKind
 from tests.families.conftest import add_member, create_family
 from tests.support.factories import create_user
 from tests.support.sessions import sign_in
@@ -38,6 +40,7 @@ class World:
     outsider: User | None = None  # a manager of tenant B: full rights, but elsewhere
     family_a: Family | None = None
     family_member_a: FamilyMember | None = None
+    volunteer_a: Volunteer | None = None  # linked to the volunteer member of tenant A
 
 
 ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -60,6 +63,18 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "families.close": lambda w: {"family_id": w.family_a.id},
     "families.transition": lambda w: {"family_id": w.family_a.id},
     "families.add_note": lambda w: {"family_id": w.family_a.id},
+    "volunteers.index": lambda w: {},
+    "volunteers.applicants": lambda w: {},
+    "volunteers.screening": lambda w: {},
+    "volunteers.new": lambda w: {},
+    "volunteers.policy": lambda w: {},
+    "volunteers.show": lambda w: {"volunteer_id": w.volunteer_a.id},
+    "volunteers.edit": lambda w: {"volunteer_id": w.volunteer_a.id},
+    "volunteers.transition": lambda w: {"volunteer_id": w.volunteer_a.id},
+    "volunteers.add_screening": lambda w: {"volunteer_id": w.volunteer_a.id},
+    "volunteers.invite": lambda w: {"volunteer_id": w.volunteer_a.id},
+    "self_service.index": lambda w: {},
+    "self_service.edit": lambda w: {},
 }
 
 
@@ -95,6 +110,12 @@ def world(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> World:
         db.session.commit()
     w.family_a = create_family(app, tenant_a)
     w.family_member_a = add_member(app, tenant_a, w.family_a)
+    with app.app_context(), tenant_context(db.session, tenant_a.id):
+        w.volunteer_a = Volunteer(name="Vera Vrijwilliger", kind=VolunteerKind.INDIVIDUAL,
+                                  email=w.people_a[Role.VOLUNTEER].email, applied_on=utcnow().date(),
+                                  user_id=w.people_a[Role.VOLUNTEER].id)
+        db.session.add(w.volunteer_a)
+        db.session.commit()
     return w
 
 
@@ -147,6 +168,8 @@ def test_ids_of_another_tenant_are_404_under_ones_own_slug(app: Flask, world: Wo
         family = db.session.get(Family, (world.tenant_a.id, world.family_a.id))
         assert family.state == world.family_a.state and family.family_name == world.family_a.family_name
         assert db.session.get(FamilyMember, (world.tenant_a.id, world.family_member_a.id)) is not None
+        volunteer = db.session.get(Volunteer, (world.tenant_a.id, world.volunteer_a.id))
+        assert volunteer.state == world.volunteer_a.state and volunteer.name == world.volunteer_a.name
 
 
 def test_unknown_slug_and_inactive_tenant_are_404(app: Flask, world: World) -> None:

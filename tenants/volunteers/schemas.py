@@ -1,0 +1,160 @@
+"""Input for volunteers: the profile, state moves, VOG records, the tenant's screening policy, the
+list's query string and what a volunteer may edit about themselves. Tenant-dependent choices (the
+municipalities) are passed in when the form is built, so a foreign value fails like any typo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, validate, validates_schema
+
+from saas.clock import local_today
+from saas.forms import Choice, ChoiceList, Date, Email, Form, Integer, String, StringList
+from saas.i18n import L_
+from tenants.families.vocabulary import DayPart, Track
+from tenants.life_domains import LIFE_DOMAINS
+from tenants.volunteers.states import ExitReason, VolunteerKind, VolunteerState
+
+NOT_IN_FUTURE = L_("This date cannot be in the future.")
+#: Children up to 23 are in scope for the family track.
+MAX_CHILD_AGE = 23
+SCREENING_PROFILE = r"^\d{1,10}$"
+
+
+def _not_in_future(errors: dict[str, list[Any]], data: dict[str, Any], *names: str) -> None:
+    today = local_today()
+    for name in names:
+        if data.get(name) is not None and data[name] > today:
+            errors.setdefault(name, []).append(NOT_IN_FUTURE)
+
+
+def _raise(errors: dict[str, list[Any]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_child_ages(errors: dict[str, list[Any]], data: dict[str, Any]) -> None:
+    low, high = data.get("preferred_child_age_min"), data.get("preferred_child_age_max")
+    if low is not None and high is not None and low > high:
+        errors.setdefault("preferred_child_age_max", []).append(
+            L_("The highest age cannot be below the lowest age."))
+
+
+class TenantForm(Form):
+    """A form whose municipality choices are the bound tenant's, filled when it is built."""
+
+    def __init__(self, *, municipalities: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if "municipality" in self.fields:
+            self.fields["municipality"].choices = list(municipalities or [])
+
+
+class _Preferences(Form):
+    """The profile fields a volunteer may also edit themselves (see SelfServiceForm)."""
+
+    phone = String(max_length=40, allow_none=True)
+    languages = StringList(max_items=10, max_length=60)
+    day_parts = ChoiceList(DayPart)
+    max_families = Integer(required=True, minimum=1, maximum=5)
+    experience_domains = ChoiceList(list(LIFE_DOMAINS))
+    interests = String(max_length=500, allow_none=True)
+    preferred_tracks = ChoiceList(Track)
+    preferred_child_age_min = Integer(minimum=0, maximum=MAX_CHILD_AGE, allow_none=True)
+    preferred_child_age_max = Integer(minimum=0, maximum=MAX_CHILD_AGE, allow_none=True)
+
+
+class VolunteerForm(_Preferences, TenantForm):
+    """The application and profile: used to register a volunteer and to edit the profile."""
+
+    name = String(required=True, max_length=120)
+    kind = Choice(VolunteerKind, required=True)
+    email = Email(allow_none=True)
+    applied_on = Date(required=True)
+    municipality = Choice([], allow_none=True)
+    neighbourhood = String(max_length=120, allow_none=True)
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[Any]] = {}
+        _not_in_future(errors, data, "applied_on")
+        _check_child_ages(errors, data)
+        _raise(errors)
+
+
+class SelfServiceForm(_Preferences):
+    """What a volunteer may change about themselves: contact, availability and preferences.
+    Never the name, the state or the screening: those are the coordinator's."""
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[Any]] = {}
+        _check_child_ages(errors, data)
+        _raise(errors)
+
+
+class TransitionForm(Form):
+    """A state move by the coordinator, with the date or reason the target state records."""
+
+    to_state = Choice(VolunteerState, required=True)
+    exit_reason = Choice(ExitReason, allow_none=True)
+    interviewed_on = Date(allow_none=True)
+    approved_on = Date(allow_none=True)
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[Any]] = {}
+        target = data.get("to_state")
+        if target == VolunteerState.STOPPED and not data.get("exit_reason"):
+            errors.setdefault("exit_reason", []).append(L_("Choose why the volunteer stops."))
+        _not_in_future(errors, data, "interviewed_on", "approved_on")
+        # The date that belongs to the move defaults to today (the approval date: see
+        # operations.move, which keeps an earlier approval when coming back from a pause); dates
+        # for other moves are ignored.
+        if target == VolunteerState.SCREENING and data.get("interviewed_on") is None:
+            data["interviewed_on"] = local_today()
+        if target != VolunteerState.SCREENING:
+            data["interviewed_on"] = None
+        if target != VolunteerState.AVAILABLE:
+            data["approved_on"] = None
+        if target != VolunteerState.STOPPED:
+            data["exit_reason"] = None
+        _raise(errors)
+
+
+class ScreeningForm(Form):
+    """A certificate of conduct (VOG) the coordinator has seen."""
+
+    issued_on = Date(required=True)
+    screening_profile = String(required=True, max_length=10, validate=validate.Regexp(
+        SCREENING_PROFILE, error=L_("Enter the screening profile number, for example 45.")))
+    checked_on = Date(required=True)
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[Any]] = {}
+        _not_in_future(errors, data, "issued_on", "checked_on")
+        issued, checked = data.get("issued_on"), data.get("checked_on")
+        if issued and checked and checked < issued:
+            errors.setdefault("checked_on", []).append(L_("The check cannot be before the issue date."))
+        _raise(errors)
+
+
+class PolicyForm(Form):
+    """The tenant's screening rules."""
+
+    max_age_at_start_days = Integer(required=True, minimum=1, maximum=3650)
+    renewal_months = Integer(required=True, minimum=1, maximum=240)
+    warning_days = Integer(required=True, minimum=0, maximum=365)
+    applicant_waiting_days = Integer(required=True, minimum=1, maximum=365)
+
+
+class ListQuery(Form):
+    """The volunteer list's search, filters and sorting (query string; bad values are ignored)."""
+
+    q = String(max_length=100, allow_none=True)
+    state = Choice(VolunteerState, allow_none=True)
+    readiness = Choice(["ready", "not_ready"], allow_none=True)
+    municipality = String(max_length=120, allow_none=True)
+    language = String(max_length=60, allow_none=True)
+    sort = Choice(["name", "-name", "applied", "-applied"], allow_none=True)
+    page = Integer(minimum=1, maximum=100000, allow_none=True)
