@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "saas.audit.models",
     "tenants.families.models",
     "tenants.volunteers.models",
+    "tenants.trainings.models",
 ]
 
 #: Blueprints, platform first, then the tenant domain packages.
@@ -35,6 +36,9 @@ BLUEPRINTS = [
     "tenants.families.views:bp",
     "tenants.volunteers.views:bp",
     "tenants.volunteers.self_service:bp",
+    "tenants.trainings.views:bp",
+    "tenants.trainings.self_service:bp",
+    "tenants.trainings.foundation_views:bp",
 ]
 
 

@@ -149,8 +149,8 @@ class Integer(ma.fields.Integer):
             value = None if not self.required else ma.missing
         if value is None and not self.required:
             return None
-        if isinstance(value, bool):  # JSON true is not the number 1
-            raise self.make_error("invalid")
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise self.make_error("invalid")  # JSON true is not 1, and 24.9 is not 24
         return super().deserialize(value, attr, data, **kwargs)
 
 

@@ -41,6 +41,7 @@ class World:
     family_a: Family | None = None
     family_member_a: FamilyMember | None = None
     volunteer_a: Volunteer | None = None  # linked to the volunteer member of tenant A
+    training_a: Any = None  # trainings: tests.trainings.conftest.TrainingWorld (course, session, ...)
 
 
 ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -75,6 +76,19 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "volunteers.invite": lambda w: {"volunteer_id": w.volunteer_a.id},
     "self_service.index": lambda w: {},
     "self_service.edit": lambda w: {},
+    # trainings ---------------------------------------------------------------------------------
+    "trainings.index": lambda w: {},
+    "trainings.new_session": lambda w: {},
+    "trainings.show_session": lambda w: {"session_id": w.training_a.session.id},
+    "trainings.enrol": lambda w: {"session_id": w.training_a.session.id},
+    "trainings.cancel": lambda w: {"session_id": w.training_a.session.id,
+                                   "enrolment_id": w.training_a.enrolment.id},
+    "trainings.attendance": lambda w: {"session_id": w.training_a.session.id},
+    "trainings.courses": lambda w: {},
+    "trainings.certificate": lambda w: {"completion_id": w.training_a.completion.id},
+    "my_trainings.index": lambda w: {},
+    "my_trainings.enrol": lambda w: {},
+    "my_trainings.cancel": lambda w: {},
 }
 
 
@@ -116,6 +130,9 @@ def world(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> World:
                                   user_id=w.people_a[Role.VOLUNTEER].id)
         db.session.add(w.volunteer_a)
         db.session.commit()
+    from tests.trainings.conftest import create_training_world  # trainings
+
+    w.training_a = create_training_world(app, tenant_a, w.volunteer_a)
     return w
 
 

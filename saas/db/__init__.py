@@ -5,7 +5,7 @@ Models import from here only::
     from saas.db import db, TenantScoped, tenant_fk, utcnow
 """
 
-from saas.db.base import Base, TimestampMixin, UTCDateTime, configure_engine, db, enum_type, utcnow
+from saas.db.base import Base, TimestampMixin, UTCDateTime, configure_engine, db, enum_type, get_or_create, utcnow
 from saas.db.tenant import (
     MissingTenant,
     TenantMismatch,
@@ -30,6 +30,7 @@ __all__ = [
     "cross_tenant",
     "db",
     "enum_type",
+    "get_or_create",
     "tenant_context",
     "tenant_fk",
     "utcnow",

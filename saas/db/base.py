@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 #: Deterministic constraint names, so Alembic can name (and drop) every constraint.
@@ -115,3 +117,24 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+Row = TypeVar("Row")
+
+
+def get_or_create(session: Any, statement: sa.Select[tuple[Row]], create: Callable[[], Row]) -> Row:
+    """The row ``statement`` finds, else a new one made by ``create()`` and flushed.
+
+    For rows guarded by a unique constraint (one per tenant, one per year …): when two requests
+    race to create it, the constraint lets one insert win, the other's savepoint rolls back and
+    it takes the winner's row, instead of failing with an error.
+    """
+    found = session.scalars(statement).first()
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            session.add(create())
+    except IntegrityError:
+        pass
+    return session.scalars(statement).one()

@@ -11,12 +11,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from saas.audit.operations import record
 from saas.auth.models import User
 from saas.crypto import open_text, seal_text
-from saas.db import db, utcnow
+from saas.db import db, get_or_create, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
 from tenants.families.models import CaseCounter, CaseEvent, Family, FamilyMember, FamilyNote, Intake
@@ -47,24 +46,12 @@ def _event(actor: User | None, family: Family, kind: str, *, reason: str | None 
 
 def next_case_number(year: int) -> int:
     """The next number in ``year`` for the bound tenant (a counter row per year, no gaps)."""
-    counter = _locked_counter(year)
-    if counter is None:
-        # The year's first referral. Two at the same moment both try to create the row; the
-        # unique constraint lets one win, and the other rolls back its savepoint and takes that row.
-        try:
-            with db.session.begin_nested():
-                db.session.add(CaseCounter(year=year, last=0))
-        except IntegrityError:
-            pass
-        counter = _locked_counter(year)
+    # FOR UPDATE: a second registration at the same moment waits instead of reading the same number.
+    counter = get_or_create(db.session, select(CaseCounter).where(CaseCounter.year == year).with_for_update(),
+                            lambda: CaseCounter(year=year, last=0))
     counter.last += 1
     db.session.flush()
     return counter.last
-
-
-def _locked_counter(year: int) -> CaseCounter | None:
-    # FOR UPDATE: a second registration at the same moment waits instead of reading the same number.
-    return db.session.scalars(select(CaseCounter).where(CaseCounter.year == year).with_for_update()).first()
 
 
 def register_family(actor: User, data: dict[str, Any]) -> Family:

@@ -16,7 +16,7 @@ from saas.auth.models import Membership, User
 from saas.auth.operations import InvitationLink, invite
 from saas.auth.roles import Role
 from saas.clock import local_today
-from saas.db import db, utcnow
+from saas.db import db, get_or_create, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
 from saas.tenancy.models import Tenant
@@ -48,13 +48,8 @@ def _event(actor: User | None, volunteer: Volunteer, kind: str, *, from_state: V
 
 def policy_for_tenant() -> ScreeningPolicy:
     """The bound tenant's screening policy; created with the defaults the first time it is needed."""
-    policy = db.session.scalars(select(ScreeningPolicy)).first()
-    if policy is None:
-        policy = ScreeningPolicy(max_age_at_start_days=90, renewal_months=36, warning_days=60,
-                                 applicant_waiting_days=14)
-        db.session.add(policy)
-        db.session.flush()
-    return policy
+    return get_or_create(db.session, select(ScreeningPolicy), lambda: ScreeningPolicy(
+        max_age_at_start_days=90, renewal_months=36, warning_days=60, applicant_waiting_days=14))
 
 
 def register_volunteer(actor: User, data: dict[str, Any]) -> Volunteer:
@@ -113,10 +108,17 @@ def move(actor: User, volunteer: Volunteer, target: VolunteerState, *, exit_reas
         if volunteer.approved_on is None or approved_on is not None:
             volunteer.approved_on = approved_on or today
         status = vog_status(volunteer, policy_for_tenant(), today)
-        if not status.valid:
+        # trainings: required courses (tenants.trainings) -------------------------------------
+        from tenants.trainings.queries import missing_required_courses
+
+        missing = missing_required_courses([volunteer.id], today).get(volunteer.id, [])
+        course_reasons = [str(L_("Required course not completed: %(course)s.") % {"course": name})
+                          for name in missing]
+        # end trainings -------------------------------------------------------------------------
+        if not status.valid or course_reasons:
             volunteer.approved_on = previous_approval
             raise OperationError(L_("The volunteer cannot become available: %(reasons)s",
-                                    reasons=" ".join(status.reasons)))
+                                    reasons=" ".join([*status.reasons, *course_reasons])))
         details["approved_on"] = volunteer.approved_on.isoformat()
     if target == VolunteerState.SCREENING:
         volunteer.interviewed_on = interviewed_on or today

@@ -74,6 +74,11 @@ def volunteer_list(filters: dict[str, Any], policy: ScreeningPolicy) -> Select[t
     readiness = filters.get("readiness")
     if readiness:
         ready = ready_condition(policy, local_today())
+        # trainings: ready also needs every required course (tenants.trainings) ------------------
+        from tenants.trainings.queries import missing_required_course_condition
+
+        ready = and_(ready, not_(missing_required_course_condition(local_today())))
+        # end trainings -----------------------------------------------------------------------------
         statement = statement.where(ready if readiness == "ready" else not_(ready))
     if filters.get("municipality"):
         statement = statement.where(Volunteer.municipality == filters["municipality"])

@@ -50,9 +50,14 @@ def index() -> str:
         return render_template("self_service/not_linked.html")
     policy = operations.policy_for_tenant()
     today = local_today()
+    # trainings: required courses (tenants.trainings) -------------------------------------------
+    from tenants.trainings.queries import missing_required_courses
+
+    missing = missing_required_courses([volunteer.id], today).get(volunteer.id, [])
+    # end trainings -------------------------------------------------------------------------------
     return render_template("self_service/index.html", volunteer=volunteer, today=today,
                            vog=vog_status(volunteer, policy, today),
-                           reasons=readiness_reasons(volunteer, policy, today))
+                           reasons=readiness_reasons(volunteer, policy, today, missing))
 
 
 def _values(volunteer: Volunteer) -> dict[str, Any]:

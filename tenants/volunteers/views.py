@@ -74,7 +74,13 @@ def index() -> str:
     policy = operations.policy_for_tenant()
     today = local_today()
     page = queries.paginate(queries.volunteer_list(filters, policy), filters.get("page"))
-    rows = [(volunteer, readiness_reasons(volunteer, policy, today), vog_status(volunteer, policy, today))
+    # trainings: required courses for the whole page in one statement (tenants.trainings) ----
+    from tenants.trainings.queries import missing_required_courses
+
+    missing = missing_required_courses([volunteer.id for volunteer in page.items], today)
+    # end trainings -----------------------------------------------------------------------------
+    rows = [(volunteer, readiness_reasons(volunteer, policy, today, missing.get(volunteer.id, [])),
+             vog_status(volunteer, policy, today))
             for volunteer in page.items]
     return render_template("volunteers/index.html", page=page, rows=rows, filters=filters,
                            counts=queries.counts_per_state(), municipalities=current_tenant.municipalities)
@@ -133,9 +139,15 @@ def _render_profile(volunteer: Volunteer, status: int = 200, **errors: Any) -> A
     policy = operations.policy_for_tenant()
     today = local_today()
     context = {"move_errors": {}, "screening_errors": {}, **errors}
+    # trainings: required courses and the trainings panel (tenants.trainings) -----------------
+    from tenants.trainings import queries as training_queries
+
+    missing = training_queries.missing_required_courses([volunteer.id], today).get(volunteer.id, [])
+    context["training"] = training_queries.volunteer_summary(volunteer.id)
+    # end trainings -----------------------------------------------------------------------------
     return render_template("volunteers/show.html", volunteer=volunteer, policy=policy, today=today,
                            vog=vog_status(volunteer, policy, today),
-                           reasons=readiness_reasons(volunteer, policy, today),
+                           reasons=readiness_reasons(volunteer, policy, today, missing),
                            moves=manual_moves(volunteer.state), timeline=queries.timeline_of(volunteer),
                            **context), status
 
