@@ -47,6 +47,7 @@ BLUEPRINTS = [
 DEMO_SEEDERS = [
     "tenants.families.demo:seed",
     "tenants.volunteers.demo:seed",
+    "tenants.trainings.demo:seed",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask, g
@@ -10,8 +11,17 @@ from flask_babel import format_date, format_datetime
 from saas.i18n import LANGUAGES, get_locale, text_direction
 
 
+def _format_iso_date(value: str) -> str:
+    """A date kept as ISO text (e.g. in an event's details), formatted for the reader."""
+    try:
+        return format_date(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value or ""
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.filters["iso_date"] = _format_iso_date
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         format_datetime=format_datetime,

@@ -111,7 +111,7 @@ def test_the_lists_follow_the_policy_form(app: Flask, tenant_a: Tenant, people: 
     assert expired == named(people, "Lang Verlopen Lars", "Verlopen Victor", "Vandaag Vera")
     assert (set(expiring), set(expired)) == by_pure_rules(app, tenant_a)
     assert "4 VOGs expiring soon" in page and "3 VOGs expired" in page
-    assert "listed here 60 days before it expires" in page
+    assert "listed here 60 days before their VOG expires" in page
 
     # Warn 120 days before: Nina and Lotte come in, in order of expiry.
     change_policy(client, warning_days=120)
@@ -120,7 +120,7 @@ def test_the_lists_follow_the_policy_form(app: Flask, tenant_a: Tenant, people: 
                              "Later Lotte")
     assert expired == named(people, "Lang Verlopen Lars", "Verlopen Victor", "Vandaag Vera")
     assert (set(expiring), set(expired)) == by_pure_rules(app, tenant_a)
-    assert "listed here 120 days before it expires" in page
+    assert "listed here 120 days before their VOG expires" in page
 
     # Warn 29 days before: Bea (30 days) drops out; 1 day: only Mo.
     change_policy(client, warning_days=29)
