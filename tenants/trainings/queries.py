@@ -219,6 +219,14 @@ def missing_required_course_condition(today: date) -> Any:
     return required.correlate(Volunteer).exists()
 
 
+def completed_course_condition(course_id: uuid.UUID, today: date) -> Any:
+    """SQL, correlated to Volunteer: a valid completion of ``course_id`` (the list's course filter)."""
+    return exists().where(
+        CourseCompletion.tenant_id == Volunteer.tenant_id, CourseCompletion.volunteer_id == Volunteer.id,
+        CourseCompletion.course_id == course_id,
+        or_(CourseCompletion.valid_until.is_(None), CourseCompletion.valid_until >= today))
+
+
 def volunteer_summary(volunteer_id: uuid.UUID) -> dict[str, Any]:
     """What the volunteer's staff page shows about trainings (a fixed number of statements)."""
     return {"hours": learning_hours([volunteer_id]).get(volunteer_id, 0.0),

@@ -20,6 +20,7 @@ from saas.db import db, get_or_create, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
 from saas.tenancy.models import Tenant
+from tenants.trainings.queries import missing_required_courses
 from tenants.volunteers.models import Screening, ScreeningPolicy, Volunteer, VolunteerEvent
 from tenants.volunteers.readiness import vog_status
 from tenants.volunteers.states import VolunteerState, can_move, manual_moves
@@ -108,13 +109,9 @@ def move(actor: User, volunteer: Volunteer, target: VolunteerState, *, exit_reas
         if volunteer.approved_on is None or approved_on is not None:
             volunteer.approved_on = approved_on or today
         status = vog_status(volunteer, policy_for_tenant(), today)
-        # trainings: required courses (tenants.trainings) -------------------------------------
-        from tenants.trainings.queries import missing_required_courses
-
         missing = missing_required_courses([volunteer.id], today).get(volunteer.id, [])
         course_reasons = [str(L_("Required course not completed: %(course)s.") % {"course": name})
                           for name in missing]
-        # end trainings -------------------------------------------------------------------------
         if not status.valid or course_reasons:
             volunteer.approved_on = previous_approval
             raise OperationError(L_("The volunteer cannot become available: %(reasons)s",

@@ -8,6 +8,7 @@ counts the right rows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from saas.clock import local_today
 from saas.db import db
+from tenants.trainings.queries import completed_course_condition, missing_required_course_condition
 from tenants.volunteers.models import Screening, ScreeningPolicy, Volunteer, VolunteerEvent
 from tenants.volunteers.readiness import MATCHABLE, add_months
 from tenants.volunteers.states import PIPELINE, VolunteerState
@@ -74,11 +76,7 @@ def volunteer_list(filters: dict[str, Any], policy: ScreeningPolicy) -> Select[t
     readiness = filters.get("readiness")
     if readiness:
         ready = ready_condition(policy, local_today())
-        # trainings: ready also needs every required course (tenants.trainings) ------------------
-        from tenants.trainings.queries import missing_required_course_condition
-
         ready = and_(ready, not_(missing_required_course_condition(local_today())))
-        # end trainings -----------------------------------------------------------------------------
         statement = statement.where(ready if readiness == "ready" else not_(ready))
     if filters.get("municipality"):
         statement = statement.where(Volunteer.municipality == filters["municipality"])
@@ -89,6 +87,10 @@ def volunteer_list(filters: dict[str, Any], policy: ScreeningPolicy) -> Select[t
         text = func.lower(cast(Volunteer.languages, String))
         statement = statement.where(or_(text.like(_like(term.lower()), escape="!"),
                                         text.like(_like(escaped.lower()), escape="!")))
+    if filters.get("course"):
+        # A malformed id filters nothing away; the form offers only the visible courses.
+        with contextlib.suppress(ValueError):
+            statement = statement.where(completed_course_condition(uuid.UUID(filters["course"]), local_today()))
     order = SORTS.get(filters.get("sort") or "name")
     return statement.order_by(order, Volunteer.id)
 

@@ -156,5 +156,7 @@ class ListQuery(Form):
     readiness = Choice(["ready", "not_ready"], allow_none=True)
     municipality = String(max_length=120, allow_none=True)
     language = String(max_length=60, allow_none=True)
+    #: Only volunteers with a valid completion of this course (a course id).
+    course = String(max_length=36, allow_none=True)
     sort = Choice(["name", "-name", "applied", "-applied"], allow_none=True)
     page = Integer(minimum=1, maximum=100000, allow_none=True)

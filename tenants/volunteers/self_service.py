@@ -20,6 +20,7 @@ from saas.i18n import _
 from saas.tenancy.context import require_role, tenant_blueprint
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
+from tenants.trainings.queries import missing_required_courses
 from tenants.volunteers import operations, queries
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.readiness import readiness_reasons, vog_status
@@ -50,11 +51,7 @@ def index() -> str:
         return render_template("self_service/not_linked.html")
     policy = operations.policy_for_tenant()
     today = local_today()
-    # trainings: required courses (tenants.trainings) -------------------------------------------
-    from tenants.trainings.queries import missing_required_courses
-
     missing = missing_required_courses([volunteer.id], today).get(volunteer.id, [])
-    # end trainings -------------------------------------------------------------------------------
     return render_template("self_service/index.html", volunteer=volunteer, today=today,
                            vog=vog_status(volunteer, policy, today),
                            reasons=readiness_reasons(volunteer, policy, today, missing))

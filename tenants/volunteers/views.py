@@ -15,12 +15,16 @@ from flask_login import current_user, login_required
 from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today
+from saas.db import db
 from saas.errors import OperationError, invalid_input
 from saas.forms import validate_input
 from saas.i18n import L_, _
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
+from tenants.trainings import queries as training_queries
+from tenants.trainings.models import Course
+from tenants.trainings.queries import missing_required_courses, visible_courses
 from tenants.volunteers import operations, queries
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.readiness import readiness_reasons, vog_status
@@ -74,16 +78,14 @@ def index() -> str:
     policy = operations.policy_for_tenant()
     today = local_today()
     page = queries.paginate(queries.volunteer_list(filters, policy), filters.get("page"))
-    # trainings: required courses for the whole page in one statement (tenants.trainings) ----
-    from tenants.trainings.queries import missing_required_courses
-
     missing = missing_required_courses([volunteer.id for volunteer in page.items], today)
-    # end trainings -----------------------------------------------------------------------------
     rows = [(volunteer, readiness_reasons(volunteer, policy, today, missing.get(volunteer.id, [])),
              vog_status(volunteer, policy, today))
             for volunteer in page.items]
     return render_template("volunteers/index.html", page=page, rows=rows, filters=filters,
-                           counts=queries.counts_per_state(), municipalities=current_tenant.municipalities)
+                           counts=queries.counts_per_state(), municipalities=current_tenant.municipalities,
+                           courses=db.session.execute(visible_courses(Course.id, Course.name).where(
+                               Course.is_active).order_by(Course.name)).all())
 
 
 @bp.route("/volunteers/applicants")
@@ -139,12 +141,8 @@ def _render_profile(volunteer: Volunteer, status: int = 200, **errors: Any) -> A
     policy = operations.policy_for_tenant()
     today = local_today()
     context = {"move_errors": {}, "screening_errors": {}, **errors}
-    # trainings: required courses and the trainings panel (tenants.trainings) -----------------
-    from tenants.trainings import queries as training_queries
-
     missing = training_queries.missing_required_courses([volunteer.id], today).get(volunteer.id, [])
     context["training"] = training_queries.volunteer_summary(volunteer.id)
-    # end trainings -----------------------------------------------------------------------------
     return render_template("volunteers/show.html", volunteer=volunteer, policy=policy, today=today,
                            vog=vog_status(volunteer, policy, today),
                            reasons=readiness_reasons(volunteer, policy, today, missing),

@@ -335,3 +335,22 @@ def test_raw_sql_sees_only_the_catalogue_and_the_bound_tenants_courses(
                 " created_at) values (%(i)s, %(t)s, 'x', '[]', false, true, now())",
                 {"i": str(uuid.uuid4()), "t": str(tenant_a.id)})
         savepoint.rollback()
+
+
+def test_the_volunteer_list_filters_on_a_valid_course_completion(app: Flask, tenant_a: Tenant) -> None:
+    course = create_course(app, tenant_a, name="Gesprekstechnieken")
+    done = create_volunteer(app, tenant_a, "Anna Afgerond")
+    expired = create_volunteer(app, tenant_a, "Eva Verlopen")
+    create_volunteer(app, tenant_a, "Nina Nooit")
+    today = utcnow().date()
+    with app.app_context(), tenant_context(db.session, tenant_a.id):
+        db.session.add_all([
+            CourseCompletion(volunteer_id=done.id, course_id=course.id, completed_on=today, certificate_number="1"),
+            CourseCompletion(volunteer_id=expired.id, course_id=course.id, completed_on=today.replace(year=2020),
+                             valid_until=today.replace(year=2023), certificate_number="2")])
+        db.session.commit()
+    client = staff_client(app, tenant_a)
+    page = client.get(f"/t/alpha/volunteers/?course={course.id}").text
+    assert "Anna Afgerond" in page
+    assert "Eva Verlopen" not in page and "Nina Nooit" not in page
+    assert "Nina Nooit" in client.get("/t/alpha/volunteers/?course=not-a-uuid").text
