@@ -228,6 +228,35 @@ def submitted_data(schema: ma.Schema | None = None) -> dict[str, Any]:
     return data
 
 
+def validate_query(schema: ma.Schema) -> dict[str, Any]:
+    """A list page's query string through ``schema``; a bad value is dropped rather than refused,
+    so a stale or hand-edited link still shows a list."""
+    raw = request.args.to_dict()
+    data, errors = validate_input(schema, raw)
+    if errors:
+        data, _errors = validate_input(schema, {key: value for key, value in raw.items() if key not in errors})
+    return data
+
+
+NOT_IN_FUTURE = L_("This date cannot be in the future.")
+
+
+def refuse_future_dates(errors: dict[str, list[Any]], data: dict[str, Any], *names: str) -> None:
+    """Add an error for each of the date fields ``names`` that lies after today (local time)."""
+    from saas.clock import local_today
+
+    today = local_today()
+    for name in names:
+        if data.get(name) is not None and data[name] > today:
+            errors.setdefault(name, []).append(NOT_IN_FUTURE)
+
+
+def raise_errors(errors: dict[str, list[Any]]) -> None:
+    """In a ``@validates_schema`` method: report the collected ``errors``, if any."""
+    if errors:
+        raise ValidationError(errors)
+
+
 def validate_input(schema: ma.Schema, data: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate ``data`` (default: the request's input); returns ``(clean_data, errors)``."""
     try:

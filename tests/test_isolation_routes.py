@@ -85,6 +85,8 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
                                    "enrolment_id": w.training_a.enrolment.id},
     "trainings.attendance": lambda w: {"session_id": w.training_a.session.id},
     "trainings.courses": lambda w: {},
+    "trainings.edit_course": lambda w: {"course_id": w.training_a.course.id},
+    "trainings.course_active": lambda w: {"course_id": w.training_a.course.id},
     "trainings.certificate": lambda w: {"completion_id": w.training_a.completion.id},
     "my_trainings.index": lambda w: {},
     "my_trainings.enrol": lambda w: {},

@@ -8,7 +8,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from marshmallow import ValidationError, validate, validates_schema
+from marshmallow import validate, validates_schema
 from sqlalchemy import select
 
 from saas.auth.models import Membership
@@ -25,6 +25,8 @@ from saas.forms import (
     LocalDateTime,
     String,
     StringList,
+    raise_errors,
+    refuse_future_dates,
 )
 from saas.i18n import L_
 from tenants.families.states import CaseState
@@ -45,7 +47,6 @@ from tenants.families.vocabulary import (
 )
 from tenants.life_domains import LIFE_DOMAINS
 
-NOT_IN_FUTURE = L_("This date cannot be in the future.")
 BEFORE_REFERRAL = L_("This date cannot be before the referral.")
 MUNICIPALITY_CODE = re.compile(r"^GM\d{4}$")
 #: Children up to 23 are in scope for the family track.
@@ -71,17 +72,6 @@ class StaffMember(Choice):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> uuid.UUID:
         return uuid.UUID(super()._deserialize(value, attr, data, **kwargs))
 
-
-def _not_in_future(errors: dict[str, list[Any]], data: dict[str, Any], *names: str) -> None:
-    today = local_today()
-    for name in names:
-        if data.get(name) is not None and data[name] > today:
-            errors.setdefault(name, []).append(NOT_IN_FUTURE)
-
-
-def _raise(errors: dict[str, list[Any]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 class TenantForm(Form):
@@ -133,7 +123,7 @@ class FamilyForm(TenantForm):
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
-        _not_in_future(errors, data, "referred_on", "consent_on")
+        refuse_future_dates(errors, data, "referred_on", "consent_on")
         if data.get("consent_given"):
             for name in ("consent_on", "consent_by"):
                 if not data.get(name):
@@ -154,7 +144,7 @@ class FamilyForm(TenantForm):
             data["professional_agencies"], data["professional_agency_count"] = [], 0
         elif data.get("professional_agency_count") is None:
             data["professional_agency_count"] = len(data.get("professional_agencies", []))
-        _raise(errors)
+        raise_errors(errors)
 
 
 class MemberForm(Form):
@@ -169,7 +159,7 @@ class MemberForm(Form):
         birth = data.get("birth_date")
         today = local_today()
         if birth is not None:
-            _not_in_future(errors, data, "birth_date")
+            refuse_future_dates(errors, data, "birth_date")
             if birth < date(today.year - 110, 1, 1):
                 errors.setdefault("birth_date", []).append(L_("Check the year of birth."))
             child_age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
@@ -179,7 +169,7 @@ class MemberForm(Form):
                         n=MAX_CHILD_AGE))
         if data.get("role") == MemberRole.CHILD and birth is None:
             errors.setdefault("birth_date", []).append(L_("Enter the child's date of birth."))
-        _raise(errors)
+        raise_errors(errors)
 
 
 class PlanIntakeForm(TenantForm):
@@ -203,10 +193,10 @@ class IntakeForm(TenantForm):
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
-        _not_in_future(errors, data, "done_on")
+        refuse_future_dates(errors, data, "done_on")
         if data.get("child_safety") not in (None, ChildSafety.NO_CONCERNS) and not data.get("child_safety_notes"):
             errors.setdefault("child_safety_notes", []).append(L_("Describe the concern and what was agreed."))
-        _raise(errors)
+        raise_errors(errors)
 
 
 class TransitionForm(Form):
@@ -225,8 +215,8 @@ class CloseForm(Form):
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
-        _not_in_future(errors, data, "closed_on")
-        _raise(errors)
+        refuse_future_dates(errors, data, "closed_on")
+        raise_errors(errors)
 
 
 class NoteForm(Form):

@@ -15,7 +15,7 @@ from saas.auth.roles import Role
 from saas.clock import local_today, to_local_input
 from saas.db import db
 from saas.errors import OperationError, invalid_input
-from saas.forms import validate_input
+from saas.forms import validate_input, validate_query
 from saas.i18n import L_, _
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
 from tenants.families import operations, queries
@@ -81,20 +81,12 @@ def _family_or_404(family_id: uuid.UUID) -> Family:
     return family
 
 
-def _list_filters() -> dict[str, Any]:
-    """The list's query string, validated; a bad value is dropped rather than refused."""
-    raw = request.args.to_dict()
-    data, errors = validate_input(ListQuery(), raw)
-    if errors:
-        data, _errors = validate_input(ListQuery(), {k: v for k, v in raw.items() if k not in errors})
-    return data
-
 
 @bp.route("/families/")
 @login_required
 @require_role(*STAFF)
 def index() -> str:
-    filters = _list_filters()
+    filters = validate_query(ListQuery())
     page = queries.paginate(queries.family_list(filters, current_user), filters.get("page"))
     return render_template("families/index.html", page=page, filters=filters, today=local_today(),
                            states=list(CaseState), referrer_types=list(ReferrerType),

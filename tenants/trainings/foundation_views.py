@@ -21,7 +21,7 @@ from saas.foundation.access import foundation_blueprint, require_foundation_admi
 from saas.i18n import _
 from tenants.trainings import operations
 from tenants.trainings.models import Course
-from tenants.trainings.schemas import CatalogueCourseForm, modules_text
+from tenants.trainings.schemas import CatalogueCourseForm, course_values
 
 bp = foundation_blueprint("courses", __name__, template_folder="templates")
 PAGE_SIZE = 25
@@ -39,9 +39,8 @@ def _course_or_404(course_id: uuid.UUID) -> Course:
 
 
 def _values(course: Course) -> dict[str, object]:
-    return {"name": course.name, "description": course.description, "modules": modules_text(course.modules),
-            "validity_months": course.validity_months,
-            "required_before_first_match": course.required_before_first_match, "is_active": course.is_active}
+    return {**course_values(course), "required_before_first_match": course.required_before_first_match,
+            "is_active": course.is_active}
 
 
 @bp.route("/courses/")

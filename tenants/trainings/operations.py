@@ -22,7 +22,7 @@ from saas.i18n import L_
 from tenants.trainings import queries
 from tenants.trainings.models import Course, CourseCompletion, Enrolment, TrainingSession
 from tenants.trainings.states import ACTIVE, SEATED, EnrolmentStatus
-from tenants.volunteers.models import Volunteer
+from tenants.volunteers.models import Volunteer, VolunteerEvent
 from tenants.volunteers.readiness import add_months
 from tenants.volunteers.states import VolunteerState
 
@@ -71,6 +71,36 @@ def create_own_course(actor: User, data: dict[str, Any]) -> Course:
     return course
 
 
+def _check_own(course: Course) -> None:
+    if course.owner_tenant_id is None or course.owner_tenant_id != bound_tenant_id(db.session):
+        raise OperationError(L_("Only the organisation that made this course can change it."))
+
+
+def update_own_course(actor: User, course: Course, data: dict[str, Any]) -> list[str]:
+    """Change a course of the bound tenant (never one of the catalogue or another tenant's)."""
+    _check_own(course)
+    changed = sorted(key for key in COURSE_FIELDS if key in data and getattr(course, key) != data[key])
+    for key in changed:
+        setattr(course, key, data[key])
+    if changed:
+        db.session.flush()
+        record(actor, "training.course_updated", course, fields=changed)
+    return changed
+
+
+def set_own_course_active(actor: User, course: Course, active: bool) -> bool:
+    """(De)activate a course of the bound tenant: an inactive course cannot be planned or enrolled
+    in by volunteers; its sessions, enrolments and completions stay. Returns whether it changed."""
+    _check_own(course)
+    if course.is_active == active:
+        return False
+    course.is_active = active
+    db.session.flush()
+    record(actor, "training.course_reactivated" if active else "training.course_deactivated", course,
+           name=course.name)
+    return True
+
+
 # Sessions -----------------------------------------------------------------------------------
 
 
@@ -104,13 +134,16 @@ def _seated_count(session: TrainingSession) -> int:
 # Enrolments ---------------------------------------------------------------------------------
 
 
-def enrol(actor: User, session: TrainingSession, volunteer: Volunteer) -> Enrolment:
+def enrol(actor: User, session: TrainingSession, volunteer: Volunteer, *, retroactive: bool = False) -> Enrolment:
     """Enrol ``volunteer``; when the session is full, on its waiting list (status WAITING).
 
-    Refused for a session that has started, a volunteer who stopped, or one already enrolled or
-    waiting. A cancelled enrolment is taken up again, at the end of the waiting-list order.
+    Refused for a session that has started (unless ``retroactive``: staff registering a session
+    afterwards, so its attendance can be recorded; never self-service), a volunteer who stopped, or
+    one already enrolled or waiting. A cancelled enrolment is taken up again, at the end of the
+    waiting-list order.
     """
-    if session.starts_at <= utcnow():
+    started = session.starts_at <= utcnow()
+    if started and not retroactive:
         raise OperationError(L_("This session has already started; enrolling is closed."))
     if volunteer.state == VolunteerState.STOPPED:
         raise OperationError(L_("%(name)s has stopped and cannot be enrolled.", name=volunteer.name))
@@ -127,7 +160,7 @@ def enrol(actor: User, session: TrainingSession, volunteer: Volunteer) -> Enrolm
         enrolment.status, enrolment.created_at = status, utcnow()
     db.session.flush()
     record(actor, "training.enrolled", enrolment, session=str(session.id), volunteer=str(volunteer.id),
-           status=status.value)
+           status=status.value, **({"retroactive": True} if started else {}))
     return enrolment
 
 
@@ -215,6 +248,9 @@ def complete_if_done(actor: User | None, volunteer_id: uuid.UUID, course: Course
     completion = CourseCompletion(volunteer_id=volunteer_id, course_id=course.id, completed_on=completed_on,
                                   valid_until=valid_until, certificate_number=_next_certificate_number(completed_on))
     db.session.add(completion)
+    db.session.add(VolunteerEvent(volunteer_id=volunteer_id, actor_id=actor.id if actor else None,
+                                  kind="course_completed", details={
+                                      "course": course.name, "certificate": completion.certificate_number}))
     db.session.flush()
     record(actor, "training.course_completed", completion, course=str(course.id), volunteer=str(volunteer_id),
            certificate=completion.certificate_number)

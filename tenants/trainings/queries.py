@@ -58,6 +58,13 @@ def own_courses() -> list[Course]:
                                    .order_by(Course.name, Course.id)))
 
 
+def own_course(course_id: uuid.UUID) -> Course | None:
+    """One course of the bound tenant's own (None for a catalogue course or another tenant's)."""
+    tenant_id = bound_tenant_id(db.session)
+    statement = visible_courses().where(Course.id == course_id, Course.owner_tenant_id == tenant_id)
+    return db.session.scalars(statement).first()
+
+
 def _sessions() -> Select[Any]:
     """Sessions with their course loaded through the visibility filter (one statement)."""
     return (visible_courses(TrainingSession).join_from(TrainingSession, Course, TrainingSession.course_id == Course.id)

@@ -66,6 +66,12 @@ def modules_text(modules: list[dict[str, Any]]) -> str:
     return "\n".join(f"{m['name']} | {m['hours']}" for m in modules or [])
 
 
+def course_values(course: Any) -> dict[str, Any]:
+    """A course's fields as CourseForm shows them (the catalogue form adds its own)."""
+    return {"name": course.name, "description": course.description, "modules": modules_text(course.modules),
+            "validity_months": course.validity_months}
+
+
 class CourseForm(Form):
     """A tenant's own course (the foundation form adds the catalogue's fields)."""
 
@@ -80,6 +86,12 @@ class CatalogueCourseForm(CourseForm):
 
     required_before_first_match = Boolean()
     is_active = Boolean()
+
+
+class CourseActiveForm(Form):
+    """Deactivate ("0") or reactivate ("1") a tenant's own course."""
+
+    is_active = Choice(["0", "1"], required=True)
 
 
 class SessionForm(Form):

@@ -21,8 +21,15 @@ from saas.i18n import L_, _
 from saas.tenancy.context import current_membership, current_tenant, require_role, tenant_blueprint
 from tenants.trainings import operations, queries
 from tenants.trainings.certificate import certificate_pdf
-from tenants.trainings.models import TrainingSession
-from tenants.trainings.schemas import CourseForm, EnrolForm, SessionForm, attendance_form
+from tenants.trainings.models import Course, TrainingSession
+from tenants.trainings.schemas import (
+    CourseActiveForm,
+    CourseForm,
+    EnrolForm,
+    SessionForm,
+    attendance_form,
+    course_values,
+)
 from tenants.trainings.states import SEATED, EnrolmentStatus
 from tenants.volunteers import queries as volunteer_queries
 
@@ -30,6 +37,9 @@ bp = tenant_blueprint("trainings", __name__, template_folder="templates")
 
 register_action_labels({
     "training.course_created": L_("Own course added"),
+    "training.course_updated": L_("Own course edited"),
+    "training.course_deactivated": L_("Own course deactivated"),
+    "training.course_reactivated": L_("Own course reactivated"),
     "training.session_planned": L_("Training session planned"),
     "training.enrolled": L_("Volunteer enrolled in a training session"),
     "training.cancelled": L_("Training enrolment cancelled"),
@@ -96,7 +106,7 @@ def _render_session(session: TrainingSession, status: int = 200, **errors: Any) 
         seated=[e for e in enrolments if e.status in SEATED],
         waiting=[e for e in enrolments if e.status == EnrolmentStatus.WAITING],
         cancelled=[e for e in enrolments if e.status == EnrolmentStatus.CANCELLED],
-        volunteers=[] if started else queries.enrolable_volunteers(session),
+        volunteers=queries.enrolable_volunteers(session),
         starts_local=to_local_input(session.starts_at), **context), status
 
 
@@ -116,7 +126,8 @@ def enrol(session_id: uuid.UUID) -> ResponseReturnValue:
     data, errors = validate_input(EnrolForm(volunteer_ids=list(volunteers)))
     if not errors:
         try:
-            enrolment = operations.enrol(current_user, session, volunteers[data["volunteer_id"]])
+            # Staff may register a session afterwards (retroactive), so its attendance can be recorded.
+            enrolment = operations.enrol(current_user, session, volunteers[data["volunteer_id"]], retroactive=True)
         except OperationError as exc:
             errors = {"_form": [str(exc)]}
     if errors:
@@ -188,6 +199,58 @@ def courses() -> ResponseReturnValue:
         return invalid_input(errors, lambda: _render_courses(request.form, errors, 422))
     course = operations.create_own_course(current_user, data)
     flash(_("The course %(name)s has been added.", name=course.name), "success")
+    return redirect(url_for(".courses"))
+
+
+def _own_course_or_404(course_id: uuid.UUID) -> Course:
+    course = queries.own_course(course_id)
+    if course is None:  # a catalogue course (edited at /foundation/courses) or another tenant's
+        abort(404)
+    return course
+
+
+def _render_course(course: Course, values: Any, errors: dict[str, Any], status: int = 200) -> Any:
+    return render_template("trainings/course_form.html", course=course, values=values, errors=errors), status
+
+
+@bp.route("/trainings/courses/<uuid:course_id>", methods=["GET", "POST"])
+@login_required
+@require_role(*STAFF)
+def edit_course(course_id: uuid.UUID) -> ResponseReturnValue:
+    """Edit one of the tenant's own courses."""
+    course = _own_course_or_404(course_id)
+    if request.method == "GET":
+        return _render_course(course, course_values(course), {})
+    data, errors = validate_input(CourseForm())
+    if not errors:
+        try:
+            operations.update_own_course(current_user, course, data)
+        except OperationError as exc:
+            errors = {"_form": [str(exc)]}
+    if errors:
+        return invalid_input(errors, lambda: _render_course(course, request.form, errors, 422))
+    flash(_("The course %(name)s has been saved.", name=course.name), "success")
+    return redirect(url_for(".courses"))
+
+
+@bp.route("/trainings/courses/<uuid:course_id>/active", methods=["POST"])
+@login_required
+@require_role(*STAFF)
+def course_active(course_id: uuid.UUID) -> ResponseReturnValue:
+    """Deactivate or reactivate one of the tenant's own courses."""
+    course = _own_course_or_404(course_id)
+    data, errors = validate_input(CourseActiveForm())
+    if not errors:
+        try:
+            operations.set_own_course_active(current_user, course, data["is_active"] == "1")
+        except OperationError as exc:
+            errors = {"_form": [str(exc)]}
+    if errors:
+        return invalid_input(errors, lambda: _render_course(course, course_values(course), errors, 422))
+    if course.is_active:
+        flash(_("The course %(name)s is active again.", name=course.name), "success")
+    else:
+        flash(_("The course %(name)s has been deactivated.", name=course.name), "success")
     return redirect(url_for(".courses"))
 
 

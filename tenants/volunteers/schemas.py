@@ -6,31 +6,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, validate, validates_schema
+from marshmallow import validate, validates_schema
 
 from saas.clock import local_today
-from saas.forms import Choice, ChoiceList, Date, Email, Form, Integer, String, StringList
+from saas.forms import (
+    Choice,
+    ChoiceList,
+    Date,
+    Email,
+    Form,
+    Integer,
+    String,
+    StringList,
+    raise_errors,
+    refuse_future_dates,
+)
 from saas.i18n import L_
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS
 from tenants.volunteers.states import ExitReason, VolunteerKind, VolunteerState
 
-NOT_IN_FUTURE = L_("This date cannot be in the future.")
 #: Children up to 23 are in scope for the family track.
 MAX_CHILD_AGE = 23
 SCREENING_PROFILE = r"^\d{1,10}$"
 
-
-def _not_in_future(errors: dict[str, list[Any]], data: dict[str, Any], *names: str) -> None:
-    today = local_today()
-    for name in names:
-        if data.get(name) is not None and data[name] > today:
-            errors.setdefault(name, []).append(NOT_IN_FUTURE)
-
-
-def _raise(errors: dict[str, list[Any]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _check_child_ages(errors: dict[str, list[Any]], data: dict[str, Any]) -> None:
@@ -76,9 +75,9 @@ class VolunteerForm(_Preferences, TenantForm):
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
-        _not_in_future(errors, data, "applied_on")
+        refuse_future_dates(errors, data, "applied_on")
         _check_child_ages(errors, data)
-        _raise(errors)
+        raise_errors(errors)
 
 
 class SelfServiceForm(_Preferences):
@@ -89,7 +88,7 @@ class SelfServiceForm(_Preferences):
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
         _check_child_ages(errors, data)
-        _raise(errors)
+        raise_errors(errors)
 
 
 class TransitionForm(Form):
@@ -106,7 +105,7 @@ class TransitionForm(Form):
         target = data.get("to_state")
         if target == VolunteerState.STOPPED and not data.get("exit_reason"):
             errors.setdefault("exit_reason", []).append(L_("Choose why the volunteer stops."))
-        _not_in_future(errors, data, "interviewed_on", "approved_on")
+        refuse_future_dates(errors, data, "interviewed_on", "approved_on")
         # The date that belongs to the move defaults to today (the approval date: see
         # operations.move, which keeps an earlier approval when coming back from a pause); dates
         # for other moves are ignored.
@@ -118,7 +117,7 @@ class TransitionForm(Form):
             data["approved_on"] = None
         if target != VolunteerState.STOPPED:
             data["exit_reason"] = None
-        _raise(errors)
+        raise_errors(errors)
 
 
 class ScreeningForm(Form):
@@ -132,11 +131,11 @@ class ScreeningForm(Form):
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
-        _not_in_future(errors, data, "issued_on", "checked_on")
+        refuse_future_dates(errors, data, "issued_on", "checked_on")
         issued, checked = data.get("issued_on"), data.get("checked_on")
         if issued and checked and checked < issued:
             errors.setdefault("checked_on", []).append(L_("The check cannot be before the issue date."))
-        _raise(errors)
+        raise_errors(errors)
 
 
 class PolicyForm(Form):

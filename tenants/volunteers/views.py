@@ -17,7 +17,7 @@ from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
 from saas.errors import OperationError, invalid_input
-from saas.forms import validate_input
+from saas.forms import validate_input, validate_query
 from saas.i18n import L_, _
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
 from tenants.families.vocabulary import DayPart, Track
@@ -61,20 +61,12 @@ def _volunteer_or_404(volunteer_id: uuid.UUID) -> Volunteer:
     return volunteer
 
 
-def _list_filters() -> dict[str, Any]:
-    """The list's query string, validated; a bad value is dropped rather than refused."""
-    raw = request.args.to_dict()
-    data, errors = validate_input(ListQuery(), raw)
-    if errors:
-        data, _errors = validate_input(ListQuery(), {k: v for k, v in raw.items() if k not in errors})
-    return data
-
 
 @bp.route("/volunteers/")
 @login_required
 @require_role(*STAFF)
 def index() -> str:
-    filters = _list_filters()
+    filters = validate_query(ListQuery())
     policy = operations.policy_for_tenant()
     today = local_today()
     page = queries.paginate(queries.volunteer_list(filters, policy), filters.get("page"))

@@ -3,8 +3,9 @@ volunteer updates their own availability on a phone. axe checks every page on th
 
 The live server's database is shared with the other browser tests and holds the demo (which may or
 may not include demo volunteers), so each test makes its own data through the pages and looks
-only at that. The basic training a volunteer needs before becoming available is recorded directly in
-the database (see complete_basic_training); enrolling and attendance have their own browser test.
+only at that. The basic training a volunteer needs before becoming available goes through the pages
+too: the coordinator registers sessions of the demo's required course that already took place,
+enrols the applicant afterwards and records the attendance (see complete_basic_training).
 """
 
 from __future__ import annotations
@@ -13,18 +14,10 @@ import uuid
 from datetime import date, timedelta
 
 from playwright.sync_api import Locator, Page
-from sqlalchemy import select
 
-from saas.db import db, tenant_context, utcnow
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
-from saas.tenancy.models import Tenant
-from tenants.trainings.models import Course, Enrolment, TrainingSession
-from tenants.trainings.operations import complete_if_done
-from tenants.trainings.queries import visible_courses
-from tenants.trainings.states import EnrolmentStatus
-from tenants.volunteers.models import Volunteer
+from tenants.trainings.demo import BASIC, CATALOGUE
 from tests.browser import NewPage, assert_accessible, html_lang_dir, path_of, sign_in
-from tests.browser.conftest import LiveServer
 
 #: Accounts no other browser test signs in with at the same viewport (authenticator codes are
 #: single-use: a third sign-in of one account within 30 seconds waits for the next code).
@@ -70,33 +63,48 @@ def move(page: Page, file_path: str, state: str) -> None:
     assert page.locator(f".page-heading .state--{state}").is_visible()
 
 
-def complete_basic_training(live_server: LiveServer, slug: str, name: str) -> list[str]:
-    """The volunteer ``name`` attended every module of each required course in sessions earlier today.
+def complete_basic_training(page: Page, slug: str, name: str, day: date) -> None:
+    """The coordinator registers a session of every module of the demo's required course on ``day``
+    (in the past), enrols the volunteer ``name`` afterwards and records them as attended: the last
+    one completes the course. axe checks the session form and a session's page."""
+    modules = next(course["modules"] for course in CATALOGUE if course["name"] == BASIC)
+    for index in range(len(modules)):
+        page.goto(f"/t/{slug}/trainings/sessions/new")
+        form = page.locator("main form[method=post]")
+        course_id = form.locator("#f-course_id option", has_text=BASIC).first.get_attribute("value")
+        form.locator("#f-course_id").select_option(course_id)
+        form.locator("#f-module_index").select_option(str(index))
+        form.locator("#f-starts_at").fill(f"{day.isoformat()}T{10 + index:02d}:00")
+        form.locator("#f-location").fill("Wijkcentrum De Schakel")
+        if index == 0:
+            assert_accessible(page)
+        submit(page, form)
+        expect_success(page)
+        assert page.locator("#attendance-form").count() == 0, "nobody is enrolled yet"
 
-    Written to the database: a session's attendance can only be recorded after it has started, and
-    enrolling only before, so the pages cannot do this within one test. Returns the course names.
-    """
-    with live_server.app.app_context():
-        tenant = db.session.scalars(select(Tenant).where(Tenant.slug == slug)).one()
-        with tenant_context(db.session, tenant.id):
-            volunteer = db.session.scalars(select(Volunteer).where(Volunteer.name == name)).one()
-            courses = db.session.scalars(visible_courses().where(
-                Course.owner_tenant_id.is_(None), Course.is_active, Course.required_before_first_match)).all()
-            for course in courses:
-                for index in range(len(course.modules)):
-                    session = TrainingSession(course_id=course.id, module_index=index, location="Buurthuis",
-                                              starts_at=utcnow() - timedelta(minutes=10 + index), capacity=10)
-                    db.session.add(session)
-                    db.session.flush()
-                    db.session.add(Enrolment(session_id=session.id, volunteer_id=volunteer.id,
-                                             status=EnrolmentStatus.ATTENDED))
-                db.session.flush()
-                assert complete_if_done(None, volunteer.id, course) is not None
-            db.session.commit()
-            return [course.name for course in courses]
+        # Enrol afterwards: the session has already taken place ------------------------------------------
+        enrol = page.locator("#enrol form")
+        enrol.locator("#f-volunteer_id").select_option(label=name)
+        if index == 0:
+            assert_accessible(page)
+        submit(page, enrol)
+        expect_success(page)
+
+        # The attendance ------------------------------------------------------------------------------
+        attendance = page.locator("#attendance-form")
+        attendance.locator("tbody tr", has_text=name).locator("input[value=attended]").check()
+        submit(page, attendance)
+        assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
+        done = index == len(modules) - 1
+        assert page.locator(".flash--success").count() == (2 if done else 1), page.locator("main").inner_text()[:1000]
+        assert page.locator(".flash--success", has_text=BASIC).count() == (1 if done else 0)
+        assert page.locator("#attendance-form tbody tr", has_text=name).locator("input:checked") \
+            .get_attribute("value") == "attended"
+        if done:
+            assert_accessible(page)
 
 
-def test_coordinator_takes_an_applicant_to_available(new_page: NewPage, live_server: LiveServer) -> None:
+def test_coordinator_takes_an_applicant_to_available(new_page: NewPage) -> None:
     page = new_page("desktop")
     account, slug = DESKTOP_COORDINATOR
     sign_in_to(page, account, slug, two_factor=True)
@@ -159,19 +167,18 @@ def test_coordinator_takes_an_applicant_to_available(new_page: NewPage, live_ser
     form = page.locator(f"main form[action='{file_path}/state']")
     form.locator("#f-to_state").select_option("available")
     submit(page, form)
-    courses = complete_basic_training(live_server, slug, name)
-    if courses:  # the demo's catalogue has a required course: the move was refused, naming it
-        assert all(course in page.locator(".error-summary").inner_text() for course in courses)
-        page.goto(file_path)
-        move(page, file_path, "available")
-    else:
-        expect_success(page)
+    assert BASIC in page.locator(".error-summary").inner_text(), "the required course is missing"
+    complete_basic_training(page, slug, name, today - timedelta(days=1))
+    page.goto(file_path)
+    move(page, file_path, "available")
     readiness = page.locator("section[aria-labelledby=readiness-heading]")
     assert readiness.locator("ul li").count() == 0, readiness.inner_text()
     moves = [event.get_attribute("data-to-state")
              for event in page.locator("#timeline li.timeline__event--state_changed").all()]
     assert moves == ["available", "training", "screening", "intake"]
     assert page.locator("#timeline li.timeline__event--screening_added").count() == 1
+    completed = page.locator("#timeline li.timeline__event--course_completed")
+    assert completed.count() == 1 and BASIC in completed.inner_text()
     assert page.locator("#timeline li").last.get_attribute("class").endswith("--registered")
     assert_accessible(page)
 

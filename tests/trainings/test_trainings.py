@@ -4,6 +4,7 @@ and statement counts."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from saas.audit.models import AuditEvent
 from saas.auth.models import User
 from saas.auth.roles import FoundationRole, Role
 from saas.clock import local_today as _local_today
@@ -19,7 +21,7 @@ from saas.tenancy.models import Tenant
 from tenants.trainings import queries
 from tenants.trainings.models import Course, CourseCompletion, Enrolment
 from tenants.trainings.states import EnrolmentStatus
-from tenants.volunteers.models import Screening, Volunteer
+from tenants.volunteers.models import Screening, Volunteer, VolunteerEvent
 from tenants.volunteers.states import VolunteerState
 from tests.support.factories import create_user
 from tests.support.queries import count_queries
@@ -354,3 +356,124 @@ def test_the_volunteer_list_filters_on_a_valid_course_completion(app: Flask, ten
     assert "Anna Afgerond" in page
     assert "Eva Verlopen" not in page and "Nina Nooit" not in page
     assert "Nina Nooit" in client.get("/t/alpha/volunteers/?course=not-a-uuid").text
+
+
+# A tenant's own courses: edit, deactivate, reactivate ---------------------------------------------
+
+
+def test_staff_edit_and_deactivate_only_their_own_courses(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> None:
+    own = create_course(app, tenant_a, name="Alpha eigen", modules=[{"name": "Intro", "hours": 2}])
+    catalogue = create_course(app, None, name="Catalogus cursus")
+    other = create_course(app, tenant_b, name="Geheim van Beta")
+    client = staff_client(app, tenant_a, Role.MANAGER)
+    listing = client.get(A + "/trainings/courses").get_data(as_text=True)
+    assert f"/trainings/courses/{own.id}" in listing and f"/trainings/courses/{catalogue.id}" not in listing
+    url = f"{A}/trainings/courses/{own.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Intro | 2" in page and 'value="0"' in page  # the form, filled in, and "Deactivate"
+
+    # Neither a catalogue course nor another tenant's course can be reached here.
+    for course in (catalogue, other):
+        path = f"{A}/trainings/courses/{course.id}"
+        assert client.get(path).status_code == 404
+        assert client.post(path, data={"name": "X", "modules": "X | 1"}).status_code == 404
+        assert client.post(path + "/active", data={"is_active": "0"}).status_code == 404
+    with app.app_context():  # (on PostgreSQL a tenant's course is readable only with that tenant bound)
+        assert db.session.get(Course, catalogue.id).name == "Catalogus cursus"
+        assert db.session.get(Course, catalogue.id).is_active
+    with app.app_context(), tenant_context(db.session, tenant_b.id):
+        assert db.session.get(Course, other.id).name == "Geheim van Beta" and db.session.get(Course, other.id).is_active
+
+    # Edit ---------------------------------------------------------------------------------------
+    assert client.post(url, data={"name": "Alpha eigen", "modules": "Intro | 0"}).status_code == 422
+    response = client.post(url, data={"name": "Alpha vernieuwd", "modules": "Intro | 2\nVerdieping | 1,5",
+                                      "validity_months": "12"})
+    assert response.status_code == 302
+    with app.app_context(), tenant_context(db.session, tenant_a.id):
+        course = db.session.get(Course, own.id)
+        assert course.name == "Alpha vernieuwd" and course.validity_months == 12
+        assert course.modules == [{"name": "Intro", "hours": 2}, {"name": "Verdieping", "hours": 1.5}]
+        assert course.owner_tenant_id == tenant_a.id and not course.required_before_first_match
+
+    # Deactivate: no longer plannable; reactivate --------------------------------------------------
+    assert client.post(url + "/active", data={}).status_code == 422
+    response = client.post(url + "/active", data={"is_active": "0"}, follow_redirects=True)
+    assert b"Alpha vernieuwd has been deactivated" in response.data
+    with app.app_context(), tenant_context(db.session, tenant_a.id):
+        assert not db.session.get(Course, own.id).is_active
+    assert "Alpha vernieuwd" not in client.get(A + "/trainings/sessions/new").get_data(as_text=True)
+    start = (local_today() + timedelta(days=3)).isoformat() + "T19:30"
+    form = {"course_id": str(own.id), "module_index": "0", "starts_at": start, "location": "Buurthuis", "capacity": "8"}
+    assert client.post(A + "/trainings/sessions/new", data=form).status_code == 422
+    assert 'value="1"' in client.get(url).get_data(as_text=True)  # "Reactivate"
+    assert client.post(url + "/active", data={"is_active": "1"}).status_code == 302
+    assert client.post(A + "/trainings/sessions/new", data=form).status_code == 302
+
+    with app.app_context(), tenant_context(db.session, tenant_a.id):
+        audit = [(e.action, e.details) for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_id == str(own.id)).order_by(AuditEvent.at, AuditEvent.id))]
+    assert audit == [("training.course_updated", {"fields": ["modules", "name", "validity_months"]}),
+                     ("training.course_deactivated", {"name": "Alpha vernieuwd"}),
+                     ("training.course_reactivated", {"name": "Alpha vernieuwd"})]
+
+
+# Sessions registered afterwards -------------------------------------------------------------------
+
+
+def test_staff_register_a_past_session_enrol_afterwards_and_record_its_attendance(
+        app: Flask, tenant_a: Tenant) -> None:
+    course = create_course(app, tenant_a, name="Eendaagse", modules=[{"name": "Alles", "hours": 4}])
+    anna, bert = create_volunteer(app, tenant_a, "Anna"), create_volunteer(app, tenant_a, "Bert")
+    person = create_user(app, "vera@alpha.example", tenant=tenant_a, role=Role.VOLUNTEER, locale="en")
+    vera = create_volunteer(app, tenant_a, "Vera", email="vera@alpha.example", user_id=person.id)
+    client = staff_client(app, tenant_a)
+
+    # A session of yesterday is registered like any other.
+    start = (local_today() - timedelta(days=1)).isoformat() + "T19:30"
+    response = client.post(A + "/trainings/sessions/new", data={
+        "course_id": str(course.id), "module_index": "0", "starts_at": start, "location": "Buurthuis",
+        "capacity": "1"})
+    assert response.status_code == 302
+    url = response.location
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="enrol"' in page and "already started" in page
+
+    # Staff enrol afterwards, with the usual capacity, waiting-list and double-enrolment rules.
+    assert client.post(url + "/enrol", data={"volunteer_id": str(anna.id)}).status_code == 302
+    response = client.post(url + "/enrol", data={"volunteer_id": str(bert.id)}, follow_redirects=True)
+    assert b"waiting list" in response.data
+    assert client.post(url + "/enrol", data={"volunteer_id": str(anna.id)}).status_code == 422
+    session_id = uuid.UUID(url.rsplit("/", 1)[1])
+    assert enrolments(app, tenant_a, session_id) == {"Anna": EnrolmentStatus.ENROLLED,
+                                                     "Bert": EnrolmentStatus.WAITING}
+    with app.app_context(), tenant_context(db.session, tenant_a.id):
+        anna_enrolment = db.session.scalars(select(Enrolment).where(Enrolment.volunteer_id == anna.id)).one()
+        assert db.session.scalars(select(AuditEvent.details).where(
+            AuditEvent.action == "training.enrolled", AuditEvent.object_id == str(anna_enrolment.id))).one()[
+            "retroactive"] is True
+    # Cancelling stays closed once the session has started (attendance is recorded instead).
+    response = client.post(f"{url}/enrolments/{anna_enrolment.id}/cancel", follow_redirects=True)
+    assert b"already started" in response.data
+    assert enrolments(app, tenant_a, session_id)["Anna"] == EnrolmentStatus.ENROLLED
+
+    # Self-service enrolment stays limited to upcoming sessions.
+    volunteer_client = client_for(app, person)
+    assert str(session_id) not in volunteer_client.get(A + "/me/trainings/").get_data(as_text=True)
+    response = volunteer_client.post(A + "/me/trainings/enrol", data={"session_id": str(session_id)},
+                                     follow_redirects=True)
+    assert b"already started" in response.data
+    assert "Vera" not in enrolments(app, tenant_a, session_id)
+
+    # The attendance completes the course, which the volunteer's timeline shows.
+    response = client.post(url + "/attendance", data={f"a-{anna_enrolment.id}": "attended"}, follow_redirects=True)
+    assert b"Anna has completed Eendaagse" in response.data
+    with app.app_context(), tenant_context(db.session, tenant_a.id):
+        completion = db.session.scalars(select(CourseCompletion)).one()
+        (event,) = db.session.scalars(select(VolunteerEvent).where(VolunteerEvent.volunteer_id == anna.id,
+                                                                   VolunteerEvent.kind == "course_completed")).all()
+        assert event.details == {"course": "Eendaagse", "certificate": completion.certificate_number}
+        assert event.actor_id is not None
+        assert not db.session.scalars(select(VolunteerEvent).where(VolunteerEvent.volunteer_id == vera.id)).all()
+    profile = client.get(f"{A}/volunteers/{anna.id}").get_data(as_text=True)
+    assert f"Course “Eendaagse” completed, certificate {completion.certificate_number}." in profile
+    assert "timeline__event--course_completed" in profile
