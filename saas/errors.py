@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, abort, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -50,6 +51,16 @@ CSRF_MESSAGE = L_("This form has expired or did not come from this site. Reload 
 class OperationError(Exception):
     """A business rule refused a change. The message is translated and shown to the person;
     views catch it and re-render the form, and the request rolls back."""
+
+
+Found = TypeVar("Found")
+
+
+def or_404(value: Found | None) -> Found:
+    """``value``, or a 404 when it is None (a lookup inside the tenant found nothing)."""
+    if value is None:
+        abort(404)
+    return value
 
 
 def wants_json() -> bool:

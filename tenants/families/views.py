@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today, to_local_input
 from saas.db import db
-from saas.errors import OperationError, invalid_input
+from saas.errors import OperationError, invalid_input, or_404
 from saas.forms import validate_input, validate_query
 from saas.i18n import L_, _
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
@@ -75,10 +75,7 @@ STAFF = (Role.COORDINATOR, Role.MANAGER)
 
 
 def _family_or_404(family_id: uuid.UUID) -> Family:
-    family = queries.family_file(family_id)
-    if family is None:
-        abort(404)
-    return family
+    return or_404(queries.family_file(family_id))
 
 
 

@@ -15,7 +15,7 @@ from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import to_local_input
 from saas.db import utcnow
-from saas.errors import OperationError, invalid_input
+from saas.errors import OperationError, invalid_input, or_404
 from saas.forms import validate_input
 from saas.i18n import L_, _
 from saas.tenancy.context import current_membership, current_tenant, require_role, tenant_blueprint
@@ -57,10 +57,7 @@ def _vocabulary() -> dict[str, Any]:
 
 
 def _session_or_404(session_id: uuid.UUID) -> TrainingSession:
-    session = queries.session_detail(session_id)
-    if session is None:
-        abort(404)
-    return session
+    return or_404(queries.session_detail(session_id))
 
 
 @bp.route("/trainings/")

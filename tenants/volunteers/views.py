@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -16,7 +16,7 @@ from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
-from saas.errors import OperationError, invalid_input
+from saas.errors import OperationError, invalid_input, or_404
 from saas.forms import validate_input, validate_query
 from saas.i18n import L_, _
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
@@ -55,10 +55,7 @@ def _vocabulary() -> dict[str, Any]:
 
 
 def _volunteer_or_404(volunteer_id: uuid.UUID) -> Volunteer:
-    volunteer = queries.volunteer_file(volunteer_id)
-    if volunteer is None:
-        abort(404)
-    return volunteer
+    return or_404(queries.volunteer_file(volunteer_id))
 
 
 
