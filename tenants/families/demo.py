@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from saas.auth.models import User
 from saas.auth.roles import Role
-from saas.clock import local_today, local_zone
+from saas.clock import local_today
 from saas.crypto import seal_text
 from saas.db import db
 from saas.tenancy.models import Tenant
+from tenants.demo_time import local_time, stamp_timeline
 from tenants.families import operations
 from tenants.families.demo_data import (
     AGENCIES,
@@ -280,13 +281,13 @@ def _family(rng: random.Random, tenant: Tenant, coordinator: User | None, actor:
     if S.INTAKE_PLANNED in steps:
         planned_on = intake_done or steps[S.INTAKE_PLANNED] + timedelta(days=rng.randint(3, 14))
         family.intake = Intake(id=uuid.uuid4(), family_id=family.id, coordinator_id=actor.id,
-                               planned_at=_at(planned_on, rng.choice([10, 14, 19]) * 60))
+                               planned_at=local_time(planned_on, rng.choice([10, 14, 19]) * 60))
         if intake_done:
             _intake(rng, family, path, intake_done, parent.first_name, relation, len(household))
     if final == S.CLOSED:
         _close(rng, family, path, days[-1])
     timeline = _timeline(rng, family, actor, household, origin, path, days, today)
-    _stamp(rng, family, timeline)
+    stamp_timeline(rng, family, timeline)
     rows = [row for _day, event, about in timeline for row in (event, about) if row is not None]
     return family, [family.intake, *rows] if family.intake else rows
 
@@ -328,26 +329,6 @@ def _event(family: Family, actor: User, kind: str, details: dict[str, Any] | Non
     return CaseEvent(id=uuid.uuid4(), family_id=family.id, actor_id=actor.id, kind=kind, details=details or {},
                      **fields)
 
-
-def _at(day: date, minute: int) -> datetime:
-    """A local wall-clock time on ``day`` as an aware UTC datetime."""
-    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=local_zone()).astimezone(UTC)
-
-
-def _stamp(rng: random.Random, family: Family, timeline: list[tuple[date, CaseEvent, Any]]) -> None:
-    """Office-hour times in order; members, notes and the family's own times follow from them."""
-    timeline.sort(key=lambda item: item[0])  # stable: steps on one day keep the order they happened in
-    previous, previous_day = None, None
-    for day, event, about in timeline:
-        event.at = _at(day, rng.randint(9 * 60, 16 * 60))
-        if previous is not None and (event.at <= previous or day == previous_day):  # one sitting: minutes apart
-            event.at = previous + timedelta(minutes=rng.randint(1, 12))
-        previous, previous_day = event.at, day
-        if about is not None:
-            about.created_at = event.at
-        if event.kind in ("registered", "state_changed"):
-            family.state_changed_at = event.at
-    family.created_at = timeline[0][1].at
 
 
 def seed(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> None:

@@ -27,10 +27,10 @@ from saas.auth.roles import Role
 from saas.clock import local_today, local_zone
 from saas.db import db
 from saas.tenancy.models import Tenant
+from tenants.demo_time import local_time
 from tenants.trainings.models import Course, CourseCompletion, Enrolment, TrainingSession
 from tenants.trainings.queries import visible_courses
 from tenants.trainings.states import EnrolmentStatus
-from tenants.volunteers.demo import _at
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.readiness import add_months
 from tenants.volunteers.states import VolunteerState
@@ -85,7 +85,7 @@ class _Plan:
         online = index > 0 and rng.random() < 0.2
         place = f"{rng.choice(PLACES)}, {rng.choice(list(self.tenant.municipalities) or [self.tenant.name])}"
         session = TrainingSession(id=uuid.uuid4(), course_id=course.id, module_index=index, online=online,
-                                  starts_at=_at(day, rng.choice([19 * 60, 19 * 60 + 30] if day.weekday() < 5
+                                  starts_at=local_time(day, rng.choice([19 * 60, 19 * 60 + 30] if day.weekday() < 5
                                                                 else [10 * 60])),
                                   location=None if online else place, trainer=rng.choice(TRAINERS),
                                   capacity=capacity or rng.randint(8, 14))
@@ -191,7 +191,7 @@ def _completions(plan: _Plan, courses: dict[uuid.UUID, Course],
         valid = add_months(day, course.validity_months) if course.validity_months else None
         completions.append(CourseCompletion(volunteer_id=volunteer_id, course_id=course.id, completed_on=day,
                                             valid_until=valid, certificate_number=f"{day.year}-{numbers[day.year]:04d}",
-                                            created_at=_at(day, 22 * 60)))
+                                            created_at=local_time(day, 22 * 60)))
     return completions
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import unicodedata
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -20,10 +20,11 @@ from sqlalchemy import select
 
 from saas.auth.models import User
 from saas.auth.roles import Role
-from saas.clock import local_today, local_zone
+from saas.clock import local_today
 from saas.db import db
 from saas.demo import FOUNDATION, TENANTS
 from saas.tenancy.models import Tenant
+from tenants.demo_time import stamp_timeline
 from tenants.families.demo_data import NEIGHBOURHOODS
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS
@@ -192,11 +193,6 @@ def _profile(rng: random.Random, tenant: Tenant, volunteer: Volunteer) -> None:
     volunteer.preferred_child_age_min, volunteer.preferred_child_age_max = ages or (None, None)
 
 
-def _at(day: date, minute: int) -> datetime:
-    """A local wall-clock time on ``day`` as an aware UTC datetime."""
-    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=local_zone()).astimezone(UTC)
-
-
 def _volunteer(rng: random.Random, tenant: Tenant, final: S, scenario: str | None, user: User | None,
                actor: User, taken: set[str], today: date) -> tuple[Volunteer, list[Any]]:
     """One volunteer and, separately, their VOG records and timeline."""
@@ -243,7 +239,7 @@ def _volunteer(rng: random.Random, tenant: Tenant, final: S, scenario: str | Non
         timeline.append((invited, _event(volunteer, actor, "account_invited"), None))
         timeline.append((min(today, invited + timedelta(days=rng.randint(0, 3))),
                          _event(volunteer, user, "account_linked"), None))
-    _stamp(rng, volunteer, timeline)
+    stamp_timeline(rng, volunteer, timeline)
     return volunteer, [row for _day, event, about in timeline for row in (about, event) if row is not None]
 
 
@@ -252,22 +248,6 @@ def _event(volunteer: Volunteer, actor: User, kind: str, *, from_state: S | None
     return VolunteerEvent(id=uuid.uuid4(), volunteer_id=volunteer.id, actor_id=actor.id, kind=kind,
                           from_state=from_state, to_state=to_state, details=details)
 
-
-def _stamp(rng: random.Random, volunteer: Volunteer,
-           timeline: list[tuple[date, VolunteerEvent, Screening | None]]) -> None:
-    """Office-hour times in order; the VOG records and the volunteer's own times follow from them."""
-    timeline.sort(key=lambda item: item[0])  # stable: steps on one day keep the order they happened in
-    previous, previous_day = None, None
-    for day, event, about in timeline:
-        event.at = _at(day, rng.randint(9 * 60, 16 * 60))
-        if previous is not None and (event.at <= previous or day == previous_day):  # one sitting: minutes apart
-            event.at = previous + timedelta(minutes=rng.randint(1, 12))
-        previous, previous_day = event.at, day
-        if about is not None:
-            about.created_at = event.at
-        if event.kind in ("registered", "state_changed"):
-            volunteer.state_changed_at = event.at
-    volunteer.created_at = timeline[0][1].at
 
 
 def seed(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> None:
