@@ -19,9 +19,13 @@ MODEL_MODULES = [
     "saas.tenancy.models",
     "saas.auth.models",
     "saas.audit.models",
+    "saas.jobs.models",
     "tenants.families.models",
     "tenants.volunteers.models",
     "tenants.trainings.models",
+    "tenants.matching.models",
+    "tenants.matching.group_models",
+    "tenants.home.models",
 ]
 
 #: Blueprints, platform first, then the tenant domain packages.
@@ -39,6 +43,11 @@ BLUEPRINTS = [
     "tenants.trainings.views:bp",
     "tenants.trainings.self_service:bp",
     "tenants.trainings.foundation_views:bp",
+    "tenants.matching.views:bp",
+    "tenants.matching.suggestion_views:bp",
+    "tenants.matching.contact_views:bp",
+    "tenants.matching.my_families:bp",
+    "tenants.matching.group_views:bp",
 ]
 
 

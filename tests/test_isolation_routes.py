@@ -42,6 +42,7 @@ class World:
     family_member_a: FamilyMember | None = None
     volunteer_a: Volunteer | None = None  # linked to the volunteer member of tenant A
     training_a: Any = None  # trainings: tests.trainings.conftest.TrainingWorld (course, session, ...)
+    matching_a: Any = None  # matching: tests.matching.conftest.MatchingWorld (match, families, contact, group ...)
 
 
 ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -135,6 +136,11 @@ def world(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> World:
     from tests.trainings.conftest import create_training_world  # trainings
 
     w.training_a = create_training_world(app, tenant_a, w.volunteer_a)
+    from tests.matching.conftest import create_matching_world  # matching
+
+    w.matching_a = create_matching_world(app, tenant_a, w.volunteer_a, w.people_a[Role.COORDINATOR])
+    with app.app_context(), tenant_context(db.session, tenant_a.id):
+        w.volunteer_a = db.session.get(Volunteer, (tenant_a.id, w.volunteer_a.id))  # now matched
     return w
 
 

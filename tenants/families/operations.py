@@ -10,6 +10,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import select
 
 from saas.audit.operations import record
@@ -27,6 +28,10 @@ INTAKE_STORY = "intake_story"
 CHILD_SAFETY_NOTES = "child_safety_notes"
 NOTE = "family_note"
 
+#: Sent after every state move as ``case_moved.send(actor, family=…, previous=…, target=…)``;
+#: the matching package listens (a closed case ends its open match) without families importing it.
+case_moved = Namespace().signal("case-moved")
+
 #: Fields of the family form stored as they are (the help question is sealed separately).
 FAMILY_FIELDS = frozenset({
     "family_name", "coordinator_id", "track", "expected_due_date", "composition", "languages",
@@ -38,7 +43,7 @@ FAMILY_FIELDS = frozenset({
 })
 
 
-def _event(actor: User | None, family: Family, kind: str, *, reason: str | None = None,
+def add_event(actor: User | None, family: Family, kind: str, *, reason: str | None = None,
            from_state: CaseState | None = None, to_state: CaseState | None = None, **details: Any) -> None:
     db.session.add(CaseEvent(family_id=family.id, actor_id=actor.id if actor else None, kind=kind,
                              from_state=from_state, to_state=to_state, reason=reason, details=details))
@@ -62,7 +67,7 @@ def register_family(actor: User, data: dict[str, Any]) -> Family:
     family.help_question_sealed = seal_text(data.get("help_question"), HELP_QUESTION, family.id)
     db.session.add(family)
     db.session.flush()
-    _event(actor, family, "registered", to_state=CaseState.REFERRED)
+    add_event(actor, family, "registered", to_state=CaseState.REFERRED)
     record(actor, "family.registered", family, case_number=family.case_number)
     return family
 
@@ -76,7 +81,7 @@ def update_family(actor: User, family: Family, data: dict[str, Any]) -> None:
         family.help_question_sealed = seal_text(data.get("help_question"), HELP_QUESTION, family.id)
         changed.append("help_question")
     if changed:
-        _event(actor, family, "updated", fields=changed)
+        add_event(actor, family, "updated", fields=changed)
         record(actor, "family.updated", family, fields=changed)
 
 
@@ -88,14 +93,14 @@ def add_member(actor: User, family: Family, data: dict[str, Any]) -> FamilyMembe
     member = FamilyMember(family_id=family.id, **data)
     db.session.add(member)
     db.session.flush()
-    _event(actor, family, "member_added", role=member.role.value)
+    add_event(actor, family, "member_added", role=member.role.value)
     record(actor, "family.member_added", family, member=str(member.id))
     return member
 
 
 def remove_member(actor: User, family: Family, member: FamilyMember) -> None:
     db.session.delete(member)
-    _event(actor, family, "member_removed", role=member.role.value)
+    add_event(actor, family, "member_removed", role=member.role.value)
     record(actor, "family.member_removed", family, member=str(member.id))
 
 
@@ -107,8 +112,9 @@ def move(actor: User, family: Family, target: CaseState, reason: str | None = No
         raise OperationError(L_("Give a reason for this step."))
     previous = family.state
     family.state, family.state_changed_at = target, utcnow()
-    _event(actor, family, "state_changed", reason=reason, from_state=previous, to_state=target, **details)
+    add_event(actor, family, "state_changed", reason=reason, from_state=previous, to_state=target, **details)
     record(actor, "family.state_changed", family, old=previous.value, new=target.value)
+    case_moved.send(actor, family=family, previous=previous, target=target)
 
 
 def _intake_of(family: Family) -> Intake:
@@ -126,7 +132,7 @@ def plan_intake(actor: User, family: Family, data: dict[str, Any]) -> None:
     if family.state != CaseState.INTAKE_PLANNED:
         move(actor, family, CaseState.INTAKE_PLANNED)
     else:
-        _event(actor, family, "intake_replanned")
+        add_event(actor, family, "intake_replanned")
         record(actor, "family.intake_planned", family)
 
 
@@ -175,7 +181,7 @@ def add_note(actor: User, family: Family, body: str) -> FamilyNote:
     note.body_sealed = seal_text(body, NOTE, note.id)
     db.session.add(note)
     db.session.flush()
-    _event(actor, family, "note_added")
+    add_event(actor, family, "note_added")
     record(actor, "family.note_added", family, note=str(note.id))
     return note
 

@@ -62,6 +62,8 @@ def can_move(current: CaseState, target: CaseState) -> bool:
 def is_dedicated(current: CaseState, target: CaseState) -> bool:
     """True for moves made through their own form. Going back from closing to matched (closing
     began too early; the match still runs) is an ordinary step, unlike starting a match."""
+    if current == CaseState.MATCHED and target == CaseState.WAITING:
+        return True  # by ending the match with "the family waits for a new match"
     return target in DEDICATED_FORMS and not (current == CaseState.CLOSING and target == CaseState.MATCHED)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import select
 
 from saas.audit.operations import record
@@ -38,10 +39,14 @@ SELF_SERVICE_FIELDS = frozenset({
     "preferred_child_age_min", "preferred_child_age_max",
 })
 
+#: Sent after every state move as ``volunteer_moved.send(actor, volunteer=…, previous=…, target=…)``;
+#: the matching package listens (a volunteer who stops ends their matches).
+volunteer_moved = Namespace().signal("volunteer-moved")
+
 POLICY_FIELDS = ("max_age_at_start_days", "renewal_months", "warning_days", "applicant_waiting_days")
 
 
-def _event(actor: User | None, volunteer: Volunteer, kind: str, *, from_state: VolunteerState | None = None,
+def add_event(actor: User | None, volunteer: Volunteer, kind: str, *, from_state: VolunteerState | None = None,
            to_state: VolunteerState | None = None, **details: Any) -> None:
     db.session.add(VolunteerEvent(volunteer_id=volunteer.id, actor_id=actor.id if actor else None, kind=kind,
                                   from_state=from_state, to_state=to_state, details=details))
@@ -59,7 +64,7 @@ def register_volunteer(actor: User, data: dict[str, Any]) -> Volunteer:
                           **{key: value for key, value in data.items() if key in VOLUNTEER_FIELDS})
     db.session.add(volunteer)
     db.session.flush()
-    _event(actor, volunteer, "registered", to_state=VolunteerState.APPLICANT)
+    add_event(actor, volunteer, "registered", to_state=VolunteerState.APPLICANT)
     record(actor, "volunteer.registered", volunteer)
     return volunteer
 
@@ -75,7 +80,7 @@ def update_volunteer(actor: User, volunteer: Volunteer, data: dict[str, Any]) ->
     """Save the profile form; the timeline names the fields that changed (not their values)."""
     changed = _changed(volunteer, data, VOLUNTEER_FIELDS)
     if changed:
-        _event(actor, volunteer, "updated", fields=changed)
+        add_event(actor, volunteer, "updated", fields=changed)
         record(actor, "volunteer.updated", volunteer, fields=changed)
 
 
@@ -85,7 +90,7 @@ def update_own_profile(actor: User, volunteer: Volunteer, data: dict[str, Any]) 
         raise OperationError(L_("You can only change your own profile."))
     changed = _changed(volunteer, data, SELF_SERVICE_FIELDS)
     if changed:
-        _event(actor, volunteer, "updated_by_self", fields=changed)
+        add_event(actor, volunteer, "updated_by_self", fields=changed)
         record(actor, "volunteer.updated_by_self", volunteer, fields=changed)
 
 
@@ -103,7 +108,8 @@ def move(actor: User, volunteer: Volunteer, target: VolunteerState, *, exit_reas
         raise OperationError(L_("Choose why the volunteer stops."))
     today = local_today()
     details: dict[str, Any] = {}
-    if target == VolunteerState.AVAILABLE:
+    if target == VolunteerState.AVAILABLE and manual:
+        # (Not when a match ends and frees the volunteer: that is no new start.)
         # Approval is the start: the VOG rules are checked as of the approval date.
         previous_approval = volunteer.approved_on
         if volunteer.approved_on is None or approved_on is not None:
@@ -125,8 +131,9 @@ def move(actor: User, volunteer: Volunteer, target: VolunteerState, *, exit_reas
         details["exit_reason"] = exit_reason.value
     previous = volunteer.state
     volunteer.state, volunteer.state_changed_at = target, utcnow()
-    _event(actor, volunteer, "state_changed", from_state=previous, to_state=target, **details)
+    add_event(actor, volunteer, "state_changed", from_state=previous, to_state=target, **details)
     record(actor, "volunteer.state_changed", volunteer, old=previous.value, new=target.value)
+    volunteer_moved.send(actor, volunteer=volunteer, previous=previous, target=target)
 
 
 def add_screening(actor: User, volunteer: Volunteer, data: dict[str, Any]) -> Screening:
@@ -140,7 +147,7 @@ def add_screening(actor: User, volunteer: Volunteer, data: dict[str, Any]) -> Sc
     if screening not in volunteer.screenings:
         volunteer.screenings.append(screening)
     volunteer.screenings.sort(key=lambda s: s.issued_on, reverse=True)
-    _event(actor, volunteer, "screening_added", issued_on=screening.issued_on.isoformat(),
+    add_event(actor, volunteer, "screening_added", issued_on=screening.issued_on.isoformat(),
            screening_profile=screening.screening_profile)
     record(actor, "volunteer.screening_added", volunteer, screening=str(screening.id),
            issued_on=screening.issued_on.isoformat())
@@ -168,7 +175,7 @@ def invite_volunteer_account(actor: User, tenant: Tenant, volunteer: Volunteer) 
     if not volunteer.email:
         raise OperationError(L_("Record the volunteer's e-mail address first."))
     link = invite(actor, tenant, volunteer.email, Role.VOLUNTEER)
-    _event(actor, volunteer, "account_invited")
+    add_event(actor, volunteer, "account_invited")
     record(actor, "volunteer.account_invited", volunteer)
     return link
 
@@ -186,6 +193,6 @@ def link_own_record(user: User) -> Volunteer | None:
         return None
     volunteer.user_id = user.id
     db.session.flush()
-    _event(user, volunteer, "account_linked")
+    add_event(user, volunteer, "account_linked")
     record(user, "volunteer.account_linked", volunteer)
     return volunteer

@@ -1,0 +1,1 @@
+"""Scheduled jobs: a registry of named jobs, run by ``flask jobs run`` (cron) or an RQ worker."""

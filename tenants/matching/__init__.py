@@ -1,0 +1,1 @@
+"""Matching families with volunteers, walking alongside (contact moments) and the group track."""

@@ -1,0 +1,212 @@
+"""Every write to a match: proposing it, its steps, agreements, the interim evaluation, ending it,
+and the tenant's matching policy.
+
+A match moves the family and the volunteer with it: a proposal makes the family "matched" and
+counts against the volunteer's room; the end puts the family back on the waiting list (rematch)
+or into closing, and frees the volunteer. Each function takes the acting person, only flushes,
+and writes the family's and volunteer's timelines and the tenant's audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from saas.audit.operations import record
+from saas.auth.models import User
+from saas.clock import local_today
+from saas.db import db, get_or_create, utcnow
+from saas.errors import OperationError
+from saas.i18n import L_
+from tenants.families import operations as families
+from tenants.families.models import Family
+from tenants.families.states import CaseState
+from tenants.families.states import can_move as can_move_case
+from tenants.matching.models import Match, MatchingPolicy
+from tenants.matching.states import OPEN, MatchState, can_move
+from tenants.matching.vocabulary import NeighbourhoodRule
+from tenants.trainings.queries import missing_required_courses
+from tenants.volunteers import operations as volunteers
+from tenants.volunteers.models import Volunteer
+from tenants.volunteers.readiness import add_months, readiness_reasons
+from tenants.volunteers.states import VolunteerState
+
+#: A match runs at least six months and at most two years (the methodology's bounds).
+MIN_MONTHS, MAX_MONTHS = 6, 24
+#: The interim evaluation is due this many months after the start.
+EVALUATION_MONTHS = 6
+AGREEMENT_FIELDS = ("frequency", "goals", "contact_agreement", "planned_end_on", "coordinator_id")
+POLICY_FIELDS = ("neighbourhood_rule", "contact_warning_days", "contact_alarm_days", "waiting_days",
+                 "end_warning_days")
+
+
+def policy_for_tenant() -> MatchingPolicy:
+    """The bound tenant's matching policy; created with the defaults the first time it is needed."""
+    return get_or_create(db.session, select(MatchingPolicy), lambda: MatchingPolicy(
+        neighbourhood_rule=NeighbourhoodRule.PREFER, contact_warning_days=14, contact_alarm_days=30,
+        waiting_days=60, end_warning_days=60))
+
+
+def update_policy(actor: User, data: dict[str, Any]) -> MatchingPolicy:
+    policy = policy_for_tenant()
+    if data.get("contact_alarm_days", policy.contact_alarm_days) <= data.get(
+            "contact_warning_days", policy.contact_warning_days):
+        raise OperationError(L_("The second contact signal must come later than the first."))
+    changed = sorted(key for key in POLICY_FIELDS if key in data and getattr(policy, key) != data[key])
+    for key in changed:
+        setattr(policy, key, data[key])
+    if changed:
+        record(actor, "match.policy_updated", policy, **{key: str(data[key]) for key in changed})
+    return policy
+
+
+def open_match_counts(volunteer_ids: list[Any]) -> dict[Any, int]:
+    """How many open matches each volunteer has (their load), in one statement."""
+    if not volunteer_ids:
+        return {}
+    rows = db.session.execute(select(Match.volunteer_id, func.count()).where(
+        Match.volunteer_id.in_(volunteer_ids), Match.state.in_(OPEN)).group_by(Match.volunteer_id))
+    return {volunteer_id: count for volunteer_id, count in rows}
+
+
+def open_match_of(family: Family) -> Match | None:
+    return db.session.scalars(select(Match).where(Match.family_id == family.id, Match.state.in_(OPEN))).first()
+
+
+def refusals(family: Family, volunteer: Volunteer, today: date) -> list[str]:
+    """Why this family cannot be matched with this volunteer now; empty when it can."""
+    reasons: list[str] = []
+    if family.state != CaseState.WAITING:
+        reasons.append(str(L_("The family is not waiting for a match (%(state)s).") % {"state": family.state.label}))
+    missing = missing_required_courses([volunteer.id], today).get(volunteer.id, [])
+    reasons.extend(readiness_reasons(volunteer, volunteers.policy_for_tenant(), today, missing))
+    load = open_match_counts([volunteer.id]).get(volunteer.id, 0)
+    if load >= volunteer.max_families:
+        reasons.append(str(L_("The volunteer has no room: %(load)s of %(max)s families.")
+                           % {"load": load, "max": volunteer.max_families}))
+    return reasons
+
+
+def _lock(model: type, row_id: Any) -> Any:
+    """Reload ``row_id`` with a row lock, so two proposals at once wait for each other."""
+    return db.session.scalars(select(model).where(model.id == row_id).with_for_update()).one()
+
+
+def propose(actor: User, family: Family, volunteer: Volunteer, *, score: int | None = None,
+            score_details: dict[str, Any] | None = None, coordinator_id: Any = None) -> Match:
+    """Propose ``volunteer`` for ``family``: the family is matched and the volunteer's room taken."""
+    family, volunteer = _lock(Family, family.id), _lock(Volunteer, volunteer.id)
+    today = local_today()
+    reasons = refusals(family, volunteer, today)
+    if open_match_of(family) is not None:
+        reasons.append(str(L_("The family already has a match.")))
+    if reasons:
+        raise OperationError(L_("This match is not possible: %(reasons)s", reasons=" ".join(reasons)))
+    match = Match(family_id=family.id, volunteer_id=volunteer.id, state=MatchState.PROPOSED, proposed_on=today,
+                  coordinator_id=coordinator_id or family.coordinator_id or actor.id, score=score,
+                  score_details=score_details or {})
+    db.session.add(match)
+    db.session.flush()
+    families.move(actor, family, CaseState.MATCHED, match=str(match.id), volunteer=volunteer.name)
+    if volunteer.state == VolunteerState.AVAILABLE:
+        volunteers.move(actor, volunteer, VolunteerState.MATCHED, manual=False)
+    volunteers.add_event(actor, volunteer, "match_proposed", family=family.case_number, match=str(match.id))
+    record(actor, "match.proposed", match, family=str(family.id), volunteer=str(volunteer.id), score=score)
+    return match
+
+
+def _set_state(actor: User, match: Match, target: MatchState, **details: Any) -> None:
+    if not can_move(match.state, target):
+        raise OperationError(L_("This step is not possible from the current state."))
+    previous = match.state
+    match.state, match.state_changed_at = target, utcnow()
+    families.add_event(actor, match.family, "match_" + target.value, match=str(match.id), **details)
+    record(actor, "match.state_changed", match, old=previous.value, new=target.value)
+
+
+def plan_introduction(actor: User, match: Match, day: date) -> None:
+    """Record the getting-to-know meeting of family, volunteer and coordinator."""
+    if day < match.proposed_on:
+        raise OperationError(L_("The introduction cannot be before the proposal."))
+    match.introduction_on = day
+    if match.state == MatchState.PROPOSED:
+        _set_state(actor, match, MatchState.INTRODUCTION, on=day.isoformat())
+    else:
+        record(actor, "match.introduction_changed", match, on=day.isoformat())
+
+
+def _check_planned_end(start: date, planned_end: date | None) -> None:
+    if planned_end is not None and not add_months(start, MIN_MONTHS) <= planned_end <= add_months(start, MAX_MONTHS):
+        raise OperationError(L_("The planned end must be between 6 and 24 months after the start."))
+
+
+def start(actor: User, match: Match, data: dict[str, Any]) -> None:
+    """The match starts (or resumes after a pause) with its agreements."""
+    resuming = match.state == MatchState.PAUSED
+    if resuming and match.volunteer.state not in (VolunteerState.AVAILABLE, VolunteerState.MATCHED):
+        raise OperationError(L_("The volunteer is %(state)s; resume the volunteer first.",
+                                state=match.volunteer.state.label))
+    if not resuming:
+        started_on = data["started_on"]
+        if started_on < match.proposed_on:
+            raise OperationError(L_("The start cannot be before the proposal."))
+        match.started_on = started_on
+        data.setdefault("planned_end_on", add_months(started_on, 12))
+    _apply_agreements(match, data)
+    match.paused_on = None
+    _set_state(actor, match, MatchState.ACTIVE, on=(match.started_on or local_today()).isoformat())
+
+
+def _apply_agreements(match: Match, data: dict[str, Any]) -> list[str]:
+    if match.started_on is not None:
+        _check_planned_end(match.started_on, data.get("planned_end_on", match.planned_end_on))
+    changed = sorted(key for key in AGREEMENT_FIELDS if key in data and getattr(match, key) != data[key])
+    for key in changed:
+        setattr(match, key, data[key])
+    return changed
+
+
+def update_agreements(actor: User, match: Match, data: dict[str, Any]) -> None:
+    if not match.state.is_open:
+        raise OperationError(L_("This match has ended."))
+    changed = _apply_agreements(match, data)
+    if changed:
+        families.add_event(actor, match.family, "match_agreements_changed", match=str(match.id), fields=changed)
+        record(actor, "match.agreements_changed", match, fields=changed)
+
+
+def pause(actor: User, match: Match, day: date | None = None) -> None:
+    match.paused_on = day or local_today()
+    _set_state(actor, match, MatchState.PAUSED, on=match.paused_on.isoformat())
+
+
+def record_evaluation(actor: User, match: Match, day: date) -> None:
+    """The interim evaluation (around six months) took place on ``day``."""
+    if match.started_on is None or day < match.started_on:
+        raise OperationError(L_("The evaluation cannot be before the start of the match."))
+    match.interim_evaluation_on = day
+    families.add_event(actor, match.family, "match_evaluated", match=str(match.id), on=day.isoformat())
+    record(actor, "match.evaluated", match, on=day.isoformat())
+
+
+def end(actor: User, match: Match, data: dict[str, Any], *, move_family: bool = True) -> None:
+    """End the match. With ``rematch`` the family goes back to the waiting list; otherwise the
+    family's support moves to closing. The volunteer is free again when this was their last."""
+    ended_on = data.get("ended_on") or local_today()
+    if ended_on < match.proposed_on:
+        raise OperationError(L_("The end cannot be before the proposal."))
+    target = MatchState.REMATCHED if data.get("rematch") else MatchState.ENDED
+    match.ended_on, match.end_reason = ended_on, data["end_reason"]
+    match.end_note = data.get("end_note")
+    match.informal_contact_continues = data.get("informal_contact_continues")
+    _set_state(actor, match, target, reason=match.end_reason.value)
+    family, volunteer = match.family, match.volunteer
+    next_state = CaseState.WAITING if target == MatchState.REMATCHED else CaseState.CLOSING
+    if move_family and family.state != next_state and can_move_case(family.state, next_state):
+        families.move(actor, family, next_state, match=str(match.id))
+    db.session.flush()
+    if volunteer.state == VolunteerState.MATCHED and not open_match_counts([volunteer.id]):
+        volunteers.move(actor, volunteer, VolunteerState.AVAILABLE, manual=False)
+    volunteers.add_event(actor, volunteer, "match_ended", family=family.case_number, reason=match.end_reason.value)
