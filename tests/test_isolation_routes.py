@@ -92,6 +92,16 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "my_trainings.index": lambda w: {},
     "my_trainings.enrol": lambda w: {},
     "my_trainings.cancel": lambda w: {},
+    # matches -----------------------------------------------------------------------------------
+    "matches.index": lambda w: {},
+    "matches.show": lambda w: {"match_id": w.matching_a.match.id},
+    "matches.introduction": lambda w: {"match_id": w.matching_a.match.id},
+    "matches.start": lambda w: {"match_id": w.matching_a.match.id},
+    "matches.agreements": lambda w: {"match_id": w.matching_a.match.id},
+    "matches.pause": lambda w: {"match_id": w.matching_a.match.id},
+    "matches.evaluation": lambda w: {"match_id": w.matching_a.match.id},
+    "matches.end": lambda w: {"match_id": w.matching_a.match.id},
+    "matches.policy": lambda w: {},
 }
 
 

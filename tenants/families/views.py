@@ -47,6 +47,7 @@ from tenants.families.vocabulary import (
     YesNoUnknown,
 )
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
+from tenants.panels import panels
 
 bp = tenant_blueprint("families", __name__, template_folder="templates")
 
@@ -69,7 +70,7 @@ def _vocabulary() -> dict[str, Any]:
             "Composition": Composition, "Track": Track, "MemberRole": MemberRole, "ConsentPurpose": ConsentPurpose,
             "Judgement": Judgement, "ChildSafety": ChildSafety, "Gender": Gender, "DayPart": DayPart,
             "ClosureReason": ClosureReason, "CareOutcome": CareOutcome, "LIFE_DOMAINS": LIFE_DOMAINS,
-            "life_domains": life_domain_choices()}
+            "life_domains": life_domain_choices(), "panels": panels}
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 

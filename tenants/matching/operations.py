@@ -210,3 +210,15 @@ def end(actor: User, match: Match, data: dict[str, Any], *, move_family: bool = 
     if volunteer.state == VolunteerState.MATCHED and not open_match_counts([volunteer.id]):
         volunteers.move(actor, volunteer, VolunteerState.AVAILABLE, manual=False)
     volunteers.add_event(actor, volunteer, "match_ended", family=family.case_number, reason=match.end_reason.value)
+
+
+def evaluation_due_on(match: Match) -> date | None:
+    """When the interim evaluation is due (six months after the start), until it took place."""
+    if match.started_on is None or match.interim_evaluation_on is not None:
+        return None
+    return add_months(match.started_on, EVALUATION_MONTHS)
+
+
+def latest_end_on(match: Match) -> date | None:
+    """Two years after the start: the latest end the methodology allows."""
+    return add_months(match.started_on, MAX_MONTHS) if match.started_on else None

@@ -22,6 +22,7 @@ from saas.i18n import L_, _
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
+from tenants.panels import panels
 from tenants.trainings import queries as training_queries
 from tenants.trainings.models import Course
 from tenants.trainings.queries import missing_required_courses, visible_courses
@@ -51,7 +52,8 @@ STAFF = (Role.COORDINATOR, Role.MANAGER)
 def _vocabulary() -> dict[str, Any]:
     """The fixed lists the volunteer templates offer as choices and show as labels."""
     return {"VolunteerState": VolunteerState, "VolunteerKind": VolunteerKind, "ExitReason": ExitReason,
-            "DayPart": DayPart, "Track": Track, "LIFE_DOMAINS": LIFE_DOMAINS, "life_domains": life_domain_choices()}
+            "DayPart": DayPart, "Track": Track, "LIFE_DOMAINS": LIFE_DOMAINS, "life_domains": life_domain_choices(),
+            "panels": panels}
 
 
 def _volunteer_or_404(volunteer_id: uuid.UUID) -> Volunteer:

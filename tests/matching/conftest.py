@@ -28,8 +28,8 @@ def ready_volunteer(app: Flask, tenant: Tenant, name: str = "Vera de Vries", **f
     """An available volunteer with a recent VOG (approved ten days ago), ready to be matched."""
     day = today(app)
     fields.setdefault("approved_on", day - timedelta(days=10))
-    return create_volunteer(app, tenant, name, state=VolunteerState.AVAILABLE, vogs=[day - timedelta(days=20)],
-                            **fields)
+    state = fields.pop("state", VolunteerState.AVAILABLE)
+    return create_volunteer(app, tenant, name, state=state, vogs=[day - timedelta(days=20)], **fields)
 
 
 def waiting_family(app: Flask, tenant: Tenant, *, wishes: dict[str, Any] | None = None, **fields: Any) -> Family:

@@ -1,0 +1,83 @@
+"""Input for matches: the steps, the agreements, the end, the list's filters and the policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import post_load, validates_schema
+
+from saas.forms import Boolean, Choice, Date, Form, Integer, String, raise_errors, refuse_future_dates
+from saas.i18n import L_
+from tenants.life_domains import LIFE_DOMAINS
+from tenants.matching.states import EndReason, MatchState
+from tenants.matching.vocabulary import Frequency, NeighbourhoodRule
+
+#: The form sends one goal field per life domain: goal_finances, goal_housing, …
+GOAL_PREFIX = "goal_"
+
+
+def day_form(name: str) -> Form:
+    """A step that records only its day (``introduction_on``, ``paused_on``, ``interim_evaluation_on``);
+    each has its own field name, so the forms on the match page never share an id."""
+    return Form.from_dict({name: Date(required=True)}, name=f"DayForm_{name}")()
+
+
+class AgreementsForm(Form):
+    """What family and volunteer agree: how often, the goals per life domain, how to reach each other."""
+
+    frequency = Choice(Frequency, required=True)
+    contact_agreement = String(max_length=300, allow_none=True)
+    planned_end_on = Date(allow_none=True)
+    # One optional field per life domain, declared in a loop so a new domain needs no new line.
+    locals().update({f"{GOAL_PREFIX}{code}": String(max_length=300, allow_none=True) for code in LIFE_DOMAINS})
+
+    @post_load
+    def _collect_goals(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        data["goals"] = {code: text for code in LIFE_DOMAINS
+                         if (text := data.pop(f"{GOAL_PREFIX}{code}", None))}
+        return data
+
+
+class StartForm(AgreementsForm):
+    """The match starts after the introduction, with its agreements."""
+
+    started_on = Date(required=True)
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[Any]] = {}
+        refuse_future_dates(errors, data, "started_on")
+        if data.get("planned_end_on") and data.get("started_on") and data["planned_end_on"] <= data["started_on"]:
+            errors.setdefault("planned_end_on", []).append(L_("The planned end must be after the start."))
+        raise_errors(errors)
+
+
+class EndForm(Form):
+    ended_on = Date(required=True)
+    end_reason = Choice(EndReason, required=True)
+    end_note = String(max_length=500, allow_none=True)
+    informal_contact_continues = Boolean()
+    #: The family goes back to the waiting list for another volunteer (otherwise: support ends).
+    rematch = Boolean()
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[Any]] = {}
+        refuse_future_dates(errors, data, "ended_on")
+        raise_errors(errors)
+
+
+class ListQuery(Form):
+    """The match list's filters (query string; bad values are ignored)."""
+
+    state = Choice([*MatchState, "open"], allow_none=True)
+    coordinator = String(max_length=36, allow_none=True)
+    page = Integer(minimum=1, allow_none=True)
+
+
+class PolicyForm(Form):
+    neighbourhood_rule = Choice(NeighbourhoodRule, required=True)
+    contact_warning_days = Integer(minimum=1, maximum=365, required=True)
+    contact_alarm_days = Integer(minimum=2, maximum=365, required=True)
+    waiting_days = Integer(minimum=1, maximum=730, required=True)
+    end_warning_days = Integer(minimum=1, maximum=365, required=True)
