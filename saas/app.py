@@ -57,6 +57,16 @@ DEMO_SEEDERS = [
     "tenants.families.demo:seed",
     "tenants.volunteers.demo:seed",
     "tenants.trainings.demo:seed",
+    "tenants.matching.demo:seed",
+    "tenants.matching.group_demo:seed_groups",
+]
+
+
+#: Scheduled jobs ("module:attribute" of a saas.jobs.registry.Job), run by ``flask jobs run`` or
+#: an RQ worker; imported only when jobs are listed or run (saas.jobs.registry).
+JOBS = [
+    "tenants.home.digests:daily_digest",
+    "tenants.home.digests:weekly_summary",
 ]
 
 
@@ -130,9 +140,13 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
 def _commit_request(response: Response) -> Response:
     """Commit once per request when it succeeded; anything else rolls back.
 
-    Operations only flush; this is the one commit, so a request is all-or-nothing.
+    Operations only flush; this is the one commit, so a request is all-or-nothing. One exception:
+    a view that refuses input (422) but keeps a copy of it for its author sets
+    ``g.keep_refused_input`` (tenants.matching.contact_views: a contact log that failed validation
+    is kept as a draft, so it is never lost); such a view flushes nothing but that copy.
     """
-    if response.status_code < 400 and not g.get("rollback_only"):
+    kept = response.status_code == 422 and g.get("keep_refused_input")
+    if (response.status_code < 400 or kept) and not g.get("rollback_only"):
         db.session.commit()
     else:
         db.session.rollback()

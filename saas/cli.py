@@ -1,4 +1,4 @@
-"""The one ``flask`` command line: ``tenants``, ``users``, ``demo`` and ``roles`` groups."""
+"""The one ``flask`` command line: ``tenants``, ``users``, ``demo``, ``roles`` and ``jobs`` (saas.jobs.cli) groups."""
 
 from __future__ import annotations
 
@@ -138,5 +138,7 @@ def roles_sql(database: str, owner: str, app_role: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (tenants_cli, users_cli, demo_cli, roles_cli):
+    from saas.jobs.cli import jobs_cli
+
+    for group in (tenants_cli, users_cli, demo_cli, roles_cli, jobs_cli):
         app.cli.add_command(group)

@@ -1,7 +1,213 @@
-"""Contact moments for coordinators and managers: the contact log of a family and logging their own contacts."""
+"""Contact moments for coordinators and managers: the contact log of a family, logging their own
+contacts, and handling a volunteer's "I need my coordinator".
+
+Also the draft handling both contact forms share (the volunteer's in my_families.py):
+
+* while the author types, saas/static/contact-draft.js posts the form to a draft
+  endpoint (:func:`autosave`, 204), so a closed tab or a dead battery loses nothing;
+* when a save is refused (bad input, or an operation's refusal), :func:`run_contact_form`
+  keeps what was typed as the author's draft and answers 422 with the form again. A 422 normally
+  rolls the request back (saas.app._commit_request); the view sets ``g.keep_refused_input`` so
+  the draft is committed. That is safe because the refused operation ran in a savepoint that
+  was rolled back: the draft is the only write left in the session.
+"""
 
 from __future__ import annotations
 
-from saas.tenancy.context import tenant_blueprint
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from saas.audit.labels import register_action_labels
+from saas.auth.roles import Role
+from saas.clock import local_today
+from saas.db import db
+from saas.errors import OperationError, invalid_input, or_404
+from saas.forms import Form, validate_input
+from saas.i18n import L_, _
+from saas.tenancy.context import require_role, tenant_blueprint
+from tenants.families import operations as families
+from tenants.families.models import Family
+from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
+from tenants.matching import contact_operations as operations
+from tenants.matching import contact_queries as queries
+from tenants.matching.contact_schemas import (
+    COORDINATOR_KINDS,
+    MAX_MINUTES,
+    STAFF_NOTE_LENGTH,
+    VISIT_NOTE_LENGTH,
+    DraftForm,
+    StaffContactForm,
+)
+from tenants.matching.models import ContactMoment
+from tenants.matching.vocabulary import ContactKind, ContactMode
+from tenants.panels import add_panel
 
 bp = tenant_blueprint("contacts", __name__, template_folder="templates")
+
+STAFF = (Role.COORDINATOR, Role.MANAGER)
+
+register_action_labels({
+    "contact.logged": L_("Contact logged"),
+    "contact.updated": L_("Contact changed"),
+    "contact.handled": L_("Request for the coordinator handled"),
+})
+
+
+def contact_vocabulary() -> dict[str, Any]:
+    """The fixed lists the contact templates offer as choices and show as labels."""
+    return {"ContactKind": ContactKind, "ContactMode": ContactMode, "LIFE_DOMAINS": LIFE_DOMAINS,
+            "life_domains": life_domain_choices(), "MAX_MINUTES": MAX_MINUTES,
+            "VISIT_NOTE_LENGTH": VISIT_NOTE_LENGTH, "STAFF_NOTE_LENGTH": STAFF_NOTE_LENGTH}
+
+
+bp.context_processor(contact_vocabulary)
+
+
+def _family_panel(family: Family) -> str:
+    return render_template("contacts/_family_panel.html", family=family,
+                           summary=queries.contact_summary(family.id))
+
+
+add_panel("family", _family_panel)
+
+
+# Drafts, shared with the volunteer's pages -------------------------------------------------------
+
+def _typed_fields() -> dict[str, Any] | None:
+    """The contact form's fields as typed (allowlisted and size-checked), or None when there is
+    nothing to keep or the input is not even a plausible draft."""
+    data, errors = validate_input(DraftForm())
+    if errors:
+        return None
+    fields = {key: value for key, value in data.items() if value not in (None, "", [], False)}
+    return fields or None
+
+
+def keep_as_draft(family_id: uuid.UUID) -> None:
+    """Keep the refused input as the author's draft and let the 422 commit it (see the module)."""
+    fields = _typed_fields()
+    if fields:
+        operations.save_draft(current_user, family_id, fields)
+        g.keep_refused_input = True
+
+
+def run_contact_form(form: Form, family_id: uuid.UUID, operation: Callable[[dict[str, Any]], object],
+                     render_form: Callable[[dict[str, Any]], ResponseReturnValue], *,
+                     keep_draft: bool = True) -> ResponseReturnValue | None:
+    """Validate ``form`` and run ``operation``; None when it was saved. Otherwise the errors go to
+    ``render_form`` (422) and, with ``keep_draft``, the input is kept as the author's draft."""
+    data, errors = validate_input(form)
+    if not errors:
+        try:
+            with db.session.begin_nested():  # a refusal leaves no half-done write behind
+                operation(data)
+            return None
+        except OperationError as exc:
+            errors = {"_form": [str(exc)]}
+    if keep_draft:
+        keep_as_draft(family_id)
+    return invalid_input(errors, lambda: render_form(errors))
+
+
+def autosave(family_id: uuid.UUID) -> ResponseReturnValue:
+    """The draft endpoint contact-draft.js posts to as the author types: 204, or 422 with errors."""
+    data, errors = validate_input(DraftForm())
+    if errors:
+        return {"errors": errors}, 422
+    fields = {key: value for key, value in data.items() if value not in (None, "", [], False)}
+    if fields:
+        operations.save_draft(current_user, family_id, fields)
+    return "", 204
+
+
+def draft_values(family_id: uuid.UUID, defaults: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The form's starting values: the author's draft over ``defaults``; True when a draft was restored."""
+    draft = queries.draft_of(current_user.id, family_id)
+    return ({**defaults, **draft}, True) if draft else (defaults, False)
+
+
+# The family's contact log ------------------------------------------------------------------------
+
+def _family_or_404(family_id: uuid.UUID) -> Family:
+    return or_404(db.session.scalars(select(Family).where(Family.id == family_id)
+                                     .options(selectinload(Family.coordinator))).first())
+
+
+def _defaults() -> dict[str, Any]:
+    return {"kind": ContactKind.COORDINATOR_FAMILY.value, "mode": ContactMode.PHONE.value,
+            "happened_on": local_today().isoformat(), "duration_minutes": 30}
+
+
+def _render_log(family: Family, values: Any = None, errors: dict[str, Any] | None = None,
+                status: int = 200) -> ResponseReturnValue:
+    restored = False
+    if values is None:
+        values, restored = draft_values(family.id, _defaults())
+    page = queries.paginate(queries.family_log(family.id), request.args.get("page", type=int))
+    notes = {contact.id: operations.note_text(contact) for contact in page.items}
+    return render_template("contacts/index.html", family=family, page=page, notes=notes, values=values,
+                           errors=errors or {}, draft_restored=restored, kept=bool(g.get("keep_refused_input")),
+                           match=queries.match_of_family(family.id), kinds=COORDINATOR_KINDS,
+                           today=local_today()), status
+
+
+@bp.route("/families/<uuid:family_id>/contacts")
+@login_required
+@require_role(*STAFF)
+def index(family_id: uuid.UUID) -> ResponseReturnValue:
+    family = _family_or_404(family_id)
+    families.record_view(current_user, family)  # the log holds notes about the family
+    return _render_log(family)
+
+
+@bp.route("/families/<uuid:family_id>/contacts", methods=["POST"])
+@login_required
+@require_role(*STAFF)
+def log(family_id: uuid.UUID) -> ResponseReturnValue:
+    family = _family_or_404(family_id)
+    refused = run_contact_form(StaffContactForm(not_before=family.referred_on), family.id,
+                               lambda data: operations.log_staff_contact(current_user, family, data),
+                               lambda errors: _render_log(family, request.form, errors, 422))
+    if refused is not None:
+        return refused
+    flash(_("The contact has been logged."), "success")
+    return redirect(url_for(".index", family_id=family.id))
+
+
+@bp.route("/families/<uuid:family_id>/contacts/draft", methods=["POST"])
+@login_required
+@require_role(*STAFF)
+def draft(family_id: uuid.UUID) -> ResponseReturnValue:
+    return autosave(_family_or_404(family_id).id)
+
+
+@bp.route("/families/<uuid:family_id>/contacts/draft/discard", methods=["POST"])
+@login_required
+@require_role(*STAFF)
+def discard_draft(family_id: uuid.UUID) -> ResponseReturnValue:
+    family = _family_or_404(family_id)
+    operations.discard_draft(current_user, family.id)
+    flash(_("The draft has been discarded."), "success")
+    return redirect(url_for(".index", family_id=family.id) + "#log-contact")
+
+
+@bp.route("/families/<uuid:family_id>/contacts/<uuid:contact_id>/handled", methods=["POST"])
+@login_required
+@require_role(*STAFF)
+def handled(family_id: uuid.UUID, contact_id: uuid.UUID) -> ResponseReturnValue:
+    contact = or_404(db.session.scalars(select(ContactMoment).where(
+        ContactMoment.id == contact_id, ContactMoment.family_id == family_id)).first())
+    try:
+        operations.mark_handled(current_user, contact)
+    except OperationError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Marked as handled."), "success")
+    return redirect(url_for(".index", family_id=family_id) + f"#contact-{contact.id}")

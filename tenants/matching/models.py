@@ -122,6 +122,7 @@ class ContactMoment(TenantScoped, db.Model):
     family: Mapped[Family] = relationship(viewonly=True)
     match: Mapped[Match | None] = relationship(viewonly=True)
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
 
 
 class ContactDraft(TenantScoped, db.Model):

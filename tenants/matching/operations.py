@@ -201,7 +201,7 @@ def end(actor: User, match: Match, data: dict[str, Any], *, move_family: bool = 
     match.ended_on, match.end_reason = ended_on, data["end_reason"]
     match.end_note = data.get("end_note")
     match.informal_contact_continues = data.get("informal_contact_continues")
-    _set_state(actor, match, target, reason=match.end_reason.value)
+    _set_state(actor, match, target, end_reason=match.end_reason.value)
     family, volunteer = match.family, match.volunteer
     next_state = CaseState.WAITING if target == MatchState.REMATCHED else CaseState.CLOSING
     if move_family and family.state != next_state and can_move_case(family.state, next_state):

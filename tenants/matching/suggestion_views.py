@@ -1,7 +1,78 @@
-"""Suggested volunteers for a waiting family, with the score explained, and making the match."""
+"""Suggested volunteers for a waiting family, with the score explained, and making the match.
+
+Coordinators and managers only. The score is computed again when a match is proposed (never
+taken from the form), and the operation has the final word on whether the match is possible.
+"""
 
 from __future__ import annotations
 
-from saas.tenancy.context import tenant_blueprint
+import uuid
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from saas.auth.roles import Role
+from saas.clock import local_today
+from saas.errors import OperationError, invalid_input, or_404
+from saas.i18n import _
+from saas.tenancy.context import require_role, tenant_blueprint
+from tenants.families import operations as families
+from tenants.families.models import Family
+from tenants.families.queries import family_file
+from tenants.families.states import CaseState
+from tenants.families.vocabulary import DayPart, Gender
+from tenants.life_domains import LIFE_DOMAINS
+from tenants.matching import operations, suggestions
 
 bp = tenant_blueprint("suggestions", __name__, template_folder="templates")
+
+STAFF = (Role.COORDINATOR, Role.MANAGER)
+#: Eligible volunteers shown at first; "show all" lists every one.
+SHOWN = 25
+
+
+@bp.context_processor
+def _vocabulary() -> dict[str, Any]:
+    return {"LIFE_DOMAINS": LIFE_DOMAINS, "DayPart": DayPart, "Gender": Gender, "CRITERIA": suggestions.CRITERIA}
+
+
+def _render(family: Family, errors: dict[str, list[str]] | None = None, status: int = 200) -> Any:
+    today = local_today()
+    listing = suggestions.suggestions_for(family, today) if family.state == CaseState.WAITING else None
+    show_all = request.args.get("show") == "all"
+    shown = [] if listing is None else listing.eligible if show_all else listing.eligible[:SHOWN]
+    rule = listing.neighbourhood_rule if listing else operations.policy_for_tenant().neighbourhood_rule
+    open_match = None if listing else operations.open_match_of(family)
+    return render_template("suggestions/index.html", family=family, listing=listing, shown=shown,
+                           show_all=show_all, children=suggestions.child_ages(family, today),
+                           neighbourhood_rule=rule, open_match=open_match, errors=errors or {}), status
+
+
+@bp.route("/families/<uuid:family_id>/suggestions")
+@login_required
+@require_role(*STAFF)
+def index(family_id: uuid.UUID) -> ResponseReturnValue:
+    family = or_404(family_file(family_id))
+    # The page shows the family's wishes and children's ages: a view of the file, so audited.
+    families.record_view(current_user, family)
+    return _render(family)
+
+
+@bp.route("/families/<uuid:family_id>/suggestions/<uuid:volunteer_id>", methods=["POST"])
+@login_required
+@require_role(*STAFF)
+def propose(family_id: uuid.UUID, volunteer_id: uuid.UUID) -> ResponseReturnValue:
+    family = or_404(family_file(family_id))
+    volunteer = or_404(suggestions.candidate(volunteer_id))
+    [suggestion] = suggestions.assess(family, [volunteer], operations.policy_for_tenant(), local_today())
+    try:
+        match = operations.propose(current_user, family, volunteer, score=suggestion.score.total,
+                                   score_details=suggestion.score.as_details())
+    except OperationError as exc:
+        errors = {"_form": [str(exc)]}
+        return invalid_input(errors, lambda: _render(family, errors, 422))
+    flash(_("%(volunteer)s has been proposed for %(family)s.", volunteer=volunteer.name, family=family.family_name),
+          "success")
+    return redirect(url_for("matches.show", match_id=match.id))

@@ -21,6 +21,8 @@ from tenants.matching.vocabulary import Frequency
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerState
 from tests.families.conftest import create_family, in_tenant, today
+from tests.matching.contact_factories import add_contact
+from tests.matching.group_factories import add_groups
 from tests.volunteers.conftest import coordinator_a, create_volunteer  # noqa: F401 - coordinator_a is a fixture
 
 
@@ -101,4 +103,7 @@ def create_matching_world(app: Flask, tenant: Tenant, volunteer: Volunteer, coor
     matched = waiting_family(app, tenant, family_name="Familie Gekoppeld")
     match = create_match(app, tenant, actor=coordinator, family=matched, volunteer=volunteer)
     waiting = waiting_family(app, tenant, family_name="Familie Wachtend")
-    return MatchingWorld(match=match, matched_family=matched, waiting_family=waiting)
+    world = MatchingWorld(match=match, matched_family=matched, waiting_family=waiting)
+    add_groups(app, tenant, world, volunteer, coordinator)  # groups: tests/matching/group_factories.py
+    add_contact(app, tenant, world, volunteer)  # contacts: tests/matching/contact_factories.py
+    return world

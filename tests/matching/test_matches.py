@@ -240,6 +240,22 @@ def test_a_matched_case_goes_back_to_waiting_only_by_ending_the_match(
     assert states(app, tenant_a, match)[:2] == (MatchState.ACTIVE, CaseState.MATCHED)
 
 
+def test_a_case_in_closing_goes_back_to_matched_only_while_its_match_runs(
+        app: Flask, tenant_a: Tenant, coordinator_a: User, coordinator: FlaskClient) -> None:
+    running = create_match(app, tenant_a, actor=coordinator_a)
+    ended = create_match(app, tenant_a, actor=coordinator_a)
+    with in_tenant(app, tenant_a) as session:
+        family_operations.move(coordinator_a, session.get(Family, (tenant_a.id, running.family_id)), CaseState.CLOSING)
+        operations.end(coordinator_a, session.get(Match, (tenant_a.id, ended.id)),
+                       {"end_reason": EndReason.GOALS_REACHED})
+        session.commit()
+    for match, status, state in ((running, 302, CaseState.MATCHED), (ended, 422, CaseState.CLOSING)):
+        response = coordinator.post(f"/t/{tenant_a.slug}/families/{match.family_id}/state",
+                                    data={"to_state": "matched"})
+        assert response.status_code == status
+        assert states(app, tenant_a, match)[1] == state
+
+
 # Pages -------------------------------------------------------------------------------------------
 
 def test_the_family_file_and_the_volunteer_page_show_the_matches(

@@ -1,0 +1,227 @@
+"""Computing the signals of the bound tenant in a fixed number of statements, however many
+matches, families or volunteers fire them: one per kind (the flags come from
+tenants.matching.contact_queries.unhandled_flags, with its eager loads), the two policies, the
+digest's last run and one for the acknowledgements (tested in tests/home/ with count_queries).
+
+The date arithmetic in months (24 months, six months, VOG renewal) is exact in Python; SQL
+selects the candidates with a few days' margin, so month ends need no SQL of their own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import load_only
+
+from saas.clock import local_today, local_zone
+from saas.db import db, utcnow
+from saas.jobs.models import JobRun, RunStatus
+from saas.tenancy.models import Tenant
+from tenants.families.models import Family
+from tenants.families.states import CaseState
+from tenants.home.models import SignalAcknowledgement
+from tenants.home.signals import DAILY_DIGEST, Severity, Signal, SignalKind
+from tenants.matching import contact_queries
+from tenants.matching import operations as matching
+from tenants.matching.contact_operations import MATCH_KINDS
+from tenants.matching.models import ContactMoment, Match, MatchingPolicy
+from tenants.matching.states import OPEN, MatchState
+from tenants.volunteers import operations as volunteers
+from tenants.volunteers.models import Screening, ScreeningPolicy, Volunteer
+from tenants.volunteers.queries import valid_from
+from tenants.volunteers.readiness import add_months
+
+#: Margin for the SQL pre-selection of month arithmetic (months differ by at most three days).
+MONTH_MARGIN = timedelta(days=3)
+#: The daily digest counts as stopped when its last successful run is older than this.
+DIGEST_SILENCE = timedelta(hours=26)
+
+
+def compute_signals(tenant: Tenant, today: date | None = None) -> list[Signal]:
+    """Every unacknowledged signal of the bound tenant ``tenant``, in display order."""
+    today = today or local_today()
+    policy = matching.policy_for_tenant()
+    found = [*_contact_signals(policy, today), *_flag_signals(), *_ending_signals(policy, today),
+             *_evaluation_signals(today), *_waiting_signals(policy, today),
+             *_vog_signals(volunteers.policy_for_tenant(), today), *_job_signals(tenant)]
+    hidden = acknowledged(signal.subject_id for signal in found)
+    shown = [s for s in found if (s.kind.value, s.subject_id, s.key) not in hidden]
+    order = {kind: index for index, kind in enumerate(SignalKind)}
+    severity = {Severity.ALARM: 0, Severity.WARNING: 1}
+    return sorted(shown, key=lambda s: (order[s.kind], severity[s.severity], s.since, s.subject))
+
+
+def acknowledged(subject_ids: Iterable[uuid.UUID]) -> set[tuple[str, uuid.UUID, str]]:
+    """(kind, subject, key) of the acknowledgements about ``subject_ids``, in one statement."""
+    rows = db.session.execute(select(SignalAcknowledgement.kind, SignalAcknowledgement.subject_id,
+                                     SignalAcknowledgement.key)
+                              .where(SignalAcknowledgement.subject_id.in_(set(subject_ids))))
+    return {(kind, subject_id, key) for kind, subject_id, key in rows}
+
+
+# Matches ------------------------------------------------------------------------------------
+
+
+def _with_people(statement: Select[Any]) -> Select[Any]:
+    """Add the match's family (name, case number, coordinator) and volunteer's name to a select of Match."""
+    return statement.join(Match.family).join(Match.volunteer).options(
+        load_only(Family.family_name, Family.case_year, Family.case_seq, Family.coordinator_id))
+
+
+def _caseload_of(match_coordinator: uuid.UUID | None, family_coordinator: uuid.UUID | None) -> frozenset[uuid.UUID]:
+    """Whose caseload a signal is in: the match's coordinator, or the family's when the match names
+    none (as tenants.matching.contact_queries.unhandled_flags decides for "my" flags)."""
+    owner = match_coordinator or family_coordinator
+    return frozenset({owner}) if owner else frozenset()
+
+
+def _family_label(family: Family) -> str:
+    return f"{family.family_name} ({family.case_number})"
+
+
+def _match_signal(kind: SignalKind, severity: Severity, match: Match, family: Family, volunteer: str, *,
+                  key: str, since: date, **facts: Any) -> Signal:
+    return Signal(kind, severity, match.id, key, since, _caseload_of(match.coordinator_id, family.coordinator_id),
+                  subject=f"{_family_label(family)} · {volunteer}", reference=family.case_number,
+                  endpoint="matches.show", url_values={"match_id": match.id}, facts=facts)
+
+
+def _contact_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
+    """Active matches without a contact moment for the warning (or alarm) number of days,
+    counted from the last contact of the match, or from its start. (The last contact is the one
+    tenants.matching.contact_queries.last_contact_dates finds, here as a correlated subquery so
+    that the filter stays in SQL.)"""
+    last_on = (select(func.max(ContactMoment.happened_on))
+               .where(ContactMoment.tenant_id == Match.tenant_id, ContactMoment.match_id == Match.id,
+                      ContactMoment.kind.in_(MATCH_KINDS))
+               .correlate(Match).scalar_subquery())
+    cutoff = today - timedelta(days=policy.contact_warning_days)
+    rows = db.session.execute(_with_people(select(Match, Family, Volunteer.name, last_on)).where(
+        Match.state == MatchState.ACTIVE, func.coalesce(last_on, Match.started_on) <= cutoff))
+    for match, family, volunteer, last in rows:
+        since = last or match.started_on
+        days = (today - since).days
+        alarm = days >= policy.contact_alarm_days
+        yield _match_signal(SignalKind.CONTACT_ALARM if alarm else SignalKind.CONTACT_LATE,
+                            Severity.ALARM if alarm else Severity.WARNING, match, family, volunteer,
+                            key=since.isoformat(), since=since, days=days, last_on=last)
+
+
+def _ending_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
+    """Running matches whose planned end, or their 24 months, fall within the warning window."""
+    horizon = today + timedelta(days=policy.end_warning_days)
+    rows = db.session.execute(_with_people(select(Match, Family, Volunteer.name)).where(
+        Match.state.in_((MatchState.ACTIVE, MatchState.PAUSED)), Match.started_on.is_not(None),
+        or_(Match.planned_end_on <= horizon,
+            Match.started_on <= add_months(horizon, -matching.MAX_MONTHS) + MONTH_MARGIN)))
+    for match, family, volunteer in rows:
+        limit = add_months(match.started_on, matching.MAX_MONTHS)
+        planned = match.planned_end_on
+        end, reason = (planned, "planned") if planned and planned <= limit else (limit, "maximum")
+        if end > horizon:
+            continue
+        severity = Severity.ALARM if end <= today else Severity.WARNING
+        # The key holds the severity too: "ends soon" acknowledged still returns once the day has passed.
+        yield _match_signal(SignalKind.MATCH_ENDING, severity, match, family, volunteer,
+                            key=f"{end.isoformat()}/{severity.value}", since=end, reason=reason,
+                            started_on=match.started_on)
+
+
+def _evaluation_signals(today: date) -> Iterator[Signal]:
+    """Active matches started six months ago or more without an interim evaluation."""
+    rows = db.session.execute(_with_people(select(Match, Family, Volunteer.name)).where(
+        Match.state == MatchState.ACTIVE, Match.interim_evaluation_on.is_(None),
+        Match.started_on <= add_months(today, -matching.EVALUATION_MONTHS) + MONTH_MARGIN))
+    for match, family, volunteer in rows:
+        due = add_months(match.started_on, matching.EVALUATION_MONTHS)
+        if due <= today:
+            yield _match_signal(SignalKind.EVALUATION_DUE, Severity.WARNING, match, family, volunteer,
+                                key=match.started_on.isoformat(), since=due, started_on=match.started_on)
+
+
+# Contact moments, families, volunteers, jobs -------------------------------------------------
+
+
+def _flag_signals() -> Iterator[Signal]:
+    """Contact moments in which the volunteer asked for their coordinator, not yet handled."""
+    for contact in contact_queries.unhandled_flags():
+        match, family = contact.match, contact.family
+        where = ("matches.show", {"match_id": match.id}) if match else ("families.show", {"family_id": family.id})
+        subject = _family_label(family) + (f" · {match.volunteer.name}" if match else "")
+        yield Signal(SignalKind.NEEDS_COORDINATOR, Severity.ALARM, contact.id, "open", contact.happened_on,
+                     _caseload_of(match.coordinator_id if match else None, family.coordinator_id),
+                     subject=subject, reference=family.case_number, endpoint=where[0], url_values=where[1])
+
+
+def _waiting_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
+    """Families on the waiting list for longer than the policy's number of days."""
+    rows = db.session.scalars(select(Family).options(load_only(
+        Family.family_name, Family.case_year, Family.case_seq, Family.coordinator_id, Family.state_changed_at))
+        .where(Family.state == CaseState.WAITING,
+               Family.state_changed_at < utcnow() - timedelta(days=policy.waiting_days)))
+    for family in rows:
+        since = family.state_changed_at.astimezone(local_zone()).date()
+        yield Signal(SignalKind.WAITING_LONG, Severity.WARNING, family.id, since.isoformat(), since,
+                     _caseload_of(None, family.coordinator_id), subject=_family_label(family),
+                     reference=family.case_number, endpoint="families.show", url_values={"family_id": family.id},
+                     facts={"days": (today - since).days})
+
+
+def _vog_signals(policy: ScreeningPolicy, today: date) -> Iterator[Signal]:
+    """Volunteers with an open match whose latest VOG expires within the warning window, or expired."""
+    latest = (select(Screening.tenant_id, Screening.volunteer_id, func.max(Screening.issued_on).label("issued_on"))
+              .group_by(Screening.tenant_id, Screening.volunteer_id).subquery())
+    rows = db.session.execute(
+        select(Volunteer.id, Volunteer.name, latest.c.issued_on, Match.coordinator_id, Family.coordinator_id)
+        .join(latest, and_(latest.c.tenant_id == Volunteer.tenant_id, latest.c.volunteer_id == Volunteer.id))
+        .join(Match, and_(Match.tenant_id == Volunteer.tenant_id, Match.volunteer_id == Volunteer.id))
+        .join(Match.family)
+        .where(Match.state.in_(OPEN), latest.c.issued_on < valid_from(policy, today + timedelta(
+            days=policy.warning_days))))
+    found: dict[uuid.UUID, tuple[str, date, set[uuid.UUID]]] = {}
+    for volunteer_id, name, issued_on, match_coordinator, family_coordinator in rows:
+        found.setdefault(volunteer_id, (name, issued_on, set()))[2].update(
+            _caseload_of(match_coordinator, family_coordinator))
+    for volunteer_id, (name, issued_on, coordinators) in found.items():
+        expires_on = add_months(issued_on, policy.renewal_months)
+        severity = Severity.ALARM if expires_on <= today else Severity.WARNING
+        yield Signal(SignalKind.VOG_EXPIRING, severity, volunteer_id, f"{issued_on.isoformat()}/{severity.value}",
+                     issued_on, frozenset(coordinators), subject=name, reference=name,
+                     endpoint="volunteers.show", url_values={"volunteer_id": volunteer_id},
+                     facts={"expires_on": expires_on})
+
+
+def _job_signals(tenant: Tenant) -> Iterator[Signal]:
+    """The daily digest has not succeeded for more than a day (or never, in a tenant older than a day)."""
+    last = db.session.scalar(select(func.max(JobRun.started_at)).where(
+        JobRun.job == DAILY_DIGEST, JobRun.status == RunStatus.SUCCEEDED))
+    now = utcnow()
+    recent = last > now - DIGEST_SILENCE if last else tenant.created_at > now - timedelta(days=1)
+    if recent:
+        return
+    since = (last or tenant.created_at).astimezone(local_zone()).date()
+    yield Signal(SignalKind.JOB_STALLED, Severity.WARNING, tenant.id, last.isoformat() if last else "never", since,
+                 frozenset(), subject=tenant.name, reference=tenant.name,
+                 facts={"last_run": since if last else None})
+
+
+def subject_of(kind: SignalKind, subject_id: uuid.UUID, tenant: Tenant) -> Any:
+    """What a signal of ``kind`` is about, found within the bound tenant ``tenant``; None if not there."""
+    if kind == SignalKind.JOB_STALLED:
+        return tenant if subject_id == tenant.id else None
+    model = SUBJECT_MODELS[kind]
+    statement = select(model).where(model.id == subject_id)
+    if kind == SignalKind.NEEDS_COORDINATOR:
+        statement = statement.where(ContactMoment.needs_coordinator.is_(True))
+    return db.session.scalars(statement).first()
+
+
+SUBJECT_MODELS: dict[SignalKind, type] = {
+    SignalKind.NEEDS_COORDINATOR: ContactMoment, SignalKind.CONTACT_ALARM: Match, SignalKind.CONTACT_LATE: Match,
+    SignalKind.MATCH_ENDING: Match, SignalKind.EVALUATION_DUE: Match, SignalKind.WAITING_LONG: Family,
+    SignalKind.VOG_EXPIRING: Volunteer,
+}

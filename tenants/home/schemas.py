@@ -1,0 +1,26 @@
+"""Input for the home page: which signals to show, and acknowledging one."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from saas.forms import REQUIRED, Choice, Form, String
+from saas.i18n import L_
+from tenants.home.signals import SCOPES, SignalKind
+
+INVALID = L_("This value is not valid.")
+
+
+class HomeQuery(Form):
+    scope = Choice(list(SCOPES))
+
+
+class AcknowledgeForm(Form):
+    kind = Choice(SignalKind, required=True)
+    subject_id = ma.fields.UUID(required=True, error_messages={"required": REQUIRED, "null": REQUIRED,
+                                                               "invalid_uuid": INVALID})
+    #: As the page received it: a date, a time or a word (see tenants.home.queries).
+    key = String(max_length=80, required=True, validate=validate.Regexp(r"^[\w:.+/-]+$", error=INVALID))
+    #: The scope to return to.
+    scope = Choice(list(SCOPES))

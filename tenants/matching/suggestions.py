@@ -1,0 +1,386 @@
+"""Suggested volunteers for a waiting family: a score that explains itself, and who cannot be
+matched now and why.
+
+:func:`score` is pure (no queries): it compares one family with one volunteer and returns the
+points per criterion with a translated explanation, so the coordinator sees *why* a volunteer
+ranks high. :func:`suggestions_for` loads every candidate in a fixed number of statements (the
+volunteers with their VOGs, their load, their missing courses, the two policies) and scores them
+in Python; the coordinator decides, the system only suggests.
+
+The family's wish about the volunteer's gender (``Intake.wish_gender``) is not scored: volunteer
+profiles have no gender field. The suggestions page shows the wish so the coordinator can weigh it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from saas.clock import local_today
+from saas.db import db
+from saas.enums import LabelledEnum
+from saas.i18n import L_, _
+from tenants.families.models import Family
+from tenants.families.vocabulary import DayPart, MemberRole, Track
+from tenants.life_domains import LIFE_DOMAINS
+from tenants.matching import operations
+from tenants.matching.models import MatchingPolicy
+from tenants.matching.vocabulary import NeighbourhoodRule
+from tenants.trainings.queries import missing_required_courses
+from tenants.volunteers import operations as volunteers
+from tenants.volunteers.models import ScreeningPolicy, Volunteer
+from tenants.volunteers.readiness import MATCHABLE, readiness_reasons
+
+# Weights: the most points each criterion gives. They add up to 100, so a total reads like a
+# percentage of a perfect match (criteria that do not apply to a family count for nobody).
+#: Talking together is the ground of walking alongside; many families are newcomers.
+LANGUAGE_POINTS = 20
+#: A language in common, but not the one the family asked for at the intake.
+OTHER_LANGUAGE_POINTS = 10
+#: Samen Oplopen builds a local network in the family's own town, and travel stays short.
+MUNICIPALITY_POINTS = 10
+#: The tenant chooses: points for the same neighbourhood (prefer) or for another one (avoid,
+#: for privacy); nothing when the neighbourhood does not matter.
+NEIGHBOURHOOD_POINTS = 10
+#: They must be able to meet: one shared day part is most of it, the rest for covering all wishes.
+AVAILABILITY_POINTS = 15
+AVAILABILITY_ANY_OVERLAP_POINTS = 10
+#: Experience with the life domains of the help question, in proportion to how many are covered.
+EXPERIENCE_POINTS = 15
+#: Children within the ages the volunteer feels at home with, in proportion.
+CHILD_AGE_POINTS = 10
+#: The volunteer chose to walk alongside families in this track (or has no preference).
+TRACK_POINTS = 10
+#: More room means more time for this family and spreads the work over the volunteers.
+LOAD_POINTS = 10
+
+#: The page lists at most this many ineligible volunteers (with a count of the rest).
+INELIGIBLE_SHOWN = 20
+
+CRITERIA = {
+    "language": L_("Shared language"),
+    "municipality": L_("Same municipality"),
+    "neighbourhood": L_("Neighbourhood"),
+    "availability": L_("Availability"),
+    "experience": L_("Experience with the family's life domains"),
+    "child_ages": L_("Children's ages"),
+    "track": L_("Track"),
+    "load": L_("Current load"),
+}
+
+
+class _Later:
+    """Text made only when it is shown: a page scores hundreds of volunteers but shows the
+    explanations of a few, and translating every one would cost more than the scoring itself."""
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+
+    def __str__(self) -> str:
+        return self._make()
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One line of a score: ``points`` of at most ``maximum`` (0 when the criterion does not apply)."""
+
+    code: str
+    points: int
+    maximum: int
+    #: A lazy text (L_ with its placeholders), translated when shown.
+    message: Any = field(compare=False)
+
+    @property
+    def label(self) -> str:
+        return str(CRITERIA[self.code])
+
+    @property
+    def explanation(self) -> str:
+        return str(self.message)
+
+    @property
+    def applies(self) -> bool:
+        return self.maximum > 0
+
+
+@dataclass(frozen=True)
+class Score:
+    criteria: tuple[Criterion, ...]
+    neighbourhood_rule: NeighbourhoodRule
+
+    @property
+    def total(self) -> int:
+        return sum(c.points for c in self.criteria)
+
+    @property
+    def maximum(self) -> int:
+        return sum(c.maximum for c in self.criteria)
+
+    def as_details(self) -> dict[str, Any]:
+        """The breakdown as stored with a match (``Match.score_details``): as it was when chosen."""
+        return {"total": self.total, "maximum": self.maximum, "neighbourhood_rule": self.neighbourhood_rule.value,
+                "criteria": [{"code": c.code, "label": c.label, "points": c.points, "maximum": c.maximum,
+                              "explanation": c.explanation} for c in self.criteria]}
+
+
+def _share(points: int, part: int, whole: int) -> int:
+    """``points × part / whole``, rounded half up (whole numbers keep the breakdown readable)."""
+    return (points * part * 2 + whole) // (whole * 2)
+
+
+def _words(values: Iterable[Any]) -> _Later:
+    """``values`` (texts or lazy labels) joined with commas, when shown."""
+    items = list(values)
+    return _Later(lambda: ", ".join(map(str, items)))
+
+
+def _folded(values: Iterable[str] | None) -> dict[str, str]:
+    """Typed values (languages, places) by their case-insensitive form, keeping one spelling."""
+    return {value.strip().casefold(): value.strip() for value in values or () if value and value.strip()}
+
+
+def _label(enum: type[LabelledEnum], code: str) -> _Later:
+    """The label of a stored code, when shown (the code itself should the vocabulary have dropped it)."""
+    def make() -> str:
+        try:
+            return enum(code).label
+        except ValueError:
+            return code
+    return _Later(make)
+
+
+def _language(family: Family, volunteer: Volunteer) -> Criterion:
+    wished = _folded(family.intake.wish_languages if family.intake else None)
+    spoken = _folded(family.languages) | wished
+    if not spoken:
+        return Criterion("language", 0, 0, L_("No languages recorded for the family."))
+    own = _folded(volunteer.languages)
+    shared_wished = [own[key] for key in own if key in wished]
+    shared = [own[key] for key in own if key in spoken]
+    if shared_wished or (shared and not wished):
+        return Criterion("language", LANGUAGE_POINTS, LANGUAGE_POINTS,
+                         L_("Speaks %(languages)s with the family.", languages=_words(shared_wished or shared)))
+    if shared:
+        return Criterion("language", OTHER_LANGUAGE_POINTS, LANGUAGE_POINTS,
+                         L_("Shares %(languages)s with the family, but not the language the family asked for "
+                           "(%(wished)s).", languages=_words(shared), wished=_words(wished.values())))
+    return Criterion("language", 0, LANGUAGE_POINTS,
+                     L_("No language in common with the family (%(languages)s).", languages=_words(spoken.values())))
+
+
+def _same(first: str | None, second: str | None) -> bool:
+    return bool(first and second and first.strip().casefold() == second.strip().casefold())
+
+
+def _municipality(family: Family, volunteer: Volunteer) -> Criterion:
+    if not family.municipality:
+        return Criterion("municipality", 0, 0, L_("The family's municipality is not recorded."))
+    if not volunteer.municipality:
+        return Criterion("municipality", 0, MUNICIPALITY_POINTS, L_("The volunteer's municipality is not recorded."))
+    if _same(family.municipality, volunteer.municipality):
+        return Criterion("municipality", MUNICIPALITY_POINTS, MUNICIPALITY_POINTS,
+                         L_("Lives in %(place)s, like the family.", place=volunteer.municipality))
+    return Criterion("municipality", 0, MUNICIPALITY_POINTS,
+                     L_("Lives in %(place)s; the family lives in %(family_place)s.", place=volunteer.municipality,
+                       family_place=family.municipality))
+
+
+def _neighbourhood(family: Family, volunteer: Volunteer, rule: NeighbourhoodRule) -> Criterion | None:
+    if rule == NeighbourhoodRule.IGNORE:
+        return None
+    if not family.neighbourhood:
+        return Criterion("neighbourhood", 0, 0, L_("The family's neighbourhood is not recorded."))
+    if not volunteer.neighbourhood:
+        return Criterion("neighbourhood", 0, NEIGHBOURHOOD_POINTS, L_("The volunteer's neighbourhood is not recorded."))
+    # A neighbourhood name is only the same place within the same municipality.
+    same = _same(family.municipality, volunteer.municipality) and _same(family.neighbourhood, volunteer.neighbourhood)
+    if rule == NeighbourhoodRule.PREFER:
+        if same:
+            return Criterion("neighbourhood", NEIGHBOURHOOD_POINTS, NEIGHBOURHOOD_POINTS,
+                             L_("Lives in the family's neighbourhood (%(neighbourhood)s); the organisation prefers "
+                               "this.", neighbourhood=volunteer.neighbourhood))
+        return Criterion("neighbourhood", 0, NEIGHBOURHOOD_POINTS,
+                         L_("Lives in another neighbourhood (%(neighbourhood)s); the organisation prefers the same "
+                           "neighbourhood.", neighbourhood=volunteer.neighbourhood))
+    if same:
+        return Criterion("neighbourhood", 0, NEIGHBOURHOOD_POINTS,
+                         L_("Lives in the family's neighbourhood (%(neighbourhood)s); the organisation avoids this.",
+                           neighbourhood=volunteer.neighbourhood))
+    return Criterion("neighbourhood", NEIGHBOURHOOD_POINTS, NEIGHBOURHOOD_POINTS,
+                     L_("Lives in another neighbourhood (%(neighbourhood)s), as the organisation prefers.",
+                       neighbourhood=volunteer.neighbourhood))
+
+
+def _availability(family: Family, volunteer: Volunteer) -> Criterion:
+    wishes = list(dict.fromkeys((family.intake.wish_day_parts or ()) if family.intake else ()))
+    if not wishes:
+        return Criterion("availability", 0, 0, L_("The family has no wishes about day parts."))
+    if not volunteer.day_parts:
+        return Criterion("availability", 0, AVAILABILITY_POINTS, L_("The volunteer's free day parts are not recorded."))
+    shared = [code for code in wishes if code in volunteer.day_parts]
+    if not shared:
+        return Criterion("availability", 0, AVAILABILITY_POINTS,
+                         L_("Not free on the day parts the family wished (%(wished)s).",
+                           wished=_words(_label(DayPart, code) for code in wishes)))
+    points = AVAILABILITY_ANY_OVERLAP_POINTS + _share(AVAILABILITY_POINTS - AVAILABILITY_ANY_OVERLAP_POINTS,
+                                                      len(shared), len(wishes))
+    return Criterion("availability", points, AVAILABILITY_POINTS,
+                     L_("Free on %(shared)s: %(count)s of the %(total)s day parts the family wished.",
+                       shared=_words(_label(DayPart, code) for code in shared), count=len(shared),
+                       total=len(wishes)))
+
+
+def _experience(family: Family, volunteer: Volunteer) -> Criterion:
+    wished = family.intake.wish_experience if family.intake else ()
+    domains = list(dict.fromkeys([*(family.help_domains or ()), *(wished or ())]))
+    if not domains:
+        return Criterion("experience", 0, 0, L_("No life domains recorded for the family."))
+    shared = [code for code in domains if code in (volunteer.experience_domains or ())]
+    labels = [LIFE_DOMAINS.get(code, code) for code in (shared or domains)]
+    if not shared:
+        return Criterion("experience", 0, EXPERIENCE_POINTS,
+                         L_("No experience recorded with the family's life domains (%(domains)s).",
+                           domains=_words(labels)))
+    return Criterion("experience", _share(EXPERIENCE_POINTS, len(shared), len(domains)), EXPERIENCE_POINTS,
+                     L_("Experience with %(domains)s: %(count)s of the family's %(total)s life domains.",
+                       domains=_words(labels), count=len(shared), total=len(domains)))
+
+
+def child_ages(family: Family, today: date) -> list[int]:
+    """The ages of the family's children whose birth date is known, youngest first."""
+    ages = (member.age_on(today) for member in family.members if member.role == MemberRole.CHILD)
+    return sorted(age for age in ages if age is not None)
+
+
+def _age_range(low: int | None, high: int | None) -> Any:
+    if low is not None and high is not None:
+        return L_("%(low)s to %(high)s years", low=low, high=high)
+    if low is not None:
+        return L_("From %(low)s years", low=low)
+    return L_("Up to %(high)s years", high=high)
+
+
+def _child_ages(family: Family, volunteer: Volunteer, today: date) -> Criterion:
+    ages = child_ages(family, today)
+    if not ages:
+        return Criterion("child_ages", 0, 0, L_("No children with a known date of birth."))
+    low, high = volunteer.preferred_child_age_min, volunteer.preferred_child_age_max
+    if low is None and high is None:
+        return Criterion("child_ages", CHILD_AGE_POINTS, CHILD_AGE_POINTS, L_("No preference for children's ages."))
+    within = [age for age in ages if (low is None or age >= low) and (high is None or age <= high)]
+    return Criterion("child_ages", _share(CHILD_AGE_POINTS, len(within), len(ages)), CHILD_AGE_POINTS,
+                     L_("%(count)s of the %(total)s children (ages %(ages)s) within the preferred ages: %(range)s.",
+                       count=len(within), total=len(ages), ages=_words(ages), range=_age_range(low, high)))
+
+
+def _track(family: Family, volunteer: Volunteer) -> Criterion:
+    preferred = volunteer.preferred_tracks or []
+    if not preferred:
+        return Criterion("track", TRACK_POINTS, TRACK_POINTS, L_("No preference for a track."))
+    if family.track.value in preferred:
+        return Criterion("track", TRACK_POINTS, TRACK_POINTS, L_("Prefers this track (%(track)s).",
+                                                                 track=_label(Track, family.track.value)))
+    return Criterion("track", 0, TRACK_POINTS,
+                     L_("Prefers another track (%(tracks)s); the family is in %(track)s.",
+                       tracks=_words(_label(Track, code) for code in preferred),
+                       track=_label(Track, family.track.value)))
+
+
+def _load(volunteer: Volunteer, load: int) -> Criterion:
+    capacity = volunteer.max_families or 0
+    room = max(capacity - load, 0)
+    if not room:
+        return Criterion("load", 0, LOAD_POINTS, L_("%(load)s of %(max)s families: no room.", load=load, max=capacity))
+    return Criterion("load", _share(LOAD_POINTS, room, capacity), LOAD_POINTS,
+                     L_("%(load)s of %(max)s families: room for %(room)s more.", load=load, max=capacity, room=room))
+
+
+def score(family: Family, volunteer: Volunteer, load: int, policy: MatchingPolicy, today: date) -> Score:
+    """How well ``volunteer`` (with ``load`` open matches) fits ``family``, criterion by criterion.
+
+    Needs the family's members and intake and nothing else loaded; runs no queries. Gender is
+    not a criterion: volunteers have no gender field (see the module docstring).
+    """
+    criteria = [_language(family, volunteer), _municipality(family, volunteer),
+                _neighbourhood(family, volunteer, policy.neighbourhood_rule), _availability(family, volunteer),
+                _experience(family, volunteer), _child_ages(family, volunteer, today), _track(family, volunteer),
+                _load(volunteer, load)]
+    return Score(tuple(c for c in criteria if c is not None), policy.neighbourhood_rule)
+
+
+def ineligibility(volunteer: Volunteer, load: int, policy: ScreeningPolicy, today: date,
+                  missing_courses: list[str]) -> list[str]:
+    """Why ``volunteer`` cannot be matched now (not ready, or full); empty when they can."""
+    reasons = readiness_reasons(volunteer, policy, today, missing_courses)
+    if load >= (volunteer.max_families or 0):
+        # The same words as operations.refusals, which has the final say when proposing.
+        reasons.append(_("The volunteer has no room: %(load)s of %(max)s families.", load=load,
+                         max=volunteer.max_families or 0))
+    return reasons
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    volunteer: Volunteer
+    load: int
+    score: Score
+    reasons: tuple[str, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True)
+class SuggestionList:
+    #: Eligible volunteers, best score first.
+    eligible: list[Suggestion]
+    #: Ineligible volunteers by name, at most INELIGIBLE_SHOWN; ``more_ineligible`` counts the rest.
+    ineligible: list[Suggestion]
+    more_ineligible: int
+    neighbourhood_rule: NeighbourhoodRule
+
+
+def assess(family: Family, candidates: list[Volunteer], matching_policy: MatchingPolicy,
+           today: date) -> list[Suggestion]:
+    """Score ``candidates`` (VOGs loaded) for ``family``: three statements however many there are."""
+    ids = [volunteer.id for volunteer in candidates]
+    loads = operations.open_match_counts(ids)
+    missing = missing_required_courses(ids, today)
+    screening_policy = volunteers.policy_for_tenant()
+    suggestions = []
+    for volunteer in candidates:
+        load = loads.get(volunteer.id, 0)
+        reasons = ineligibility(volunteer, load, screening_policy, today, missing.get(volunteer.id, []))
+        suggestions.append(Suggestion(volunteer, load, score(family, volunteer, load, matching_policy, today),
+                                      tuple(reasons)))
+    return suggestions
+
+
+def suggestions_for(family: Family, today: date | None = None) -> SuggestionList:
+    """Every volunteer in a matchable state, scored for ``family`` (members and intake loaded):
+    the eligible ones ranked, the others with their reasons. A fixed number of statements."""
+    today = today or local_today()
+    policy = operations.policy_for_tenant()
+    candidates = list(db.session.scalars(select(Volunteer).where(Volunteer.state.in_(MATCHABLE))
+                                         .options(selectinload(Volunteer.screenings))
+                                         .order_by(Volunteer.name, Volunteer.id)))
+    assessed = assess(family, candidates, policy, today)
+    # Best score first; with equal scores the one with the most room, then by name (stable).
+    eligible = sorted((s for s in assessed if s.eligible),
+                      key=lambda s: (-s.score.total, s.load - (s.volunteer.max_families or 0)))
+    ineligible = [s for s in assessed if not s.eligible]
+    return SuggestionList(eligible, ineligible[:INELIGIBLE_SHOWN], max(len(ineligible) - INELIGIBLE_SHOWN, 0),
+                          policy.neighbourhood_rule)
+
+
+def candidate(volunteer_id: uuid.UUID) -> Volunteer | None:
+    """One volunteer of the bound tenant (any state; proposing explains why not) with their VOGs."""
+    return db.session.scalars(select(Volunteer).where(Volunteer.id == volunteer_id)
+                              .options(selectinload(Volunteer.screenings))).first()

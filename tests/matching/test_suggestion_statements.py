@@ -1,0 +1,67 @@
+"""The suggestions page sends a fixed number of SQL statements however many volunteers it scores."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from itertools import cycle
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from saas.auth.models import User
+from saas.tenancy.models import Tenant
+from tenants.families.models import Family
+from tenants.volunteers.models import Screening, Volunteer
+from tenants.volunteers.states import VolunteerState
+from tests.families.conftest import in_tenant, today
+from tests.matching.conftest import create_match, ready_volunteer, waiting_family
+from tests.support.queries import count_queries
+from tests.support.sessions import SignIn
+
+
+def statements(app: Flask, client: FlaskClient, url: str) -> int:
+    with count_queries(app) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.text[:300]
+    return len(queries)
+
+
+def add_volunteers(app: Flask, tenant: Tenant, count: int, *, with_vog: bool = True) -> None:
+    """``count`` varied volunteers at once (one commit), available or matched, with or without a VOG."""
+    day = today(app)
+    profiles = cycle([
+        {"languages": ["Arabisch"], "day_parts": ["weekend"], "neighbourhood": "Centrum", "max_families": 2},
+        {"languages": ["Nederlands"], "experience_domains": ["finances"], "preferred_child_age_min": 4},
+        {"languages": ["Tigrinya"], "preferred_tracks": ["first_1000_days"], "max_families": 3},
+    ])
+    states = cycle([VolunteerState.AVAILABLE, VolunteerState.MATCHED])
+    with in_tenant(app, tenant) as session:
+        for n in range(count):
+            volunteer = Volunteer(id=uuid.uuid4(), name=f"Bulk {n:03d}", state=next(states), applied_on=day,
+                                  approved_on=day - timedelta(days=10), municipality="Alpha", **next(profiles))
+            session.add(volunteer)
+            if with_vog:
+                session.add(Screening(volunteer_id=volunteer.id, issued_on=day - timedelta(days=20),
+                                      screening_profile="45", checked_on=day - timedelta(days=20)))
+        session.commit()
+
+
+def test_the_suggestions_page_sends_the_same_statements_for_1_or_50_volunteers(
+        app: Flask, signed_in: SignIn, coordinator_a: User, tenant_a: Tenant) -> None:
+    family: Family = waiting_family(app, tenant_a, languages=["Arabisch"], neighbourhood="Centrum",
+                                    wishes={"wish_day_parts": ["weekend"], "wish_experience": ["finances"]})
+    ready_volunteer(app, tenant_a, "Eerste")
+    client = signed_in(coordinator_a)
+    url = f"/t/alpha/families/{family.id}/suggestions"
+    client.get(url)  # the policies are created on the first visit
+    one = statements(app, client, url)
+    add_volunteers(app, tenant_a, 40)
+    add_volunteers(app, tenant_a, 6, with_vog=False)
+    for n in range(3):  # full: each with an open match of their one family
+        create_match(app, tenant_a, actor=coordinator_a, volunteer=ready_volunteer(app, tenant_a, f"Vol {n}"),
+                     family=waiting_family(app, tenant_a))
+    page = client.get(url).text
+    assert "41 volunteers can be matched" in page
+    assert "9 volunteers cannot be matched now" in page
+    assert statements(app, client, url) == one, one
