@@ -157,7 +157,7 @@ def upgrade():
     sa.Column('contact_agreement', sa.String(length=300), nullable=True),
     sa.Column('ended_on', sa.Date(), nullable=True),
     sa.Column('end_reason', sa.Enum('goals_reached', 'planned_end', 'no_click', 'volunteer_stopped', 'family_stopped', 'family_moved', 'professional_care', 'case_closed', 'other', name='end_reason', native_enum=False, create_constraint=True, length=20), nullable=True),
-    sa.Column('end_note', sa.String(length=500), nullable=True),
+    sa.Column('end_note_sealed', sa.LargeBinary(), nullable=True),
     sa.Column('informal_contact_continues', sa.Boolean(), nullable=True),
     sa.Column('score', sa.Integer(), nullable=True),
     sa.Column('score_details', sa.JSON(), nullable=False),

@@ -48,10 +48,15 @@ def _volunteer_moved(actor: User, *, volunteer: Volunteer, previous: VolunteerSt
     matches = _open_matches_of_volunteer(volunteer)
     if target == VolunteerState.STOPPED:
         for match in matches:
-            operations.end(actor, match, {"end_reason": EndReason.VOLUNTEER_STOPPED, "rematch": True})
+            # The case stays active: a matched family waits for another volunteer.
+            operations.end(actor, match, {"end_reason": EndReason.VOLUNTEER_STOPPED,
+                                          "rematch": match.family.state == CaseState.MATCHED})
     elif target == VolunteerState.PAUSED:
         for match in matches:
             if match.state == MatchState.ACTIVE:
                 operations.pause(actor, match)
     elif target == VolunteerState.AVAILABLE and previous == VolunteerState.PAUSED and matches:
         move_volunteer(actor, volunteer, VolunteerState.MATCHED, manual=False)
+    elif target == VolunteerState.AVAILABLE and previous == VolunteerState.MATCHED and matches:
+        # Only the end of the last match frees a volunteer (operations.end, before this hook runs).
+        raise OperationError(L_("This volunteer still walks alongside a family; end the match first."))

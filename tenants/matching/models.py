@@ -59,7 +59,8 @@ class Match(TenantScoped, db.Model):
     # End ---------------------------------------------------------------------------------------
     ended_on: Mapped[date | None]
     end_reason: Mapped[EndReason | None] = mapped_column(enum_type(EndReason, "end_reason"))
-    end_note: Mapped[str | None] = mapped_column(sa.String(500))
+    #: Why, in a sentence; encrypted (it may touch on health or safety).
+    end_note_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     informal_contact_continues: Mapped[bool | None]
     # The suggestion the coordinator chose, as it was then ---------------------------------------
     score: Mapped[int | None]

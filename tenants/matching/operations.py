@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from saas.audit.operations import record
 from saas.auth.models import User
 from saas.clock import local_today
+from saas.crypto import open_text, seal_text
 from saas.db import db, get_or_create, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
@@ -37,6 +38,8 @@ from tenants.volunteers.states import VolunteerState
 MIN_MONTHS, MAX_MONTHS = 6, 24
 #: The interim evaluation is due this many months after the start.
 EVALUATION_MONTHS = 6
+#: Purpose of the sealed end note (it may say why, in health or safety terms).
+END_NOTE = "match_end_note"
 AGREEMENT_FIELDS = ("frequency", "goals", "contact_agreement", "planned_end_on", "coordinator_id")
 POLICY_FIELDS = ("neighbourhood_rule", "contact_warning_days", "contact_alarm_days", "waiting_days",
                  "end_warning_days")
@@ -91,7 +94,9 @@ def refusals(family: Family, volunteer: Volunteer, today: date) -> list[str]:
 
 def _lock(model: type, row_id: Any) -> Any:
     """Reload ``row_id`` with a row lock, so two proposals at once wait for each other."""
-    return db.session.scalars(select(model).where(model.id == row_id).with_for_update()).one()
+    # populate_existing: check the row as it is now, not as this request first loaded it.
+    return db.session.scalars(select(model).where(model.id == row_id).with_for_update()
+                              .execution_options(populate_existing=True)).one()
 
 
 def propose(actor: User, family: Family, volunteer: Volunteer, *, score: int | None = None,
@@ -117,9 +122,14 @@ def propose(actor: User, family: Family, volunteer: Volunteer, *, score: int | N
     return match
 
 
-def _set_state(actor: User, match: Match, target: MatchState, **details: Any) -> None:
+def _check_move(match: Match, target: MatchState) -> None:
+    """Refuse a step the match's state does not allow, before anything is changed."""
     if not can_move(match.state, target):
         raise OperationError(L_("This step is not possible from the current state."))
+
+
+def _set_state(actor: User, match: Match, target: MatchState, **details: Any) -> None:
+    _check_move(match, target)
     previous = match.state
     match.state, match.state_changed_at = target, utcnow()
     families.add_event(actor, match.family, "match_" + target.value, match=str(match.id), **details)
@@ -128,6 +138,8 @@ def _set_state(actor: User, match: Match, target: MatchState, **details: Any) ->
 
 def plan_introduction(actor: User, match: Match, day: date) -> None:
     """Record the getting-to-know meeting of family, volunteer and coordinator."""
+    if match.state not in (MatchState.PROPOSED, MatchState.INTRODUCTION):
+        raise OperationError(L_("This step is not possible from the current state."))
     if day < match.proposed_on:
         raise OperationError(L_("The introduction cannot be before the proposal."))
     match.introduction_on = day
@@ -144,8 +156,9 @@ def _check_planned_end(start: date, planned_end: date | None) -> None:
 
 def start(actor: User, match: Match, data: dict[str, Any]) -> None:
     """The match starts (or resumes after a pause) with its agreements."""
+    _check_move(match, MatchState.ACTIVE)
     resuming = match.state == MatchState.PAUSED
-    if resuming and match.volunteer.state not in (VolunteerState.AVAILABLE, VolunteerState.MATCHED):
+    if match.volunteer.state not in (VolunteerState.AVAILABLE, VolunteerState.MATCHED):
         raise OperationError(L_("The volunteer is %(state)s; resume the volunteer first.",
                                 state=match.volunteer.state.label))
     if not resuming:
@@ -178,12 +191,15 @@ def update_agreements(actor: User, match: Match, data: dict[str, Any]) -> None:
 
 
 def pause(actor: User, match: Match, day: date | None = None) -> None:
+    _check_move(match, MatchState.PAUSED)
     match.paused_on = day or local_today()
     _set_state(actor, match, MatchState.PAUSED, on=match.paused_on.isoformat())
 
 
 def record_evaluation(actor: User, match: Match, day: date) -> None:
     """The interim evaluation (around six months) took place on ``day``."""
+    if not match.state.is_open:
+        raise OperationError(L_("This match has ended."))
     if match.started_on is None or day < match.started_on:
         raise OperationError(L_("The evaluation cannot be before the start of the match."))
     match.interim_evaluation_on = day
@@ -193,13 +209,21 @@ def record_evaluation(actor: User, match: Match, day: date) -> None:
 
 def end(actor: User, match: Match, data: dict[str, Any], *, move_family: bool = True) -> None:
     """End the match. With ``rematch`` the family goes back to the waiting list; otherwise the
-    family's support moves to closing. The volunteer is free again when this was their last."""
+    family's support moves to closing. The volunteer is free again when this was their last.
+
+    The match row is locked first, so a second submit of the same end waits and is then refused.
+    """
+    match = _lock(Match, match.id)
+    target = MatchState.REMATCHED if data.get("rematch") else MatchState.ENDED
+    _check_move(match, target)
     ended_on = data.get("ended_on") or local_today()
     if ended_on < match.proposed_on:
         raise OperationError(L_("The end cannot be before the proposal."))
-    target = MatchState.REMATCHED if data.get("rematch") else MatchState.ENDED
+    if target == MatchState.REMATCHED and match.family.state != CaseState.MATCHED:
+        raise OperationError(L_("The family is no longer matched (%(state)s), so it cannot wait for a new "
+                                "volunteer; end the match without a rematch.", state=match.family.state.label))
     match.ended_on, match.end_reason = ended_on, data["end_reason"]
-    match.end_note = data.get("end_note")
+    match.end_note_sealed = seal_text(data.get("end_note"), END_NOTE, match.id)
     match.informal_contact_continues = data.get("informal_contact_continues")
     _set_state(actor, match, target, end_reason=match.end_reason.value)
     family, volunteer = match.family, match.volunteer
@@ -210,6 +234,10 @@ def end(actor: User, match: Match, data: dict[str, Any], *, move_family: bool = 
     if volunteer.state == VolunteerState.MATCHED and not open_match_counts([volunteer.id]):
         volunteers.move(actor, volunteer, VolunteerState.AVAILABLE, manual=False)
     volunteers.add_event(actor, volunteer, "match_ended", family=family.case_number, reason=match.end_reason.value)
+
+
+def end_note(match: Match) -> str | None:
+    return open_text(match.end_note_sealed, END_NOTE, match.id)
 
 
 def evaluation_due_on(match: Match) -> date | None:

@@ -72,7 +72,7 @@ class ListQuery(Form):
 
     state = Choice([*MatchState, "open"], allow_none=True)
     coordinator = String(max_length=36, allow_none=True)
-    page = Integer(minimum=1, allow_none=True)
+    page = Integer(minimum=1, maximum=100_000, allow_none=True)
 
 
 class PolicyForm(Form):

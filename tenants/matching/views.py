@@ -83,7 +83,7 @@ def _show(match: Match, status: int = 200, errors: dict[str, Any] | None = None,
     """The match page, with the errors and values of a failed one-date step."""
     return render_template("matching/show.html", match=match, today=local_today(), errors=errors or {},
                            values=values or {},
-                           evaluation_due=operations.evaluation_due_on(match),
+                           evaluation_due=operations.evaluation_due_on(match), end_note=operations.end_note(match),
                            latest_end=operations.latest_end_on(match)), status
 
 

@@ -303,3 +303,60 @@ def test_a_manager_sets_the_matching_policy_and_nonsense_is_refused(
         policy = operations.policy_for_tenant()
         assert (policy.neighbourhood_rule.value, policy.contact_warning_days, policy.contact_alarm_days) == (
             "avoid", 10, 21)
+
+
+# Refusals found in review -------------------------------------------------------------------------
+
+def test_a_match_does_not_start_while_its_volunteer_is_paused(app: Flask, tenant_a: Tenant,
+                                                              coordinator_a: User) -> None:
+    match = create_match(app, tenant_a, actor=coordinator_a, state=MatchState.INTRODUCTION)
+    with in_tenant(app, tenant_a) as session, force_locale("en"):
+        volunteer_operations.move(coordinator_a, session.get(Volunteer, (tenant_a.id, match.volunteer_id)),
+                                  VolunteerState.PAUSED)
+        with pytest.raises(OperationError, match="resume the volunteer first"):
+            operations.start(coordinator_a, session.get(Match, (tenant_a.id, match.id)),
+                             {"started_on": today(app), "frequency": None})
+
+
+def test_a_matched_volunteer_is_not_made_available_by_hand_while_a_match_runs(
+        app: Flask, tenant_a: Tenant, coordinator_a: User) -> None:
+    match = create_match(app, tenant_a, actor=coordinator_a)
+    with in_tenant(app, tenant_a) as session, force_locale("en"):
+        volunteer = session.get(Volunteer, (tenant_a.id, match.volunteer_id))
+        with pytest.raises(OperationError, match="end the match first"):
+            volunteer_operations.move(coordinator_a, volunteer, VolunteerState.AVAILABLE)
+
+
+def test_a_family_in_closing_cannot_wait_for_a_rematch(app: Flask, tenant_a: Tenant, coordinator_a: User) -> None:
+    match = create_match(app, tenant_a, actor=coordinator_a)
+    with in_tenant(app, tenant_a) as session, force_locale("en"):
+        family_operations.move(coordinator_a, session.get(Family, (tenant_a.id, match.family_id)), CaseState.CLOSING)
+        with pytest.raises(OperationError, match="without a rematch"):
+            operations.end(coordinator_a, session.get(Match, (tenant_a.id, match.id)),
+                           {"end_reason": EndReason.OTHER, "rematch": True})
+
+
+def test_an_ended_match_takes_no_more_steps_and_ends_once(app: Flask, tenant_a: Tenant, coordinator_a: User,
+                                                          coordinator: FlaskClient) -> None:
+    match = create_match(app, tenant_a, actor=coordinator_a)
+    url = f"/t/{tenant_a.slug}/matches/{match.id}"
+    end = {"ended_on": today(app).isoformat(), "end_reason": "goals_reached", "end_note": "Moeder heeft nu werk."}
+    assert coordinator.post(f"{url}/end", data=end).status_code == 302
+    assert coordinator.post(f"{url}/end", data=end).status_code == 302  # the page says it has ended
+    for step, field in (("introduction", "introduction_on"), ("evaluation", "interim_evaluation_on"),
+                        ("pause", "paused_on")):
+        assert coordinator.post(f"{url}/{step}", data={field: today(app).isoformat()}).status_code == 422
+    with in_tenant(app, tenant_a) as session:
+        ended = session.get(Match, (tenant_a.id, match.id))
+        assert b"Moeder heeft nu werk" not in (ended.end_note_sealed or b"")  # sealed at rest
+        events = session.scalars(select(CaseEvent.kind).where(CaseEvent.family_id == match.family_id,
+                                                              CaseEvent.kind == "match_ended")).all()
+        assert len(events) == 1
+    assert "Moeder heeft nu werk." in coordinator.get(url).text
+    with in_tenant(app, tenant_a) as session, pytest.raises(OperationError):
+        operations.end(coordinator_a, session.get(Match, (tenant_a.id, match.id)), {"end_reason": EndReason.OTHER})
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-1", "abc"])
+def test_an_impossible_page_number_shows_the_first_page(coordinator: FlaskClient, tenant_a: Tenant, page: str) -> None:
+    assert coordinator.get(f"/t/{tenant_a.slug}/matches/?page={page}").status_code == 200
