@@ -133,11 +133,9 @@ def upgrade():
     sa.Column('created_at', saas.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id', 'group_id'], ['groups.tenant_id', 'groups.id'], name=op.f('fk_group_sessions_tenant_id_group_id_groups'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_group_sessions_tenant_id_tenants'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_group_sessions'))
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_group_sessions')),
+    sa.UniqueConstraint('tenant_id', 'group_id', 'held_on', name=op.f('uq_group_sessions_tenant_id_group_id_held_on'))
     )
-    with op.batch_alter_table('group_sessions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_group_sessions_tenant_id_group_id_held_on'), ['tenant_id', 'group_id', 'held_on'], unique=False)
-
     op.create_table('matches',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -238,9 +236,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_matches_tenant_id_family_id'))
 
     op.drop_table('matches')
-    with op.batch_alter_table('group_sessions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_group_sessions_tenant_id_group_id_held_on'))
-
     op.drop_table('group_sessions')
     with op.batch_alter_table('group_participants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_group_participants_tenant_id_group_id'))

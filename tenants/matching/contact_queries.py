@@ -98,6 +98,13 @@ def own_contact(match_id: uuid.UUID, author_id: uuid.UUID, contact_id: uuid.UUID
         ContactMoment.author_id == author_id)).first()
 
 
+def latest_own_contact(author_id: uuid.UUID, family_id: uuid.UUID) -> ContactMoment | None:
+    """The contact the author logged last (by when it was saved) about the family, or None."""
+    return db.session.scalars(select(ContactMoment).where(
+        ContactMoment.family_id == family_id, ContactMoment.author_id == author_id)
+        .order_by(ContactMoment.created_at.desc(), ContactMoment.id).limit(1)).first()
+
+
 def recent_own_contacts(match_ids: list[uuid.UUID], author_id: uuid.UUID,
                         per_match: int = RECENT) -> dict[uuid.UUID, list[ContactMoment]]:
     """The author's ``per_match`` newest contacts in each of the matches, in one statement."""

@@ -9,7 +9,9 @@ Also the draft handling both contact forms share (the volunteer's in my_families
   keeps what was typed as the author's draft and answers 422 with the form again. A 422 normally
   rolls the request back (saas.app._commit_request); the view sets ``g.keep_refused_input`` so
   the draft is committed. That is safe because the refused operation ran in a savepoint that
-  was rolled back: the draft is the only write left in the session.
+  was rolled back: the draft is the only write left in the session;
+* saving the log discards the draft, and a late autosave that repeats the saved contact is
+  dropped when the form is opened again (:func:`draft_values`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
 from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import Form, validate_input
+from saas.forms import Form, validate_input, validate_query
 from saas.i18n import L_, _
 from saas.tenancy.context import require_role, tenant_blueprint
 from tenants.families import operations as families
@@ -38,11 +40,13 @@ from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 from tenants.matching import contact_operations as operations
 from tenants.matching import contact_queries as queries
 from tenants.matching.contact_schemas import (
+    CONTACT_FIELDS,
     COORDINATOR_KINDS,
     MAX_MINUTES,
     STAFF_NOTE_LENGTH,
     VISIT_NOTE_LENGTH,
     DraftForm,
+    PageQuery,
     StaffContactForm,
 )
 from tenants.matching.models import ContactMoment
@@ -128,9 +132,54 @@ def autosave(family_id: uuid.UUID) -> ResponseReturnValue:
 
 
 def draft_values(family_id: uuid.UUID, defaults: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """The form's starting values: the author's draft over ``defaults``; True when a draft was restored."""
+    """The form's starting values: the author's draft over ``defaults``; True when a draft was restored.
+
+    A draft that repeats the contact the author logged last for the family is deleted instead of
+    restored. Saving the log discards the draft, but an autosave that was still on its way (posted
+    just before the form was sent) can arrive after that and bring the draft back. Its timestamp
+    cannot tell it from new work, since it is written after the contact; its content can: it holds
+    exactly what was just logged. Dropping such a draft loses nothing that is not saved already.
+    contact-draft.js aborts a pending autosave on submit, so a straggler that differs from the
+    contact (text typed while it was under way) is rare; it is restored, and can be discarded.
+    """
     draft = queries.draft_of(current_user.id, family_id)
+    if draft and _repeats_latest_contact(draft, family_id):
+        operations.discard_draft(current_user, family_id)
+        draft = None
     return ({**defaults, **draft}, True) if draft else (defaults, False)
+
+
+def contact_values(contact: ContactMoment) -> dict[str, Any]:
+    """A saved contact as its form sends it (the note in plain text: callers decide who may read it)."""
+    return {"kind": contact.kind.value, "mode": contact.mode.value, "happened_on": contact.happened_on.isoformat(),
+            "duration_minutes": contact.duration_minutes, "domains": list(contact.domains or []),
+            "note": operations.note_text(contact) or "", "needs_coordinator": contact.needs_coordinator}
+
+
+def _comparable(fields: dict[str, Any]) -> dict[str, Any]:
+    """A contact's fields, as typed or as saved, in one form: "060 " and 60 compare equal, as do
+    the domains in any order and an empty note and none."""
+    def text(value: Any) -> str:
+        return "" if value is None else str(value).replace("\r\n", "\n").strip()
+
+    comparable: dict[str, Any] = {key: text(fields.get(key)) for key in CONTACT_FIELDS}
+    if comparable["duration_minutes"].isdigit():
+        comparable["duration_minutes"] = int(comparable["duration_minutes"])
+    domains = fields.get("domains") or []
+    comparable["domains"] = sorted({text(code) for code in domains if text(code)}) if isinstance(domains, list) else []
+    comparable["needs_coordinator"] = fields.get("needs_coordinator") is True
+    return comparable
+
+
+def _repeats_latest_contact(draft: dict[str, Any], family_id: uuid.UUID) -> bool:
+    contact = queries.latest_own_contact(current_user.id, family_id)
+    return contact is not None and _comparable(draft) == _comparable(contact_values(contact))
+
+
+def requested_page() -> int | None:
+    """The log's page from the query string; None (the first page) when it is missing or bad."""
+    page: int | None = validate_query(PageQuery()).get("page")
+    return page
 
 
 # The family's contact log ------------------------------------------------------------------------
@@ -150,7 +199,7 @@ def _render_log(family: Family, values: Any = None, errors: dict[str, Any] | Non
     restored = False
     if values is None:
         values, restored = draft_values(family.id, _defaults())
-    page = queries.paginate(queries.family_log(family.id), request.args.get("page", type=int))
+    page = queries.paginate(queries.family_log(family.id), requested_page())
     notes = {contact.id: operations.note_text(contact) for contact in page.items}
     return render_template("contacts/index.html", family=family, page=page, notes=notes, values=values,
                            errors=errors or {}, draft_restored=restored, kept=bool(g.get("keep_refused_input")),

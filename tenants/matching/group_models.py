@@ -84,7 +84,7 @@ class GroupSession(TenantScoped, db.Model):
 
     __tablename__ = "group_sessions"
     __table_args__ = (tenant_fk("group_id", "groups", ondelete="CASCADE"),
-                      sa.Index(None, "tenant_id", "group_id", "held_on"))
+                      sa.UniqueConstraint("tenant_id", "group_id", "held_on"))  # one a day; also the index
 
     group_id: Mapped[uuid.UUID]
     held_on: Mapped[date]

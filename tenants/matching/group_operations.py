@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_babel import format_date
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from saas.audit.operations import record
 from saas.auth.models import User
@@ -30,6 +31,12 @@ from tenants.volunteers.readiness import MATCHABLE
 GROUP_FIELDS = ("name", "kind", "municipality", "partner_organisation", "coordinator_id", "starts_on", "ends_on",
                 "meeting_frequency")
 PARTICIPANT_FIELDS = ("first_name", "family_id", "due_date", "child_birth_date", "intake_on", "joined_on", "left_on")
+
+SESSION_TAKEN = L_("This group already has a session on this date.")
+
+
+class SessionTaken(OperationError):
+    """The group has a session on that date already (the view shows it at the date field)."""
 
 
 # Rules (also used by the forms) ----------------------------------------------------------------
@@ -179,16 +186,27 @@ def _fit_attendance(participant: GroupParticipant, values: dict[str, Any]) -> No
 # Sessions and attendance ----------------------------------------------------------------------
 
 
+def _has_session_on(group: Group, held_on: date) -> bool:
+    return db.session.scalar(select(GroupSession.id).where(GroupSession.group_id == group.id,
+                                                           GroupSession.held_on == held_on)) is not None
+
+
 def add_session(actor: User, group: Group, data: dict[str, Any]) -> GroupSession:
+    """A session of ``group``; one a day (raises :class:`SessionTaken`, also when another request
+    stored that day's session between the check and the insert: the unique constraint refuses it
+    and only the savepoint is rolled back, so the request can still answer with the form)."""
     held_on = data["held_on"]
     if not within_period(group.starts_on, group.ends_on, held_on):
         raise OperationError(L_("A session takes place within the group's period."))
-    if db.session.scalar(select(GroupSession.id).where(GroupSession.group_id == group.id,
-                                                       GroupSession.held_on == held_on)) is not None:
-        raise OperationError(L_("This group already has a session on this date."))
+    if _has_session_on(group, held_on):
+        raise SessionTaken(SESSION_TAKEN)
     session = GroupSession(group_id=group.id, held_on=held_on, theme=data.get("theme"))
-    db.session.add(session)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(session)
+            db.session.flush()
+    except IntegrityError:
+        raise SessionTaken(SESSION_TAKEN) from None
     record(actor, "group.session_added", group, session=str(session.id), held_on=held_on.isoformat())
     return session
 

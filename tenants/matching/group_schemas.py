@@ -16,7 +16,7 @@ from saas.forms import Choice, ChoiceList, Date, Form, Integer, String, raise_er
 from saas.i18n import L_
 from tenants.families.schemas import StaffMember, TenantForm
 from tenants.matching.group_models import Group
-from tenants.matching.group_operations import dated_rows_outside, within_period
+from tenants.matching.group_operations import SESSION_TAKEN, dated_rows_outside, within_period
 from tenants.matching.vocabulary import GroupKind
 from tenants.volunteers.readiness import add_months
 
@@ -42,11 +42,15 @@ class IdChoice(Choice):
         return uuid.UUID(super()._deserialize(value, attr, data, **kwargs))
 
 
+def _plausible(day: date) -> bool:
+    """Whether ``day`` lies between 2000 and two years ahead (anything else is a mistyped year)."""
+    return EARLIEST <= day <= add_months(local_today(), 12 * MAX_YEARS_AHEAD)
+
+
 def _refuse_implausible(errors: dict[str, list[Any]], data: dict[str, Any], *names: str) -> None:
     """A field error for each date of ``names`` before 2000 or more than two years ahead."""
-    latest = add_months(local_today(), 12 * MAX_YEARS_AHEAD)
     for name in names:
-        if data.get(name) is not None and not EARLIEST <= data[name] <= latest:
+        if data.get(name) is not None and not _plausible(data[name]):
             errors.setdefault(name, []).append(L_("Check the year."))
 
 
@@ -71,6 +75,8 @@ class GroupForm(TenantForm):
         errors: dict[str, list[Any]] = {}
         _refuse_implausible(errors, data, "starts_on", "ends_on")
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if errors:  # a mistyped year first: the period is checked once both dates are plausible
+            raise_errors(errors)
         if starts_on and ends_on and ends_on < starts_on:
             errors.setdefault("ends_on", []).append(L_("The end date cannot be before the start date."))
         elif starts_on and self.group is not None:
@@ -116,26 +122,34 @@ class ParticipantForm(Form):
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
-        group, joined_on, today = self.group, data.get("joined_on"), local_today()
+        group, joined_on = self.group, data.get("joined_on")
         refuse_future_dates(errors, data, "intake_on", "child_birth_date")
         _refuse_implausible(errors, data, "intake_on", "joined_on")
-        if joined_on is not None and not within_period(group.starts_on, group.ends_on, joined_on):
+        if "joined_on" not in errors and joined_on is not None and not within_period(
+                group.starts_on, group.ends_on, joined_on):
             errors.setdefault("joined_on", []).append(WITHIN_PERIOD)
-        reference = joined_on or today
         due, born = data.get("due_date"), data.get("child_birth_date")
         if due is None and born is None:
             errors.setdefault("due_date", []).append(L_("Enter the due date or the child's date of birth."))
-        if due is not None and not reference - DUE_BEFORE_JOINING <= due <= reference + DUE_AFTER_JOINING:
-            errors.setdefault("due_date", []).append(
-                L_("A due date lies at most ten months after joining the group, or up to a year before."))
-        if born is not None and born < add_months(reference, -12 * CHILD_YEARS):
-            errors.setdefault("child_birth_date", []).append(
-                L_("The child is born at most %(years)s years before joining the group.", years=CHILD_YEARS))
+        # Measured from a plausible joining date only: from year 1 or 9999 the date arithmetic
+        # itself fails (OverflowError), and a wrong joining date has its own error already.
+        if joined_on is not None and "joined_on" not in errors and _plausible(joined_on):
+            self._check_child(errors, due, born, joined_on)
         if data.get("family_id") is not None and str(data["family_id"]) in self.taken:
             errors.setdefault("family_id", []).append(
                 L_("This family is already linked to another participant of this group."))
         self._check_left(errors, data)
         raise_errors(errors)
+
+    @staticmethod
+    def _check_child(errors: dict[str, list[Any]], due: date | None, born: date | None, joined_on: date) -> None:
+        """The due date, or the child's birth date, against a plausible joining date."""
+        if due is not None and not joined_on - DUE_BEFORE_JOINING <= due <= joined_on + DUE_AFTER_JOINING:
+            errors.setdefault("due_date", []).append(
+                L_("A due date lies at most ten months after joining the group, or up to a year before."))
+        if born is not None and "child_birth_date" not in errors and born < add_months(joined_on, -12 * CHILD_YEARS):
+            errors.setdefault("child_birth_date", []).append(
+                L_("The child is born at most %(years)s years before joining the group.", years=CHILD_YEARS))
 
     def _check_left(self, errors: dict[str, list[Any]], data: dict[str, Any]) -> None:
         """The edit form's rule for ``left_on``; joining needs none."""
@@ -151,6 +165,8 @@ class ParticipantEditForm(ParticipantForm):
         if left_on is None:
             return
         refuse_future_dates(errors, data, "left_on")
+        if "left_on" in errors:
+            return
         if joined_on is not None and left_on < joined_on:
             errors.setdefault("left_on", []).append(L_("She cannot leave before she joined."))
         elif not within_period(self.group.starts_on, self.group.ends_on, left_on):
@@ -171,11 +187,12 @@ class SessionForm(Form):
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
         held_on = data.get("held_on")
-        if held_on is not None:
+        _refuse_implausible(errors, data, "held_on")  # a group without an end date has no upper bound
+        if held_on is not None and not errors:
             if not within_period(self.group.starts_on, self.group.ends_on, held_on):
                 errors["held_on"] = [WITHIN_PERIOD]
             elif any(session.held_on == held_on for session in self.group.sessions):
-                errors["held_on"] = [L_("This group already has a session on this date.")]
+                errors["held_on"] = [SESSION_TAKEN]
         raise_errors(errors)
 
 

@@ -268,6 +268,8 @@ def add_session(group_id: uuid.UUID) -> ResponseReturnValue:
     if not errors:
         try:
             session = operations.add_session(current_user, group, data)
+        except operations.SessionTaken as exc:
+            errors = {"held_on": [str(exc)]}
         except OperationError as exc:
             errors = {"_form": [str(exc)]}
     if errors:

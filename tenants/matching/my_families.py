@@ -25,8 +25,15 @@ from saas.tenancy.context import require_role, tenant_blueprint
 from tenants.matching import contact_operations as operations
 from tenants.matching import contact_queries as queries
 from tenants.matching.contact_schemas import VisitForm
-from tenants.matching.contact_views import autosave, contact_vocabulary, draft_values, run_contact_form
-from tenants.matching.models import ContactMoment, Match
+from tenants.matching.contact_views import (
+    autosave,
+    contact_values,
+    contact_vocabulary,
+    draft_values,
+    requested_page,
+    run_contact_form,
+)
+from tenants.matching.models import Match
 from tenants.matching.vocabulary import VOLUNTEER_KINDS, ContactKind, ContactMode, Frequency
 from tenants.volunteers import operations as volunteers
 from tenants.volunteers.models import Volunteer
@@ -81,7 +88,7 @@ def _render_family(match: Match, values: Any = None, errors: dict[str, Any] | No
     restored = False
     if values is None:
         values, restored = draft_values(match.family_id, _visit_defaults())
-    page = queries.paginate(queries.own_log(match.id, current_user.id), request.args.get("page", type=int),
+    page = queries.paginate(queries.own_log(match.id, current_user.id), requested_page(),
                             per_page=LOG_PAGE_SIZE)
     notes = {contact.id: operations.note_text(contact) for contact in page.items}
     return render_template("my_families/show.html", match=match, family=match.family, page=page, notes=notes,
@@ -128,12 +135,6 @@ def discard_draft(match_id: uuid.UUID) -> ResponseReturnValue:
     return redirect(url_for(".show", match_id=match.id) + "#log-visit")
 
 
-def _contact_values(contact: ContactMoment) -> dict[str, Any]:
-    return {"kind": contact.kind.value, "mode": contact.mode.value, "happened_on": contact.happened_on.isoformat(),
-            "duration_minutes": contact.duration_minutes, "domains": list(contact.domains or []),
-            "note": operations.note_text(contact) or "", "needs_coordinator": contact.needs_coordinator}
-
-
 @bp.route("/my/families/<uuid:match_id>/contacts/<uuid:contact_id>/edit", methods=["GET", "POST"])
 @login_required
 @require_role(Role.VOLUNTEER)
@@ -146,7 +147,7 @@ def edit(match_id: uuid.UUID, contact_id: uuid.UUID) -> ResponseReturnValue:
                                values=values, errors=errors, today=local_today()), status
 
     if request.method == "GET":
-        return render(_contact_values(contact), {})
+        return render(contact_values(contact), {})
     # A correction is not a new log: a refused one is shown again, not kept as a draft.
     refused = run_contact_form(VisitForm(not_before=match.proposed_on), match.family_id,
                                lambda data: operations.update_visit(current_user, contact, data),

@@ -106,6 +106,22 @@ def test_the_log_pages_through_long_histories(app: Flask, tenant_a: Tenant, coor
     assert "Gesprek 25" in second and "Gesprek 29" in second and "Page 2 of 2" in second
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "-1", "0", "abc", "100001", "", "1.5"])
+def test_a_bad_or_huge_page_number_shows_the_first_page(
+        app: Flask, tenant_a: Tenant, coordinator: FlaskClient, coordinator_a: User, family: Family,
+        page: str) -> None:
+    log_staff_contact(app, tenant_a, family, author=coordinator_a, note="Het enige gesprek")
+    response = coordinator.get(f"{log_url(family)}?page={page}")
+    assert response.status_code == 200 and "Het enige gesprek" in response.text
+
+
+def test_a_page_past_the_end_is_empty_not_an_error(
+        app: Flask, tenant_a: Tenant, coordinator: FlaskClient, coordinator_a: User, family: Family) -> None:
+    log_staff_contact(app, tenant_a, family, author=coordinator_a, note="Het enige gesprek")
+    response = coordinator.get(f"{log_url(family)}?page=100000")
+    assert response.status_code == 200 and "Het enige gesprek" not in response.text
+
+
 # The coordinator's own contacts ----------------------------------------------------------------
 
 @pytest.mark.parametrize(("kind", "linked"), [
@@ -175,10 +191,42 @@ def test_staff_drafts_are_autosaved_per_author(
 
     sign_in(manager, manager_a)
     page = manager.get(log_url(family)).text
-    assert "Van Cor" not in page and "Draft restored" not in page
+    assert "Van Cor" not in page  # the coordinator's draft is theirs alone
     assert coordinator.post(f"{log_url(family)}/draft/discard").status_code == 302
     with in_tenant(app, tenant_a) as session:
         assert session.scalars(select(ContactDraft)).all() == []
+
+
+def test_a_late_autosave_of_the_logged_contact_does_not_come_back_as_a_draft(
+        app: Flask, tenant_a: Tenant, coordinator: FlaskClient, manager_a: User, family: Family) -> None:
+    """An autosave still under way when the form was sent arrives after the contact was saved."""
+    fields = form_fields(coordinator.get(log_url(family)).text, f"/families/{family.id}/contacts")
+    fields["note"] = "Gebeld over de school\r\nVolgende week weer"
+    fields.setlist("domains", ["housing", "finances"])
+    assert coordinator.post(log_url(family), data=fields).status_code == 302
+    late = fields.copy()
+    late["duration_minutes"] = " 030 "
+    late.setlist("domains", ["finances", "housing"])
+    assert coordinator.post(f"{log_url(family)}/draft", data=late).status_code == 204
+    page = coordinator.get(log_url(family)).text
+    assert "Draft restored" not in page
+    assert form_fields(page, f"/families/{family.id}/contacts")["note"] == ""
+    with in_tenant(app, tenant_a) as session:
+        assert session.scalars(select(ContactDraft)).all() == []
+    # A draft that differs from the logged contact is new work: it is restored.
+    fields["note"] = "Een tweede gesprek"
+    assert coordinator.post(f"{log_url(family)}/draft", data=fields).status_code == 204
+    page = coordinator.get(log_url(family)).text
+    assert "Draft restored" in page and "Een tweede gesprek" in page
+    # Only the author's own latest contact counts: another author's draft of the same is kept.
+    from tests.support.sessions import sign_in
+
+    manager = app.test_client()
+    sign_in(manager, manager_a)
+    fields["note"] = "Gebeld over de school\r\nVolgende week weer"
+    assert manager.post(f"{log_url(family)}/draft", data=fields).status_code == 204
+    restored = form_fields(manager.get(log_url(family)).text, f"/families/{family.id}/contacts")["note"]
+    assert "Volgende week weer" in restored
 
 
 # "I need my coordinator" -----------------------------------------------------------------------

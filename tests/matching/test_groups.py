@@ -11,13 +11,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, format_date
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from saas.audit.models import AuditEvent
 from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
 from tenants.families.vocabulary import Track
+from tenants.matching import group_operations
 from tenants.matching.group_models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerState
@@ -57,6 +59,21 @@ def actions(app: Flask, tenant: Tenant) -> list[str]:
 def load(app: Flask, tenant: Tenant, model: type, row_id: Any) -> Any:
     with in_tenant(app, tenant) as session:
         return session.get(model, (tenant.id, row_id), populate_existing=True)
+
+
+#: A mistyped year at either end of what a date input sends: the form answers with a field error,
+#: the date arithmetic behind the rules never runs on it (year 1 minus a year is an OverflowError).
+EXTREME_DATES = ("0001-01-01", "9999-12-30")
+
+
+def assert_refused_both_ways(client: FlaskClient, url: str, data: dict[str, str], field: str) -> None:
+    """``data`` posted as a form and as JSON: 422 with an error at ``field`` each time."""
+    response = client.post(url, data=data)
+    assert response.status_code == 422, (field, data)
+    assert f'id="f-{field}-error"' in response.text, (field, data)
+    response = client.post(url, json=data)
+    assert response.status_code == 422, (field, data)
+    assert field in response.json["errors"], (field, response.json)
 
 
 def group_form(app: Flask, coordinator: User, **overrides: str) -> dict[str, str]:
@@ -106,6 +123,23 @@ def test_bad_group_input_is_refused_field_by_field_and_nothing_is_written(
     assert response.status_code == 422
     assert f'id="f-{next(iter(overrides))}-error"' in response.text
     assert rows(app, tenant_a) == before
+
+
+@pytest.mark.parametrize("field", ["starts_on", "ends_on"])
+@pytest.mark.parametrize("editing", [False, True], ids=["new", "edit"])
+def test_a_groups_dates_in_year_1_or_9999_are_refused(
+        app: Flask, tenant_a: Tenant, coordinator: FlaskClient, coordinator_a: User, field: str, editing: bool) -> None:
+    group = create_group(app, tenant_a, actor=coordinator_a) if editing else None
+    if group is not None:
+        add_session(app, tenant_a, group, today(app) - timedelta(days=7))
+    url = f"{A}/{group.id}/edit" if group else A + "/new"
+    before = rows(app, tenant_a)
+    for value in EXTREME_DATES:
+        assert_refused_both_ways(coordinator, url, group_form(app, coordinator_a, **{field: value}), field)
+    assert rows(app, tenant_a) == before
+    if group is not None:
+        stored = load(app, tenant_a, Group, group.id)
+        assert (stored.starts_on, stored.ends_on) == (group.starts_on, group.ends_on)
 
 
 def test_the_coordinator_must_be_staff_of_this_tenant(
@@ -219,6 +253,44 @@ def test_bad_participant_input_is_refused_and_nothing_is_written(
     assert rows(app, tenant_a) == before
 
 
+@pytest.mark.parametrize("field,with_birth_date", [
+    ("due_date", False), ("child_birth_date", False), ("child_birth_date", True), ("intake_on", False),
+    ("joined_on", False), ("joined_on", True),
+], ids=lambda value: value if isinstance(value, str) else ("child born" if value else "due"))
+def test_a_new_participants_dates_in_year_1_or_9999_are_refused(
+        app: Flask, tenant_a: Tenant, coordinator: FlaskClient, coordinator_a: User, field: str,
+        with_birth_date: bool) -> None:
+    group = create_group(app, tenant_a, actor=coordinator_a)
+    born = {"due_date": "", "child_birth_date": (today(app) - timedelta(days=100)).isoformat()} \
+        if with_birth_date else {}
+    before = rows(app, tenant_a)
+    for value in EXTREME_DATES:
+        data = participant_form(app, group, **{**born, field: value})
+        assert_refused_both_ways(coordinator, f"{A}/{group.id}/participants", data, field)
+    assert rows(app, tenant_a) == before
+
+
+@pytest.mark.parametrize("field,with_birth_date", [
+    ("due_date", False), ("child_birth_date", True), ("intake_on", False), ("joined_on", False),
+    ("joined_on", True), ("left_on", False),
+], ids=lambda value: value if isinstance(value, str) else ("child born" if value else "due"))
+def test_a_participants_corrected_dates_in_year_1_or_9999_are_refused(
+        app: Flask, tenant_a: Tenant, coordinator: FlaskClient, coordinator_a: User, field: str,
+        with_birth_date: bool) -> None:
+    group = create_group(app, tenant_a, actor=coordinator_a)
+    participant = add_participant(app, tenant_a, group)
+    born = {"due_date": "", "child_birth_date": (today(app) - timedelta(days=100)).isoformat()} \
+        if with_birth_date else {}
+    before, stored = rows(app, tenant_a), load(app, tenant_a, GroupParticipant, participant.id)
+    for value in EXTREME_DATES:
+        data = participant_form(app, group, **{"left_on": "", **born, field: value})
+        assert_refused_both_ways(coordinator, f"{A}/{group.id}/participants/{participant.id}", data, field)
+    assert rows(app, tenant_a) == before
+    after = load(app, tenant_a, GroupParticipant, participant.id)
+    assert [getattr(after, key) for key in group_operations.PARTICIPANT_FIELDS] == [
+        getattr(stored, key) for key in group_operations.PARTICIPANT_FIELDS]
+
+
 def test_a_family_of_another_tenant_cannot_be_linked(
         app: Flask, tenant_a: Tenant, tenant_b: Tenant, coordinator: FlaskClient, coordinator_a: User) -> None:
     group = create_group(app, tenant_a, actor=coordinator_a)
@@ -274,6 +346,58 @@ def test_sessions_lie_in_the_period_and_attendance_is_saved_all_at_once(
         assert response.status_code == 422 and 'id="f-present"' in response.text
     assert rows(app, tenant_a) == before
     assert actions(app, tenant_a)[-2:] == ["group.attendance_recorded", "group.attendance_recorded"]
+
+
+@pytest.mark.parametrize("open_ended", [False, True], ids=["with end", "open-ended"])
+def test_a_session_in_year_1_or_9999_is_refused(
+        app: Flask, tenant_a: Tenant, coordinator: FlaskClient, coordinator_a: User, open_ended: bool) -> None:
+    group = create_group(app, tenant_a, actor=coordinator_a, **({"ends_on": None} if open_ended else {}))
+    before = rows(app, tenant_a)
+    for value in EXTREME_DATES:
+        assert_refused_both_ways(coordinator, f"{A}/{group.id}/sessions", {"held_on": value, "theme": "Slapen"},
+                                 "held_on")
+    assert rows(app, tenant_a) == before
+
+
+def test_the_database_keeps_one_session_a_day_even_when_two_requests_race(
+        app: Flask, tenant_a: Tenant, coordinator_a: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    group = create_group(app, tenant_a, actor=coordinator_a)
+    held_on = today(app) - timedelta(days=7)
+    add_session(app, tenant_a, group, held_on)
+    with in_tenant(app, tenant_a) as session:  # a duplicate inserted directly: the constraint refuses it
+        with pytest.raises(IntegrityError):
+            session.execute(insert(GroupSession).values(tenant_id=tenant_a.id, group_id=group.id, held_on=held_on))
+        session.rollback()
+
+    # The other request stored that day's session after this one looked: the friendly check finds
+    # nothing, the insert fails, and only its savepoint rolls back.
+    monkeypatch.setattr(group_operations, "_has_session_on", lambda group, held_on: False)
+    with in_tenant(app, tenant_a) as session:
+        stored = session.get(Group, (tenant_a.id, group.id))
+        with pytest.raises(group_operations.SessionTaken):
+            group_operations.add_session(coordinator_a, stored, {"held_on": held_on, "theme": "Nog eens"})
+        assert session.scalar(select(func.count()).select_from(GroupSession)) == 1  # the transaction still works
+        session.commit()
+    assert rows(app, tenant_a)["GroupSession"] == 1
+    assert actions(app, tenant_a) == ["group.created", "group.session_added"]
+
+
+def test_a_session_stored_by_a_racing_request_is_a_field_error_not_a_500(
+        app: Flask, tenant_a: Tenant, coordinator: FlaskClient, coordinator_a: User,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    group = create_group(app, tenant_a, actor=coordinator_a)
+    held_on = today(app) - timedelta(days=7)
+
+    def racing_request_stores_it_first(group: Group, day: Any) -> bool:
+        """Between this request's checks and its insert, another one inserts the same day's session."""
+        group_operations.db.session.execute(
+            insert(GroupSession).values(tenant_id=tenant_a.id, group_id=group.id, held_on=day))
+        return False
+
+    monkeypatch.setattr(group_operations, "_has_session_on", racing_request_stores_it_first)
+    before = rows(app, tenant_a)
+    assert_refused_both_ways(coordinator, f"{A}/{group.id}/sessions", {"held_on": held_on.isoformat()}, "held_on")
+    assert rows(app, tenant_a) == before  # the refused request rolled back (here: the racing row with it)
 
 
 def test_her_dates_keep_the_sessions_she_was_present_at(

@@ -207,6 +207,14 @@ def test_a_refusal_by_the_operation_rolls_back_its_writes_and_keeps_the_draft(
     assert "Toch bewaard" in vera_client.get(f"{MY}/{match.id}").text
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "-1", "0", "abc", "100001"])
+def test_a_bad_or_huge_page_number_shows_the_first_page_of_the_own_log(
+        app: Flask, tenant_a: Tenant, vera_client: FlaskClient, vera: User, match: Match, page: str) -> None:
+    log_visit(app, tenant_a, match, author=vera, note="Naar het park")
+    response = vera_client.get(f"{MY}/{match.id}?page={page}")
+    assert response.status_code == 200 and "Naar het park" in response.text
+
+
 # Drafts ----------------------------------------------------------------------------------------
 
 def test_the_autosaved_draft_is_restored_and_saving_the_log_discards_it(
@@ -248,6 +256,18 @@ def test_drafts_are_sealed_per_author_and_family_and_take_json(
     assert vera_client.post(f"{MY}/{match.id}/contacts/draft", json={"note": "x" * 9000}).status_code == 422
     assert vera_client.post(f"{MY}/{match.id}/contacts/draft", data={}).status_code == 204
     assert "Tweede versie" in vera_client.get(f"{MY}/{match.id}").text
+
+
+def test_a_late_autosave_of_the_logged_visit_does_not_come_back_as_a_draft(
+        vera_client: FlaskClient, match: Match) -> None:
+    """An autosave still under way when the form was sent arrives after the visit was saved."""
+    action = f"/my/families/{match.id}/contacts"
+    fields = form_fields(vera_client.get(f"{MY}/{match.id}").text, action)
+    fields.update({"note": "Samen naar de bibliotheek", "needs_coordinator": "1"})
+    assert vera_client.post(f"{MY}/{match.id}/contacts", data=fields).status_code == 302
+    assert vera_client.post(f"{MY}/{match.id}/contacts/draft", data=fields).status_code == 204
+    page = vera_client.get(f"{MY}/{match.id}").text
+    assert "Draft restored" not in page and form_fields(page, action)["note"] == ""
 
 
 def test_a_draft_can_be_discarded(app: Flask, tenant_a: Tenant, vera_client: FlaskClient, match: Match) -> None:
