@@ -21,6 +21,7 @@ from saas.jobs import runner
 from saas.jobs.models import JobRun, RunStatus
 from saas.jobs.registry import Daily, Job, Weekly
 from saas.tenancy.models import Tenant
+from tenants.home import digests
 from tenants.home.signals import SignalKind
 from tests.home.conftest import days_ago, hours_ago, running_match, signals_of
 from tests.home.test_signals import update_tenant_created
@@ -66,7 +67,7 @@ def coordinator_with_a_signal(app: Flask, tenant_a: Tenant) -> User:
 
 
 def test_running_the_digest_mails_the_coordinator_and_records_the_run(
-        app: Flask, coordinator_with_a_signal: User, mailbox: Mailbox) -> None:
+        app: Flask, tenant_a: Tenant, coordinator_with_a_signal: User, mailbox: Mailbox) -> None:
     result = run(app, "run", "--job", "daily_digest")
 
     assert result.exit_code == 0, result.output
@@ -75,12 +76,13 @@ def test_running_the_digest_mails_the_coordinator_and_records_the_run(
     assert "1 signal needs your attention" in mail["Subject"]
     [job_run] = job_runs(app)
     assert (job_run.job, job_run.status, job_run.details) == (
-        "daily_digest", RunStatus.SUCCEEDED, {"tenants": 1, "mails": 1, "failed_tenants": 0})
+        "daily_digest", RunStatus.SUCCEEDED, {"tenants": 1, "mails": 1, "failed_tenants": 0, "failed_tenant_ids": [],
+                                              "done_tenant_ids": [str(tenant_a.id)]})
     assert job_run.finished_at >= job_run.started_at and job_run.error is None
 
 
-def test_a_job_runs_once_per_period_unless_forced(app: Flask, coordinator_with_a_signal: User,
-                                                  mailbox: Mailbox) -> None:
+def test_a_job_runs_once_per_period_and_forced_only_where_it_did_not_finish(
+        app: Flask, coordinator_with_a_signal: User, mailbox: Mailbox) -> None:
     run(app, "run", "--job", "daily_digest")
     again = run(app, "run", "--job", "daily_digest")
 
@@ -88,9 +90,69 @@ def test_a_job_runs_once_per_period_unless_forced(app: Flask, coordinator_with_a
     assert len(mailbox.to(coordinator_with_a_signal.email)) == 1
 
     forced = run(app, "run", "--job", "daily_digest", "--force")
-    assert forced.exit_code == 0 and "succeeded" in forced.output
-    assert len(mailbox.to(coordinator_with_a_signal.email)) == 2
+    assert forced.exit_code == 0 and "succeeded (failed_tenants=0, mails=1, tenants=1)" in forced.output
+    assert len(mailbox.to(coordinator_with_a_signal.email)) == 1  # the tenant was done: not mailed twice
     assert [(r.job, r.status) for r in job_runs(app)] == [("daily_digest", RunStatus.SUCCEEDED)]
+
+
+def test_a_forced_rerun_retries_the_failed_tenants_only(
+        app: Flask, tenant_a: Tenant, tenant_b: Tenant, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    coordinators = {}
+    for tenant in (tenant_a, tenant_b):
+        coordinators[tenant.slug] = create_user(app, f"coordinator@{tenant.slug}.example", tenant=tenant,
+                                                role=Role.COORDINATOR, locale="en")
+        running_match(app, tenant, actor=coordinators[tenant.slug], started_on=days_ago(app, 20))
+    real = digests.compute_signals
+
+    def failing_for_alpha(tenant: Tenant) -> list:
+        if tenant.slug == "alpha":
+            raise RuntimeError("alpha's data is broken")
+        return real(tenant)
+
+    monkeypatch.setattr(digests, "compute_signals", failing_for_alpha)
+    first = run(app, "run", "--job", "daily_digest")
+    assert first.exit_code == 0 and "succeeded (failed_tenants=1, mails=1, tenants=1)" in first.output
+    [job_run] = job_runs(app)
+    assert job_run.details["failed_tenant_ids"] == [str(tenant_a.id)]
+    assert job_run.details["done_tenant_ids"] == [str(tenant_b.id)]
+
+    monkeypatch.setattr(digests, "compute_signals", real)  # fixed
+    forced = run(app, "run", "--job", "daily_digest", "--force")
+
+    assert "succeeded (failed_tenants=0, mails=2, tenants=2)" in forced.output
+    assert len(mailbox.to(coordinators["alpha"].email)) == 1 and len(mailbox.to(coordinators["beta"].email)) == 1
+    [job_run] = job_runs(app)
+    assert job_run.details["failed_tenant_ids"] == []
+    assert job_run.details["done_tenant_ids"] == [str(tenant_b.id), str(tenant_a.id)]
+
+
+def test_a_run_left_running_by_a_crashed_worker_is_finished_by_force(
+        app: Flask, tenant_a: Tenant, tenant_b: Tenant, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    coordinators = {}
+    for tenant in (tenant_a, tenant_b):
+        coordinators[tenant.slug] = create_user(app, f"coordinator@{tenant.slug}.example", tenant=tenant,
+                                                role=Role.COORDINATOR, locale="en")
+        running_match(app, tenant, actor=coordinators[tenant.slug], started_on=days_ago(app, 20))
+    real = digests._daily_digest
+
+    def crash_in_beta(tenant: Tenant) -> int:
+        if tenant.slug == "beta":
+            raise KeyboardInterrupt  # the worker dies (not an Exception: nothing catches it)
+        return real(tenant)
+
+    monkeypatch.setattr(digests, "_daily_digest", crash_in_beta)
+    with pytest.raises(KeyboardInterrupt), app.app_context():
+        runner.run_named("daily_digest")
+    [job_run] = job_runs(app)
+    assert job_run.status == RunStatus.RUNNING and job_run.details["done_tenant_ids"] == [str(tenant_a.id)]
+    assert len(mailbox.to(coordinators["alpha"].email)) == 1 and mailbox.to(coordinators["beta"].email) == []
+    assert "skipped, already ran in this period" in run(app, "run", "--job", "daily_digest").output
+
+    monkeypatch.setattr(digests, "_daily_digest", real)
+    forced = run(app, "run", "--job", "daily_digest", "--force")
+
+    assert "succeeded (failed_tenants=0, mails=2, tenants=2)" in forced.output
+    assert len(mailbox.to(coordinators["alpha"].email)) == 1 and len(mailbox.to(coordinators["beta"].email)) == 1
 
 
 def test_the_scheduler_runs_what_is_due_once_per_period(app: Flask, coordinator_with_a_signal: User,

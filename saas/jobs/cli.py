@@ -22,7 +22,9 @@ def _describe(outcome: runner.Outcome) -> str:
     if outcome.run is None:
         return f"{outcome.job} {outcome.run_key}: skipped, {outcome.skipped}"
     run = outcome.run
-    details = ", ".join(f"{key}={value}" for key, value in sorted(run.details.items()))
+    # The counts; lists (e.g. the ids of the tenants done) would make the line unreadable.
+    details = ", ".join(f"{key}={value}" for key, value in sorted(run.details.items())
+                        if not isinstance(value, list | dict))
     text = f"{outcome.job} {outcome.run_key}: {run.status.value}"
     return text + (f" ({details})" if details else "") + (f" - {run.error}" if run.error else "")
 

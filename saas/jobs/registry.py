@@ -73,9 +73,15 @@ class Weekly:
 class Job:
     #: Stable name: the JobRun records and ``flask jobs run --job NAME`` use it.
     name: str
-    run: Callable[[], Details]
+    #: Called without arguments, or, for a resumable job, with the run's
+    #: :class:`saas.jobs.runner.Progress`.
+    run: Callable[..., Details]
     schedule: Schedule
     description: str = ""
+    #: The job records what it finished as it goes (``Progress.record``) and skips what an earlier
+    #: attempt in the same period finished, so a forced rerun (after a crash, or to retry what
+    #: failed) does not do that twice. A job that is not resumable is run again from the start.
+    resumable: bool = False
 
 
 def registered_jobs() -> dict[str, Job]:

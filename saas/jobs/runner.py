@@ -6,12 +6,23 @@ Two ways in: ``flask jobs run`` (cron, every hour or so) runs what is due inline
 period), so two schedulers, a retried cron line or a job queued twice still run it once.
 
 A run that failed stays failed for its period (its JobRun exists): a half-done digest is not sent
-twice. ``--force`` runs a job again; the "job has not run" signal tells people when one stops.
+twice. So is a run left "running" by a worker that crashed (or was killed by RQ's timeout): its
+JobRun claims the period, and nothing retries it by itself; the "job has not run" signal tells
+people when the digest stops.
+
+``flask jobs run --job NAME --force`` runs the period again, whatever state its run is in. Make
+sure the crashed worker is really gone first: the runner cannot tell a dead run from a slow one.
+A resumable job (:attr:`Job.resumable`, e.g. the digests) gets the details the earlier attempt
+recorded as it went (:class:`Progress`) and skips what that attempt finished: the digests record
+each tenant as done in the same transaction as the tenant's mails, so a forced rerun mails only
+the tenants that failed or were not reached, and none twice. Any other job runs again from the
+start.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from saas.clock import local_zone
 from saas.db import db, utcnow
 from saas.jobs.models import JobRun, RunStatus
-from saas.jobs.registry import Job, registered_jobs
+from saas.jobs.registry import Details, Job, registered_jobs
 
 logger = logging.getLogger("saas.jobs")
 
@@ -47,6 +58,21 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return self.run is not None and self.run.status == RunStatus.FAILED
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a resumable job sees of its run: what earlier attempts in the period recorded, and a
+    way to record how far it got."""
+
+    run_id: uuid.UUID
+    #: The details the earlier attempts in this period left (empty on the first attempt).
+    earlier: Details
+
+    def record(self, details: Details) -> None:
+        """Put ``details`` on the run in the current transaction: committed together with the work
+        they describe, or rolled back with it."""
+        db.session.get_one(JobRun, self.run_id).details = dict(details)
 
 
 def due_jobs(now: datetime | None = None) -> list[tuple[Job, str]]:
@@ -79,12 +105,12 @@ def run_job(job: Job, run_key: str, *, force: bool = False) -> Outcome:
     The job commits its own work (per tenant, for instance); here the claim and the result are
     committed, and an exception is recorded as a failed run instead of propagating.
     """
-    run = _claim(job.name, run_key, force=force)
+    run = _claim(job.name, run_key, force=force, resume=job.resumable)
     if run is None:
         return Outcome(job.name, run_key, None, skipped="already ran in this period")
     logger.info("job %s (%s) started", job.name, run_key)
     try:
-        details = job.run()
+        details = job.run(Progress(run.id, dict(run.details or {}))) if job.resumable else job.run()
     except Exception as exc:  # any failure is recorded; the other jobs still run
         db.session.rollback()
         logger.exception("job %s (%s) failed", job.name, run_key)
@@ -98,9 +124,9 @@ def run_job(job: Job, run_key: str, *, force: bool = False) -> Outcome:
     return Outcome(job.name, run_key, run)
 
 
-def _claim(name: str, run_key: str, *, force: bool) -> JobRun | None:
+def _claim(name: str, run_key: str, *, force: bool, resume: bool = False) -> JobRun | None:
     """The period's JobRun, committed as running; None when the period is already taken (with
-    ``force`` the period's run is started again instead)."""
+    ``force`` the period's run is started again instead, keeping its details with ``resume``)."""
     statement = select(JobRun).where(JobRun.job == name, JobRun.run_key == run_key)
     run = db.session.scalars(statement).first()
     if run is None:
@@ -115,8 +141,9 @@ def _claim(name: str, run_key: str, *, force: bool) -> JobRun | None:
     if not force:
         db.session.rollback()
         return None
-    run.status, run.started_at, run.finished_at, run.error, run.details = (
-        RunStatus.RUNNING, utcnow(), None, None, {})
+    run.status, run.started_at, run.finished_at, run.error = RunStatus.RUNNING, utcnow(), None, None
+    if not resume:
+        run.details = {}
     db.session.commit()
     return run
 

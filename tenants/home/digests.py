@@ -1,9 +1,16 @@
-"""E-mail about signals: a daily digest for each coordinator, a weekly summary for each manager.
+"""E-mail about signals: a daily digest for each staff member with signals in their own caseload
+(coordinators, and managers who guide families themselves), a weekly summary for each manager.
 
 Both are scheduled jobs (listed in saas.app.JOBS). They go through the active tenants one at a
 time, inside each tenant's own context, so every isolation layer applies and a mail can only
 hold its tenant's data. Each tenant is committed on its own (the mails leave after the commit):
-one tenant's failure is logged and counted in the run's details, and the others still get theirs.
+one tenant's failure is logged and listed in the run's details, and the others still get theirs.
+
+The run's details record, as the run goes, which tenants are done (committed together with each
+tenant's mails) and, at the end, which failed: tenant ids, which are not personal data. A forced
+rerun of the period (``flask jobs run --job NAME --force``) skips the tenants done, so it retries
+the failed ones without mailing the others twice; the "digest not running" signal
+(tenants.home.queries) reads the failed ones.
 
 Mails name no families: e-mail leaves the platform, so a signal is given by its case number (or
 the volunteer's name) with a link to the page behind the sign-in.
@@ -19,16 +26,17 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from saas.auth.models import Membership, User
-from saas.auth.roles import Role
+from saas.auth.roles import STAFF_ROLES, Role
 from saas.clock import local_today
 from saas.db import db, tenant_context
 from saas.jobs.registry import Daily, Details, Job, Weekly
+from saas.jobs.runner import Progress
 from saas.mail import send_mail
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
 from tenants.home.queries import compute_signals
-from tenants.home.signals import DAILY_DIGEST, by_kind, visible_to
+from tenants.home.signals import DAILY_DIGEST, by_kind, in_caseload
 from tenants.matching.models import Match
 from tenants.matching.states import MatchState
 
@@ -37,47 +45,65 @@ logger = logging.getLogger("saas.jobs.digests")
 WEEKLY_SUMMARY = "weekly_summary"
 
 
-def send_daily_digests() -> Details:
-    """Mail each coordinator the open signals of their own caseload (nothing when there are none)."""
-    return _each_tenant(_daily_digest)
+def send_daily_digests(progress: Progress | None = None) -> Details:
+    """Mail each staff member the open signals of their own caseload (nothing when there are none)."""
+    return _each_tenant(_daily_digest, progress)
 
 
-def send_weekly_summaries() -> Details:
+def send_weekly_summaries(progress: Progress | None = None) -> Details:
     """Mail each manager the organisation's signals per kind and a few numbers of the week."""
-    return _each_tenant(_weekly_summary)
+    return _each_tenant(_weekly_summary, progress)
 
 
 daily_digest = Job(DAILY_DIGEST, send_daily_digests, Daily(hour=7),
-                   "each coordinator's open signals, by e-mail")
+                   "each staff member's open signals in their caseload, by e-mail", resumable=True)
 weekly_summary = Job(WEEKLY_SUMMARY, send_weekly_summaries, Weekly(weekday=0, hour=7),
-                     "each manager's weekly overview, by e-mail")
+                     "each manager's weekly overview, by e-mail", resumable=True)
 
 
-def _each_tenant(work: Callable[[Tenant], int]) -> Details:
-    """Run ``work`` (which returns the number of mails it queued) in every active tenant."""
-    details = {"tenants": 0, "mails": 0, "failed_tenants": 0}
+def _each_tenant(work: Callable[[Tenant], int], progress: Progress | None = None) -> Details:
+    """Run ``work`` (which returns the number of mails it queued) in every active tenant that an
+    earlier attempt in this period (``progress``) did not finish.
+
+    Returns the counts of the whole period (earlier attempts included), the ids of the tenants
+    done and of those that failed in this attempt.
+    """
+    earlier = progress.earlier if progress is not None else {}
+    done: list[str] = list(earlier.get("done_tenant_ids", []))
+    skip = set(done)
+    failed: list[str] = []
+    tenants, mails = earlier.get("tenants", 0), earlier.get("mails", 0)
     # Tenants are a platform table: listing them crosses no tenant's data.
     tenant_ids = db.session.scalars(select(Tenant.id).where(Tenant.is_active).order_by(Tenant.slug)).all()
     for tenant_id in tenant_ids:
+        if str(tenant_id) in skip:
+            continue
         try:
             # A request context lets url_for build the links (made absolute with BASE_URL).
             with tenant_context(db.session, tenant_id), current_app.test_request_context():
-                mails = work(db.session.get_one(Tenant, tenant_id))
+                sent = work(db.session.get_one(Tenant, tenant_id))
+                if progress is not None:  # done, in the transaction that lets its mails go
+                    progress.record(_details(tenants + 1, mails + sent, [*done, str(tenant_id)], failed))
                 db.session.commit()
         except Exception:  # one tenant's failure must not cost the others their mail
             db.session.rollback()
             logger.exception("digest for tenant %s failed", tenant_id)
-            details["failed_tenants"] += 1
+            failed.append(str(tenant_id))
         else:
-            details["tenants"] += 1
-            details["mails"] += mails
-    return details
+            tenants, mails = tenants + 1, mails + sent
+            done.append(str(tenant_id))
+    return _details(tenants, mails, done, failed)
 
 
-def _members(role: Role) -> list[User]:
-    """The bound tenant's active members with ``role`` whose account is active."""
+def _details(tenants: int, mails: int, done: list[str], failed: list[str]) -> Details:
+    return {"tenants": tenants, "mails": mails, "failed_tenants": len(failed), "failed_tenant_ids": failed,
+            "done_tenant_ids": done}
+
+
+def _members(*roles: Role) -> list[User]:
+    """The bound tenant's active members with one of ``roles`` whose account is active."""
     return list(db.session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.is_active, Membership.role == role, User.is_active).order_by(User.name)))
+        Membership.is_active, Membership.role.in_(roles), User.is_active).order_by(User.name)))
 
 
 def _locale(user: User, tenant: Tenant) -> str:
@@ -91,8 +117,8 @@ def _home_url(tenant: Tenant, **values: str) -> str:
 def _daily_digest(tenant: Tenant) -> int:
     signals = compute_signals(tenant)
     sent = 0
-    for user in _members(Role.COORDINATOR):
-        own = visible_to(signals, user, Role.COORDINATOR, "mine")
+    for user in _members(*STAFF_ROLES):
+        own = in_caseload(signals, user)
         if not own:
             continue
         send_mail(user.email, "signals_digest", _locale(user, tenant), tenant=tenant, user=user, total=len(own),

@@ -1,7 +1,7 @@
 """Computing the signals of the bound tenant in a fixed number of statements, however many
 matches, families or volunteers fire them: one per kind (the flags come from
 tenants.matching.contact_queries.unhandled_flags, with its eager loads), the two policies, the
-digest's last run and one for the acknowledgements (tested in tests/home/ with count_queries).
+digest's recent runs and one for the acknowledgements (tested in tests/home/ with count_queries).
 
 The date arithmetic in months (24 months, six months, VOG renewal) is exact in Python; SQL
 selects the candidates with a few days' margin, so month ends need no SQL of their own.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -39,6 +39,8 @@ from tenants.volunteers.readiness import add_months
 MONTH_MARGIN = timedelta(days=3)
 #: The daily digest counts as stopped when its last successful run is older than this.
 DIGEST_SILENCE = timedelta(hours=26)
+#: How many of the digest's latest successful runs are searched for the tenant's last good one.
+RECENT_RUNS = 14
 
 
 def compute_signals(tenant: Tenant, today: date | None = None) -> list[Signal]:
@@ -91,24 +93,39 @@ def _match_signal(kind: SignalKind, severity: Severity, match: Match, family: Fa
 
 
 def _contact_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
-    """Active matches without a contact moment for the warning (or alarm) number of days,
-    counted from the last contact of the match, or from its start. (The last contact is the one
-    tenants.matching.contact_queries.last_contact_dates finds, here as a correlated subquery so
-    that the filter stays in SQL.)"""
+    """Active matches without a contact moment for the warning (or alarm) number of days.
+
+    The days count from the latest of: the last contact of the match, its start, and the day it
+    last became active (``state_changed_at``: its start, or its resumption after a pause). So a
+    visit during the introduction does not count against a match that started yesterday, nor a
+    pause against a match resumed yesterday. Each of the three must lie on or before the cutoff,
+    which SQL checks one by one (no date arithmetic in SQL: the local day of ``state_changed_at``
+    is compared as the UTC moment that day ends); Python then takes the latest. (The last contact
+    is the one tenants.matching.contact_queries.last_contact_dates finds, here as a correlated
+    subquery so that the filter stays in SQL.)"""
     last_on = (select(func.max(ContactMoment.happened_on))
                .where(ContactMoment.tenant_id == Match.tenant_id, ContactMoment.match_id == Match.id,
                       ContactMoment.kind.in_(MATCH_KINDS))
                .correlate(Match).scalar_subquery())
     cutoff = today - timedelta(days=policy.contact_warning_days)
     rows = db.session.execute(_with_people(select(Match, Family, Volunteer.name, last_on)).where(
-        Match.state == MatchState.ACTIVE, func.coalesce(last_on, Match.started_on) <= cutoff))
+        Match.state == MatchState.ACTIVE, or_(last_on.is_(None), last_on <= cutoff),
+        or_(Match.started_on.is_(None), Match.started_on <= cutoff),
+        Match.state_changed_at < _end_of_local_day(cutoff)))
     for match, family, volunteer, last in rows:
-        since = last or match.started_on
+        active_on = match.state_changed_at.astimezone(local_zone()).date()
+        since = max(day for day in (last, match.started_on, active_on) if day is not None)
         days = (today - since).days
         alarm = days >= policy.contact_alarm_days
+        counted_from = ("contact" if since == last else "start" if since == match.started_on else "active")
         yield _match_signal(SignalKind.CONTACT_ALARM if alarm else SignalKind.CONTACT_LATE,
                             Severity.ALARM if alarm else Severity.WARNING, match, family, volunteer,
-                            key=since.isoformat(), since=since, days=days, last_on=last)
+                            key=since.isoformat(), since=since, days=days, last_on=last, counted_from=counted_from)
+
+
+def _end_of_local_day(day: date) -> datetime:
+    """The UTC moment the local ``day`` ends: a stored time is on or before ``day`` if it is earlier."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=local_zone()).astimezone(UTC)
 
 
 def _ending_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
@@ -196,17 +213,34 @@ def _vog_signals(policy: ScreeningPolicy, today: date) -> Iterator[Signal]:
 
 
 def _job_signals(tenant: Tenant) -> Iterator[Signal]:
-    """The daily digest has not succeeded for more than a day (or never, in a tenant older than a day)."""
-    last = db.session.scalar(select(func.max(JobRun.started_at)).where(
-        JobRun.job == DAILY_DIGEST, JobRun.status == RunStatus.SUCCEEDED))
+    """The daily digest has not succeeded for this tenant for more than a day (or never, in a
+    tenant older than a day).
+
+    A run is platform-wide and succeeds even when some tenants failed; it lists those in
+    ``details["failed_tenant_ids"]`` (tenants.home.digests). So the tenant's last good run is the
+    latest successful run among the recent ones that does not list it; when every recent run
+    does, it has not had one since (at least) the oldest of them.
+    """
+    failed_ids = JobRun.details["failed_tenant_ids"]
+    runs = db.session.execute(select(JobRun.started_at, failed_ids).where(
+        JobRun.job == DAILY_DIGEST, JobRun.status == RunStatus.SUCCEEDED)
+        .order_by(JobRun.started_at.desc()).limit(RECENT_RUNS)).all()
+    own_id = str(tenant.id)
+    last = next((started_at for started_at, failed in runs if own_id not in (failed or ())), None)
     now = utcnow()
-    recent = last > now - DIGEST_SILENCE if last else tenant.created_at > now - timedelta(days=1)
-    if recent:
+    if last is not None:
+        if last > now - DIGEST_SILENCE:
+            return
+        key, before = last.isoformat(), last
+    elif len(runs) == RECENT_RUNS:  # failing for this tenant in every recent run
+        key, before = "failing", runs[-1].started_at
+    elif tenant.created_at > now - timedelta(days=1):
         return
-    since = (last or tenant.created_at).astimezone(local_zone()).date()
-    yield Signal(SignalKind.JOB_STALLED, Severity.WARNING, tenant.id, last.isoformat() if last else "never", since,
-                 frozenset(), subject=tenant.name, reference=tenant.name,
-                 facts={"last_run": since if last else None})
+    else:
+        key, before = "never", None
+    since = (before or tenant.created_at).astimezone(local_zone()).date()
+    yield Signal(SignalKind.JOB_STALLED, Severity.WARNING, tenant.id, key, since, frozenset(),
+                 subject=tenant.name, reference=tenant.name, facts={"last_run": since if before else None})
 
 
 def subject_of(kind: SignalKind, subject_id: uuid.UUID, tenant: Tenant) -> Any:

@@ -99,9 +99,13 @@ def _day(value: date) -> str:
 
 def _contact(signal: Signal) -> tuple[str, str]:
     title = ngettext("No contact for %(num)d day", "No contact for %(num)d days", signal.facts["days"])
-    if signal.facts["last_on"] is None:
+    counted_from = signal.facts["counted_from"]
+    if counted_from == "contact":
+        return title, _("Last contact logged on %(date)s.", date=_day(signal.since))
+    if counted_from == "start":
         return title, _("No contact logged since the start on %(date)s.", date=_day(signal.since))
-    return title, _("Last contact logged on %(date)s.", date=_day(signal.since))
+    # Resumed after a pause (or its start registered later than the day it began).
+    return title, _("No contact logged since the match became active on %(date)s.", date=_day(signal.since))
 
 
 def _needs_coordinator(signal: Signal) -> tuple[str, str]:
@@ -163,6 +167,12 @@ def visible_to(signals: Iterable[Signal], user: User, role: Role, scope: str) ->
     return [s for s in signals
             if (role == Role.MANAGER if s.kind in MANAGER_KINDS
                 else scope == "all" or user.id in s.coordinator_ids)]
+
+
+def in_caseload(signals: Iterable[Signal], user: User) -> list[Signal]:
+    """The signals in ``user``'s own caseload, whatever their role (the managers' kinds are in
+    nobody's caseload)."""
+    return [s for s in signals if user.id in s.coordinator_ids]
 
 
 def by_kind(signals: Iterable[Signal]) -> list[tuple[SignalKind, list[Signal]]]:

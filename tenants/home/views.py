@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -17,7 +17,7 @@ from saas.i18n import L_, _
 from saas.tenancy.context import ALL_ROLES, current_membership, current_tenant, require_role, tenant_blueprint
 from tenants.home import operations, queries
 from tenants.home.schemas import AcknowledgeForm, HomeQuery
-from tenants.home.signals import HANDLED_KINDS, by_kind, default_scope, visible_to
+from tenants.home.signals import HANDLED_KINDS, MANAGER_KINDS, by_kind, default_scope, visible_to
 
 bp = tenant_blueprint("home", __name__, template_folder="templates")
 
@@ -50,6 +50,8 @@ def acknowledge() -> ResponseReturnValue:
     if errors:
         return invalid_input(errors, lambda: _render_home(default_scope(current_membership.role), errors, 422))
     kind = data["kind"]
+    if kind in MANAGER_KINDS and current_membership.role != Role.MANAGER:
+        abort(403)  # a coordinator does not see it, so may not hide it from the managers either
     subject = or_404(queries.subject_of(kind, data["subject_id"], current_tenant))
     operations.acknowledge(current_user, kind, subject, data["key"])
     if kind in HANDLED_KINDS:

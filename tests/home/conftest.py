@@ -7,8 +7,9 @@ by setting their dates directly, as if they had been running for months.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -41,13 +42,19 @@ def months_ago(app: Flask, months: int) -> date:
 def running_match(app: Flask, tenant: Tenant, *, actor: User, started_on: date, family_name: str = "Familie Jansen",
                   volunteer: str = "Vera de Vries", state: MatchState = MatchState.ACTIVE, **fields: Any) -> Match:
     """A match started on ``started_on`` (by default active, planned to end after 12 months), with
-    ``fields`` (planned_end_on, interim_evaluation_on, coordinator_id …) set afterwards."""
+    ``fields`` (planned_end_on, interim_evaluation_on, coordinator_id, state_changed_at …) set
+    afterwards. Its state changed on the day it started (at noon local time), as if it had been
+    started on that day."""
     family = waiting_family(app, tenant, family_name=family_name, referred_on=started_on - timedelta(days=30))
     match = create_match(app, tenant, actor=actor, family=family, volunteer=ready_volunteer(app, tenant, volunteer),
                          state=state, started_on=started_on)
-    if fields:
-        update(app, tenant, Match, match.id, **fields)
+    update(app, tenant, Match, match.id, **{"state_changed_at": local_noon(app, started_on), **fields})
     return match
+
+
+def local_noon(app: Flask, day: date) -> datetime:
+    """Noon of ``day`` in the app's zone, as a UTC time (as stored)."""
+    return datetime.combine(day, time(12), tzinfo=ZoneInfo(app.config["TIMEZONE"])).astimezone(UTC)
 
 
 def update(app: Flask, tenant: Tenant, model: type, row_id: uuid.UUID, **fields: Any) -> None:
@@ -77,10 +84,10 @@ def set_vog(app: Flask, tenant: Tenant, volunteer_id: uuid.UUID, issued_on: date
 
 
 def record_run(app: Flask, job: str, started_at: datetime, status: RunStatus = RunStatus.SUCCEEDED,
-               run_key: str | None = None) -> None:
+               run_key: str | None = None, details: dict[str, Any] | None = None) -> None:
     with database(app) as session:
         session.add(JobRun(job=job, run_key=run_key or started_at.date().isoformat(), status=status,
-                           started_at=started_at, finished_at=started_at, details={}))
+                           started_at=started_at, finished_at=started_at, details=details or {}))
 
 
 def fire_every_kind(app: Flask, tenant: Tenant, actor: User, n: int) -> None:

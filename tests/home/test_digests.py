@@ -14,7 +14,8 @@ from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
 from tenants.home import digests
 from tenants.volunteers.readiness import add_months
-from tests.home.conftest import add_contact, days_ago, running_match, set_vog, today
+from tests.home.conftest import add_contact, days_ago, hours_ago, running_match, set_vog, today
+from tests.home.test_signals import update_tenant_created
 from tests.support.factories import create_user
 from tests.support.mailbox import Mailbox
 
@@ -27,6 +28,11 @@ def send_daily(app: Flask) -> dict[str, int]:
 def send_weekly(app: Flask) -> dict[str, int]:
     with app.app_context():
         return digests.send_weekly_summaries()
+
+
+def counts(details: dict) -> dict[str, int]:
+    """The counts of a run's details (without the lists of tenant ids)."""
+    return {key: value for key, value in details.items() if not isinstance(value, list)}
 
 
 def staff(app: Flask, tenant: Tenant, role: Role, name: str, locale: str | None = "en") -> User:
@@ -44,7 +50,9 @@ def test_each_coordinator_gets_their_own_signals_and_no_family_names(
     theirs = running_match(app, tenant_a, actor=carla, started_on=days_ago(app, 40), family_name="Familie Ander",
                            volunteer="Anna Ander")
 
-    assert send_daily(app) == {"tenants": 1, "mails": 2, "failed_tenants": 0}
+    details = send_daily(app)
+    assert counts(details) == {"tenants": 1, "mails": 2, "failed_tenants": 0}
+    assert details["done_tenant_ids"] == [str(tenant_a.id)] and details["failed_tenant_ids"] == []
 
     [mail] = mailbox.to(cor.email)
     assert mail["Subject"] == "Samen Oplopen Alpha: 2 signals need your attention"
@@ -122,7 +130,9 @@ def test_one_tenants_failure_does_not_cost_the_others_their_mail(
 
     monkeypatch.setattr(digests, "compute_signals", failing_for_alpha)
 
-    assert send_daily(app) == {"tenants": 1, "mails": 1, "failed_tenants": 1}
+    details = send_daily(app)
+    assert counts(details) == {"tenants": 1, "mails": 1, "failed_tenants": 1}
+    assert details["failed_tenant_ids"] == [str(tenant_a.id)] and details["done_tenant_ids"] == [str(tenant_b.id)]
     assert mailbox.to(coordinators["alpha"].email) == [] and len(mailbox.to(coordinators["beta"].email)) == 1
 
 
@@ -133,7 +143,7 @@ def test_the_weekly_summary_counts_the_organisations_signals(app: Flask, tenant_
     running_match(app, tenant_a, actor=cor, started_on=days_ago(app, 40), family_name="Familie Twee", volunteer="Wim")
     running_match(app, tenant_a, actor=cor, started_on=days_ago(app, 3), family_name="Familie Drie", volunteer="Dora")
 
-    assert send_weekly(app) == {"tenants": 1, "mails": 1, "failed_tenants": 0}
+    assert counts(send_weekly(app)) == {"tenants": 1, "mails": 1, "failed_tenants": 0}
 
     [mail] = mailbox.to(manager.email)
     assert mail["Subject"] == "Samen Oplopen Alpha: the week in numbers"
@@ -142,3 +152,35 @@ def test_the_weekly_summary_counts_the_organisations_signals(app: Flask, tenant_
     assert "2 signals are open in the organisation:" in body
     assert "- No contact for a long time: 1" in body and "- No recent contact: 1" in body
     assert "http://localhost/t/alpha/?scope=all" in body and mailbox.to(cor.email) == []
+
+
+def test_a_manager_with_a_caseload_gets_its_digest_and_the_weekly_summary(
+        app: Flask, tenant_a: Tenant, mailbox: Mailbox) -> None:
+    manager = staff(app, tenant_a, Role.MANAGER, "Mia Manager")
+    cor = staff(app, tenant_a, Role.COORDINATOR, "Cor Coordinator")
+    own = running_match(app, tenant_a, actor=manager, started_on=days_ago(app, 20), family_name="Familie Eigen")
+    theirs = running_match(app, tenant_a, actor=cor, started_on=days_ago(app, 40), family_name="Familie Ander",
+                           volunteer="Anna Ander")
+    update_tenant_created(app, tenant_a, hours_ago(72))  # the digest "not running" is no one's caseload
+
+    assert counts(send_daily(app)) == {"tenants": 1, "mails": 2, "failed_tenants": 0}
+
+    [mail] = mailbox.to(manager.email)
+    assert mail["Subject"] == "Samen Oplopen Alpha: 1 signal needs your attention"
+    body = mail.get_content()
+    assert str(own.id) in body and str(theirs.id) not in body and "digest" not in body
+    assert "http://localhost/t/alpha/?scope=mine" in body
+    assert str(theirs.id) in mailbox.last_body(cor.email)
+
+    send_weekly(app)
+    assert len(mailbox.to(manager.email)) == 2 and "the week in numbers" in mailbox.to(manager.email)[1]["Subject"]
+
+
+def test_a_manager_without_a_caseload_gets_no_digest(app: Flask, tenant_a: Tenant, mailbox: Mailbox) -> None:
+    manager = staff(app, tenant_a, Role.MANAGER, "Mia Manager")
+    cor = staff(app, tenant_a, Role.COORDINATOR, "Cor Coordinator")
+    running_match(app, tenant_a, actor=cor, started_on=days_ago(app, 20))
+
+    send_daily(app)
+
+    assert mailbox.to(manager.email) == [] and len(mailbox.to(cor.email)) == 1

@@ -175,10 +175,35 @@ def test_a_subject_of_another_tenant_is_not_found(app: Flask, tenant_a: Tenant, 
     client = signed_in(coordinator_a)
 
     for kind, subject_id in (("contact_late", match_b.id), ("vog_expiring", match_b.volunteer_id),
-                             ("waiting_long", match_b.family_id), ("job_stalled", tenant_b.id)):
+                             ("waiting_long", match_b.family_id)):
         response = client.post(ACKNOWLEDGE, data={"kind": kind, "subject_id": str(subject_id), "key": "2026-01-01"})
         assert response.status_code == 404, kind
+    manager = app.test_client()
+    sign_in(manager, create_user(app, "boss@alpha.example", tenant=tenant_a, role=Role.MANAGER))
+    response = manager.post(ACKNOWLEDGE, data={"kind": "job_stalled", "subject_id": str(tenant_b.id), "key": "never"})
+    assert response.status_code == 404
     assert rows(app, tenant_a, SignalAcknowledgement) == 0 and rows(app, tenant_b, SignalAcknowledgement) == 0
+
+
+def test_only_managers_can_acknowledge_the_digest_not_running(
+        app: Flask, tenant_a: Tenant, coordinator_a: User, manager_en: User, signed_in: SignIn) -> None:
+    update_tenant_created(app, tenant_a, hours_ago(72))
+    [signal] = signals_of(app, tenant_a)
+    assert signal.kind.value == "job_stalled"
+    colleague = app.test_client()
+    sign_in(colleague, coordinator_a)
+
+    response = colleague.post(ACKNOWLEDGE, data=form_for(signal))
+
+    assert response.status_code == 403
+    assert rows(app, tenant_a, SignalAcknowledgement) == 0
+    assert rows(app, tenant_a, AuditEvent, AuditEvent.action == "signal.acknowledged") == 0
+    manager = signed_in(manager_en)
+    assert "The daily e-mail digest has not run yet" in page(manager)
+
+    assert manager.post(ACKNOWLEDGE, data=form_for(signal, scope="all")).status_code == 302
+    assert rows(app, tenant_a, SignalAcknowledgement) == 1
+    assert "digest has not run" not in page(manager)
 
 
 def test_only_a_request_for_the_coordinator_can_be_marked_handled(app: Flask, tenant_a: Tenant, coordinator_a: User,

@@ -3,17 +3,23 @@ statement however many matches, families or volunteers fire it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import uuid
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from flask import Flask
+from flask_babel import force_locale
+from sqlalchemy import select
 
 from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.db import utcnow
-from saas.jobs.models import RunStatus
+from saas.jobs.models import JobRun, RunStatus
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
+from tenants.home.queries import RECENT_RUNS
 from tenants.home.signals import DAILY_DIGEST, Severity, SignalKind
 from tenants.matching.models import ContactMoment, Match
 from tenants.matching.operations import policy_for_tenant
@@ -25,6 +31,7 @@ from tests.home.conftest import (
     days_ago,
     fire_every_kind,
     hours_ago,
+    local_noon,
     months_ago,
     ready_volunteer,
     record_run,
@@ -62,6 +69,58 @@ def test_no_contact_counts_from_the_start_and_then_from_the_last_contact(
     update(app, tenant_a, Match, match.id, started_on=days_ago(app, 60), proposed_on=days_ago(app, 60))
     add_contact(app, tenant_a, match, days_ago(app, 40))  # an older contact does not count
     assert contact_signals(app, tenant_a) == []
+
+
+def test_a_contact_before_the_start_does_not_count_against_a_new_match(
+        app: Flask, tenant_a: Tenant, coordinator_a: User) -> None:
+    match = running_match(app, tenant_a, actor=coordinator_a, started_on=days_ago(app, 1))
+    update(app, tenant_a, Match, match.id, proposed_on=days_ago(app, 60))
+    add_contact(app, tenant_a, match, days_ago(app, 50))  # a visit during the introduction
+
+    assert contact_signals(app, tenant_a) == []
+
+
+def test_a_match_resumed_after_a_long_pause_counts_from_its_resumption(
+        app: Flask, tenant_a: Tenant, coordinator_a: User) -> None:
+    match = running_match(app, tenant_a, actor=coordinator_a, started_on=days_ago(app, 200))
+    add_contact(app, tenant_a, match, days_ago(app, 101))  # then paused for 100 days
+    update(app, tenant_a, Match, match.id, state_changed_at=local_noon(app, days_ago(app, 1)))
+
+    assert contact_signals(app, tenant_a) == []
+
+    update(app, tenant_a, Match, match.id, state_changed_at=local_noon(app, days_ago(app, 15)))
+    [signal] = contact_signals(app, tenant_a)
+    assert (signal.kind, signal.key, signal.facts["days"]) == (
+        SignalKind.CONTACT_LATE, days_ago(app, 15).isoformat(), 15)
+    assert signal.facts["counted_from"] == "active"
+    with app.test_request_context(), force_locale("en"):
+        assert signal.text.startswith("No contact logged since the match became active on")
+
+
+def test_the_local_day_the_match_became_active_counts(app: Flask, tenant_a: Tenant, coordinator_a: User) -> None:
+    """Late in the evening of the 14th day ago, local time, is still that day (not the 13th day ago in UTC)."""
+    match = running_match(app, tenant_a, actor=coordinator_a, started_on=days_ago(app, 100))
+    evening = datetime.combine(days_ago(app, 14), time(23, 30), tzinfo=ZoneInfo(app.config["TIMEZONE"]))
+    update(app, tenant_a, Match, match.id, state_changed_at=evening.astimezone(UTC))
+    [signal] = contact_signals(app, tenant_a)
+    assert signal.since == days_ago(app, 14)
+
+    update(app, tenant_a, Match, match.id, state_changed_at=(evening + timedelta(hours=1)).astimezone(UTC))
+    assert contact_signals(app, tenant_a) == []
+
+
+@pytest.mark.parametrize(("days", "kind"), [(15, SignalKind.CONTACT_LATE), (31, SignalKind.CONTACT_ALARM)])
+def test_a_match_without_contact_since_its_start_fires(app: Flask, tenant_a: Tenant, coordinator_a: User,
+                                                      days: int, kind: SignalKind) -> None:
+    match = running_match(app, tenant_a, actor=coordinator_a, started_on=days_ago(app, days))
+    update(app, tenant_a, Match, match.id, proposed_on=days_ago(app, days + 30))
+    add_contact(app, tenant_a, match, days_ago(app, days + 10))  # before the start
+
+    [signal] = contact_signals(app, tenant_a)
+    assert (signal.kind, signal.key, signal.facts["days"]) == (kind, days_ago(app, days).isoformat(), days)
+    assert signal.facts["counted_from"] == "start"
+    with app.test_request_context(), force_locale("en"):
+        assert signal.text.startswith("No contact logged since the start on")
 
 
 def test_no_contact_becomes_an_alarm_after_thirty_days(app: Flask, tenant_a: Tenant, coordinator_a: User) -> None:
@@ -217,6 +276,39 @@ def test_the_digest_not_running_is_a_signal_for_managers(app: Flask, tenant_a: T
 
     record_run(app, DAILY_DIGEST, hours_ago(1), run_key="c")
     assert signals_of(app, tenant_a, SignalKind.JOB_STALLED) == []
+
+
+def test_the_digest_failing_for_one_tenant_is_a_signal_for_that_tenant_only(
+        app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> None:
+    for tenant in (tenant_a, tenant_b):
+        update_tenant_created(app, tenant, hours_ago(30 * 24))
+    record_run(app, DAILY_DIGEST, hours_ago(20), run_key="a", details={"failed_tenant_ids": []})
+    record_run(app, DAILY_DIGEST, hours_ago(2), run_key="b", details={"failed_tenant_ids": [str(tenant_a.id)]})
+    assert signals_of(app, tenant_a, SignalKind.JOB_STALLED) == []  # its last good run is 20 hours old
+
+    record_run(app, DAILY_DIGEST, hours_ago(27), run_key="0", details={"failed_tenant_ids": []})
+    with database(app) as session:  # the good run of 20 hours ago failed for alpha after all
+        session.scalars(select(JobRun).where(JobRun.run_key == "a")).one().details = {
+            "failed_tenant_ids": [str(tenant_a.id), str(uuid.uuid4())]}
+
+    [signal] = signals_of(app, tenant_a, SignalKind.JOB_STALLED)
+    assert signal.facts["last_run"] is not None and signal.key != "never"
+    assert signal.since == hours_ago(27).astimezone(ZoneInfo(app.config["TIMEZONE"])).date()
+    assert signals_of(app, tenant_b, SignalKind.JOB_STALLED) == []
+
+    record_run(app, DAILY_DIGEST, hours_ago(1), run_key="c", details={"failed_tenant_ids": [str(tenant_b.id)]})
+    assert signals_of(app, tenant_a, SignalKind.JOB_STALLED) == []  # alpha's digest ran again
+
+
+def test_a_tenant_failing_in_every_recent_run_still_has_the_signal(app: Flask, tenant_a: Tenant) -> None:
+    update_tenant_created(app, tenant_a, hours_ago(100 * 24))
+    record_run(app, DAILY_DIGEST, hours_ago(40 * 24), run_key="good")
+    for day in range(RECENT_RUNS):
+        record_run(app, DAILY_DIGEST, hours_ago(24 * day + 2), run_key=f"failed-{day}",
+                   details={"failed_tenant_ids": [str(tenant_a.id)]})
+
+    [signal] = signals_of(app, tenant_a, SignalKind.JOB_STALLED)
+    assert signal.key == "failing" and signal.facts["last_run"] is not None
 
 
 def update_tenant_created(app: Flask, tenant: Tenant, created_at: datetime) -> None:
