@@ -26,6 +26,8 @@ MODEL_MODULES = [
     "tenants.matching.models",
     "tenants.matching.group_models",
     "tenants.home.models",
+    "tenants.impact.instruments",
+    "tenants.impact.models",
 ]
 
 #: Blueprints, platform first, then the tenant domain packages.
@@ -48,6 +50,10 @@ BLUEPRINTS = [
     "tenants.matching.contact_views:bp",
     "tenants.matching.my_families:bp",
     "tenants.matching.group_views:bp",
+    "tenants.impact.foundation_views:bp",
+    "tenants.impact.views:bp",
+    "tenants.impact.dashboard_views:bp",
+    "tenants.impact.report_views:bp",
 ]
 
 
