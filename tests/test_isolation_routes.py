@@ -43,6 +43,7 @@ class World:
     volunteer_a: Volunteer | None = None  # linked to the volunteer member of tenant A
     training_a: Any = None  # trainings: tests.trainings.conftest.TrainingWorld (course, session, ...)
     matching_a: Any = None  # matching: tests.matching.conftest.MatchingWorld (match, families, contact, group ...)
+    impact_a: Any = None  # impact: tests.impact.conftest.ImpactWorld (instrument, measurement, report)
 
 
 ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -183,6 +184,9 @@ def world(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> World:
     w.matching_a = create_matching_world(app, tenant_a, w.volunteer_a, w.people_a[Role.COORDINATOR])
     with app.app_context(), tenant_context(db.session, tenant_a.id):
         w.volunteer_a = db.session.get(Volunteer, (tenant_a.id, w.volunteer_a.id))  # now matched
+    from tests.impact.conftest import create_impact_world  # impact
+
+    w.impact_a = create_impact_world(app, tenant_a, w.matching_a.matched_family, w.people_a[Role.COORDINATOR])
     return w
 
 

@@ -1,0 +1,26 @@
+"""Fixtures for impact. ``ImpactWorld`` holds the objects the route tests (tests/test_isolation_routes.py)
+put in URLs; each part of the package adds its own through one line in :func:`create_impact_world`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+
+from saas.auth.models import User
+from saas.tenancy.models import Tenant
+from tests.volunteers.conftest import coordinator_a  # noqa: F401 - a fixture
+
+
+@dataclass
+class ImpactWorld:
+    instrument: Any = None
+    measurement: Any = None
+    report: Any = None
+
+
+def create_impact_world(app: Flask, tenant: Tenant, family: Any, coordinator: User) -> ImpactWorld:
+    """Objects of ``tenant`` for the route tests (``family`` is the world's matched family)."""
+    world = ImpactWorld()
+    return world
