@@ -65,6 +65,8 @@ DEMO_SEEDERS = [
     "tenants.trainings.demo:seed",
     "tenants.matching.demo:seed",
     "tenants.matching.group_demo:seed_groups",
+    "tenants.impact.instrument_demo:seed",
+    "tenants.impact.demo:seed",
 ]
 
 

@@ -131,6 +131,29 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "my_families.draft": lambda w: {"match_id": w.matching_a.match.id},
     "my_families.discard_draft": lambda w: {"match_id": w.matching_a.match.id},
     "my_families.edit": lambda w: {"match_id": w.matching_a.match.id, "contact_id": w.matching_a.contact.id},
+    # measurements (tenants/impact/views.py); the world's measurement is a T0 in progress of the matched
+    # family, so an empty POST of answers saves nothing (redirect) and completing twice is refused (422) ---
+    "measurements.overview": lambda w: {"family_id": w.matching_a.matched_family.id},
+    "measurements.chart": lambda w: {"family_id": w.matching_a.matched_family.id},
+    "measurements.new": lambda w: {"family_id": w.matching_a.matched_family.id},
+    "measurements.show": lambda w: {"family_id": w.matching_a.matched_family.id,
+                                    "measurement_id": w.impact_a.measurement.id},
+    "measurements.answers": lambda w: {"family_id": w.matching_a.matched_family.id,
+                                       "measurement_id": w.impact_a.measurement.id},
+    "measurements.complete": lambda w: {"family_id": w.matching_a.matched_family.id,
+                                        "measurement_id": w.impact_a.measurement.id},
+    # impact dashboard (tenants/impact/dashboard_views.py): managers only, no object ids ---------------
+    "impact.index": lambda w: {},
+    "impact.chart": lambda w: {},  # three fixed URLs (means, change, direction), one endpoint
+    # reports (tenants/impact/report_views.py); the world's report is submitted (frozen), so report
+    # viewers may open it, an empty create is refused (422) and submit/regenerate redirect refused ----
+    "reports.index": lambda w: {},
+    "reports.create": lambda w: {},
+    "reports.show": lambda w: {"report_id": w.impact_a.report.id},
+    "reports.download_pdf": lambda w: {"report_id": w.impact_a.report.id},
+    "reports.download_xlsx": lambda w: {"report_id": w.impact_a.report.id},
+    "reports.submit": lambda w: {"report_id": w.impact_a.report.id},
+    "reports.regenerate": lambda w: {"report_id": w.impact_a.report.id},
     # suggestions (the world's volunteer is full, so an allowed role's empty POST is refused: 422) --
     "suggestions.index": lambda w: {"family_id": w.matching_a.waiting_family.id},
     "suggestions.propose": lambda w: {"family_id": w.matching_a.waiting_family.id,

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import load_only
 
 from saas.clock import local_today, local_zone
@@ -23,8 +23,11 @@ from saas.jobs.models import JobRun, RunStatus
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
+from tenants.families.vocabulary import ConsentPurpose
 from tenants.home.models import SignalAcknowledgement
 from tenants.home.signals import DAILY_DIGEST, Severity, Signal, SignalKind
+from tenants.impact.models import Measurement
+from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tenants.matching import contact_queries
 from tenants.matching import operations as matching
 from tenants.matching.contact_operations import MATCH_KINDS
@@ -41,6 +44,11 @@ MONTH_MARGIN = timedelta(days=3)
 DIGEST_SILENCE = timedelta(hours=26)
 #: How many of the digest's latest successful runs are searched for the tenant's last good one.
 RECENT_RUNS = 14
+#: T1 is due this many months after the family's first match started; it is signalled this much earlier.
+T1_MONTHS = 12
+T1_NOTICE = timedelta(weeks=4)
+#: A closed family without Tend is signalled for this long after its closure.
+TEND_WINDOW = timedelta(days=90)
 
 
 def compute_signals(tenant: Tenant, today: date | None = None) -> list[Signal]:
@@ -49,7 +57,8 @@ def compute_signals(tenant: Tenant, today: date | None = None) -> list[Signal]:
     policy = matching.policy_for_tenant()
     found = [*_contact_signals(policy, today), *_flag_signals(), *_ending_signals(policy, today),
              *_evaluation_signals(today), *_waiting_signals(policy, today),
-             *_vog_signals(volunteers.policy_for_tenant(), today), *_job_signals(tenant)]
+             *_vog_signals(volunteers.policy_for_tenant(), today), *_measurement_signals(today),
+             *_job_signals(tenant)]
     hidden = acknowledged(signal.subject_id for signal in found)
     shown = [s for s in found if (s.kind.value, s.subject_id, s.key) not in hidden]
     order = {kind: index for index, kind in enumerate(SignalKind)}
@@ -188,6 +197,80 @@ def _waiting_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
                      facts={"days": (today - since).days})
 
 
+def _measured_family() -> Any:
+    """A condition on Family: consent for the impact measurement (a JSON list, searched as text)."""
+    return and_(Family.consent_given.is_(True),
+                cast(Family.consent_purposes, String).like(f'%"{ConsentPurpose.IMPACT_MEASUREMENT.value}"%'))
+
+
+def _without_completed(moment: Moment) -> Any:
+    """A condition on Family: no completed measurement at ``moment``."""
+    return ~select(Measurement.id).where(
+        Measurement.tenant_id == Family.tenant_id, Measurement.family_id == Family.id, Measurement.moment == moment,
+        Measurement.status == MeasurementStatus.COMPLETED).correlate(Family).exists()
+
+
+_FAMILY_FIELDS = (Family.family_name, Family.case_year, Family.case_seq, Family.coordinator_id, Family.state,
+                  Family.state_changed_at, Family.closed_on)
+
+
+def _with_match_coordinator(statement: Select[Any]) -> Select[Any]:
+    """Add the coordinator of the family's open match (None without one) to a select of Family,
+    whose caseload the signal is in when the family names no coordinator."""
+    return statement.add_columns(Match.coordinator_id).outerjoin(Match, and_(
+        Match.tenant_id == Family.tenant_id, Match.family_id == Family.id, Match.state.in_(OPEN))).options(
+        load_only(*_FAMILY_FIELDS))
+
+
+def _measurement_signal(kind: SignalKind, family: Family, match_coordinator: uuid.UUID | None, key: str,
+                        since: date, **facts: Any) -> Signal:
+    return Signal(kind, Severity.WARNING, family.id, key, since, _caseload_of(match_coordinator, family.coordinator_id),
+                  subject=_family_label(family), reference=family.case_number, endpoint="measurements.overview",
+                  url_values={"family_id": family.id}, facts=facts)
+
+
+def _measurement_signals(today: date) -> Iterator[Signal]:
+    """Measurements missing: T0 of a matched family, T1 from four weeks before it falls due (a year
+    after the first match started), Tend of a family closing or closed in the last 90 days; only
+    for families that consented to the impact measurement. One statement each; "missing" means no
+    *completed* measurement at that moment. (A family with two open matches appears twice in a
+    result; the first row counts.)"""
+    seen: set[tuple[SignalKind, uuid.UUID]] = set()
+    for kind, family, coordinator, key, since, facts in _missing_measurements(today):
+        if (kind, family.id) not in seen:
+            seen.add((kind, family.id))
+            yield _measurement_signal(kind, family, coordinator, key, since, **facts)
+
+
+def _missing_measurements(today: date) -> Iterator[tuple[SignalKind, Family, Any, str, date, dict[str, Any]]]:
+    matched = db.session.execute(_with_match_coordinator(select(Family)).where(
+        Family.state == CaseState.MATCHED, _measured_family(), _without_completed(Moment.T0)))
+    for family, coordinator in matched:
+        yield SignalKind.T0_MISSING, family, coordinator, "t0", _local_day(family.state_changed_at), {}
+    first = (select(Match.tenant_id, Match.family_id, func.min(Match.started_on).label("started_on"))
+             .group_by(Match.tenant_id, Match.family_id).subquery())
+    rows = db.session.execute(_with_match_coordinator(select(Family, first.c.started_on)).join(
+        first, and_(first.c.tenant_id == Family.tenant_id, first.c.family_id == Family.id)).where(
+        Family.state == CaseState.MATCHED, _measured_family(), _without_completed(Moment.T1),
+        first.c.started_on <= add_months(today + T1_NOTICE, -T1_MONTHS) + MONTH_MARGIN))
+    for family, started_on, coordinator in rows:
+        due = add_months(started_on, T1_MONTHS)
+        if due - T1_NOTICE <= today:
+            yield SignalKind.T1_DUE, family, coordinator, due.isoformat(), due, {"started_on": started_on}
+    ending = db.session.execute(_with_match_coordinator(select(Family)).where(
+        or_(Family.state == CaseState.CLOSING,
+            and_(Family.state == CaseState.CLOSED, Family.closed_on >= today - TEND_WINDOW)),
+        _measured_family(), _without_completed(Moment.TEND)))
+    for family, coordinator in ending:
+        closed_on = family.closed_on if family.state == CaseState.CLOSED else None
+        yield (SignalKind.TEND_MISSING, family, coordinator, closed_on.isoformat() if closed_on else "closing",
+               closed_on or _local_day(family.state_changed_at), {"closed_on": closed_on})
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(local_zone()).date()
+
+
 def _vog_signals(policy: ScreeningPolicy, today: date) -> Iterator[Signal]:
     """Volunteers with an open match whose latest VOG expires within the warning window, or expired."""
     latest = (select(Screening.tenant_id, Screening.volunteer_id, func.max(Screening.issued_on).label("issued_on"))
@@ -257,5 +340,6 @@ def subject_of(kind: SignalKind, subject_id: uuid.UUID, tenant: Tenant) -> Any:
 SUBJECT_MODELS: dict[SignalKind, type] = {
     SignalKind.NEEDS_COORDINATOR: ContactMoment, SignalKind.CONTACT_ALARM: Match, SignalKind.CONTACT_LATE: Match,
     SignalKind.MATCH_ENDING: Match, SignalKind.EVALUATION_DUE: Match, SignalKind.WAITING_LONG: Family,
-    SignalKind.VOG_EXPIRING: Volunteer,
+    SignalKind.VOG_EXPIRING: Volunteer, SignalKind.T0_MISSING: Family, SignalKind.T1_DUE: Family,
+    SignalKind.TEND_MISSING: Family,
 }

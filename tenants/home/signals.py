@@ -36,6 +36,9 @@ class SignalKind(LabelledEnum):
     MATCH_ENDING = "match_ending", L_("Match nearing its end")
     EVALUATION_DUE = "evaluation_due", L_("Interim evaluation due")
     WAITING_LONG = "waiting_long", L_("Family waiting long for a match")
+    T0_MISSING = "t0_missing", L_("Intake measurement (T0) missing")
+    T1_DUE = "t1_due", L_("Measurement a year after the match (T1) due")
+    TEND_MISSING = "tend_missing", L_("Closing measurement (Tend) missing")
     JOB_STALLED = "job_stalled", L_("Daily e-mail digest not running")
 
 
@@ -141,6 +144,24 @@ def _vog(signal: Signal) -> tuple[str, str]:
     return title, _("Issued on %(date)s; the volunteer has an open match.", date=_day(signal.since))
 
 
+def _t0_missing(signal: Signal) -> tuple[str, str]:
+    return (_("No intake measurement (T0) yet"),
+            _("Matched since %(date)s; record the T0 measurement from the intake.", date=_day(signal.since)))
+
+
+def _t1_due(signal: Signal) -> tuple[str, str]:
+    return (_("T1 measurement due on %(date)s", date=_day(signal.since)),
+            _("The match started on %(date)s; the family is measured again a year later.",
+              date=_day(signal.facts["started_on"])))
+
+
+def _tend_missing(signal: Signal) -> tuple[str, str]:
+    closed_on = signal.facts["closed_on"]
+    return (_("No closing measurement (Tend) yet"),
+            _("The case was closed on %(date)s.", date=_day(closed_on)) if closed_on
+            else _("The case is being closed; record the Tend measurement before it is."))
+
+
 def _job(signal: Signal) -> tuple[str, str]:
     last_run = signal.facts["last_run"]
     title = (_("The daily e-mail digest has not run since %(date)s", date=_day(last_run)) if last_run
@@ -153,6 +174,7 @@ _DESCRIPTIONS: dict[SignalKind, Callable[[Signal], tuple[str, str]]] = {
     SignalKind.CONTACT_LATE: _contact, SignalKind.CONTACT_ALARM: _contact,
     SignalKind.NEEDS_COORDINATOR: _needs_coordinator, SignalKind.MATCH_ENDING: _match_ending,
     SignalKind.EVALUATION_DUE: _evaluation, SignalKind.WAITING_LONG: _waiting, SignalKind.VOG_EXPIRING: _vog,
+    SignalKind.T0_MISSING: _t0_missing, SignalKind.T1_DUE: _t1_due, SignalKind.TEND_MISSING: _tend_missing,
     SignalKind.JOB_STALLED: _job,
 }
 

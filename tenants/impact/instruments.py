@@ -21,6 +21,17 @@ from saas.db import db, utcnow
 Texts = dict[str, str]
 
 
+def localized(texts: Texts | None, language: str | None = None) -> str:
+    """The text in ``language`` (default: the viewer's), else Dutch, else any there is."""
+    if not texts:
+        return ""
+    if language is None:
+        from flask_babel import get_locale  # local: models load before the app has a locale
+
+        language = str(get_locale() or "nl")
+    return texts.get(language) or texts.get("nl") or next(iter(texts.values()), "")
+
+
 class Instrument(db.Model):
     __tablename__ = "instruments"
     __table_args__ = (sa.UniqueConstraint("code", "version"),)

@@ -1,7 +1,189 @@
-"""Municipality reports: generated in the background, downloaded as PDF and XLSX, frozen when submitted."""
+"""Municipality reports: generated in the background, downloaded as PDF and XLSX, frozen when submitted.
+
+Managers ask for and submit reports; report viewers (e.g. the municipality's contact) see and
+download only submitted ones; coordinators and volunteers have no access. Every page and file
+shows only the stored, suppressed figures.
+"""
 
 from __future__ import annotations
 
-from saas.tenancy.context import tenant_blueprint
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from marshmallow import validates_schema
+
+from saas.audit.labels import register_action_labels
+from saas.auth.roles import Role
+from saas.clock import local_today
+from saas.db import db
+from saas.errors import OperationError, invalid_input, or_404
+from saas.forms import Choice, Date, Form, raise_errors, refuse_future_dates, validate_input
+from saas.i18n import L_, _, get_locale
+from saas.tenancy.context import current_membership, current_tenant, require_role, tenant_blueprint
+from tenants.impact import report_jobs
+from tenants.impact import report_operations as operations
+from tenants.impact.models import MunicipalityReport
+from tenants.impact.vocabulary import ReportStatus
 
 bp = tenant_blueprint("reports", __name__, template_folder="templates")
+
+register_action_labels({
+    "report.requested": L_("Municipality report requested"),
+    "report.submitted": L_("Municipality report submitted"),
+    "report.regenerated": L_("Municipality report generated again"),
+})
+
+READERS = (Role.MANAGER, Role.REPORT_VIEWER)
+#: The longest period one report may cover.
+MAX_PERIOD = timedelta(days=2 * 366)
+FILES = {"pdf": ("application/pdf", "pdf"),
+         "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")}
+DOWNLOADABLE = frozenset({ReportStatus.READY, ReportStatus.SUBMITTED})
+
+
+class ReportForm(Form):
+    municipality = Choice([], required=True)
+    period_start = Date(required=True)
+    period_end = Date(required=True)
+
+    def __init__(self, *, municipalities: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields["municipality"].choices = list(municipalities)
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[Any]] = {}
+        refuse_future_dates(errors, data, "period_start", "period_end")
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            errors.setdefault("period_end", []).append(L_("The end of the period cannot be before its start."))
+        elif start and end and end - start >= MAX_PERIOD:
+            errors.setdefault("period_end", []).append(L_("A report covers at most two years."))
+        raise_errors(errors)
+
+
+def _is_viewer() -> bool:
+    return current_membership.role == Role.REPORT_VIEWER
+
+
+def _visible_or_404(report: MunicipalityReport | None) -> MunicipalityReport:
+    """Report viewers see submitted reports only; any other report is "not found" to them."""
+    report = or_404(report)
+    if _is_viewer() and report.status != ReportStatus.SUBMITTED:
+        abort(404)
+    return report
+
+
+def _default_values() -> dict[str, Any]:
+    today = local_today()
+    last_year = today.year - 1
+    municipalities = current_tenant.municipalities or []
+    return {"municipality": municipalities[0] if len(municipalities) == 1 else "",
+            "period_start": f"{last_year}-01-01", "period_end": f"{last_year}-12-31"}
+
+
+def _render_index(values: Any, errors: dict[str, Any], status: int = 200) -> Any:
+    page = db.paginate(operations.report_list(submitted_only=_is_viewer()), page=request.args.get("page", 1, type=int),
+                       per_page=operations.PAGE_SIZE, error_out=False)
+    return render_template("reports/index.html", page=page, values=values, errors=errors,
+                           municipalities=current_tenant.municipalities or [], can_manage=not _is_viewer(),
+                           ReportStatus=ReportStatus), status
+
+
+@bp.route("/reports/")
+@login_required
+@require_role(*READERS)
+def index() -> Any:
+    return _render_index(_default_values(), {})
+
+
+@bp.route("/reports/", methods=["POST"])
+@login_required
+@require_role(Role.MANAGER)
+def create() -> ResponseReturnValue:
+    data, errors = validate_input(ReportForm(municipalities=current_tenant.municipalities or []))
+    if errors:
+        return invalid_input(errors, lambda: _render_index(request.form, errors, 422))
+    report = operations.request_report(current_user, data)
+    _generate(report)
+    return redirect(url_for(".show", report_id=report.id))
+
+
+def _generate(report: MunicipalityReport) -> None:
+    """Commit the request (a worker must find the report, and generation commits as it goes),
+    then generate: inline without Redis, so the page that follows shows the result."""
+    db.session.commit()
+    report_jobs.start_generation(report, str(get_locale() or "nl"))
+
+
+@bp.route("/reports/<uuid:report_id>")
+@login_required
+@require_role(*READERS)
+def show(report_id: uuid.UUID) -> Any:
+    report = _visible_or_404(operations.report_detail(report_id))
+    running = report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+    return render_template("reports/show.html", report=report, running=running, can_manage=not _is_viewer(),
+                           downloadable=report.status in DOWNLOADABLE, ReportStatus=ReportStatus)
+
+
+def _download(report_id: uuid.UUID, kind: str) -> Response:
+    found = operations.report_file(report_id, kind)
+    report, content = _visible_or_404(found[0] if found else None), (found[1] if found else None)
+    if report.status not in DOWNLOADABLE or content is None:
+        abort(404)
+    mimetype, extension = FILES[kind]
+    name = f"report-{_slug(report.municipality)}-{report.period_start}-{report.period_end}.{extension}"
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower()).strip("-") or "municipality"
+
+
+@bp.route("/reports/<uuid:report_id>/report.pdf")
+@login_required
+@require_role(*READERS)
+def download_pdf(report_id: uuid.UUID) -> Response:
+    return _download(report_id, "pdf")
+
+
+@bp.route("/reports/<uuid:report_id>/report.xlsx")
+@login_required
+@require_role(*READERS)
+def download_xlsx(report_id: uuid.UUID) -> Response:
+    return _download(report_id, "xlsx")
+
+
+@bp.route("/reports/<uuid:report_id>/submit", methods=["POST"])
+@login_required
+@require_role(Role.MANAGER)
+def submit(report_id: uuid.UUID) -> ResponseReturnValue:
+    report = or_404(operations.report_detail(report_id))
+    try:
+        operations.submit_report(current_user, report)
+    except OperationError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The report has been marked as submitted. It is now frozen."), "success")
+    return redirect(url_for(".show", report_id=report.id))
+
+
+@bp.route("/reports/<uuid:report_id>/regenerate", methods=["POST"])
+@login_required
+@require_role(Role.MANAGER)
+def regenerate(report_id: uuid.UUID) -> ResponseReturnValue:
+    report = or_404(operations.report_detail(report_id))
+    try:
+        operations.prepare_regeneration(current_user, report)
+    except OperationError as exc:
+        flash(str(exc), "error")
+    else:
+        _generate(report)
+    return redirect(url_for(".show", report_id=report.id))

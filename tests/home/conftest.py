@@ -92,14 +92,19 @@ def record_run(app: Flask, job: str, started_at: datetime, status: RunStatus = R
 
 def fire_every_kind(app: Flask, tenant: Tenant, actor: User, n: int) -> None:
     """``n`` of each kind of signal (but the job's), all in ``actor``'s caseload: ``n`` matches
-    near their end, flagged, without recent contact, evaluation due, VOG expired, and ``n``
-    families waiting long."""
+    near their end, flagged, without recent contact, evaluation due, VOG expired, their families
+    without T0 and T1, ``n`` families waiting long and ``n`` closing without Tend."""
+    from tenants.families.models import Family
     from tenants.families.states import CaseState
     from tests.families.conftest import create_family
 
+    measured = {"consent_given": True, "consent_purposes": ["support", "impact_measurement"]}
     for i in range(n):
         match = running_match(app, tenant, actor=actor, started_on=months_ago(app, 23), family_name=f"Familie {i}",
                               volunteer=f"Vrijwilliger {i}", planned_end_on=today(app) + timedelta(days=20))
+        update(app, tenant, Family, match.family_id, **measured)
+        create_family(app, tenant, family_name=f"Afsluitend {i}", state=CaseState.CLOSING, coordinator_id=actor.id,
+                      **measured)
         add_contact(app, tenant, match, months_ago(app, 2), needs_coordinator=True)
         set_vog(app, tenant, match.volunteer_id, add_months(today(app), -36))
         create_family(app, tenant, family_name=f"Wachtend {i}", state=CaseState.WAITING, coordinator_id=actor.id,

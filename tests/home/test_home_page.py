@@ -239,5 +239,5 @@ def test_the_home_page_takes_the_same_statements_for_one_or_many_signals(
     with count_queries(app) as many:
         text_b = page(client_b, "/t/beta/")
 
-    assert text_a.count('class="card signal ') == 6 and text_b.count('class="card signal ') == 6 * 4
+    assert text_a.count('class="card signal ') == 9 and text_b.count('class="card signal ') == 9 * 4
     assert len(one) == len(many), many

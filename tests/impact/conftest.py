@@ -10,6 +10,9 @@ from flask import Flask
 
 from saas.auth.models import User
 from saas.tenancy.models import Tenant
+from tests.impact.instrument_factories import add_instrument
+from tests.impact.measurement_factories import add_measurement
+from tests.impact.report_factories import add_report
 from tests.volunteers.conftest import coordinator_a  # noqa: F401 - a fixture
 
 
@@ -23,4 +26,7 @@ class ImpactWorld:
 def create_impact_world(app: Flask, tenant: Tenant, family: Any, coordinator: User) -> ImpactWorld:
     """Objects of ``tenant`` for the route tests (``family`` is the world's matched family)."""
     world = ImpactWorld()
+    add_instrument(app, tenant, world)  # instruments (tests/impact/instrument_factories.py)
+    add_measurement(app, tenant, world, family, coordinator)  # measurements (tests/impact/measurement_factories.py)
+    add_report(app, tenant, world)  # reports (tests/impact/report_factories.py): a submitted report
     return world

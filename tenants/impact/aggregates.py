@@ -1,0 +1,421 @@
+"""Impact figures of the bound tenant for one year (and optionally one of its municipalities),
+aggregated in SQL: every function sends a fixed number of statements (GROUP BY, COUNT, SUM),
+however many families or measurements there are. The dashboard shows them as they are; the
+municipality report passes the counts and sums through saas.foundation.disclosure first, which
+is why the dataclasses keep counts and totals rather than only rounded means.
+
+Which year a figure belongs to
+    * A measurement belongs to the calendar year of its ``taken_on`` date; only completed
+      measurements count.
+    * A paired change T0 → Tend belongs to the year of the Tend measurement (when the support
+      ended), whenever the T0 was taken.
+    * Closure outcomes: families closed (state CLOSED) with ``closed_on`` in the year.
+    * Reach: families *supported* in the year had a match that had started by the reference
+      day and had not ended before 1 January (and were not closed before then); "new" ones had
+      their first match start in the year. Children's ages are taken on the reference day:
+      31 December, or today for the current year. Volunteers are those with such a match;
+      training hours are the module hours of training sessions attended in the year.
+    * The municipality is the family's (as registered now). For volunteers and training hours
+      it selects the volunteers with a supported family in that municipality.
+
+Scores are stored with four decimals (DomainScore.mean); the sums are taken over integers in
+ten-thousandths, so the means and the paired change's confidence interval come out exactly as
+:func:`tenants.impact.scoring.paired_change` would compute them from the same stored scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import Integer, Select, and_, case, cast, distinct, extract, func, or_, select, union
+from sqlalchemy.orm import aliased
+
+from saas.clock import from_local, local_today
+from saas.db import db
+from tenants.families.models import Family, FamilyMember
+from tenants.families.states import CaseState
+from tenants.families.vocabulary import CareOutcome, ClosureReason, MemberRole, YesNoUnknown
+from tenants.impact.instruments import Instrument, InstrumentDomain
+from tenants.impact.models import DomainScore, Measurement
+from tenants.impact.scoring import PairedChange, t_quantile
+from tenants.impact.vocabulary import MeasurementStatus, Moment
+from tenants.matching.models import Match
+from tenants.trainings.models import Course, Enrolment, TrainingSession
+from tenants.trainings.queries import visible_courses
+from tenants.trainings.states import EnrolmentStatus
+
+#: A change of less than this (either way, on the 1–4 scale) counts as "stable".
+STABLE_BAND = Decimal("0.25")
+#: Domain means are summed in SQL as integers in units of 1/SCALE (they are stored with 4 decimals).
+SCALE = 10_000
+#: Children's age bands (inclusive, in years) for the reach figures.
+AGE_BANDS: tuple[tuple[int, int], ...] = ((0, 3), (4, 11), (12, 17), (18, 23))
+#: Years a dashboard can be asked for (anything else is ignored).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures are about: a calendar year, and one municipality or all (None)."""
+
+    year: int
+    municipality: str | None = None
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 12, 31)
+
+    @property
+    def reference_day(self) -> date:
+        """31 December, or today while the year is not over."""
+        return min(self.end, local_today())
+
+
+@dataclass(frozen=True)
+class DomainMeans:
+    """One domain's scores at each moment: how many families were scored and the sum of their means."""
+
+    code: str
+    label: str
+    counts: dict[Moment, int] = field(default_factory=dict)
+    totals: dict[Moment, Decimal] = field(default_factory=dict)
+
+    def mean(self, moment: Moment) -> Decimal | None:
+        n = self.counts.get(moment, 0)
+        return self.totals[moment] / n if n else None
+
+
+@dataclass(frozen=True)
+class DomainChange:
+    """The paired change T0 → Tend of one domain over the families scored at both moments."""
+
+    code: str
+    label: str
+    change: PairedChange
+    improved: int
+    stable: int
+    worse: int
+
+    @property
+    def n(self) -> int:
+        return self.change.n
+
+    def share(self, count: int) -> Fraction:
+        return Fraction(count, self.n)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Closure outcomes of the families closed in the year."""
+
+    closed: int = 0
+    #: Families with professional care at the start, and of those: stopped, reduced at the end.
+    with_care: int = 0
+    care_stopped: int = 0
+    care_reduced: int = 0
+    #: Families who would otherwise have been referred, and those where prevention was confirmed.
+    would_otherwise_be_referred: int = 0
+    prevented_referral_confirmed: int = 0
+    satisfaction_total: int = 0
+    satisfaction_count: int = 0
+    reasons: dict[ClosureReason, int] = field(default_factory=dict)
+
+    @property
+    def satisfaction(self) -> Fraction | None:
+        return Fraction(self.satisfaction_total, self.satisfaction_count) if self.satisfaction_count else None
+
+
+@dataclass(frozen=True)
+class Reach:
+    families: int = 0
+    new_families: int = 0
+    closed_families: int = 0
+    #: Children of the supported families per AGE_BANDS entry; ``children_other``: older, or age unknown.
+    children: dict[tuple[int, int], int] = field(default_factory=dict)
+    children_other: int = 0
+    volunteers: int = 0
+    training_hours: Decimal = Decimal(0)
+
+    @property
+    def continued_families(self) -> int:
+        return self.families - self.new_families
+
+
+@dataclass(frozen=True)
+class ImpactFigures:
+    scope: Scope
+    measured: dict[Moment, int]
+    domains: list[DomainMeans]
+    changes: list[DomainChange]
+    outcomes: Outcomes
+    reach: Reach
+
+
+def impact_figures(scope: Scope, language: str) -> ImpactFigures:
+    """Every figure of the dashboard (nine statements)."""
+    labels = domain_labels(language)
+    return ImpactFigures(scope, measured(scope), domain_means(scope, labels), paired_changes(scope, labels),
+                         outcomes(scope), reach(scope))
+
+
+# Years and labels ---------------------------------------------------------------------------------
+
+
+def available_years() -> list[int]:
+    """Years with a completed measurement, a closure or a match start, newest first, and always
+    the current year (one statement)."""
+    taken = extract("year", Measurement.taken_on)
+    closed = extract("year", Family.closed_on)
+    started = extract("year", Match.started_on)
+    statement = union(
+        select(taken).where(Measurement.status == MeasurementStatus.COMPLETED).distinct(),
+        select(closed).where(Family.closed_on.is_not(None)).distinct(),
+        select(started).where(Match.started_on.is_not(None)).distinct())
+    years = {int(year) for year in db.session.scalars(statement) if year is not None}
+    years.add(local_today().year)
+    return sorted((year for year in years if FIRST_YEAR <= year <= LAST_YEAR), reverse=True)
+
+
+def domain_labels(language: str) -> dict[str, str]:
+    """{domain code: label} in display order, over the instruments the tenant has measured with:
+    the newest instrument's order first (one statement)."""
+    used = select(Measurement.instrument_id).distinct()
+    rows = db.session.execute(
+        select(InstrumentDomain.code, InstrumentDomain.labels)
+        .join(Instrument, Instrument.id == InstrumentDomain.instrument_id)
+        .where(InstrumentDomain.instrument_id.in_(used))
+        .order_by(Instrument.created_at.desc(), Instrument.version.desc(), InstrumentDomain.position))
+    labels: dict[str, str] = {}
+    for code, texts in rows:
+        labels.setdefault(code, (texts or {}).get(language) or (texts or {}).get("nl") or code)
+    return labels
+
+
+# Measurements ------------------------------------------------------------------------------------
+
+
+def _in_scope(statement: Select[Any], scope: Scope, measurement: Any = Measurement) -> Select[Any]:
+    """``statement`` (which selects from ``measurement``) limited to completed measurements taken in
+    the year, of families in the scope's municipality."""
+    statement = statement.where(measurement.status == MeasurementStatus.COMPLETED,
+                                measurement.taken_on.between(scope.start, scope.end))
+    return _of_municipality(statement, scope, measurement.family_id)
+
+
+def _of_municipality(statement: Select[Any], scope: Scope, family_id: Any) -> Select[Any]:
+    if scope.municipality is None:
+        return statement
+    return statement.where(family_id.in_(select(Family.id).where(Family.municipality == scope.municipality)))
+
+
+def _scaled(mean: Any) -> Any:
+    """A stored domain mean as an integer number of 1/SCALE (exact sums on every database)."""
+    return cast(func.round(mean * SCALE), Integer)
+
+
+def measured(scope: Scope) -> dict[Moment, int]:
+    """How many families were measured (completed) at each moment in the year (one statement)."""
+    rows = db.session.execute(_in_scope(
+        select(Measurement.moment, func.count(distinct(Measurement.family_id))), scope).group_by(Measurement.moment))
+    found = {moment: count for moment, count in rows}
+    return {moment: int(found.get(moment, 0)) for moment in Moment}
+
+
+def domain_means(scope: Scope, labels: dict[str, str]) -> list[DomainMeans]:
+    """Per domain, the number of families scored and the sum of their domain means at each moment
+    (one statement); domains in the order of ``labels``, unknown codes after them."""
+    rows = db.session.execute(_in_scope(
+        select(Measurement.moment, DomainScore.domain_code, func.count(DomainScore.mean),
+               func.sum(_scaled(DomainScore.mean)))
+        .select_from(DomainScore)
+        .join(Measurement, and_(Measurement.tenant_id == DomainScore.tenant_id,
+                                Measurement.id == DomainScore.measurement_id))
+        .where(DomainScore.mean.is_not(None)), scope)
+        .group_by(Measurement.moment, DomainScore.domain_code))
+    found: dict[str, DomainMeans] = {}
+    for moment, code, count, total in rows:
+        means = found.setdefault(code, DomainMeans(code, labels.get(code, code)))
+        means.counts[moment] = int(count)
+        means.totals[moment] = Decimal(int(total)) / SCALE
+    return _ordered(found, labels)
+
+
+def paired_changes(scope: Scope, labels: dict[str, str]) -> list[DomainChange]:
+    """Per domain, the change T0 → Tend over the families scored at both, Tend taken in the year
+    (one statement: n, Σd and Σd² in SQL)."""
+    before_score, after_score = aliased(DomainScore), aliased(DomainScore)
+    before, after = aliased(Measurement), aliased(Measurement)
+    difference = _scaled(after_score.mean) - _scaled(before_score.mean)
+    band = int(STABLE_BAND * SCALE)
+    statement = (
+        select(after_score.domain_code, func.count(), func.sum(difference), func.sum(difference * difference),
+               func.sum(case((difference >= band, 1), else_=0)), func.sum(case((difference <= -band, 1), else_=0)))
+        .select_from(after)
+        .join(after_score, and_(after_score.tenant_id == after.tenant_id, after_score.measurement_id == after.id))
+        .join(before, and_(before.tenant_id == after.tenant_id, before.family_id == after.family_id))
+        .join(before_score, and_(before_score.tenant_id == before.tenant_id, before_score.measurement_id == before.id,
+                                 before_score.domain_code == after_score.domain_code))
+        .where(after.moment == Moment.TEND, before.moment == Moment.T0,
+               before.status == MeasurementStatus.COMPLETED,
+               after_score.mean.is_not(None), before_score.mean.is_not(None))
+        .group_by(after_score.domain_code))
+    found: dict[str, DomainChange] = {}
+    for code, n, total, squares, improved, worse in db.session.execute(_in_scope(statement, scope, after)):
+        change = change_from_sums(int(n), int(total), int(squares), SCALE)
+        found[code] = DomainChange(code, labels.get(code, code), change, int(improved),
+                                   int(n) - int(improved) - int(worse), int(worse))
+    return _ordered(found, labels)
+
+
+def change_from_sums(n: int, total: int, squares: int, scale: int = 1) -> PairedChange:
+    """The paired change from SQL sums of the differences: n, Σd and Σd², each difference in units
+    of 1/``scale``. Mean Σd/n; sample variance (Σd² − (Σd)²/n) / (n − 1); the 95 % interval
+    mean ± t(0.975, n − 1) × sd / √n, as tenants.impact.scoring.paired_change defines it."""
+    mean = Fraction(total, n * scale)
+    if n == 1:
+        return PairedChange(n, mean, None, None, None)
+    variance = (Fraction(squares) - Fraction(total * total, n)) / (n - 1) / (scale * scale)
+    with localcontext() as context:
+        context.prec = 28
+        sd = (Decimal(variance.numerator) / Decimal(variance.denominator)).sqrt()
+        standard_error = (Decimal(variance.numerator) / Decimal(variance.denominator * n)).sqrt()
+        margin = t_quantile(n - 1) * standard_error
+        centre = Decimal(mean.numerator) / Decimal(mean.denominator)
+        return PairedChange(n, mean, sd, centre - margin, centre + margin)
+
+
+def _ordered(found: dict[str, Any], labels: dict[str, str]) -> list[Any]:
+    return [found[code] for code in labels if code in found] + [
+        found[code] for code in sorted(found) if code not in labels]
+
+
+# Closure outcomes --------------------------------------------------------------------------------
+
+
+def outcomes(scope: Scope) -> Outcomes:
+    """Outcomes of the families closed in the year (one statement, grouped by closure reason)."""
+    care = Family.professional_care_involved.is_(True)
+
+    def count_where(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    statement = _of_municipality(
+        select(Family.closure_reason, func.count(), count_where(care),
+               count_where(and_(care, Family.professional_care_at_end == CareOutcome.STOPPED)),
+               count_where(and_(care, Family.professional_care_at_end == CareOutcome.REDUCED)),
+               count_where(Family.would_otherwise_be_referred == YesNoUnknown.YES),
+               count_where(Family.prevented_referral_confirmed == YesNoUnknown.YES),
+               func.coalesce(func.sum(Family.satisfaction), 0), func.count(Family.satisfaction))
+        .where(Family.state == CaseState.CLOSED, Family.closed_on.between(scope.start, scope.end)),
+        scope, Family.id).group_by(Family.closure_reason)
+    names = ("closed", "with_care", "care_stopped", "care_reduced", "would_otherwise_be_referred",
+             "prevented_referral_confirmed", "satisfaction_total", "satisfaction_count")  # the columns' order
+    sums = dict.fromkeys(names, 0)
+    reasons: dict[ClosureReason, int] = {}
+    for reason, *counts in db.session.execute(statement):  # one row per closure reason
+        for name, count in zip(names, counts, strict=True):
+            sums[name] += int(count or 0)
+        if reason is not None:
+            reasons[reason] = int(counts[0])
+    return Outcomes(**sums, reasons=reasons)
+
+
+# Reach -------------------------------------------------------------------------------------------
+
+
+def _supported(scope: Scope) -> Any:
+    """Subquery (family_id, first_started) of the families supported in the year."""
+    day = scope.reference_day
+    running = and_(Match.started_on <= day, or_(Match.ended_on.is_(None), Match.ended_on >= scope.start))
+    return (select(Match.family_id.label("family_id"), func.min(Match.started_on).label("first_started"))
+            .where(Match.started_on.is_not(None))
+            .group_by(Match.family_id)
+            .having(func.sum(case((running, 1), else_=0)) > 0)).subquery()
+
+
+def _supported_families(scope: Scope, columns: Callable[[Any], Sequence[Any]]) -> Select[Any]:
+    """``select(*columns(supported))`` over the families supported in the year (``supported`` is
+    the subquery of :func:`_supported`, for its ``first_started``)."""
+    supported = _supported(scope)
+    statement = (select(*columns(supported))
+                 .select_from(Family).join(supported, supported.c.family_id == Family.id)
+                 .where(or_(Family.closed_on.is_(None), Family.closed_on >= scope.start)))
+    return statement if scope.municipality is None else statement.where(Family.municipality == scope.municipality)
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day ``years`` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def reach(scope: Scope) -> Reach:
+    """Families supported, children by age band, volunteers and training hours (four statements)."""
+    families = db.session.execute(_supported_families(scope, lambda supported: (
+        func.count(),
+        func.sum(case((supported.c.first_started >= scope.start, 1), else_=0)),
+        func.sum(case((Family.closed_on.between(scope.start, scope.end), 1), else_=0))))).one()
+
+    day = scope.reference_day
+    bands = [and_(FamilyMember.birth_date <= years_before(day, low),
+                  FamilyMember.birth_date > years_before(day, high + 1)) for low, high in AGE_BANDS]
+    children = db.session.execute(
+        _supported_families(scope, lambda _supported: (
+            func.count(FamilyMember.id), *(func.sum(case((band, 1), else_=0)) for band in bands)))
+        .join(FamilyMember, and_(FamilyMember.tenant_id == Family.tenant_id, FamilyMember.family_id == Family.id))
+        .where(FamilyMember.role == MemberRole.CHILD)).one()
+    per_band = {band: int(count or 0) for band, count in zip(AGE_BANDS, children[1:], strict=True)}
+
+    return Reach(families=int(families[0]), new_families=int(families[1] or 0),
+                 closed_families=int(families[2] or 0), children=per_band,
+                 children_other=int(children[0]) - sum(per_band.values()),
+                 volunteers=int(db.session.scalar(select(func.count()).select_from(_volunteers(scope))) or 0),
+                 training_hours=training_hours(scope))
+
+
+def _volunteers(scope: Scope) -> Any:
+    """Subquery of the volunteers with a match with a supported family of the scope."""
+    day = scope.reference_day
+    statement = (select(Match.volunteer_id).distinct()
+                 .join(Family, and_(Family.tenant_id == Match.tenant_id, Family.id == Match.family_id))
+                 .where(Match.started_on <= day, or_(Match.ended_on.is_(None), Match.ended_on >= scope.start)))
+    if scope.municipality is not None:
+        statement = statement.where(Family.municipality == scope.municipality)
+    return statement.subquery()
+
+
+def training_hours(scope: Scope) -> Decimal:
+    """Module hours of the training sessions attended in the year (one statement): attendances
+    are counted per course module in SQL; the hours per module live in the course's JSON list
+    (as tenants.trainings.queries.learning_hours reads them), one row per module taught."""
+    start = from_local(datetime(scope.year, 1, 1))
+    end = from_local(datetime(scope.year + 1, 1, 1))
+    attended = (select(TrainingSession.course_id.label("course_id"), TrainingSession.module_index.label("module_index"),
+                       func.count().label("attended"))
+                .select_from(Enrolment)
+                .join(TrainingSession, and_(TrainingSession.tenant_id == Enrolment.tenant_id,
+                                            TrainingSession.id == Enrolment.session_id))
+                .where(Enrolment.status == EnrolmentStatus.ATTENDED, TrainingSession.starts_at >= start,
+                       TrainingSession.starts_at < end))
+    if scope.municipality is not None:
+        attended = attended.where(Enrolment.volunteer_id.in_(select(_volunteers(scope).c.volunteer_id)))
+    attended_sq = attended.group_by(TrainingSession.course_id, TrainingSession.module_index).subquery()
+    rows = db.session.execute(visible_courses(Course.modules, attended_sq.c.module_index, attended_sq.c.attended)
+                              .join(attended_sq, attended_sq.c.course_id == Course.id))
+    hours = Decimal(0)
+    for modules, index, count in rows:
+        if modules and 0 <= index < len(modules):
+            hours += Decimal(str(modules[index].get("hours") or 0)) * int(count)
+    return hours
+
