@@ -25,7 +25,7 @@ ten-thousandths, so the means and the paired change's confidence interval come o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, localcontext
@@ -33,7 +33,6 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import Integer, Select, and_, case, cast, distinct, extract, func, or_, select, union
-from sqlalchemy.orm import aliased
 
 from saas.clock import from_local, local_today
 from saas.db import db
@@ -212,9 +211,17 @@ def _in_scope(statement: Select[Any], scope: Scope, measurement: Any = Measureme
 
 
 def _of_municipality(statement: Select[Any], scope: Scope, family_id: Any) -> Select[Any]:
+    """``statement`` limited to the families of the scope's municipality (if one is chosen)."""
     if scope.municipality is None:
         return statement
-    return statement.where(family_id.in_(select(Family.id).where(Family.municipality == scope.municipality)))
+    return statement.where(_once_in(family_id, select(Family.id).where(Family.municipality == scope.municipality)))
+
+
+def _once_in(column: Any, subquery: Select[Any]) -> Any:
+    """``column IN (subquery)`` that PostgreSQL evaluates once, as a hashed set: wrapped in
+    ``IS true`` it is not turned into a semi-join, whose plan (a nested loop over every pair)
+    goes badly wrong when the planner's row estimates are stale. SQLite evaluates it once anyway."""
+    return column.in_(subquery).is_(True)
 
 
 def _scaled(mean: Any) -> Any:
@@ -251,25 +258,32 @@ def domain_means(scope: Scope, labels: dict[str, str]) -> list[DomainMeans]:
 
 def paired_changes(scope: Scope, labels: dict[str, str]) -> list[DomainChange]:
     """Per domain, the change T0 → Tend over the families scored at both, Tend taken in the year
-    (one statement: n, Σd and Σd² in SQL)."""
-    before_score, after_score = aliased(DomainScore), aliased(DomainScore)
-    before, after = aliased(Measurement), aliased(Measurement)
-    difference = _scaled(after_score.mean) - _scaled(before_score.mean)
+    (one statement: n, Σd and Σd² in SQL).
+
+    The inner query puts each family's T0 and Tend score of a domain side by side with a
+    conditional MAX (a family has one measurement per moment), rather than joining the scores to
+    themselves: one pass over the scores, whatever the planner believes about the row counts."""
+    scaled = _scaled(DomainScore.mean)
+    tend_in_year = and_(Measurement.moment == Moment.TEND, Measurement.taken_on.between(scope.start, scope.end))
+    pairs = _of_municipality(
+        select(Measurement.family_id, DomainScore.domain_code.label("code"),
+               func.max(case((Measurement.moment == Moment.T0, scaled))).label("before"),
+               func.max(case((tend_in_year, scaled))).label("after"))
+        .select_from(DomainScore)
+        .join(Measurement, and_(Measurement.tenant_id == DomainScore.tenant_id,
+                                Measurement.id == DomainScore.measurement_id))
+        .where(Measurement.status == MeasurementStatus.COMPLETED, Measurement.moment.in_([Moment.T0, Moment.TEND]),
+               DomainScore.mean.is_not(None)), scope, Measurement.family_id
+    ).group_by(Measurement.family_id, DomainScore.domain_code).subquery()
+    difference = pairs.c.after - pairs.c.before
     band = int(STABLE_BAND * SCALE)
     statement = (
-        select(after_score.domain_code, func.count(), func.sum(difference), func.sum(difference * difference),
+        select(pairs.c.code, func.count(), func.sum(difference), func.sum(difference * difference),
                func.sum(case((difference >= band, 1), else_=0)), func.sum(case((difference <= -band, 1), else_=0)))
-        .select_from(after)
-        .join(after_score, and_(after_score.tenant_id == after.tenant_id, after_score.measurement_id == after.id))
-        .join(before, and_(before.tenant_id == after.tenant_id, before.family_id == after.family_id))
-        .join(before_score, and_(before_score.tenant_id == before.tenant_id, before_score.measurement_id == before.id,
-                                 before_score.domain_code == after_score.domain_code))
-        .where(after.moment == Moment.TEND, before.moment == Moment.T0,
-               before.status == MeasurementStatus.COMPLETED,
-               after_score.mean.is_not(None), before_score.mean.is_not(None))
-        .group_by(after_score.domain_code))
+        .where(pairs.c.before.is_not(None), pairs.c.after.is_not(None))
+        .group_by(pairs.c.code))
     found: dict[str, DomainChange] = {}
-    for code, n, total, squares, improved, worse in db.session.execute(_in_scope(statement, scope, after)):
+    for code, n, total, squares, improved, worse in db.session.execute(statement):
         change = change_from_sums(int(n), int(total), int(squares), SCALE)
         found[code] = DomainChange(code, labels.get(code, code), change, int(improved),
                                    int(n) - int(improved) - int(worse), int(worse))
@@ -304,19 +318,17 @@ def _ordered(found: dict[str, Any], labels: dict[str, str]) -> list[Any]:
 def outcomes(scope: Scope) -> Outcomes:
     """Outcomes of the families closed in the year (one statement, grouped by closure reason)."""
     care = Family.professional_care_involved.is_(True)
-
-    def count_where(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    statement = _of_municipality(
-        select(Family.closure_reason, func.count(), count_where(care),
-               count_where(and_(care, Family.professional_care_at_end == CareOutcome.STOPPED)),
-               count_where(and_(care, Family.professional_care_at_end == CareOutcome.REDUCED)),
-               count_where(Family.would_otherwise_be_referred == YesNoUnknown.YES),
-               count_where(Family.prevented_referral_confirmed == YesNoUnknown.YES),
+    statement = (
+        select(Family.closure_reason, func.count(), _count_where(care),
+               _count_where(and_(care, Family.professional_care_at_end == CareOutcome.STOPPED)),
+               _count_where(and_(care, Family.professional_care_at_end == CareOutcome.REDUCED)),
+               _count_where(Family.would_otherwise_be_referred == YesNoUnknown.YES),
+               _count_where(Family.prevented_referral_confirmed == YesNoUnknown.YES),
                func.coalesce(func.sum(Family.satisfaction), 0), func.count(Family.satisfaction))
-        .where(Family.state == CaseState.CLOSED, Family.closed_on.between(scope.start, scope.end)),
-        scope, Family.id).group_by(Family.closure_reason)
+        .where(Family.state == CaseState.CLOSED, Family.closed_on.between(scope.start, scope.end))
+        .group_by(Family.closure_reason))
+    if scope.municipality is not None:
+        statement = statement.where(Family.municipality == scope.municipality)
     names = ("closed", "with_care", "care_stopped", "care_reduced", "would_otherwise_be_referred",
              "prevented_referral_confirmed", "satisfaction_total", "satisfaction_count")  # the columns' order
     sums = dict.fromkeys(names, 0)
@@ -332,24 +344,28 @@ def outcomes(scope: Scope) -> Outcomes:
 # Reach -------------------------------------------------------------------------------------------
 
 
-def _supported(scope: Scope) -> Any:
-    """Subquery (family_id, first_started) of the families supported in the year."""
-    day = scope.reference_day
-    running = and_(Match.started_on <= day, or_(Match.ended_on.is_(None), Match.ended_on >= scope.start))
-    return (select(Match.family_id.label("family_id"), func.min(Match.started_on).label("first_started"))
-            .where(Match.started_on.is_not(None))
-            .group_by(Match.family_id)
-            .having(func.sum(case((running, 1), else_=0)) > 0)).subquery()
+def _running(scope: Scope) -> Any:
+    """A match that ran in the year: started by the reference day, not ended before 1 January."""
+    return and_(Match.started_on <= scope.reference_day, or_(Match.ended_on.is_(None), Match.ended_on >= scope.start))
 
 
-def _supported_families(scope: Scope, columns: Callable[[Any], Sequence[Any]]) -> Select[Any]:
-    """``select(*columns(supported))`` over the families supported in the year (``supported`` is
-    the subquery of :func:`_supported`, for its ``first_started``)."""
-    supported = _supported(scope)
-    statement = (select(*columns(supported))
-                 .select_from(Family).join(supported, supported.c.family_id == Family.id)
-                 .where(or_(Family.closed_on.is_(None), Family.closed_on >= scope.start)))
+def _has_match(condition: Any) -> Any:
+    """The family has a match meeting ``condition``: an uncorrelated IN, which the database
+    evaluates once (hashed), not per family, however stale its statistics."""
+    return Family.id.in_(select(Match.family_id).where(condition))
+
+
+def _supported_families(scope: Scope, *columns: Callable[[Any], Any]) -> Select[Any]:
+    """One row over the families of the scope's municipality: ``column(supported)`` for each of
+    ``columns``, with ``supported`` the condition "supported in the year". The condition is used
+    inside the aggregates (not in WHERE) so that it stays a hashed subquery (see _has_match)."""
+    supported = and_(_has_match(_running(scope)), or_(Family.closed_on.is_(None), Family.closed_on >= scope.start))
+    statement = select(*(column(supported) for column in columns)).select_from(Family)
     return statement if scope.municipality is None else statement.where(Family.municipality == scope.municipality)
+
+
+def _count_where(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
 
 
 def years_before(day: date, years: int) -> date:
@@ -362,37 +378,33 @@ def years_before(day: date, years: int) -> date:
 
 def reach(scope: Scope) -> Reach:
     """Families supported, children by age band, volunteers and training hours (four statements)."""
-    families = db.session.execute(_supported_families(scope, lambda supported: (
-        func.count(),
-        func.sum(case((supported.c.first_started >= scope.start, 1), else_=0)),
-        func.sum(case((Family.closed_on.between(scope.start, scope.end), 1), else_=0))))).one()
+    new = _has_match(Match.started_on < scope.start)
+    closed = Family.closed_on.between(scope.start, scope.end)
+    families = db.session.execute(_supported_families(
+        scope, _count_where, lambda supported: _count_where(and_(supported, ~new)),
+        lambda supported: _count_where(and_(supported, closed)))).one()
 
     day = scope.reference_day
     bands = [and_(FamilyMember.birth_date <= years_before(day, low),
                   FamilyMember.birth_date > years_before(day, high + 1)) for low, high in AGE_BANDS]
     children = db.session.execute(
-        _supported_families(scope, lambda _supported: (
-            func.count(FamilyMember.id), *(func.sum(case((band, 1), else_=0)) for band in bands)))
+        _supported_families(scope, _count_where, *(
+            (lambda supported, band=band: _count_where(and_(supported, band))) for band in bands))
         .join(FamilyMember, and_(FamilyMember.tenant_id == Family.tenant_id, FamilyMember.family_id == Family.id))
         .where(FamilyMember.role == MemberRole.CHILD)).one()
     per_band = {band: int(count or 0) for band, count in zip(AGE_BANDS, children[1:], strict=True)}
 
-    return Reach(families=int(families[0]), new_families=int(families[1] or 0),
+    return Reach(families=int(families[0] or 0), new_families=int(families[1] or 0),
                  closed_families=int(families[2] or 0), children=per_band,
-                 children_other=int(children[0]) - sum(per_band.values()),
+                 children_other=int(children[0] or 0) - sum(per_band.values()),
                  volunteers=int(db.session.scalar(select(func.count()).select_from(_volunteers(scope))) or 0),
                  training_hours=training_hours(scope))
 
 
 def _volunteers(scope: Scope) -> Any:
     """Subquery of the volunteers with a match with a supported family of the scope."""
-    day = scope.reference_day
-    statement = (select(Match.volunteer_id).distinct()
-                 .join(Family, and_(Family.tenant_id == Match.tenant_id, Family.id == Match.family_id))
-                 .where(Match.started_on <= day, or_(Match.ended_on.is_(None), Match.ended_on >= scope.start)))
-    if scope.municipality is not None:
-        statement = statement.where(Family.municipality == scope.municipality)
-    return statement.subquery()
+    statement = select(Match.volunteer_id).distinct().where(_running(scope))
+    return _of_municipality(statement, scope, Match.family_id).subquery()
 
 
 def training_hours(scope: Scope) -> Decimal:
@@ -409,7 +421,7 @@ def training_hours(scope: Scope) -> Decimal:
                 .where(Enrolment.status == EnrolmentStatus.ATTENDED, TrainingSession.starts_at >= start,
                        TrainingSession.starts_at < end))
     if scope.municipality is not None:
-        attended = attended.where(Enrolment.volunteer_id.in_(select(_volunteers(scope).c.volunteer_id)))
+        attended = attended.where(_once_in(Enrolment.volunteer_id, select(_volunteers(scope).c.volunteer_id)))
     attended_sq = attended.group_by(TrainingSession.course_id, TrainingSession.module_index).subquery()
     rows = db.session.execute(visible_courses(Course.modules, attended_sq.c.module_index, attended_sq.c.attended)
                               .join(attended_sq, attended_sq.c.course_id == Course.id))

@@ -63,6 +63,7 @@ def test_dashboard_for_2000_families(app: Flask, signed_in: SignIn, manager_a: U
     with count_queries(app) as full:
         assert client.get(URL).status_code == 200
     page_ms = timed(lambda: client.get(URL))
+    filtered_ms = timed(lambda: client.get(f"{URL}?municipality=Alpha"))
     chart_ms = timed(lambda: client.get(f"{URL}chart/means.svg"))
     assert len(full) == len(empty)
     print()
@@ -70,4 +71,5 @@ def test_dashboard_for_2000_families(app: Flask, signed_in: SignIn, manager_a: U
     print(f"impact_figures():         median {figures_ms[0]:7.1f} ms, mean {figures_ms[1]:7.1f} ms")
     print(f"the dashboard page:       median {page_ms[0]:7.1f} ms, mean {page_ms[1]:7.1f} ms, "
           f"{len(full)} SQL statements (empty tenant: {len(empty)})")
+    print(f"... for one municipality: median {filtered_ms[0]:7.1f} ms, mean {filtered_ms[1]:7.1f} ms")
     print(f"the means chart (SVG):    median {chart_ms[0]:7.1f} ms, mean {chart_ms[1]:7.1f} ms")
