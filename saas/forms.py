@@ -207,6 +207,12 @@ class Form(ma.Schema):
         unknown = EXCLUDE
 
 
+class PageQuery(Form):
+    """A list's page number from the query string (a bad or huge one shows the first page)."""
+
+    page = Integer(minimum=1, maximum=100_000, allow_none=True)
+
+
 class InvalidJSON(BadRequest):
     """The body claimed to be JSON but was not."""
 

@@ -23,6 +23,9 @@ CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 INSTRUMENT_CODE_LENGTH, PART_CODE_LENGTH = 60, 40  # the column sizes in tenants.impact.instruments
 MAX_TEXT_LENGTH = 1000
 MAX_DOMAINS, MAX_ITEMS, MAX_SCALE_POINTS = 30, 500, 11
+#: Bounds that keep values inside their columns (answers are small integers, versions integers).
+MAX_VERSION = 100_000
+MAX_SCALE_VALUE = 10
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,8 @@ class Checker:
             return None
         code = self.code(fields.get("code"), ("code",), INSTRUMENT_CODE_LENGTH) if "code" in fields else None
         version = fields.get("version")
-        if "version" in fields and (not _is_integer(version) or version < 1):
-            self.error(("version",), _("the version is a whole number of 1 or more."))
+        if "version" in fields and (not _is_integer(version) or not 1 <= version <= MAX_VERSION):
+            self.error(("version",), _("the version is a whole number from 1 to %(max)s.", max=MAX_VERSION))
         percent = fields.get("min_answered_percent", 50)
         if not _is_integer(percent) or not 1 <= percent <= 100:
             self.error(("min_answered_percent",), _("a whole number from 1 to 100."))
@@ -178,8 +181,8 @@ class Checker:
             fields = self.mapping(point, path, ("value", "labels"))
             if fields is None:
                 continue
-            if "value" in fields and not _is_integer(fields["value"]):
-                self.error((*path, "value"), _("the value is a whole number."))
+            if "value" in fields and not (_is_integer(fields["value"]) and 0 <= fields["value"] <= MAX_SCALE_VALUE):
+                self.error((*path, "value"), _("the value is a whole number from 0 to %(max)s.", max=MAX_SCALE_VALUE))
                 continue
             labels = self.texts(fields.get("labels"), (*path, "labels")) if "labels" in fields else None
             if "value" in fields and labels is not None:

@@ -57,6 +57,8 @@ def _read(text: str) -> tuple[object, dict[Path_, int]]:
     if text.lstrip().startswith(("{", "[")):
         try:
             return json.loads(text), _yaml_lines(text)
+        except RecursionError:
+            raise InstrumentError([_("The file is nested too deeply to be an instrument.")]) from None
         except json.JSONDecodeError as exc:
             raise InstrumentError([_("The file is not valid JSON (line %(line)s, column %(column)s): %(problem)s",
                                      line=exc.lineno, column=exc.colno, problem=exc.msg)]) from None
@@ -72,6 +74,8 @@ def _read(text: str) -> tuple[object, dict[Path_, int]]:
                                  line=line, problem=exc.problem or exc.context or "")]) from None
     except yaml.YAMLError as exc:
         raise InstrumentError([_("The file is not valid YAML: %(problem)s", problem=str(exc))]) from None
+    except RecursionError:
+        raise InstrumentError([_("The file is nested too deeply to be an instrument.")]) from None
 
 
 def _yaml_lines(text: str) -> dict[Path_, int]:

@@ -86,6 +86,8 @@ def start_measurement(actor: User, family: Family, data: dict[str, Any]) -> tupl
     """Start the family's measurement at ``data["moment"]`` with the active instrument; returns
     (measurement, continued): an unfinished one at that moment is continued rather than doubled."""
     moment: Moment = data["moment"]
+    # Lock the family: two starts at once wait for each other instead of colliding on the unique key.
+    db.session.scalars(select(Family).where(Family.id == family.id).with_for_update()).one()
     existing = db.session.scalars(select(Measurement).where(Measurement.family_id == family.id,
                                                             Measurement.moment == moment)).first()
     if existing is not None:
@@ -112,6 +114,7 @@ def start_measurement(actor: User, family: Family, data: dict[str, Any]) -> tupl
 def save_answers(actor: User, measurement: Measurement, answers: dict[uuid.UUID, int | None]) -> None:
     """Store ``answers`` ({item id: value or None}, already checked against the instrument's items
     and scale by tenants.impact.schemas.check_answers) and recompute the domain scores."""
+    _lock(measurement)
     if measurement.status == MeasurementStatus.COMPLETED:
         raise OperationError(L_("This measurement has been completed; its answers can no longer change."))
     stored = {answer.item_id: answer for answer in measurement.answers}
@@ -124,6 +127,14 @@ def save_answers(actor: User, measurement: Measurement, answers: dict[uuid.UUID,
     db.session.flush()
     record(actor, "measurement.answers_saved", measurement, family_id=str(measurement.family_id),
            items=len(answers))
+
+
+def _lock(measurement: Measurement) -> None:
+    """Reload the measurement under a row lock, so a double submit or a save racing "complete"
+    waits and then sees the state the other request left."""
+    db.session.scalars(select(Measurement).where(Measurement.id == measurement.id).with_for_update()
+                       .execution_options(populate_existing=True)).one()
+    db.session.refresh(measurement, ["answers", "scores"])
 
 
 def store_scores(measurement: Measurement) -> None:
@@ -140,6 +151,7 @@ def store_scores(measurement: Measurement) -> None:
 
 def complete(actor: User, measurement: Measurement, family: Family) -> None:
     """Mark the measurement completed (it needs at least one answer) and note it on the timeline."""
+    _lock(measurement)
     if measurement.status == MeasurementStatus.COMPLETED:
         raise OperationError(L_("This measurement has already been completed."))
     if not any(answer.value is not None for answer in measurement.answers):

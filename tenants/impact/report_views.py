@@ -21,7 +21,16 @@ from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
 from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import Choice, Date, Form, raise_errors, refuse_future_dates, validate_input
+from saas.forms import (
+    Choice,
+    Date,
+    Form,
+    PageQuery,
+    raise_errors,
+    refuse_future_dates,
+    validate_input,
+    validate_query,
+)
 from saas.i18n import L_, _, get_locale
 from saas.tenancy.context import current_membership, current_tenant, require_role, tenant_blueprint
 from tenants.impact import report_jobs
@@ -87,7 +96,8 @@ def _default_values() -> dict[str, Any]:
 
 
 def _render_index(values: Any, errors: dict[str, Any], status: int = 200) -> Any:
-    page = db.paginate(operations.report_list(submitted_only=_is_viewer()), page=request.args.get("page", 1, type=int),
+    number = validate_query(PageQuery()).get("page") or 1
+    page = db.paginate(operations.report_list(submitted_only=_is_viewer()), page=number,
                        per_page=operations.PAGE_SIZE, error_out=False)
     return render_template("reports/index.html", page=page, values=values, errors=errors,
                            municipalities=current_tenant.municipalities or [], can_manage=not _is_viewer(),

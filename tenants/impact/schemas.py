@@ -7,6 +7,7 @@ items of the measurement's own instrument and values on its scale, so bad input 
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -79,6 +80,7 @@ def _whole_number(value: Any) -> int | None:
         return None  # JSON true is not 1
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    # ASCII digits only: "³".isdigit() is true, but int() refuses it.
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,6}", value.strip()):
         return int(value.strip())
     return None

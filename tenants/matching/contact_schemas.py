@@ -93,12 +93,6 @@ class StaffContactForm(_ContactForm):
     too_early = L_("This date cannot be before the referral.")
 
 
-class PageQuery(Form):
-    """A contact log's page number from the query string (a bad or huge one shows the first page)."""
-
-    page = Integer(minimum=1, maximum=100000, allow_none=True)
-
-
 class DraftText(String):
     """A draft keeps what was typed, also when it is not valid yet: a number or a yes from a JSON
     client becomes text, and only the length is limited (generously, so nothing typed is cut off

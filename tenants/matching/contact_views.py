@@ -31,7 +31,7 @@ from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
 from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import Form, validate_input, validate_query
+from saas.forms import Form, PageQuery, validate_input, validate_query
 from saas.i18n import L_, _
 from saas.tenancy.context import require_role, tenant_blueprint
 from tenants.families import operations as families
@@ -46,7 +46,6 @@ from tenants.matching.contact_schemas import (
     STAFF_NOTE_LENGTH,
     VISIT_NOTE_LENGTH,
     DraftForm,
-    PageQuery,
     StaffContactForm,
 )
 from tenants.matching.models import ContactMoment

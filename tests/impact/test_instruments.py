@@ -121,8 +121,8 @@ def test_a_missing_translation_is_refused_with_where_and_on_which_line_it_is(eng
     (lambda d: d["scale"][0]["labels"].pop("ar"), "scale[1].labels (line #): the text in Arabic is missing."),
     (lambda d: d["scale"][1].pop("labels"), "scale[2] (line #): the field “labels” is missing."),
     (lambda d: d.update(scale=[d["scale"][0]]), "scale (line #): a scale needs at least two points."),
-    (lambda d: d.update(version="2"), "version (line #): the version is a whole number of 1 or more."),
-    (lambda d: d.update(version=0), "version (line #): the version is a whole number of 1 or more."),
+    (lambda d: d.update(version="2"), "version (line #): the version is a whole number from 1 to 100000."),
+    (lambda d: d.update(version=0), "version (line #): the version is a whole number from 1 to 100000."),
     (lambda d: d.update(domains=[]), "domains (line #): an instrument needs at least one domain."),
     (lambda d: d["domains"][0]["items"][0].update(reverse_score=True),
      "domains[1].items[1].reverse_score (line #): unknown field “reverse_score”."),
@@ -200,7 +200,8 @@ def test_retiring_hides_a_version_from_new_measurements(english: None) -> None:
 
 
 def test_the_foundation_alone_loads_instruments(app: Flask, tenant_a: Tenant) -> None:
-    with app.app_context(), tenant_context(db.session, tenant_a.id), pytest.raises(OperationError, match="foundation"):
+    with (app.app_context(), tenant_context(db.session, tenant_a.id), force_locale("en"),
+          pytest.raises(OperationError, match="foundation")):
         load_instrument(None, json.dumps(small_document()))
 
 
@@ -224,7 +225,7 @@ def test_the_command_line_loads_lists_retires_and_refuses(app: Flask, tmp_path: 
     bad = tmp_path / "broken.yaml"
     bad.write_text(yaml.safe_dump(broken, sort_keys=False), encoding="utf-8")
     result = runner.invoke(args=["instruments", "load", str(bad)])
-    assert result.exit_code == 1 and "domains[2].items[1].texts (line" in result.output
+    assert result.exit_code == 1 and re.search(r"domains\[2\]\.items\[1\]\.texts \(\w+ \d+\)", result.output)
     assert runner.invoke(args=["instruments", "load", str(good)]).exit_code == 1  # the same version again
 
     listing = runner.invoke(args=["instruments", "list"]).output.splitlines()
@@ -242,3 +243,21 @@ def test_the_command_line_loads_lists_retires_and_refuses(app: Flask, tmp_path: 
 
 def test_the_route_tests_instrument_is_the_default(app: Flask) -> None:
     assert create_default_instrument(app).id == create_default_instrument(app).id
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, "a:\n" + "  - " * 1 + "[" * 100_000])
+def test_a_deeply_nested_file_is_refused_not_a_crash(app: Flask, text: str) -> None:
+    with app.app_context(), force_locale("en"), pytest.raises(InstrumentError, match=r"nested too deeply|not valid"):
+        load_instrument(None, text)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d.update(version=10**12), "version"),
+    (lambda d: d["scale"][3].update(value=40_000), "scale"),
+])
+def test_numbers_beyond_their_columns_are_refused(app: Flask, change: Any, message: str) -> None:
+    document = small_document()
+    change(document)
+    with app.app_context(), force_locale("en"):
+        errors = refusal(document)
+    assert any(error.startswith(message) for error in errors), errors

@@ -205,6 +205,9 @@ def test_bad_answers_are_refused_whole(app: Flask, tenant_a: Tenant, coordinator
     off_scale = client.post(url, data={"domain": "finances", f"item-{ids['finances-1']}": "7",
                                        f"item-{ids['finances-2']}": "3"})
     assert off_scale.status_code == 422 and "Choose one of the points of the scale." in off_scale.get_data(as_text=True)
+    for odd in ("³", "--3", "１", "9" * 30):  # digits int() refuses, and absurd lengths: 422, never 500
+        response = client.post(url, data={"domain": "finances", f"item-{ids['finances-1']}": odd})
+        assert response.status_code == 422, odd
     for bad in ({str(uuid.uuid4()): 2}, {str(item_ids(other)["finances-1"]): 2}, {"not-an-id": 2},
                 {str(ids["finances-2"]): True}, {str(ids["finances-2"]): 2.5}):
         response = client.post(url, json={"domain": "finances", "answers": {str(ids["finances-3"]): 1, **bad}})

@@ -37,6 +37,8 @@ def viewer_a(app: Flask, tenant_a: Tenant) -> User:
 def client_for(app: Flask, user: User) -> FlaskClient:
     client = app.test_client()
     sign_in(client, user)  # type: ignore[arg-type]
+    with client.session_transaction() as session:
+        session["locale"] = "en"  # the tests read the English source texts
     return client
 
 
@@ -330,3 +332,9 @@ def test_a_report_that_cannot_be_queued_is_failed_not_an_error_page(app: Flask, 
     assert response.status_code == 302
     [report] = load_reports(app, tenant_a)
     assert report.status == ReportStatus.FAILED and "ConnectionError" in report.error
+
+
+@pytest.mark.parametrize("page", ["100000000000000000000", "-1", "abc"])
+def test_an_impossible_page_number_shows_the_first_page(app: Flask, tenant_a: Tenant, manager_a: User,
+                                                        page: str) -> None:
+    assert client_for(app, manager_a).get(reports_url(tenant_a, f"?page={page}")).status_code == 200
