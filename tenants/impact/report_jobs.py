@@ -13,6 +13,7 @@ import logging
 import uuid
 
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from saas.db import db, tenant_context, utcnow
 from saas.jobs.tasks import run_task
@@ -49,6 +50,9 @@ def generate_report(tenant_id: str, report_id: str, locale: str = "nl") -> None:
             return
         try:
             _generate(report, db.session.get_one(Tenant, tenant_uuid).name)
+        except ReportFrozen:
+            db.session.rollback()
+            logger.info("report %s was submitted while it was generated; left as submitted", report_id)
         except Exception as exc:  # recorded on the report; the person sees "failed" and can try again
             db.session.rollback()
             logger.exception("report %s failed", report_id)
@@ -75,6 +79,17 @@ def _generate(report: MunicipalityReport, tenant_name: str) -> None:
     _step(report, ReportStatus.READY, 100)
 
 
+class ReportFrozen(Exception):
+    """The report was submitted while it was being generated: stop and leave it as submitted."""
+
+
 def _step(report: MunicipalityReport, status: ReportStatus, progress: int) -> None:
+    """Record progress, unless the report was submitted meanwhile (its row is locked for the check,
+    and nothing pending is flushed before it)."""
+    with db.session.no_autoflush:
+        current = db.session.scalar(select(MunicipalityReport.status).where(MunicipalityReport.id == report.id)
+                                    .with_for_update())
+    if current == ReportStatus.SUBMITTED:
+        raise ReportFrozen(report.id)
     report.status, report.progress, report.error = status, progress, None
     db.session.commit()

@@ -4,7 +4,7 @@ to be generated again. Generation itself is tenants.impact.report_jobs."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -43,12 +43,34 @@ def request_report(actor: User, data: dict[str, Any]) -> MunicipalityReport:
     return report
 
 
+def is_calendar_year(start: date, end: date, today: date) -> bool:
+    """Reports cover fixed periods only — one calendar year (this year: up to today) — so two
+    reports never overlap in part and cannot be subtracted to single out a family."""
+    if start != date(start.year, 1, 1):
+        return False
+    return end == date(start.year, 12, 31) or (start.year == today.year and end == today)
+
+
+def _lock(report: MunicipalityReport) -> MunicipalityReport:
+    """The report as it is now, locked: a submit and a generation never interleave."""
+    return db.session.scalars(select(MunicipalityReport).where(MunicipalityReport.id == report.id)
+                              .with_for_update().execution_options(populate_existing=True)).one()
+
+
 def submit_report(actor: User, report: MunicipalityReport) -> None:
-    """Mark the report as submitted to the municipality: from now on it never changes."""
+    """Mark the report as submitted to the municipality: from now on it never changes. One report
+    per municipality and year is submitted, so viewers never see two versions to compare."""
+    report = _lock(report)
     if report.status == ReportStatus.SUBMITTED:
         raise OperationError(L_("This report has already been submitted."))
     if report.status != ReportStatus.READY:
         raise OperationError(L_("Only a report that is ready can be submitted."))
+    earlier = db.session.scalar(select(MunicipalityReport.id).where(
+        MunicipalityReport.municipality == report.municipality, MunicipalityReport.status == ReportStatus.SUBMITTED,
+        MunicipalityReport.period_start == report.period_start, MunicipalityReport.id != report.id))
+    if earlier is not None:
+        raise OperationError(L_("A report for %(municipality)s and %(year)s has already been submitted.",
+                                municipality=report.municipality, year=report.period_start.year))
     report.status, report.submitted_at, report.submitted_by_id = ReportStatus.SUBMITTED, utcnow(), actor.id
     db.session.flush()
     record(actor, "report.submitted", report, municipality=report.municipality)
@@ -56,6 +78,7 @@ def submit_report(actor: User, report: MunicipalityReport) -> None:
 
 def prepare_regeneration(actor: User, report: MunicipalityReport) -> None:
     """Queue the report to be generated again (e.g. after corrections, or when it failed)."""
+    report = _lock(report)
     if report.status == ReportStatus.SUBMITTED:
         raise OperationError(L_("A submitted report is frozen and cannot be generated again. "
                                 "Ask for a new report for the same municipality and period instead."))

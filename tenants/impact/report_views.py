@@ -8,7 +8,6 @@ shows only the stored, suppressed figures.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -47,8 +46,7 @@ register_action_labels({
 })
 
 READERS = (Role.MANAGER, Role.REPORT_VIEWER)
-#: The longest period one report may cover.
-MAX_PERIOD = timedelta(days=2 * 366)
+PERIOD_RULE = L_("A report covers one calendar year: from 1 January to 31 December, or to today for this year.")
 FILES = {"pdf": ("application/pdf", "pdf"),
          "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")}
 DOWNLOADABLE = frozenset({ReportStatus.READY, ReportStatus.SUBMITTED})
@@ -70,8 +68,8 @@ class ReportForm(Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             errors.setdefault("period_end", []).append(L_("The end of the period cannot be before its start."))
-        elif start and end and end - start >= MAX_PERIOD:
-            errors.setdefault("period_end", []).append(L_("A report covers at most two years."))
+        elif start and end and not operations.is_calendar_year(start, end, local_today()):
+            errors.setdefault("period_end", []).append(PERIOD_RULE)
         raise_errors(errors)
 
 

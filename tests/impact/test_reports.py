@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from saas.auth.models import User
 from saas.auth.roles import Role
-from saas.db import utcnow
+from saas.db import db, utcnow
 from saas.tenancy.models import Tenant
 from tenants.impact import reports
 from tenants.impact.models import MunicipalityReport
@@ -228,6 +228,8 @@ def test_a_running_report_refreshes_its_page_without_script(app: Flask, tenant_a
     ({"municipality": "Gamma"}, "municipality"),
     ({"period_end": "2020-01-01", "period_start": "2020-02-01"}, "period_end"),
     ({"period_start": "2020-01-01", "period_end": "2023-01-01"}, "period_end"),
+    ({"period_start": "2020-01-01", "period_end": "2020-06-30"}, "period_end"),  # fixed periods: whole years
+    ({"period_start": "2020-02-01", "period_end": "2020-12-31"}, "period_end"),
     ({"period_start": "", "period_end": ""}, "period_start"),
     ({"period_end": "2999-01-01"}, "period_end"),
 ])
@@ -293,7 +295,7 @@ def test_the_list_takes_a_fixed_number_of_statements(app: Flask, tenant_a: Tenan
 def test_the_period_may_end_today(app: Flask, tenant_a: Tenant, manager_a: User) -> None:
     manager = client_for(app, manager_a)
     day = today(app)
-    response = ask_for_report(manager, tenant_a, period_start=day.replace(day=1).isoformat(),
+    response = ask_for_report(manager, tenant_a, period_start=day.replace(month=1, day=1).isoformat(),
                               period_end=day.isoformat())
     assert response.status_code == 302
     assert load_reports(app, tenant_a)[0].status == ReportStatus.READY
@@ -338,3 +340,31 @@ def test_a_report_that_cannot_be_queued_is_failed_not_an_error_page(app: Flask, 
 def test_an_impossible_page_number_shows_the_first_page(app: Flask, tenant_a: Tenant, manager_a: User,
                                                         page: str) -> None:
     assert client_for(app, manager_a).get(reports_url(tenant_a, f"?page={page}")).status_code == 200
+
+
+def test_one_report_per_municipality_and_year_is_submitted(app: Flask, tenant_a: Tenant, manager_a: User) -> None:
+    """Viewers never get two versions of one period to subtract from each other."""
+    manager = client_for(app, manager_a)
+    ask_for_report(manager, tenant_a)
+    ask_for_report(manager, tenant_a)
+    first, second = load_reports(app, tenant_a)
+    assert manager.post(reports_url(tenant_a, f"{first.id}/submit")).status_code == 302
+    refused = manager.post(reports_url(tenant_a, f"{second.id}/submit"), follow_redirects=True)
+    assert "has already been submitted" in refused.get_data(as_text=True)
+    assert load_report(app, tenant_a, second.id).status == ReportStatus.READY
+
+
+def test_a_report_submitted_while_it_is_generated_stays_as_submitted(
+        app: Flask, tenant_a: Tenant, manager_a: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = reports.compute_figures
+
+    def submitted_meanwhile(*args: Any) -> dict[str, Any]:
+        figures = original(*args)
+        db.session.execute(update(MunicipalityReport).values(status=ReportStatus.SUBMITTED))
+        db.session.commit()  # another request submitted the report (with the figures it had then)
+        return figures
+
+    monkeypatch.setattr(reports, "compute_figures", submitted_meanwhile)
+    ask_for_report(client_for(app, manager_a), tenant_a)
+    [report] = load_reports(app, tenant_a)
+    assert report.status == ReportStatus.SUBMITTED and report.figures == {} and report.pdf is None
