@@ -26,6 +26,8 @@ MAX_DOMAINS, MAX_ITEMS, MAX_SCALE_POINTS = 30, 500, 11
 #: Bounds that keep values inside their columns (answers are small integers, versions integers).
 MAX_VERSION = 100_000
 MAX_SCALE_VALUE = 10
+#: The agreement scale every instrument uses (tenants.impact.scoring turns its mean into a grade).
+SCALE_VALUES = (1, 2, 3, 4)
 
 
 @dataclass(frozen=True)
@@ -188,9 +190,10 @@ class Checker:
             if "value" in fields and labels is not None:
                 points.append({"value": fields["value"], "labels": labels})
         values = [point["value"] for point in points]
-        if points and len(points) == len(entries) and values != list(range(values[0], values[0] + len(values))):
-            self.error(("scale",), _("the values must be consecutive whole numbers, lowest first (such as 1, 2, 3, "
-                                     "4)."))
+        # Grades (mean × 2.5), charts and the stable band assume the four-point agreement scale.
+        if points and len(points) == len(entries) and values != list(SCALE_VALUES):
+            self.error(("scale",), _("the scale has the four points 1, 2, 3 and 4, lowest first (a domain's "
+                                     "grade is its mean × 2.5)."))
         return tuple(points)
 
     def domains(self, value: object) -> tuple[DomainSpec, ...]:

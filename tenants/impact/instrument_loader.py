@@ -186,14 +186,15 @@ def ensure_default_instrument() -> Instrument:
 def active_instrument(code: str | None = None) -> Instrument | None:
     """The instrument new measurements use: the newest version of ``code`` that is not retired.
 
-    Without ``code``: of the default instrument, else the newest instrument of any code. One
-    statement, plus two that load the domains and items.
+    Without ``code``: the newest real (not example) instrument, so a licensed questionnaire the
+    foundation loads is used from then on; else the default example instrument. One statement,
+    plus two that load the domains and items.
     """
     query = (select(Instrument).where(Instrument.retired_at.is_(None))
              .options(selectinload(Instrument.domains), selectinload(Instrument.items)))
     if code is not None:
         query = query.where(Instrument.code == code).order_by(Instrument.version.desc())
     else:
-        query = query.order_by(case((Instrument.code == DEFAULT_CODE, 0), else_=1), Instrument.created_at.desc(),
-                               Instrument.version.desc())
+        query = query.order_by(Instrument.is_example, case((Instrument.code == DEFAULT_CODE, 0), else_=1),
+                               Instrument.created_at.desc(), Instrument.version.desc())
     return db.session.scalars(query.limit(1)).first()

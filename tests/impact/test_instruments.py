@@ -116,8 +116,10 @@ def test_a_missing_translation_is_refused_with_where_and_on_which_line_it_is(eng
     (lambda d: d["domains"][2]["items"][0].update(code="fin_bills"),
      "domains[3].items[1].code (line #): the item code “fin_bills” is used twice."),
     (lambda d: d["domains"][4].update(items=[]), "domains[5].items (line #): a domain needs at least one item."),
-    (lambda d: d["scale"][2].update(value=5), "scale (line #): the values must be consecutive whole numbers, lowest "
-                                              "first (such as 1, 2, 3, 4)."),
+    (lambda d: d["scale"][2].update(value=5), "scale (line #): the scale has the four points 1, 2, 3 and 4, lowest "
+                                              "first (a domain's grade is its mean × 2.5)."),
+    (lambda d: d["scale"].append({"value": 5, "labels": dict(d["scale"][0]["labels"])}),
+     "scale (line #): the scale has the four points 1, 2, 3 and 4, lowest first (a domain's grade is its mean × 2.5)."),
     (lambda d: d["scale"][0]["labels"].pop("ar"), "scale[1].labels (line #): the text in Arabic is missing."),
     (lambda d: d["scale"][1].pop("labels"), "scale[2] (line #): the field “labels” is missing."),
     (lambda d: d.update(scale=[d["scale"][0]]), "scale (line #): a scale needs at least two points."),
@@ -184,7 +186,8 @@ def test_json_loads_and_a_higher_version_follows_while_equal_or_lower_ones_are_r
 def test_retiring_hides_a_version_from_new_measurements(english: None) -> None:
     default = ensure_default_instrument()
     other = load_instrument(None, json.dumps(small_document()))
-    assert active_instrument() is default  # the default code comes first
+    assert active_instrument() is other  # a real questionnaire comes before the example one
+    assert active_instrument(default.code) is default
     newer = load_instrument(None, json.dumps(small_document(version=2)))
     retire(None, newer)
     assert newer.retired_at is not None
@@ -192,7 +195,7 @@ def test_retiring_hides_a_version_from_new_measurements(english: None) -> None:
     with pytest.raises(OperationError, match="already been retired"):
         retire(None, newer)
     retire(None, default)
-    assert active_instrument() is other  # no default left: any active instrument
+    assert active_instrument() is other
     retire(None, other)
     assert active_instrument() is None and active_instrument("test-instrument") is None
     assert db.session.scalar(select(func.count()).select_from(PlatformEvent)
