@@ -39,6 +39,7 @@ from tenants.life_domains import LIFE_DOMAINS
 from tenants.matching.models import ContactMoment, Match
 from tenants.matching.vocabulary import ContactKind
 from tenants.trainings.models import Course, Enrolment, TrainingSession
+from tenants.trainings.queries import visible_courses
 from tenants.trainings.states import EnrolmentStatus
 
 #: Bump when the structure of the figures changes (stored reports keep the version they were made with).
@@ -200,7 +201,7 @@ class _Scope:
             return 0, 0.0
         people = db.session.scalar(attended.with_only_columns(func.count(func.distinct(Enrolment.volunteer_id))))
         courses = {course.id: course for course in db.session.scalars(
-            select(Course).where(Course.id.in_({course_id for course_id, _index, _n in groups})))}
+            visible_courses().where(Course.id.in_({course_id for course_id, _index, _n in groups})))}
         hours = sum(courses[course_id].module_hours(index) * n for course_id, index, n in groups)
         return int(people or 0), hours
 
