@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "saas.auth.models",
     "saas.audit.models",
     "saas.jobs.models",
+    "saas.foundation.models",
     "tenants.families.models",
     "tenants.volunteers.models",
     "tenants.trainings.models",
@@ -38,6 +39,7 @@ BLUEPRINTS = [
     "saas.auth.members:bp",
     "saas.audit.views:bp",
     "saas.tenancy.views:bp",
+    "saas.foundation.views:bp",
     "tenants.home.views:bp",
     "tenants.families.views:bp",
     "tenants.volunteers.views:bp",
@@ -54,6 +56,7 @@ BLUEPRINTS = [
     "tenants.impact.views:bp",
     "tenants.impact.dashboard_views:bp",
     "tenants.impact.report_views:bp",
+    "tenants.publishing.views:bp",
 ]
 
 
@@ -67,6 +70,7 @@ DEMO_SEEDERS = [
     "tenants.matching.group_demo:seed_groups",
     "tenants.impact.instrument_demo:seed",
     "tenants.impact.demo:seed",
+    "tenants.publishing.demo:seed",  # last: publishes what the seeders before it made
 ]
 
 
@@ -75,6 +79,7 @@ DEMO_SEEDERS = [
 JOBS = [
     "tenants.home.digests:daily_digest",
     "tenants.home.digests:weekly_summary",
+    "tenants.publishing.job:publish_statistics",
 ]
 
 

@@ -46,7 +46,7 @@ def test_an_admin_creates_a_tenant_and_its_manager_is_invited(
     response = newcomer.post(link, data={"name": "Greet Teamleider", "password": "a long enough passphrase",
                                          "password_confirm": "a long enough passphrase"})
     assert response.status_code == 302 and response.location.endswith("/account/two-factor/setup")
-    assert "Samen Oplopen Gouda" in client.get("/foundation/").text
+    assert "Samen Oplopen Gouda" in client.get("/foundation/tenants/").text
 
 
 def test_a_taken_or_malformed_slug_is_refused_and_nothing_is_written(
@@ -92,7 +92,7 @@ def test_an_admin_invites_another_manager(app: Flask, signed_in: SignIn, foundat
 def test_foundation_staff_see_tenants_but_cannot_change_them(app: Flask, signed_in: SignIn, tenant_a: Tenant) -> None:
     staff = create_user(app, "analist@stichting.example", foundation_role=FoundationRole.STAFF)
     client: FlaskClient = signed_in(staff)
-    assert client.get("/foundation/").status_code == 200
+    assert client.get("/foundation/tenants/").status_code == 200
     assert client.get("/foundation/tenants/alpha").status_code == 200
     assert client.get("/foundation/tenants/new").status_code == 403
     assert client.post("/foundation/tenants/new", data=NEW_TENANT).status_code == 403
@@ -107,7 +107,7 @@ def test_tenant_members_get_404_on_foundation_pages(app: Flask, tenant_a: Tenant
     for role in Role:
         client = app.test_client()
         sign_in(client, create_user(app, f"{role.value}@alpha.example", tenant=tenant_a, role=role))
-        for url in ("/foundation/", "/foundation/tenants/new", "/foundation/tenants/alpha"):
+        for url in ("/foundation/", "/foundation/tenants/", "/foundation/tenants/new", "/foundation/tenants/alpha"):
             assert client.get(url).status_code == 404, (role, url)
 
 

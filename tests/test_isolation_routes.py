@@ -158,6 +158,9 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "suggestions.index": lambda w: {"family_id": w.matching_a.waiting_family.id},
     "suggestions.propose": lambda w: {"family_id": w.matching_a.waiting_family.id,
                                       "volunteer_id": w.volunteer_a.id},
+    # shared with the foundation (tenants/publishing/views.py): managers only; a POST publishes now ----
+    "publishing.index": lambda w: {},
+    "publishing.publish": lambda w: {},
 }
 
 

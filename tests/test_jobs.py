@@ -156,7 +156,10 @@ def test_a_run_left_running_by_a_crashed_worker_is_finished_by_force(
 
 
 def test_the_scheduler_runs_what_is_due_once_per_period(app: Flask, coordinator_with_a_signal: User,
-                                                        at: list[datetime], mailbox: Mailbox) -> None:
+                                                        at: list[datetime], mailbox: Mailbox,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The digests only: the statistics are published from 02:00 and would be due at 06:00 too.
+    monkeypatch.setattr(saas.app, "JOBS", [job for job in saas.app.JOBS if job.startswith("tenants.home.digests:")])
     at[0] = MONDAY_0600
     assert run(app, "run").output.strip() == "No job is due."
 

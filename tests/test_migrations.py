@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from config import ROOT
 from saas.app import create_app
 from saas.db import TenantScoped, configure_engine, db
-from saas.db.rls import POLICY_NAME
+from saas.db.rls import POLICY_NAME, READER_POLICY
 from tests.support import databases
 from tests.support.databases import OWNER_ROLE
 
@@ -237,9 +237,11 @@ def test_postgresql_upgrade_downgrade_upgrade_in_a_scratch_database(test_databas
         with app.app_context():
             flask_migrate.upgrade()
         assert_schema_matches_the_models(app, url)
-        # trainings: the shared courses table has its own policy (tenants.trainings.models).
+        # trainings: the shared courses table has its own policy (tenants.trainings.models); the
+        # foundation reads the published statistics through a read-only one (saas.foundation.models).
         assert postgresql_leftovers(url)["policies"] == sorted(
-            [f"{table}.{POLICY_NAME}" for table in TenantScoped.tables] + ["courses.course_visibility"])
+            [f"{table}.{POLICY_NAME}" for table in TenantScoped.tables] + ["courses.course_visibility"]
+            + [f"{table}.{READER_POLICY}" for table in ("published_statistics", "statistics_publications")])
 
         with app.app_context():
             flask_migrate.downgrade(revision="base")

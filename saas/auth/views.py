@@ -70,7 +70,7 @@ def index() -> Response | str:
         return redirect(url_for(".login"))
     memberships = operations.active_memberships(current_user)
     if current_user.is_foundation and not memberships:
-        return redirect(url_for("tenancy.index"))
+        return redirect(url_for("foundation.dashboard"))
     if len(memberships) == 1 and not current_user.is_foundation:
         return redirect(url_for("home.index", tenant_slug=memberships[0].tenant.slug))
     return render_template("auth/choose.html", memberships=memberships)

@@ -16,6 +16,9 @@ from typing import Any
 POLICY_NAME = "tenant_isolation"
 CURRENT_TENANT = "nullif(current_setting('app.tenant_id', true), '')::uuid"
 CURRENT_USER = "nullif(current_setting('app.user_id', true), '')::uuid"
+CURRENT_READER = "current_setting('app.reader', true)"
+#: The extra, read-only policy on the few tenant tables a platform reader may see across tenants.
+READER_POLICY = "platform_reader"
 
 
 def tenant_policy_sql(table: str, *, also_own_rows_of_user: str | None = None) -> list[str]:
@@ -32,6 +35,16 @@ def tenant_policy_sql(table: str, *, also_own_rows_of_user: str | None = None) -
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
         f"DROP POLICY IF EXISTS {POLICY_NAME} ON {table}",
         f"CREATE POLICY {POLICY_NAME} ON {table} FOR ALL USING ({using}) WITH CHECK ({using})",
+    ]
+
+
+def reader_policy_sql(table: str, reader: str) -> list[str]:
+    """SQL that lets a session whose ``app.reader`` is ``reader`` SELECT every row of ``table``
+    (a tenant table that already has the tenant policy). Policies combine with OR, so writes still
+    need the tenant policy: such a reader cannot change a row, and sees no other table."""
+    return [
+        f"DROP POLICY IF EXISTS {READER_POLICY} ON {table}",
+        f"CREATE POLICY {READER_POLICY} ON {table} FOR SELECT USING ({CURRENT_READER} = '{reader}')",
     ]
 
 

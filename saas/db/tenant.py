@@ -38,6 +38,9 @@ from sqlalchemy.sql import util as sql_util
 
 TENANT_KEY = "tenant_id"
 USER_KEY = "user_id"
+#: Set to "foundation" in the foundation's requests: the one PostgreSQL setting that lets a policy
+#: show the published statistics of every tenant (saas.foundation.models), and nothing else.
+READER_KEY = "reader"
 CROSS_TENANT_OPTION = "cross_tenant"
 
 Statement = TypeVar("Statement", bound=sa.Executable)
@@ -101,8 +104,10 @@ def bound_tenant_id(session: Session | scoped_session) -> uuid.UUID | None:
     return session.info.get(TENANT_KEY)
 
 
-def bind_context(session: Session | scoped_session, *, tenant_id: Any = ..., user_id: Any = ...) -> None:
-    """Bind a tenant and/or the acting user to ``session`` (``...`` leaves a value unchanged).
+def bind_context(session: Session | scoped_session, *, tenant_id: Any = ..., user_id: Any = ...,
+                 reader: Any = ...) -> None:
+    """Bind a tenant, the acting user and/or the reader ("foundation" or None) to ``session``
+    (``...`` leaves a value unchanged).
 
     Applies to the transaction already open, if any, and to every later one.
     """
@@ -112,6 +117,8 @@ def bind_context(session: Session | scoped_session, *, tenant_id: Any = ..., use
         session.info[TENANT_KEY] = tenant_id
     if user_id is not ...:
         session.info[USER_KEY] = user_id
+    if reader is not ...:
+        session.info[READER_KEY] = reader
     if session.in_transaction():
         # after_begin already ran for this transaction; bring it up to date.
         _apply_database_context(session.connection(), session.info)
@@ -134,8 +141,10 @@ def _apply_database_context(connection: sa.Connection, info: dict[str, Any]) -> 
     # set_config(..., true) is transaction-local: it never leaks to the next user of a pooled
     # connection (a plain SET would). An empty string means "none" and the policies fail closed.
     connection.exec_driver_sql(
-        "select set_config('app.tenant_id', %(tenant)s, true), set_config('app.user_id', %(user)s, true)",
-        {"tenant": str(info.get(TENANT_KEY) or ""), "user": str(info.get(USER_KEY) or "")},
+        "select set_config('app.tenant_id', %(tenant)s, true), set_config('app.user_id', %(user)s, true), "
+        "set_config('app.reader', %(reader)s, true)",
+        {"tenant": str(info.get(TENANT_KEY) or ""), "user": str(info.get(USER_KEY) or ""),
+         "reader": str(info.get(READER_KEY) or "")},
     )
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from saas.auth.roles import FoundationRole
+from saas.db import bind_context, db
 from saas.extensions import login_manager
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -30,6 +31,9 @@ def _require_foundation_staff() -> Response | None:
         abort(404)
     if not current_user.has_two_factor:
         return redirect(url_for("two_factor.setup", next=request.full_path))
+    # Lets PostgreSQL show the published statistics of every tenant (saas.foundation.models);
+    # no tenant is bound, so every other tenant table stays empty to this request.
+    bind_context(db.session, reader="foundation")
     return None
 
 

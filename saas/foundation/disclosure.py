@@ -17,18 +17,26 @@ Secondary suppression (tables)
     A table is a set of *lines*: each row with its row total, each column with its column
     total, the row of column totals with the grand total, and the column of row totals with the
     grand total. In every line the total is the sum of the other entries, so a line with exactly
-    one hidden entry gives it away by subtraction. :func:`protect_table` therefore hides one
-    more entry in every such line — the smallest shown non-zero cell, else the line's total,
-    else a zero cell — and repeats until no line has exactly one hidden entry. Hiding an entry
-    never unhides another, so this ends (at worst with everything hidden).
+    one hidden entry gives it away by subtraction; and a line that shows its total while its
+    hidden parts hold 1 to THRESHOLD − 1 together tells the size of that small group. Both get
+    one more entry hidden — the smallest shown non-zero part, else the line's total, else a zero
+    part — repeated until no line needs one. Hiding an entry never unhides another, so this ends
+    (at worst with everything hidden). :func:`protect_table` does this for a table,
+    :func:`protect_breakdown` for one total and its parts, :func:`protect_entries` for any set of
+    linked lines (the foundation's national figures: tracks × quarters × closure reasons …).
+Tenants (national figures)
+    A part of a national figure built from fewer than ``MIN_TENANTS`` tenants is hidden (it is
+    one or two organisations' own figure) and shown only inside its national total; the caller
+    passes such parts as ``hide`` (see :func:`too_few_tenants`).
 
 Pure functions without a database or a request: the foundation issue reuses them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 #: Counts from 1 up to (not including) this are suppressed.
 THRESHOLD = 10
@@ -36,6 +44,11 @@ THRESHOLD = 10
 ROUNDING = 5
 #: A mean is only shown over at least this many families.
 MIN_FAMILIES_FOR_MEAN = 10
+#: A part of a national figure built from fewer tenants than this is shown only inside its total.
+MIN_TENANTS = 3
+
+#: Any hashable name of an entry of a structure of sums (see :func:`protect_entries`).
+Entry = TypeVar("Entry", bound=Hashable)
 
 
 def round_count(n: int) -> int:
@@ -98,27 +111,13 @@ def protect_table(rows: Mapping[str, Mapping[str, int]]) -> ProtectedTable:
     for column in column_labels:
         true[("column", column)] = sum(true[("cell", row, column)] for row in row_labels)
     true[_GRAND] = sum(true[("row", row)] for row in row_labels)
-
-    hidden = {key for key, value in true.items() if is_suppressed(value)}
-    lines = _lines(row_labels, column_labels)
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in lines:
-            line = [*parts, total]
-            if sum(key in hidden for key in line) == 1:
-                hidden.add(_second_to_hide(parts, total, true, hidden))
-                changed = True
-
-    def shown(key: _Key) -> int | None:
-        return None if key in hidden else round_count(true[key])
-
+    shown = protect_entries(true, _lines(row_labels, column_labels))
     return ProtectedTable(
         rows=row_labels, columns=column_labels,
-        cells={row: {column: shown(("cell", row, column)) for column in column_labels} for row in row_labels},
-        row_totals={row: shown(("row", row)) for row in row_labels},
-        column_totals={column: shown(("column", column)) for column in column_labels},
-        grand_total=shown(_GRAND))
+        cells={row: {column: shown[("cell", row, column)] for column in column_labels} for row in row_labels},
+        row_totals={row: shown[("row", row)] for row in row_labels},
+        column_totals={column: shown[("column", column)] for column in column_labels},
+        grand_total=shown[_GRAND])
 
 
 def _lines(row_labels: list[str], column_labels: list[str]) -> list[tuple[_Key, list[_Key]]]:
@@ -133,7 +132,59 @@ def _lines(row_labels: list[str], column_labels: list[str]) -> list[tuple[_Key, 
     return lines
 
 
-def _second_to_hide(parts: list[_Key], total: _Key, true: dict[_Key, int], hidden: set[_Key]) -> _Key:
+def too_few_tenants(tenants: int) -> bool:
+    """True when a national part is built from 1 to MIN_TENANTS − 1 tenants: it may then only be
+    shown inside its national total (it would be one or two organisations' own figure)."""
+    return 0 < tenants < MIN_TENANTS
+
+
+def protect_entries(true: Mapping[Entry, int], lines: Iterable[tuple[Entry, Sequence[Entry]]],
+                    hide: Iterable[Entry] = ()) -> dict[Entry, int | None]:
+    """Counts with any structure of sums, after disclosure control: ``true`` holds every entry's
+    count, ``lines`` every relation "total = sum of parts" between entries (as (total, parts); an
+    entry may take part in many lines, so linked tables are protected together) and ``hide`` the
+    entries that must be hidden whatever their count (e.g. parts from too few tenants).
+
+    Hidden are the small counts, ``hide``, and then — repeated until nothing changes — one more
+    entry in every line that hides exactly one entry, or that shows its total while its hidden
+    parts together hold 1 to THRESHOLD − 1 (the total minus the shown parts would tell that small
+    group's size). Shown entries are rounded to ROUNDING."""
+    hidden = {key for key, value in true.items() if is_suppressed(value)}
+    hidden.update(hide)
+    lines = [(total, list(parts)) for total, parts in lines if parts]
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in lines:
+            hidden_parts = [key for key in parts if key in hidden]
+            if len(hidden_parts) + (total in hidden) == 1 or (
+                    total not in hidden and is_suppressed(sum(true[key] for key in hidden_parts))):
+                hidden.add(_second_to_hide(parts, total, true, hidden))
+                changed = True
+    return {key: None if key in hidden else round_count(value) for key, value in true.items()}
+
+
+@dataclass(frozen=True)
+class ProtectedBreakdown:
+    """Parts of a total after disclosure control (None: hidden)."""
+
+    parts: dict[str, int | None]
+    total: int | None
+
+
+def protect_breakdown(parts: Mapping[str, int], hide: Iterable[str] = ()) -> ProtectedBreakdown:
+    """One total and its parts (e.g. closure reasons of the closed families): :func:`protect_entries`
+    over that single line, with the parts in ``hide`` hidden whatever their count."""
+    true: dict[tuple[str, ...], int] = {("part", key): int(value) for key, value in parts.items()}
+    true[_TOTAL] = sum(true.values())
+    shown = protect_entries(true, [(_TOTAL, [("part", key) for key in parts])], [("part", key) for key in hide])
+    return ProtectedBreakdown({key: shown[("part", key)] for key in parts}, shown[_TOTAL])
+
+
+_TOTAL: _Key = ("total",)
+
+
+def _second_to_hide(parts: list[Entry], total: Entry, true: Mapping[Entry, int], hidden: set[Entry]) -> Entry:
     """The entry to hide next to a line's single hidden entry: the smallest shown non-zero part
     (it loses the least information), else the line's total, else a zero part."""
     candidates = [key for key in parts if key not in hidden and true[key] > 0]

@@ -1,4 +1,4 @@
-"""Foundation pages for tenants: the list, creating one with its first manager, editing."""
+"""Foundation pages for tenants (/foundation/tenants/): the list, creating one with its first manager, editing."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _form_values(tenant: Tenant) -> dict[str, object]:
             "default_locale": tenant.default_locale, "is_active": tenant.is_active}
 
 
-@bp.route("/")
+@bp.route("/tenants/")
 def index() -> str:
     page = db.paginate(select(Tenant).order_by(Tenant.name), per_page=PAGE_SIZE, error_out=False)
     return render_template("tenancy/index.html", page=page)

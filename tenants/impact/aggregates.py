@@ -26,8 +26,8 @@ ten-thousandths, so the means and the paired change's confidence interval come o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
@@ -38,7 +38,7 @@ from saas.clock import from_local, local_today
 from saas.db import db
 from tenants.families.models import Family, FamilyMember
 from tenants.families.states import CaseState
-from tenants.families.vocabulary import CareOutcome, ClosureReason, MemberRole, YesNoUnknown
+from tenants.families.vocabulary import CareOutcome, ClosureReason, MemberRole, Track, YesNoUnknown
 from tenants.impact.instruments import Instrument, InstrumentDomain
 from tenants.impact.models import DomainScore, Measurement
 from tenants.impact.scoring import PairedChange, t_quantile
@@ -60,23 +60,45 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 @dataclass(frozen=True)
 class Scope:
-    """What the figures are about: a calendar year, and one municipality or all (None)."""
+    """What the figures are about: a calendar year or one of its quarters (``quarter`` 1–4), and
+    one municipality or all (None), one track or all (None; the foundation's statistics split by it)."""
 
     year: int
     municipality: str | None = None
+    quarter: int | None = None
+    track: Track | None = None
 
     @property
     def start(self) -> date:
-        return date(self.year, 1, 1)
+        return date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
 
     @property
     def end(self) -> date:
-        return date(self.year, 12, 31)
+        if self.quarter is None or self.quarter == 4:
+            return date(self.year, 12, 31)
+        return date(self.year, 3 * self.quarter + 1, 1) - timedelta(days=1)
 
     @property
     def reference_day(self) -> date:
-        """31 December, or today while the year is not over."""
+        """The last day of the period, or today while the period is not over."""
         return min(self.end, local_today())
+
+    @property
+    def limits_families(self) -> bool:
+        return self.municipality is not None or self.track is not None
+
+    def families(self) -> Select[Any]:
+        """The ids of the families of the scope's municipality and track."""
+        return select(Family.id).where(*self.family_filter())
+
+    def family_filter(self) -> list[Any]:
+        """Conditions on Family for the scope's municipality and track (for queries over families)."""
+        conditions = []
+        if self.municipality is not None:
+            conditions.append(Family.municipality == self.municipality)
+        if self.track is not None:
+            conditions.append(Family.track == self.track)
+        return conditions
 
 
 @dataclass(frozen=True)
@@ -103,6 +125,10 @@ class DomainChange:
     improved: int
     stable: int
     worse: int
+    #: The sums behind ``change`` (differences in units of 1/SCALE): Σd and Σd², which the published
+    #: statistics carry so that the foundation can add tenants up exactly.
+    sum_of_differences: int = 0
+    sum_of_squares: int = 0
 
     @property
     def n(self) -> int:
@@ -211,10 +237,10 @@ def _in_scope(statement: Select[Any], scope: Scope, measurement: Any = Measureme
 
 
 def _of_municipality(statement: Select[Any], scope: Scope, family_id: Any) -> Select[Any]:
-    """``statement`` limited to the families of the scope's municipality (if one is chosen)."""
-    if scope.municipality is None:
+    """``statement`` limited to the families of the scope's municipality and track (if chosen)."""
+    if not scope.limits_families:
         return statement
-    return statement.where(_once_in(family_id, select(Family.id).where(Family.municipality == scope.municipality)))
+    return statement.where(_once_in(family_id, scope.families()))
 
 
 def _once_in(column: Any, subquery: Select[Any]) -> Any:
@@ -286,7 +312,7 @@ def paired_changes(scope: Scope, labels: dict[str, str]) -> list[DomainChange]:
     for code, n, total, squares, improved, worse in db.session.execute(statement):
         change = change_from_sums(int(n), int(total), int(squares), SCALE)
         found[code] = DomainChange(code, labels.get(code, code), change, int(improved),
-                                   int(n) - int(improved) - int(worse), int(worse))
+                                   int(n) - int(improved) - int(worse), int(worse), int(total), int(squares))
     return _ordered(found, labels)
 
 
@@ -326,9 +352,8 @@ def outcomes(scope: Scope) -> Outcomes:
                _count_where(Family.prevented_referral_confirmed == YesNoUnknown.YES),
                func.coalesce(func.sum(Family.satisfaction), 0), func.count(Family.satisfaction))
         .where(Family.state == CaseState.CLOSED, Family.closed_on.between(scope.start, scope.end))
+        .where(*scope.family_filter())
         .group_by(Family.closure_reason))
-    if scope.municipality is not None:
-        statement = statement.where(Family.municipality == scope.municipality)
     names = ("closed", "with_care", "care_stopped", "care_reduced", "would_otherwise_be_referred",
              "prevented_referral_confirmed", "satisfaction_total", "satisfaction_count")  # the columns' order
     sums = dict.fromkeys(names, 0)
@@ -360,8 +385,7 @@ def _supported_families(scope: Scope, *columns: Callable[[Any], Any]) -> Select[
     ``columns``, with ``supported`` the condition "supported in the year". The condition is used
     inside the aggregates (not in WHERE) so that it stays a hashed subquery (see _has_match)."""
     supported = and_(_has_match(_running(scope)), or_(Family.closed_on.is_(None), Family.closed_on >= scope.start))
-    statement = select(*(column(supported) for column in columns)).select_from(Family)
-    return statement if scope.municipality is None else statement.where(Family.municipality == scope.municipality)
+    return select(*(column(supported) for column in columns)).select_from(Family).where(*scope.family_filter())
 
 
 def _count_where(condition: Any) -> Any:
@@ -378,6 +402,12 @@ def years_before(day: date, years: int) -> date:
 
 def reach(scope: Scope) -> Reach:
     """Families supported, children by age band, volunteers and training hours (four statements)."""
+    return replace(family_reach(scope), volunteers=volunteer_count(scope), training_hours=training_hours(scope))
+
+
+def family_reach(scope: Scope) -> Reach:
+    """The families and children of :func:`reach`, without volunteers and training hours (two
+    statements; the published statistics split these by track, the others not)."""
     new = _has_match(Match.started_on < scope.start)
     closed = Family.closed_on.between(scope.start, scope.end)
     families = db.session.execute(_supported_families(
@@ -396,23 +426,37 @@ def reach(scope: Scope) -> Reach:
 
     return Reach(families=int(families[0] or 0), new_families=int(families[1] or 0),
                  closed_families=int(families[2] or 0), children=per_band,
-                 children_other=int(children[0] or 0) - sum(per_band.values()),
-                 volunteers=int(db.session.scalar(select(func.count()).select_from(_volunteers(scope))) or 0),
-                 training_hours=training_hours(scope))
+                 children_other=int(children[0] or 0) - sum(per_band.values()))
 
 
-def _volunteers(scope: Scope) -> Any:
-    """Subquery of the volunteers with a match with a supported family of the scope."""
+def municipalities(scope: Scope) -> int:
+    """How many municipalities had a family supported in the period (one statement)."""
+    return int(db.session.execute(_supported_families(
+        scope, lambda supported: func.count(distinct(case((supported, Family.municipality)))))).scalar() or 0)
+
+
+def volunteer_count(scope: Scope) -> int:
+    """Volunteers with a match with a supported family of the scope (one statement)."""
+    return int(db.session.scalar(select(func.count()).select_from(active_volunteers(scope))) or 0)
+
+
+def active_volunteers(scope: Scope) -> Any:
+    """Subquery (``volunteer_id``) of the volunteers with a match with a supported family of the scope."""
     statement = select(Match.volunteer_id).distinct().where(_running(scope))
     return _of_municipality(statement, scope, Match.family_id).subquery()
 
 
 def training_hours(scope: Scope) -> Decimal:
-    """Module hours of the training sessions attended in the year (one statement): attendances
-    are counted per course module in SQL; the hours per module live in the course's JSON list
-    (as tenants.trainings.queries.learning_hours reads them), one row per module taught."""
-    start = from_local(datetime(scope.year, 1, 1))
-    end = from_local(datetime(scope.year + 1, 1, 1))
+    """Module hours of the training sessions attended in the year (one statement)."""
+    return training_attendance(scope)[1]
+
+
+def training_attendance(scope: Scope) -> tuple[int, Decimal]:
+    """Attendances at training sessions in the year and their module hours (one statement):
+    attendances are counted per course module in SQL; the hours per module live in the course's
+    JSON list (as tenants.trainings.queries.learning_hours reads them), one row per module taught."""
+    start = from_local(datetime.combine(scope.start, datetime.min.time()))
+    end = from_local(datetime.combine(scope.end + timedelta(days=1), datetime.min.time()))
     attended = (select(TrainingSession.course_id.label("course_id"), TrainingSession.module_index.label("module_index"),
                        func.count().label("attended"))
                 .select_from(Enrolment)
@@ -420,14 +464,15 @@ def training_hours(scope: Scope) -> Decimal:
                                             TrainingSession.id == Enrolment.session_id))
                 .where(Enrolment.status == EnrolmentStatus.ATTENDED, TrainingSession.starts_at >= start,
                        TrainingSession.starts_at < end))
-    if scope.municipality is not None:
-        attended = attended.where(_once_in(Enrolment.volunteer_id, select(_volunteers(scope).c.volunteer_id)))
+    if scope.limits_families:
+        attended = attended.where(_once_in(Enrolment.volunteer_id, select(active_volunteers(scope).c.volunteer_id)))
     attended_sq = attended.group_by(TrainingSession.course_id, TrainingSession.module_index).subquery()
     rows = db.session.execute(visible_courses(Course.modules, attended_sq.c.module_index, attended_sq.c.attended)
                               .join(attended_sq, attended_sq.c.course_id == Course.id))
-    hours = Decimal(0)
+    attendances, hours = 0, Decimal(0)
     for modules, index, count in rows:
+        attendances += int(count)
         if modules and 0 <= index < len(modules):
             hours += Decimal(str(modules[index].get("hours") or 0)) * int(count)
-    return hours
+    return attendances, hours
 

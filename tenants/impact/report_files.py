@@ -16,8 +16,8 @@ from typing import Any
 
 import pygal
 from flask import render_template
-from pygal.style import Style
 
+from saas import charts as chart_kit
 from saas.i18n import L_, _
 from tenants.families.vocabulary import ClosureReason, ReferrerType, YesNoUnknown
 from tenants.impact.reports import COUNT, HOURS
@@ -141,11 +141,7 @@ def grids(figures: dict[str, Any]) -> list[Grid]:
 
 # Charts --------------------------------------------------------------------------------------------
 
-_STYLE_BASE: dict[str, Any] = dict(
-    background="#ffffff", plot_background="#ffffff", foreground="#1f2933", foreground_strong="#1f2933",
-    foreground_subtle="#6b7280", font_family="DejaVu Sans, sans-serif", label_font_size=12,
-    major_label_font_size=12, legend_font_size=13, title_font_size=15)
-_STYLE = Style(**{**_STYLE_BASE, "colors": ("#0072B2",)})
+_STYLE = chart_kit.style([chart_kit.BLUE], printed=True)
 
 
 def grade_chart(figures: dict[str, Any]) -> bytes | None:
@@ -158,8 +154,8 @@ def grade_chart(figures: dict[str, Any]) -> bytes | None:
                if any(values.get((d, f"grade_{m.value}")) is not None for m in moments)]
     if not domains:
         return None
-    colours = {Moment.T0: "#D55E00", Moment.T1: "#0072B2", Moment.TEND: "#009E73"}
-    style = Style(**{**_STYLE_BASE, "colors": tuple(colours[m] for m in moments)})
+    colours = dict(zip((Moment.T0, Moment.T1, Moment.TEND), chart_kit.MOMENT_PALETTE, strict=True))
+    style = chart_kit.style([colours[m] for m in moments], printed=True)
     chart = pygal.Bar(js=[], style=style, width=900, height=440, range=(0, 10), y_labels=[0, 2.5, 5, 7.5, 10],
                       x_label_rotation=25, truncate_label=-1, legend_at_bottom=True, show_y_guides=True,
                       title=str(GRADE_CHART_TITLE))

@@ -118,17 +118,20 @@ def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 @dataclass(frozen=True)
-class PeriodScope:
-    """tenants.impact.aggregates' Scope for any period rather than a calendar year (its
-    measurement functions read only the start, end and municipality)."""
+class PeriodScope(aggregates.Scope):
+    """tenants.impact.aggregates' Scope with the report's own start and end (this year's report
+    ends today)."""
 
-    municipality: str
-    start: date
-    end: date
+    period_start: date | None = None
+    period_end: date | None = None
 
     @property
-    def reference_day(self) -> date:
-        return min(self.end, local_today())
+    def start(self) -> date:
+        return self.period_start or super().start
+
+    @property
+    def end(self) -> date:
+        return self.period_end or super().end
 
 
 class _Scope:
@@ -136,7 +139,7 @@ class _Scope:
 
     def __init__(self, municipality: str, start: date, end: date) -> None:
         self.municipality, self.start, self.end = municipality, start, end
-        self.scope: Any = PeriodScope(municipality, start, end)
+        self.scope: Any = PeriodScope(start.year, municipality, period_start=start, period_end=end)
 
     def _overlapping_matches(self) -> Any:
         """Matches of the municipality's families that were running at some time in the period."""

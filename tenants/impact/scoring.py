@@ -12,10 +12,8 @@ Domain score
 Paired change
     For families measured at both moments: the mean of the differences (after − before), and the
     95 % confidence interval ``mean ± t(0.975, n − 1) × sd / √n``, with ``sd`` the sample standard
-    deviation of the differences (n − 1 in the denominator). ``t`` comes from :data:`T_975`, the
-    usual two-sided 95 % table (three decimals); for a df between two rows the value of the lower
-    row is used (a slightly wider, so conservative, interval); beyond 120 degrees of freedom the
-    normal quantile 1.960. No scipy needed.
+    deviation of the differences (n − 1 in the denominator). ``t`` comes from the usual two-sided
+    95 % table, shared with the national figures (saas.foundation.inference.T_975).
 """
 
 from __future__ import annotations
@@ -28,19 +26,11 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Any, Protocol
 
+from saas.foundation.inference import t_quantile
+
 #: School grade = mean × 2.5.
 GRADE_FACTOR = Fraction(5, 2)
 
-#: t(0.975, df): the two-sided 95 % quantiles of Student's t distribution.
-T_975: dict[int, Decimal] = {df: Decimal(value) for df, value in {
-    1: "12.706", 2: "4.303", 3: "3.182", 4: "2.776", 5: "2.571", 6: "2.447", 7: "2.365", 8: "2.306",
-    9: "2.262", 10: "2.228", 11: "2.201", 12: "2.179", 13: "2.160", 14: "2.145", 15: "2.131", 16: "2.120",
-    17: "2.110", 18: "2.101", 19: "2.093", 20: "2.086", 21: "2.080", 22: "2.074", 23: "2.069", 24: "2.064",
-    25: "2.060", 26: "2.056", 27: "2.052", 28: "2.048", 29: "2.045", 30: "2.042", 40: "2.021", 60: "2.000",
-    120: "1.980",
-}.items()}
-#: The normal quantile, for more than 120 degrees of freedom.
-Z_975 = Decimal("1.960")
 
 
 class _Domain(Protocol):
@@ -117,15 +107,6 @@ def as_decimal(value: Fraction | None, places: int = 4) -> Decimal | None:
         context.prec = 40
         exact = Decimal(value.numerator) / Decimal(value.denominator)
         return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def t_quantile(df: int) -> Decimal:
-    """t(0.975, ``df``) from :data:`T_975` (the lower tabulated row between rows; 1.960 beyond 120)."""
-    if df < 1:
-        raise ValueError("a t quantile needs at least one degree of freedom")
-    if df > max(T_975):
-        return Z_975
-    return T_975[max(row for row in T_975 if row <= df)]
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from playwright.sync_api import Page
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
 from tests.browser import NewPage, assert_accessible, sign_in
 
-#: Links that leave the pages or change something when followed.
-SKIPPED = re.compile(r"^/(static/|login|logout|language|password/|invite/)|\.pdf$")
+#: Links that leave the pages or change something when followed, and downloads (no page to check).
+SKIPPED = re.compile(r"^/(static/|login|logout|language|password/|invite/)|\.(pdf|csv|xlsx)$")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MAX_PAGES = 40
 

@@ -80,7 +80,10 @@ def test_manager_opens_team_and_audit_log(page: Page) -> None:
 
 def test_foundation_admin_opens_organisations_and_new_form(page: Page) -> None:
     sign_in(page, *staff("stichting"))
-    assert path_of(page) == "/foundation/"
+    assert path_of(page) == "/foundation/"  # the national statistics: where the foundation lands
+    with page.expect_navigation():
+        page.locator(".site-nav a[href='/foundation/tenants/']").click()
+    assert path_of(page) == "/foundation/tenants/"
     assert page.locator("main table tbody a", has_text="Samen Oplopen Heusden").is_visible()
     assert_accessible(page)
 

@@ -1,0 +1,66 @@
+"""What a tenant publishes: the vocabulary of the published statistics' cells.
+
+Every cell is ``(period, track, measure, domain, moment, category)`` with a count ``n``, a sum
+``total`` and a sum of squares ``squares`` (integers: sums stay exact when the foundation adds
+tenants up). Which fields a measure uses, and what its numbers mean, is listed here; the
+publishing job (tenants.publishing) writes them, saas.foundation.national reads them. Dimensions
+a measure does not use hold ``ALL`` (the empty string).
+
+The shared contract is deliberately plain strings: the foundation code never imports the
+tenant packages' models or enums.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+#: The value of a dimension a measure is not split by.
+ALL = ""
+#: Means of domain scores and paired changes are summed in units of 1/SCALE (four decimals).
+SCORE_SCALE = 10_000
+#: Training hours are summed in hundredths of an hour.
+HOURS_SCALE = 100
+
+
+class Measure(StrEnum):
+    """Each measure, with the dimensions it is split by and the meaning of n / total / squares."""
+
+    #: track, moment — n: families with a completed measurement taken in the period.
+    MEASURED = "measured"
+    #: track, domain, moment — n: families scored; total: Σ domain mean × SCORE_SCALE.
+    DOMAIN_SCORE = "domain_score"
+    #: track, domain — Tend in the period, scored at T0 and Tend: n families, total Σd, squares Σd²
+    #: (d = Tend − T0 in units of 1/SCORE_SCALE).
+    PAIRED_CHANGE = "paired_change"
+    #: track, domain, category improved | stable | worse — n: families (of PAIRED_CHANGE).
+    CHANGE_DIRECTION = "change_direction"
+    #: track, category = closure reason code — n: families closed in the period.
+    CLOSURE_REASON = "closure_reason"
+    #: track, category in OUTCOME_CATEGORIES — n: families closed in the period with that outcome.
+    OUTCOME = "outcome"
+    #: track — n: families closed in the period who gave a satisfaction grade; total: Σ grades.
+    SATISFACTION = "satisfaction"
+    #: track, category in FAMILY_CATEGORIES — n: families.
+    FAMILIES = "families"
+    #: track, category = age band ("0-3", "4-11", "12-17", "18-23", "other") — n: children of the
+    #: families supported in the period.
+    CHILDREN = "children"
+    #: category in VOLUNTEER_CATEGORIES — n: volunteers (not split by track: a volunteer may walk
+    #: with families of both).
+    VOLUNTEERS = "volunteers"
+    #: n: attendances; total: module hours of the training sessions attended × HOURS_SCALE.
+    TRAINING_HOURS = "training_hours"
+    #: n: municipalities where the tenant supported a family in the period.
+    MUNICIPALITIES = "municipalities"
+    #: category in FIDELITY_INDICATORS — n: the cases (or volunteers, coordinators) the indicator is
+    #: taken over; total: those meeting it (for "caseload": n coordinators, total their open cases).
+    FIDELITY = "fidelity"
+
+
+OUTCOME_CATEGORIES = ("closed", "with_care", "care_stopped", "care_reduced", "would_otherwise_be_referred",
+                      "prevented_referral_confirmed")
+FAMILY_CATEGORIES = ("supported", "new", "closed")
+VOLUNTEER_CATEGORIES = ("active", "new", "stopped")
+CHANGE_DIRECTIONS = ("improved", "stable", "worse")
+AGE_BAND_CATEGORIES = ("0-3", "4-11", "12-17", "18-23", "other")
+FIDELITY_INDICATORS = ("t0_done", "home_visit_intake", "trained_before_first_match", "valid_vog", "caseload")

@@ -1,0 +1,372 @@
+"""The national figures of one year, built from the published statistics only, every figure
+through disclosure control (saas.foundation.disclosure) before anyone sees it.
+
+Views are fixed (DESIGN §5): a year, its four quarters, a track or all tracks, the fixed
+breakdowns below. There is no free filter, so two views cannot be subtracted to isolate a family:
+wherever one figure is the sum of others (quarters of a year for the flows, tracks of all tracks,
+closure reasons of the closed families, age bands of the children, change directions of the paired
+changes), the parts and their totals are protected together — all of a year's counts at once, the
+same for every view (saas.foundation.national_protection) — and a part built from fewer than
+``disclosure.MIN_TENANTS`` tenants is hidden there (shown only inside the national total). A mean
+is shown only over ``MIN_FAMILIES_FOR_MEAN`` families and only where its count is shown.
+
+:func:`national_figures` sends a fixed number of SQL statements, however many tenants and cells
+(saas.foundation.published); :func:`build_national_figures` does the rest without a database.
+The structure below is what the pages, the CSV/XLSX exports and the annual PDF all show.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from saas.foundation import national_labels as names
+from saas.foundation.disclosure import MIN_FAMILIES_FOR_MEAN, protect_count, round_count
+from saas.foundation.inference import change_from_sums
+from saas.foundation.labels import labels
+from saas.foundation.measures import (
+    AGE_BAND_CATEGORIES,
+    ALL,
+    CHANGE_DIRECTIONS,
+    FIDELITY_INDICATORS,
+    HOURS_SCALE,
+    OUTCOME_CATEGORIES,
+    SCORE_SCALE,
+    Measure,
+)
+from saas.foundation.models import PublicationStatus
+from saas.foundation.national_protection import (
+    ALL_TRACKS,
+    TOTAL,
+    UNRECORDED,
+    codes,
+    protect_families_supported,
+    protect_year,
+    track_sum,
+    year_tracks,
+)
+from saas.foundation.periods import Period
+from saas.foundation.published import CellKey, PublishedData, published_years, read_published
+from saas.i18n import force_locale
+
+
+@dataclass(frozen=True)
+class Count:
+    """A protected count: ``value`` None when suppressed (shown as "<10" or "–")."""
+
+    value: int | None
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One national figure of the year, e.g. ("families_supported", "Families supported", Count)."""
+
+    key: str
+    label: str
+    count: Count
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One quarter of the trend table."""
+
+    period: str          #: "2026-Q3"
+    label: str           #: "Q3 2026"
+    #: column key → protected count (keys: TREND_COLUMNS)
+    values: dict[str, Count]
+
+
+@dataclass(frozen=True)
+class DomainImpact:
+    """One life domain nationally (for the chosen track or all): mean score (1–4) at each moment and
+    the paired change T0 → Tend, each shown only over ≥ 10 families (None otherwise)."""
+
+    code: str
+    label: str
+    #: moment code ("t0", "t1", "tend") → (protected number of families, mean or None)
+    means: dict[str, tuple[Count, Decimal | None]]
+    change_n: Count
+    change_mean: Decimal | None
+    change_low: Decimal | None
+    change_high: Decimal | None
+    #: "improved" | "stable" | "worse" → protected count (same table as change_n)
+    directions: dict[str, Count]
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: str
+    label: str
+    count: Count
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Parts of a national total (closure reasons, children's age bands, tracks), protected together."""
+
+    rows: list[BreakdownRow]
+    total: Count
+
+
+@dataclass(frozen=True)
+class FidelityRow:
+    """One tenant's fidelity indicators: shares (0–1) or, for "caseload", families per
+    coordinator; None where taken over fewer than 10 cases."""
+
+    tenant_name: str
+    values: dict[str, Decimal | None]
+
+
+@dataclass(frozen=True)
+class Fidelity:
+    indicators: list[tuple[str, str]]              #: (key, label) in order: measures.FIDELITY_INDICATORS
+    rows: list[FidelityRow]                        #: per tenant, by name
+    median: dict[str, Decimal | None]              #: national median over the tenants shown
+
+
+@dataclass(frozen=True)
+class GrowthRow:
+    """Growth per year: tenants and municipalities exactly (organisations, not people), families
+    and volunteers protected."""
+
+    period: str
+    label: str
+    tenants: int
+    municipalities: int
+    families: Count
+    volunteers: Count
+
+
+@dataclass(frozen=True)
+class PublicationRow:
+    """A tenant's last publication (None when it never published)."""
+
+    tenant_name: str
+    finished_at: datetime | None
+    trigger: str | None        #: label
+    status: str | None         #: label
+    cells: int | None
+    failed: bool = False
+
+
+@dataclass(frozen=True)
+class NationalFigures:
+    year: int
+    track: str | None                     #: the track chosen, or None for all tracks
+    years: list[int]                      #: years with published statistics, newest first
+    tracks: list[tuple[str, str]]         #: (code, label) the track choice offers
+    frozen_at: datetime | None            #: when the year was frozen (a snapshot), or None
+    tenants: int                          #: tenants that published the year
+    headlines: list[Headline]
+    trend: list[TrendRow]                 #: the quarters of the year and of the year before, oldest first
+    impact: list[DomainImpact]
+    satisfaction: Decimal | None          #: mean grade 1–10 over ≥ 10 families, else None
+    outcomes: list[Headline]              #: closed, care stopped/reduced, prevented referrals…
+    closure_reasons: Breakdown
+    children: Breakdown                   #: by age band
+    fidelity: Fidelity
+    growth: list[GrowthRow]               #: every year with published statistics, oldest first
+    publications: list[PublicationRow] = field(default_factory=list)
+    #: (key, label) of the trend table's columns, in order (the keys of TrendRow.values)
+    trend_columns: list[tuple[str, str]] = field(default_factory=list)
+    #: (code, label) of the measurement moments, in order (the keys of DomainImpact.means)
+    moments: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: Columns of the trend table, in order; stock figures are protected one by one, flows (new,
+#: closed, stopped) per year together with the year's total.
+TREND_COLUMNS = ("families_supported", "families_new", "families_closed", "volunteers_active", "volunteers_new")
+
+#: Precision of the figures shown: domain scores and changes (scale 1–4), grades, shares.
+SCORE_PLACES, GRADE_PLACES, SHARE_PLACES = Decimal("0.01"), Decimal("0.1"), Decimal("0.001")
+
+
+def national_figures(year: int | None, track: str | None, language: str) -> NationalFigures:
+    """Every national figure of ``year`` (the newest published year when None or not published)
+    for ``track`` (None or an unknown code: all tracks), labels in ``language``. Five SQL
+    statements, however many tenants and cells (saas.foundation.published)."""
+    years = published_years()
+    chosen = year if year in years else max(years, default=date.today().year)
+    return build_national_figures(read_published(chosen), years, chosen, track, language)
+
+
+def build_national_figures(data: PublishedData, years: dict[int, int], year: int, track: str | None,
+                           language: str, today: date | None = None) -> NationalFigures:
+    """The figures of one view from what was read (no database: the differencing test drives this)."""
+    with force_locale(language):
+        track_labels = labels("track", language)
+        offered = names.ordered({*year_tracks(data, year), *year_tracks(data, year - 1)}, track_labels)
+        if track not in {code for code, _label in offered}:
+            track = None
+        view = _View(data, year, track or ALL_TRACKS, language)
+        return NationalFigures(
+            year=year, track=track, years=sorted(years, reverse=True), tracks=offered, frozen_at=data.frozen_at,
+            tenants=years.get(year, 0), headlines=view.headlines(), trend=view.trend(today or date.today()),
+            impact=view.impact(), satisfaction=view.satisfaction(), outcomes=view.outcomes(),
+            closure_reasons=view.closure_reasons(), children=view.children(), fidelity=_fidelity(data),
+            growth=_growth(data, years), publications=_publications(data),
+            trend_columns=[(key, names.headline_labels()[key]) for key in TREND_COLUMNS],
+            moments=list(names.moment_labels(language).items()))
+
+
+class _View:
+    """One year for one track (or ALL_TRACKS), every count from that year's protect_year."""
+
+    def __init__(self, data: PublishedData, year: int, track: str, language: str) -> None:
+        self.data, self.year, self.track, self.language = data, year, track, language
+        self.key = str(year)
+        self.counts = protect_year(data, year)
+        self.previous = protect_year(data, year - 1)
+
+    def _cell(self, measure: Measure, domain: str = ALL, moment: str = ALL, category: str = ALL) -> CellKey:
+        return CellKey(self.key, measure.value, self.track, domain, moment, category)
+
+    def headlines(self) -> list[Headline]:
+        counts, key = self.counts, self.key
+        values = {
+            "families_supported": counts.count("families_supported", key, self.track),
+            "families_new": counts.count("families_new", key, self.track),
+            "families_closed": counts.count("families_closed", key, self.track),
+            "children": counts.count("children", TOTAL, self.track),
+            "volunteers_active": counts.count("volunteers_active", key),
+            "volunteers_new": counts.count("volunteers_new", key),
+            "volunteers_stopped": counts.count("volunteers_stopped", key),
+            "training_hours": self._training_hours(),
+        }
+        return [Headline(name, label, Count(values[name])) for name, label in names.headline_labels().items()]
+
+    def _training_hours(self) -> int | None:
+        """Hours of training attended, shown (rounded like a count) only over enough attendances."""
+        if self.counts.count("training_attendances") is None:
+            return None
+        hours = self.data.cell(CellKey(self.key, Measure.TRAINING_HOURS.value, ALL)).total
+        return round_count(int(Decimal(hours) / HOURS_SCALE + Decimal("0.5")))
+
+    def trend(self, today: date) -> list[TrendRow]:
+        rows = []
+        for counts in (self.previous, self.counts):
+            for quarter in Period(counts.year).quarters():
+                if quarter.start > today:
+                    continue
+                values = {
+                    "families_supported": counts.count("families_supported", quarter.key, self.track),
+                    "families_new": counts.count("families_new", quarter.key, self.track),
+                    "families_closed": counts.count("families_closed", quarter.key, self.track),
+                    "volunteers_active": counts.count("volunteers_active", quarter.key),
+                    "volunteers_new": counts.count("volunteers_new", quarter.key),
+                }
+                rows.append(TrendRow(quarter.key, quarter.label(), {k: Count(values[k]) for k in TREND_COLUMNS}))
+        return rows
+
+    def impact(self) -> list[DomainImpact]:
+        found = {*codes(self.data, self.year, Measure.DOMAIN_SCORE, "domain"),
+                 *codes(self.data, self.year, Measure.PAIRED_CHANGE, "domain")}
+        moments = [code for code, _label in names.ordered(
+            codes(self.data, self.year, Measure.DOMAIN_SCORE, "moment"), names.moment_labels(self.language))]
+        return [self._domain(code, label, moments)
+                for code, label in names.ordered(found, labels("domain", self.language))]
+
+    def _domain(self, code: str, label: str, moments: list[str]) -> DomainImpact:
+        means = {}
+        for moment in moments:
+            shown = self.counts.count("domain_score", code, moment, self.track)
+            cell = track_sum(self.data, self._cell(Measure.DOMAIN_SCORE, code, moment), self.counts.tracks)
+            means[moment] = (Count(shown), _mean(shown, cell.n, Decimal(cell.total) / SCORE_SCALE, SCORE_PLACES))
+        change_n = self.counts.count("change", code, TOTAL, self.track)
+        paired = track_sum(self.data, self._cell(Measure.PAIRED_CHANGE, code), self.counts.tracks)
+        change = None
+        if change_n is not None and paired.n >= MIN_FAMILIES_FOR_MEAN:
+            change = change_from_sums(paired.n, paired.total, paired.squares, SCORE_SCALE)
+        return DomainImpact(
+            code=code, label=label, means=means, change_n=Count(change_n),
+            change_mean=_places(change.mean, SCORE_PLACES) if change else None,
+            change_low=_places(change.low, SCORE_PLACES) if change else None,
+            change_high=_places(change.high, SCORE_PLACES) if change else None,
+            directions={direction: Count(self.counts.count("change", code, direction, self.track))
+                        for direction in CHANGE_DIRECTIONS})
+
+    def satisfaction(self) -> Decimal | None:
+        cell = track_sum(self.data, self._cell(Measure.SATISFACTION), self.counts.tracks)
+        return _mean(self.counts.count("satisfaction", self.track), cell.n, Decimal(cell.total), GRADE_PLACES)
+
+    def outcomes(self) -> list[Headline]:
+        def count(category: str) -> int | None:
+            if category == "closed":  # one count with the families closed (and their reasons)
+                return self.counts.count("families_closed", self.key, self.track)
+            return self.counts.count("outcome", category, self.track)
+        return [Headline(category, names.outcome_labels()[category], Count(count(category)))
+                for category in OUTCOME_CATEGORIES]
+
+    def closure_reasons(self) -> Breakdown:
+        reasons = names.ordered(codes(self.data, self.year, Measure.CLOSURE_REASON, "category"),
+                                labels("closure_reason", self.language))
+        rows = [BreakdownRow(code, label, Count(self.counts.count("closure_reason", code, self.track)))
+                for code, label in reasons]
+        if self.counts.true_count("closure_reason", UNRECORDED, self.track):
+            rows.append(BreakdownRow(UNRECORDED, names.unrecorded_reason_label(),
+                                     Count(self.counts.count("closure_reason", UNRECORDED, self.track))))
+        return Breakdown(rows, Count(self.counts.count("families_closed", self.key, self.track)))
+
+    def children(self) -> Breakdown:
+        bands = [*AGE_BAND_CATEGORIES, *(band for band in codes(self.data, self.year, Measure.CHILDREN, "category")
+                                        if band not in AGE_BAND_CATEGORIES)]
+        return Breakdown([BreakdownRow(band, names.age_band_label(band),
+                                       Count(self.counts.count("children", band, self.track))) for band in bands],
+                         Count(self.counts.count("children", TOTAL, self.track)))
+
+
+def _mean(shown: int | None, n: int, total: Decimal, places: Decimal) -> Decimal | None:
+    """total / n, only where its count is shown (not hidden by secondary suppression) and n is enough."""
+    if shown is None or n < MIN_FAMILIES_FOR_MEAN:
+        return None
+    return _places(total / n, places)
+
+
+def _places(value: Decimal | None, places: Decimal) -> Decimal | None:
+    return None if value is None else value.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _fidelity(data: PublishedData) -> Fidelity:
+    """Each tenant's indicators (names shown: only the foundation sees them) and their median.
+
+    A share is shown over at least MIN_FAMILIES_FOR_MEAN cases; the caseload (families per
+    coordinator) when it is taken over that many families."""
+    indicators = list(names.fidelity_labels().items())
+    per_tenant: dict[str, dict[str, Decimal | None]] = {}
+    for cell in data.fidelity:
+        values = per_tenant.setdefault(cell.tenant_name, dict.fromkeys(FIDELITY_INDICATORS))
+        enough = (cell.total if cell.indicator == "caseload" else cell.n) >= MIN_FAMILIES_FOR_MEAN
+        if cell.n and enough:
+            values[cell.indicator] = _places(Decimal(cell.total) / cell.n, SHARE_PLACES)
+    rows = [FidelityRow(name, values) for name, values in sorted(per_tenant.items())]
+    median = {}
+    for key in FIDELITY_INDICATORS:
+        shown = [row.values[key] for row in rows if row.values.get(key) is not None]
+        median[key] = _places(statistics.median(shown), SHARE_PLACES) if shown else None
+    return Fidelity(indicators, rows, median)
+
+
+def _growth(data: PublishedData, years: dict[int, int]) -> list[GrowthRow]:
+    """Per year: tenants and municipalities exactly, families and volunteers protected (the families
+    by the same line as that year's own view)."""
+    rows = []
+    for year in sorted(years):
+        period = Period(year)
+        families = protect_families_supported(data, period)
+        volunteers = data.cell(CellKey(period.key, Measure.VOLUNTEERS.value, ALL, category="active")).n
+        rows.append(GrowthRow(
+            period=period.key, label=period.label(), tenants=years[year],
+            municipalities=data.cell(CellKey(period.key, Measure.MUNICIPALITIES.value, ALL)).n,
+            families=Count(families.count("families_supported", period.key, ALL_TRACKS)),
+            volunteers=Count(protect_count(volunteers))))
+    return rows
+
+
+def _publications(data: PublishedData) -> list[PublicationRow]:
+    return [PublicationRow(
+        tenant_name=last.tenant_name, finished_at=last.finished_at,
+        trigger=last.trigger.label if last.trigger is not None else None,
+        status=last.status.label if last.status is not None else None,
+        cells=last.cells, failed=last.status == PublicationStatus.FAILED) for last in data.publications]

@@ -1,0 +1,88 @@
+"""The fixed reporting periods of the national statistics: calendar quarters and calendar years.
+
+Statistics are only ever published and shown per whole period: there is no free date range, so
+two views cannot be subtracted to isolate a few families (DESIGN §5). A period is written as its
+key: ``"2026"`` for a year, ``"2026-Q3"`` for a quarter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from saas.i18n import _
+
+_KEY = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
+#: Years a period can be asked for (anything else is refused).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar year (``quarter`` None) or one of its quarters (1–4)."""
+
+    year: int
+    quarter: int | None = None
+
+    def __post_init__(self) -> None:
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise ValueError(f"year out of range: {self.year}")
+        if self.quarter is not None and not 1 <= self.quarter <= 4:
+            raise ValueError(f"no such quarter: {self.quarter}")
+
+    @classmethod
+    def parse(cls, key: str) -> Period:
+        """The period written as ``key`` ("2026" or "2026-Q3"); ValueError for anything else."""
+        match = _KEY.match(key or "")
+        if not match:
+            raise ValueError(f"not a period: {key!r}")
+        return cls(int(match.group(1)), int(match.group(2)) if match.group(2) else None)
+
+    @property
+    def key(self) -> str:
+        return str(self.year) if self.quarter is None else f"{self.year}-Q{self.quarter}"
+
+    @property
+    def is_year(self) -> bool:
+        return self.quarter is None
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> date:
+        """The last day of the period."""
+        if self.quarter is None or self.quarter == 4:
+            return date(self.year, 12, 31)
+        next_start = date(self.year, 3 * self.quarter + 1, 1)
+        return date.fromordinal(next_start.toordinal() - 1)
+
+    @property
+    def year_period(self) -> Period:
+        return Period(self.year)
+
+    def quarters(self) -> list[Period]:
+        """The four quarters of a year (a quarter: itself)."""
+        if self.quarter is not None:
+            return [self]
+        return [Period(self.year, quarter) for quarter in range(1, 5)]
+
+    def label(self) -> str:
+        if self.quarter is None:
+            return str(self.year)
+        return _("Q%(quarter)s %(year)s", quarter=self.quarter, year=self.year)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def periods_between(first: date, last: date) -> list[Period]:
+    """Every year from ``first`` to ``last`` and each of its quarters that has begun by ``last``,
+    oldest first (a year before its quarters)."""
+    periods: list[Period] = []
+    for year in range(max(first.year, FIRST_YEAR), min(last.year, LAST_YEAR) + 1):
+        periods.append(Period(year))
+        periods.extend(quarter for quarter in Period(year).quarters() if quarter.start <= last)
+    return periods

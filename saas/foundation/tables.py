@@ -1,0 +1,223 @@
+"""The national figures laid out as tables: what the dashboard's tables, the CSV/XLSX exports and
+the annual PDF all show, cell for cell.
+
+One layout for every output means the page and a downloaded file cannot disagree: each cell
+carries its already-protected value (saas.foundation.national) and its kind, and only the way it
+is written differs — the page formats it for the reader's language, a CSV writes it plainly.
+Nothing here adds, subtracts or re-derives a figure: a derived number could undo the
+disclosure control.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from saas.foundation.national import Breakdown, Count, NationalFigures
+from saas.i18n import L_, _
+
+
+class Kind(StrEnum):
+    """How a cell's value is to be read and written."""
+
+    TEXT = "text"      #: a label: a period, a life domain, an organisation's name
+    COUNT = "count"    #: a protected count of people; None when suppressed ("<10")
+    EXACT = "exact"    #: a number of organisations or municipalities: exact, never people
+    SCORE = "score"    #: a mean on the 1–4 scale; None when taken over fewer than 10 families ("–")
+    CHANGE = "change"  #: a difference on the 1–4 scale (signed)
+    GRADE = "grade"    #: a mean grade from 1 to 10
+    SHARE = "share"    #: a share from 0 to 1, written as a whole percentage
+    RATIO = "ratio"    #: families per coordinator
+
+
+#: Decimals each kind is shown with (a share: of its percentage).
+DECIMALS = {Kind.SCORE: 2, Kind.CHANGE: 2, Kind.GRADE: 1, Kind.SHARE: 0, Kind.RATIO: 1}
+#: How the files write a suppressed count, and a mean (or share) that is not shown.
+SUPPRESSED = "<10"
+NOT_SHOWN = "–"
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | Decimal | str | None
+    kind: Kind = Kind.TEXT
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind != Kind.TEXT
+
+    def shown(self) -> int | Decimal | str | None:
+        """The value as every output shows it: decimals rounded half up to the kind's places, a
+        share as its percentage; None when suppressed or not shown."""
+        if self.value is None or self.kind not in DECIMALS:
+            return self.value
+        value = Decimal(self.value) * (100 if self.kind == Kind.SHARE else 1)
+        return value.quantize(Decimal(1).scaleb(-DECIMALS[self.kind]), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: ``columns`` are the header labels (the first heads the row labels), and the
+    first cell of each row is the row's label."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]]
+
+
+#: The tables in the order of the page, each downloadable under its key.
+TABLE_KEYS = ("headlines", "trend", "impact", "outcomes", "closure_reasons", "children", "fidelity", "growth")
+
+TITLES = {
+    "headlines": L_("National figures"),
+    "trend": L_("Trend per quarter"),
+    "impact": L_("Impact per life domain"),
+    "outcomes": L_("Outcomes of closed support"),
+    "closure_reasons": L_("Closure reasons"),
+    "children": L_("Children in the supported families, by age"),
+    "fidelity": L_("Fidelity per organisation"),
+    "growth": L_("Growth over the years"),
+}
+TREND_LABELS = {
+    "families_supported": L_("Families supported"),
+    "families_new": L_("New families"),
+    "families_closed": L_("Families closed"),
+    "volunteers_active": L_("Active volunteers"),
+    "volunteers_new": L_("New volunteers"),
+}
+#: The moments of measurement, as the published statistics name them, with their labels.
+MOMENTS = (("t0", "T0"), ("t1", "T1"), ("tend", "Tend"))
+DIRECTIONS = (("improved", L_("Improved")), ("stable", L_("Stable")), ("worse", L_("Worse")))
+
+
+def _count(count: Count) -> Cell:
+    return Cell(count.value, Kind.COUNT)
+
+
+def headlines(figures: NationalFigures) -> Table:
+    rows = [[Cell(_("Organisations that published")), Cell(figures.tenants, Kind.EXACT)]]
+    rows += [[Cell(headline.label), _count(headline.count)] for headline in figures.headlines]
+    return Table("headlines", str(TITLES["headlines"]), [_("Figure"), _("Number")], rows)
+
+
+def trend_columns(figures: NationalFigures) -> list[tuple[str, str]]:
+    """(key, label) of the trend's columns: as the figures name them, else the usual five."""
+    return figures.trend_columns or [(key, str(label)) for key, label in TREND_LABELS.items()]
+
+
+def moments(figures: NationalFigures, *, short: bool = False) -> list[tuple[str, str]]:
+    """(code, label) of the moments of measurement, as the figures name them (else T0, T1, Tend);
+    ``short``: the bare names ("T0") of the standard moments, for column headers."""
+    if not figures.moments:
+        return list(MOMENTS)
+    short_names = dict(MOMENTS) if short else {}
+    return [(code, short_names.get(code, label)) for code, label in figures.moments]
+
+
+def trend(figures: NationalFigures) -> Table:
+    columns = trend_columns(figures)
+    return Table("trend", str(TITLES["trend"]), [_("Quarter"), *(label for _key, label in columns)],
+                 [[Cell(row.label), *(_count(row.values.get(key, Count(None))) for key, _label in columns)]
+                  for row in figures.trend])
+
+
+def impact(figures: NationalFigures) -> Table:
+    columns = [_("Life domain")]
+    for _code, moment in moments(figures, short=True):
+        columns += [_("Families at %(moment)s", moment=moment), _("Mean at %(moment)s", moment=moment)]
+    columns += [_("Families with T0 and Tend"), _("Mean change"),
+                _("Lower bound of the %(level)s%% confidence interval", level=95),
+                _("Upper bound of the %(level)s%% confidence interval", level=95),
+                *(str(label) for _code, label in DIRECTIONS)]
+    rows = []
+    for domain in figures.impact:
+        row = [Cell(domain.label)]
+        for code, _moment in moments(figures):
+            n, mean = domain.means.get(code, (Count(0), None))
+            row += [_count(n), Cell(mean, Kind.SCORE)]
+        row += [_count(domain.change_n), Cell(domain.change_mean, Kind.CHANGE),
+                Cell(domain.change_low, Kind.CHANGE), Cell(domain.change_high, Kind.CHANGE),
+                *(_count(domain.directions.get(code, Count(0))) for code, _label in DIRECTIONS)]
+        rows.append(row)
+    return Table("impact", str(TITLES["impact"]), columns, rows)
+
+
+def impact_parts(figures: NationalFigures) -> tuple[Table, Table]:
+    """The impact table in two, as the page and the PDF show it (fourteen columns do not read
+    well): the means at each moment, and the paired change — the same cells, split by column."""
+    whole = impact(figures)
+    split = 1 + 2 * len(moments(figures))
+    return (_columns(whole, "impact_means", _("Mean score per life domain and moment"), range(1, split)),
+            _columns(whole, "impact_change", _("Change from T0 to Tend per life domain"),
+                     range(split, len(whole.columns))))
+
+
+def _columns(table: Table, key: str, title: str, indexes: range) -> Table:
+    """``table``'s row labels with the columns at ``indexes``."""
+    return Table(key, title, [table.columns[0], *(table.columns[i] for i in indexes)],
+                 [[row[0], *(row[i] for i in indexes)] for row in table.rows])
+
+
+def outcomes(figures: NationalFigures) -> Table:
+    rows = [[Cell(outcome.label), _count(outcome.count)] for outcome in figures.outcomes]
+    rows.append([Cell(_("Mean satisfaction grade (1 to 10)")), Cell(figures.satisfaction, Kind.GRADE)])
+    return Table("outcomes", str(TITLES["outcomes"]), [_("Outcome"), _("Number")], rows)
+
+
+def _breakdown(key: str, breakdown: Breakdown, heading: str, unit: str) -> Table:
+    rows = [[Cell(row.label), _count(row.count)] for row in breakdown.rows]
+    rows.append([Cell(_("Total")), _count(breakdown.total)])
+    return Table(key, str(TITLES[key]), [heading, unit], rows)
+
+
+def closure_reasons(figures: NationalFigures) -> Table:
+    return _breakdown("closure_reasons", figures.closure_reasons, _("Reason"), _("Families"))
+
+
+def children(figures: NationalFigures) -> Table:
+    return _breakdown("children", figures.children, _("Age"), _("Children"))
+
+
+def fidelity(figures: NationalFigures) -> Table:
+    indicators = figures.fidelity.indicators
+
+    def cells(values: dict[str, Decimal | None]) -> list[Cell]:
+        return [Cell(values.get(key), Kind.RATIO if key == "caseload" else Kind.SHARE) for key, _label in indicators]
+
+    rows = [[Cell(row.tenant_name), *cells(row.values)] for row in figures.fidelity.rows]
+    rows.append([Cell(_("National median")), *cells(figures.fidelity.median)])
+    return Table("fidelity", str(TITLES["fidelity"]), [_("Organisation"), *(label for _key, label in indicators)],
+                 rows)
+
+
+def growth(figures: NationalFigures) -> Table:
+    return Table("growth", str(TITLES["growth"]),
+                 [_("Year"), _("Organisations"), _("Municipalities"), _("Families"), _("Volunteers")],
+                 [[Cell(row.label), Cell(row.tenants, Kind.EXACT), Cell(row.municipalities, Kind.EXACT),
+                   _count(row.families), _count(row.volunteers)] for row in figures.growth])
+
+
+BUILDERS = {"headlines": headlines, "trend": trend, "impact": impact, "outcomes": outcomes,
+            "closure_reasons": closure_reasons, "children": children, "fidelity": fidelity, "growth": growth}
+
+
+def table(figures: NationalFigures, key: str) -> Table:
+    """The table ``key`` (one of TABLE_KEYS; KeyError otherwise)."""
+    return BUILDERS[key](figures)
+
+
+def all_tables(figures: NationalFigures) -> dict[str, Table]:
+    return {key: table(figures, key) for key in TABLE_KEYS}
+
+
+def plain(cell: Cell) -> str:
+    """A cell as the CSV writes it: locale-free numbers ("0.25", "85%"), "<10" for a suppressed
+    count, "–" for a mean or share that is not shown."""
+    value = cell.shown()
+    if value is None:
+        return SUPPRESSED if cell.kind == Kind.COUNT else ("" if cell.kind == Kind.TEXT else NOT_SHOWN)
+    if cell.kind == Kind.SHARE:
+        return f"{value}%"
+    return str(value)

@@ -1,0 +1,170 @@
+"""The foundation's national statistics at /foundation/: the dashboard, its charts, its tables as
+CSV/XLSX, the annual PDF; admins freeze a year and ask the tenants to publish now.
+
+Everything shown comes from saas.foundation.national, which reads only the published statistics
+and protects every figure. The only choices are the fixed ones it offers — a published year and
+a track — through the query string; anything else there is ignored (the newest year, all
+tracks), never an error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from saas.audit.labels import register_action_labels
+from saas.auth.roles import FoundationRole
+from saas.charts import SVG_CSP
+from saas.db import db, utcnow
+from saas.errors import OperationError
+from saas.forms import Boolean, Form, Integer, String, validate_input, validate_query
+from saas.foundation import annual_report, exports, national, operations
+from saas.foundation.access import foundation_blueprint, require_foundation_admin
+from saas.foundation.charts import CHARTS
+from saas.foundation.formatting import template_helpers
+from saas.foundation.national import NationalFigures
+from saas.foundation.periods import FIRST_YEAR, LAST_YEAR
+from saas.foundation.tables import TABLE_KEYS, all_tables, impact_parts, table
+from saas.i18n import L_, _, get_locale
+
+bp = foundation_blueprint("foundation", __name__, template_folder="templates")
+
+register_action_labels({
+    "statistics.year_frozen": L_("Year of national statistics frozen"),
+    "statistics.publication_requested": L_("Publication of statistics requested"),
+})
+
+EXPORT_FORMATS = {"csv": exports.CSV_MIMETYPE, "xlsx": exports.XLSX_MIMETYPE}
+
+
+class FiguresQuery(Form):
+    """The dashboard's two choices; a value that does not fit is dropped (saas.forms.validate_query)."""
+
+    year = Integer(minimum=FIRST_YEAR, maximum=LAST_YEAR, allow_none=True)
+    track = String(max_length=40, allow_none=True)
+
+
+class FreezeForm(Form):
+    confirm = Boolean()
+
+
+def _language() -> str:
+    return str(get_locale() or "nl")
+
+
+def _figures() -> NationalFigures:
+    """The figures of the year and track asked for (national_figures falls back for an unknown one)."""
+    query = validate_query(FiguresQuery())
+    return national.national_figures(query.get("year"), query.get("track"), _language())
+
+
+def _is_admin() -> bool:
+    return current_user.foundation_role == FoundationRole.ADMIN
+
+
+def _track_label(figures: NationalFigures) -> str:
+    return dict(figures.tracks).get(figures.track or "", _("All tracks"))
+
+
+@bp.route("/")
+def dashboard() -> str:
+    figures = _figures()
+    chart_args = {"year": figures.year, "track": figures.track or None}
+    return render_template(
+        "foundation/dashboard.html", figures=figures, tables=all_tables(figures), impact_parts=impact_parts(figures),
+        track_label=_track_label(figures),
+        charts={name: url_for(".chart", name=name, **chart_args) for name in CHARTS},
+        exports={key: {kind: url_for(".export", key=key, kind=kind, **chart_args) for kind in EXPORT_FORMATS}
+                 for key in TABLE_KEYS},
+        export_all=url_for(".export_all", **chart_args), can_manage=_is_admin())
+
+
+@bp.route("/charts/<name>.svg")
+def chart(name: str) -> Response:
+    draw = CHARTS.get(name) or abort(404)
+    response = Response(draw(_figures()), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = SVG_CSP
+    return response
+
+
+def _attachment(content: bytes, mimetype: str, name: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _about(figures: NationalFigures) -> list[tuple[str, str]]:
+    """The lines of an XLSX's "about" sheet: which figures these are."""
+    frozen = (_("Yes, since %(date)s", date=exports.generated_at(figures.frozen_at)) if figures.frozen_at
+              else _("No: the figures may still change"))
+    return [(_("National statistics"), "Samen Oplopen"), (_("Year"), str(figures.year)),
+            (_("Track"), _track_label(figures)), (_("Organisations that published"), str(figures.tenants)),
+            (_("Frozen"), frozen), (_("Generated at"), exports.generated_at(utcnow()))]
+
+
+@bp.route("/export/<key>.<any(csv, xlsx):kind>")
+def export(key: str, kind: str) -> Response:
+    if key not in TABLE_KEYS:
+        abort(404)
+    figures = _figures()
+    chosen = table(figures, key)
+    content = exports.table_csv(chosen) if kind == "csv" else exports.tables_xlsx([chosen], _about(figures))
+    return _attachment(content, EXPORT_FORMATS[kind], exports.file_name(key, figures.year, figures.track, kind))
+
+
+@bp.route("/export/all.xlsx")
+def export_all() -> Response:
+    figures = _figures()
+    content = exports.tables_xlsx(list(all_tables(figures).values()), _about(figures))
+    return _attachment(content, exports.XLSX_MIMETYPE, exports.file_name("statistics", figures.year, figures.track,
+                                                                         "xlsx"))
+
+
+@bp.route("/report/<int:year>.pdf")
+def annual_pdf(year: int) -> Response:
+    """The national annual report of ``year`` (all tracks); 404 for a year nobody published."""
+    figures = national.national_figures(year, None, _language())
+    if year not in figures.years or figures.year != year:
+        abort(404)
+    return _attachment(annual_report.annual_report_pdf(figures), "application/pdf",
+                       exports.file_name("annual-report", year, None, "pdf"))
+
+
+@bp.route("/years/<int:year>/freeze", methods=["POST"])
+@require_foundation_admin
+def freeze(year: int) -> ResponseReturnValue:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        abort(404)
+    data, _errors = validate_input(FreezeForm())
+    if not data.get("confirm"):
+        flash(_("Nothing was frozen: tick the box to confirm that the figures of %(year)s may no longer change.",
+                year=year), "error")
+    else:
+        try:
+            operations.freeze_year(current_user, year)
+        except OperationError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("The figures of %(year)s are frozen: later publications no longer change them.", year=year),
+                  "success")
+    return redirect(url_for(".dashboard", year=year, _anchor="snapshot"))
+
+
+@bp.route("/publications/run", methods=["POST"])
+@require_foundation_admin
+def publish_now() -> ResponseReturnValue:
+    operations.request_publication(current_user)
+    db.session.commit()  # recorded before the job starts: it commits per tenant as it goes
+    operations.start_publication()
+    flash(_("The organisations have been asked to publish their statistics now. The table below shows each "
+            "organisation's last publication."), "success")
+    return redirect(url_for(".dashboard", _anchor="publications"))
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return template_helpers()

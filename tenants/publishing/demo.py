@@ -1,0 +1,17 @@
+"""Demo data: the demo tenant publishes its statistics, so the foundation's dashboard has figures
+right after ``make run`` (the last seeder in saas.app.DEMO_SEEDERS: it publishes what the others made)."""
+
+from __future__ import annotations
+
+import random
+
+from saas.auth.models import User
+from saas.auth.roles import Role
+from saas.foundation.models import PublicationTrigger
+from saas.tenancy.models import Tenant
+from tenants.publishing.job import replace_statistics
+
+
+def seed(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> None:
+    """Publish ``tenant``'s statistics in the demo's transaction (the demo command commits)."""
+    replace_statistics(tenant.id, PublicationTrigger.COMMAND)

@@ -1,0 +1,167 @@
+"""The publishing job: each active tenant, inside its own context, replaces its published cells.
+
+Runs nightly (``publish_statistics``, listed in saas.app.JOBS), on demand from the tenant's
+"Shared with the foundation" page (:func:`publish_on_demand` through saas.jobs.tasks.run_task),
+and from the command line (``flask statistics publish``, tenants.publishing.views).
+
+Each tenant is published in one transaction, inside ``tenant_context`` so every isolation layer
+applies (ORM guard, composite keys, row-level security): the periods from the tenant's first
+activity to today, minus the years the foundation froze (saas.foundation.models.StatisticsSnapshot),
+are recomputed; their old cells are deleted and the new ones inserted with a SUCCEEDED
+publication. A failure rolls all of that back (the previous cells stay published) and records a
+FAILED publication in a fresh transaction; the other tenants are still published.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, insert, select
+
+from saas.clock import local_today, local_zone
+from saas.db import db, tenant_context, utcnow
+from saas.foundation.models import (
+    PublicationStatus,
+    PublicationTrigger,
+    PublishedStatistic,
+    StatisticsPublication,
+    StatisticsSnapshot,
+)
+from saas.foundation.periods import Period, periods_between
+from saas.jobs.registry import Daily, Details, Job
+from saas.tenancy.models import Tenant
+from tenants.families.models import Family
+from tenants.impact.models import Measurement
+from tenants.matching.models import Match
+from tenants.publishing.cells import Cell, compute_cells
+from tenants.volunteers.models import Volunteer
+
+logger = logging.getLogger("saas.jobs.publishing")
+
+ERROR_LENGTH = StatisticsPublication.error.type.length  # type: ignore[attr-defined]
+
+
+def publish_tenant(tenant_id: uuid.UUID, trigger: PublicationTrigger) -> StatisticsPublication:
+    """Recompute and replace the published cells of ``tenant_id``, and commit.
+
+    Returns the publication: SUCCEEDED with its counts, or FAILED with the error (then nothing
+    of this run was written, and the cells published before stay as they were)."""
+    started_at = utcnow()
+    with tenant_context(db.session, tenant_id):
+        try:
+            publication = replace_statistics(tenant_id, trigger, started_at)
+            db.session.commit()
+        except Exception as exc:  # recorded on a publication; one tenant's failure must not stop the others
+            db.session.rollback()
+            logger.exception("publishing the statistics of tenant %s failed", tenant_id)
+            publication = _record_failure(trigger, started_at, exc)
+        if publication in db.session:
+            # Loaded again while the tenant is bound: the commit expired it, and outside the tenant
+            # row-level security would hide the row from the caller reading its counts.
+            db.session.refresh(publication)
+        return publication
+
+
+def publish_all(trigger: PublicationTrigger) -> Details:
+    """Publish every active tenant, one transaction each; returns the counts of the run."""
+    # Tenants are a platform table: listing them crosses no tenant's data.
+    tenant_ids = db.session.scalars(select(Tenant.id).where(Tenant.is_active).order_by(Tenant.slug)).all()
+    tenants = cells = failed = 0
+    for tenant_id in tenant_ids:
+        publication = publish_tenant(tenant_id, trigger)
+        if publication.status == PublicationStatus.SUCCEEDED:
+            tenants, cells = tenants + 1, cells + publication.cells
+        else:
+            failed += 1
+    return {"tenants": tenants, "cells": cells, "failed": failed}
+
+
+def publish_nightly() -> Details:
+    return publish_all(PublicationTrigger.NIGHTLY)
+
+
+def publish_on_demand(tenant_id: str | None = None) -> None:
+    """The task behind "Publish now" (saas.jobs.tasks.run_task): one tenant, or every active one.
+    Takes the id as text because it may travel over the RQ queue."""
+    if tenant_id is None:
+        publish_all(PublicationTrigger.ON_DEMAND)
+    else:
+        publish_tenant(uuid.UUID(tenant_id), PublicationTrigger.ON_DEMAND)
+
+
+publish_statistics = Job("publish_statistics", publish_nightly, Daily(hour=2),
+                         "each tenant's statistics for the foundation, recomputed and published")
+
+
+def periods_to_publish(today: date | None = None) -> list[Period]:
+    """The periods from the bound tenant's first activity to today, without frozen years (two statements)."""
+    first = first_activity()
+    if first is None:
+        return []
+    frozen = set(db.session.scalars(select(StatisticsSnapshot.year)))  # a platform table
+    return [period for period in periods_between(first, today or local_today()) if period.year not in frozen]
+
+
+def first_activity() -> date | None:
+    """The earliest day the bound tenant did anything that counts: a referral (or a family file
+    made), a match start, a measurement, a volunteer's application (one statement)."""
+    earliest = (func.min(Family.referred_on), func.min(Family.created_at), func.min(Match.started_on),
+                func.min(Measurement.taken_on), func.min(Volunteer.applied_on))
+    row = db.session.execute(select(*(select(value).scalar_subquery() for value in earliest))).one()
+    return min((_as_date(value) for value in row if value is not None), default=None)
+
+
+def _as_date(value: date | datetime) -> date:
+    if isinstance(value, datetime):  # created_at: the local day it was made
+        return value.astimezone(local_zone()).date() if value.tzinfo else value.date()
+    return value
+
+
+def replace_statistics(tenant_id: uuid.UUID, trigger: PublicationTrigger,
+                       started_at: datetime | None = None) -> StatisticsPublication:
+    """Recompute the bound tenant's cells and replace the published ones, with a SUCCEEDED
+    publication, in the current transaction (flushes; the caller commits or rolls back)."""
+    started_at = started_at or utcnow()
+    periods = periods_to_publish()
+    cells = compute_cells(periods)
+    publication = StatisticsPublication(started_at=started_at, trigger=trigger, status=PublicationStatus.SUCCEEDED,
+                                        cells=len(cells), periods=len(periods))
+    db.session.add(publication)
+    db.session.flush()
+    _replace_cells(tenant_id, publication.id, [period.key for period in periods], cells)
+    publication.finished_at = utcnow()
+    return publication
+
+
+def _replace_cells(tenant_id: uuid.UUID, publication_id: uuid.UUID, period_keys: list[str],
+                   cells: list[Cell]) -> None:
+    """Delete the tenant's cells of ``period_keys`` and insert ``cells`` (two statements; the
+    insert is one executemany). The guard scopes the delete to the bound tenant."""
+    if not period_keys:
+        return
+    db.session.execute(delete(PublishedStatistic).where(PublishedStatistic.period.in_(period_keys))
+                       .execution_options(synchronize_session=False))
+    if cells:
+        db.session.execute(insert(PublishedStatistic), [
+            {"id": uuid.uuid4(), "tenant_id": tenant_id, "publication_id": publication_id, **cell.as_row()}
+            for cell in cells])
+
+
+def _record_failure(trigger: PublicationTrigger, started_at: datetime, exc: Exception) -> StatisticsPublication:
+    """A FAILED publication with the error, committed on its own (the run itself was rolled back).
+    When even that cannot be written (the database is gone) the unsaved record is returned."""
+    # Only the first line: database errors go on with the statement and its parameters, which have
+    # no place on a record the foundation sees.
+    first_line = str(exc).splitlines()[0] if str(exc) else ""
+    publication = StatisticsPublication(started_at=started_at, finished_at=utcnow(), trigger=trigger,
+                                        status=PublicationStatus.FAILED, cells=0, periods=0,
+                                        error=f"{type(exc).__name__}: {first_line}"[:ERROR_LENGTH])
+    try:
+        db.session.add(publication)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        logger.exception("the failed publication could not be recorded either")
+    return publication

@@ -1,0 +1,83 @@
+"""The tenant's "Shared with the foundation" page (managers): what the organisation publishes,
+its publications, the cells per period, and "Publish now"; and ``flask statistics publish``.
+
+The page shows counts of cells and runs, never the cells' numbers themselves: the figures are
+on the impact dashboard, and what the foundation makes of the cells is its own (disclosure-
+controlled) view.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from saas.audit.labels import register_action_labels
+from saas.auth.roles import Role
+from saas.db import db
+from saas.foundation.models import PublicationStatus, PublicationTrigger
+from saas.i18n import L_, _
+from saas.jobs.tasks import run_task
+from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
+from saas.tenancy.models import Tenant
+from tenants.publishing import labels as _labels  # noqa: F401 - registers the codes' names for the foundation
+from tenants.publishing import operations, queries
+from tenants.publishing.job import publish_all, publish_tenant
+
+logger = logging.getLogger("saas.publishing")
+
+bp = tenant_blueprint("publishing", __name__, template_folder="templates", cli_group="statistics")
+
+TASK = "tenants.publishing.job:publish_on_demand"
+
+register_action_labels({operations.PUBLISH_REQUESTED: L_("Statistics published for the foundation on request")})
+
+
+@bp.route("/statistics/")
+@login_required
+@require_role(Role.MANAGER)
+def index() -> str:
+    return render_template("publishing/index.html", publications=queries.recent_publications(),
+                           periods=queries.published_periods(), PublicationStatus=PublicationStatus)
+
+
+@bp.route("/statistics/publish", methods=["POST"])
+@login_required
+@require_role(Role.MANAGER)
+def publish() -> Response:
+    """Publish now: the audit entry is committed first, then the task runs (inline without Redis,
+    so the page that follows shows the new publication) or is queued. The task commits itself."""
+    operations.request_publication(current_user, current_tenant)
+    db.session.commit()
+    try:
+        queued = run_task(TASK, tenant_id=str(current_tenant.id))
+    except Exception:  # e.g. Redis unreachable: the page still answers and says so
+        logger.exception("publishing tenant %s could not be started", current_tenant.id)
+        db.session.rollback()
+        flash(_("The statistics could not be published just now. Please try again later."), "error")
+    else:
+        flash(_("The statistics will be published in a moment.") if queued
+              else _("The statistics have been published."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.cli.command("publish")
+@click.option("--tenant", "slug", default=None, help="Only this tenant (its slug); default: every active tenant.")
+def publish_command(slug: str | None) -> None:
+    """Publish the statistics for the foundation now (each tenant committed on its own)."""
+    if slug is None:
+        counts = publish_all(PublicationTrigger.COMMAND)
+    else:
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+        if tenant is None or not tenant.is_active:
+            raise click.ClickException(f"There is no active tenant {slug!r}.")
+        publication = publish_tenant(tenant.id, PublicationTrigger.COMMAND)
+        succeeded = publication.status == PublicationStatus.SUCCEEDED
+        counts = {"tenants": int(succeeded), "cells": publication.cells, "failed": int(not succeeded)}
+    click.echo(f"Published {counts['tenants']} tenant(s), {counts['cells']} cells; {counts['failed']} failed.")
+    if counts["failed"]:
+        raise click.ClickException("Some tenants could not be published; see the log and their publications.")

@@ -1,0 +1,92 @@
+"""The disclosure rules the national figures add: forced hiding, linked lines, small hidden groups,
+and the paired change from sums (saas.foundation.disclosure, saas.foundation.inference)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from saas.foundation.disclosure import (
+    MIN_TENANTS,
+    protect_breakdown,
+    protect_entries,
+    too_few_tenants,
+)
+from saas.foundation.inference import change_from_sums, t_quantile
+from tenants.impact.scoring import paired_change
+from tenants.impact.scoring import t_quantile as tenant_t_quantile
+
+
+def test_a_forced_part_takes_a_second_one_with_it_and_the_total_stays() -> None:
+    shown = protect_breakdown({"regular": 40, "first_1000_days": 25}, hide={"first_1000_days"})
+    assert shown.parts == {"regular": None, "first_1000_days": None}
+    assert shown.total == 65
+
+
+def test_hidden_parts_that_hold_a_small_group_take_a_third_one() -> None:
+    # 4 and 0 hidden … the 0 could only be hidden by force; 4 + 0 would tell 4: a third part goes.
+    shown = protect_breakdown({"a": 4, "b": 0, "c": 30, "d": 50}, hide={"b"})
+    assert shown.parts == {"a": None, "b": None, "c": None, "d": 50}
+    assert shown.total == 85
+
+
+def test_too_few_tenants() -> None:
+    assert MIN_TENANTS == 3
+    assert [too_few_tenants(n) for n in range(5)] == [False, True, True, False, False]
+
+
+def test_linked_lines_are_protected_together() -> None:
+    # Two breakdowns of one total (quarters and reasons of the closed families): a total hidden for
+    # one is hidden for the other.
+    true = {"year": 45, "q1": 20, "q2": 25, "done": 38, "moved": 7}
+    lines = [("year", ["q1", "q2"]), ("year", ["done", "moved"])]
+    shown = protect_entries(true, lines)
+    assert shown["moved"] is None and shown["done"] is None
+    assert shown["year"] == 45 and shown["q1"] == 20 and shown["q2"] == 25
+    forced = protect_entries(true, lines, hide={"q1"})
+    assert forced["q1"] is None and forced["q2"] is None and forced["year"] == 45
+
+
+linked = st.lists(st.integers(0, 30), min_size=6, max_size=6)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(linked, st.sets(st.integers(0, 5), max_size=2))
+def test_linked_lines_never_hide_exactly_one_entry(values: list[int], forced: set[int]) -> None:
+    # A 2 × 3 table as six parts, and the same total broken down twice.
+    parts = {f"p{i}": value for i, value in enumerate(values)}
+    true = {**parts, "row0": sum(values[:3]), "row1": sum(values[3:]), "all": sum(values),
+            **{f"col{c}": values[c] + values[3 + c] for c in range(3)}}
+    lines = [("row0", ["p0", "p1", "p2"]), ("row1", ["p3", "p4", "p5"]), ("all", ["row0", "row1"]),
+             ("all", ["col0", "col1", "col2"]), *((f"col{c}", [f"p{c}", f"p{3 + c}"]) for c in range(3))]
+    shown = protect_entries(true, lines, hide={f"p{i}" for i in forced})
+    for i in forced:
+        assert shown[f"p{i}"] is None
+    for total, members in lines:
+        hidden = [m for m in members if shown[m] is None]
+        assert len(hidden) + (shown[total] is None) != 1
+        if shown[total] is not None:
+            assert not 0 < sum(true[m] for m in hidden) < 10
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.lists(st.tuples(st.integers(4, 16), st.integers(4, 16)), min_size=1, max_size=150))
+def test_the_change_from_sums_is_the_tenants_paired_change(pairs: list[tuple[int, int]]) -> None:
+    # Scores in quarters of a point (integers × 2500 in units of 1/10000).
+    differences = [(after - before) * 2500 for before, after in pairs]
+    ours = change_from_sums(len(differences), sum(differences), sum(d * d for d in differences), 10_000)
+    theirs = paired_change((Fraction(b, 4), Fraction(a, 4)) for b, a in pairs)
+    assert ours.n == theirs.n
+    assert abs(ours.mean - Decimal(theirs.mean.numerator) / theirs.mean.denominator) < Decimal("1e-20")
+    if theirs.low is None:
+        assert ours.low is None and ours.high is None
+    else:
+        assert abs(ours.low - theirs.low) < Decimal("1e-20") and abs(ours.high - theirs.high) < Decimal("1e-20")
+
+
+def test_one_t_table() -> None:
+    assert tenant_t_quantile is t_quantile
+    assert str(t_quantile(1)) == "12.706" and str(t_quantile(35)) == "2.042" and str(t_quantile(500)) == "1.960"

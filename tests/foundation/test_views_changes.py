@@ -1,0 +1,144 @@
+"""The foundation's two changes: freezing a year (a snapshot) and asking every tenant to publish
+now. Admins only (staff get 403), audited on the platform log; a refused change writes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from saas.audit.models import PlatformEvent
+from saas.auth.models import User
+from saas.auth.roles import FoundationRole
+from saas.db import db
+from saas.foundation.models import StatisticsSnapshot
+from saas.foundation.operations import PUBLISH_ON_DEMAND
+from saas.tenancy.models import Tenant
+from tests.foundation.factories import Cell, publish
+from tests.foundation.national_dataset import tenant_data
+from tests.foundation.view_support import page_tables, publish_tenants
+from tests.support.factories import create_user
+from tests.support.sessions import SignIn
+
+CONFIRMED = {"confirm": "1"}
+
+
+@pytest.fixture
+def admin(app: Flask) -> User:
+    return create_user(app, "beheer@stichting.example", foundation_role=FoundationRole.ADMIN, locale="en")
+
+
+@pytest.fixture
+def staff_client(app: Flask, signed_in: SignIn) -> FlaskClient:
+    return signed_in(create_user(app, "analist@stichting.example", foundation_role=FoundationRole.STAFF))
+
+
+@pytest.fixture
+def tasks_run(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """The tasks started, instead of running them (the publishing job is tested in its own package)."""
+    started: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr("saas.jobs.tasks.run_task", lambda name, **kwargs: started.append((name, kwargs)))
+    return started
+
+
+def snapshots(app: Flask) -> list[StatisticsSnapshot]:
+    with app.app_context():
+        return list(db.session.scalars(select(StatisticsSnapshot)))
+
+
+def events(app: Flask, action: str) -> list[PlatformEvent]:
+    with app.app_context():
+        return list(db.session.scalars(select(PlatformEvent).where(PlatformEvent.action == action)))
+
+
+def flashes(client: FlaskClient) -> list[tuple[str, str]]:
+    with client.session_transaction() as session:
+        return list(session.get("_flashes", []))
+
+
+def test_an_admin_freezes_a_year(app: Flask, signed_in: SignIn, admin: User) -> None:
+    tenants = publish_tenants(app, 3)
+    publish(app, tenants[0], [Cell("2023-Q4", "families", 12, track="regular", category="supported")])
+    cells_2025 = sum(cell.period.startswith("2025") for index in range(3) for cell in tenant_data(index).cells)
+    client = signed_in(admin)
+    response = client.post("/foundation/years/2025/freeze", data=CONFIRMED)
+    assert response.status_code == 302 and response.location == "/foundation/?year=2025#snapshot"
+    assert flashes(client) == [("success", "The figures of 2025 are frozen: later publications no longer change them.")]
+    [snapshot] = snapshots(app)
+    assert (snapshot.year, snapshot.tenants, snapshot.cells, snapshot.frozen_by_id) == (2025, 3, cells_2025, admin.id)
+    [event] = events(app, "statistics.year_frozen")
+    assert event.user_id == admin.id and event.details == {"year": 2025, "tenants": 3, "cells": cells_2025}
+    assert "The figures of 2025 were frozen on" in client.get("/foundation/?year=2025").text
+
+
+def test_freezing_twice_is_refused_and_writes_nothing(app: Flask, signed_in: SignIn, admin: User) -> None:
+    publish_tenants(app, 3)
+    client = signed_in(admin)
+    client.post("/foundation/years/2025/freeze", data=CONFIRMED)
+    flashes(client)
+    client.get("/foundation/")  # shows (and so clears) the first message
+    response = client.post("/foundation/years/2025/freeze", data=CONFIRMED)
+    assert response.status_code == 302
+    [(category, message)] = flashes(client)
+    assert category == "error" and message.startswith("2025 was already frozen on ")
+    assert len(snapshots(app)) == 1 and len(events(app, "statistics.year_frozen")) == 1
+
+
+@pytest.mark.parametrize(("year", "data", "message"), [
+    (2025, {}, "Nothing was frozen: tick the box"),
+    (2023, CONFIRMED, "No organisation has published statistics for 2023 yet"),
+])
+def test_a_year_is_frozen_only_when_confirmed_and_published(app: Flask, signed_in: SignIn, admin: User,
+                                                            year: int, data: dict[str, str], message: str) -> None:
+    publish_tenants(app, 3)
+    client = signed_in(admin)
+    assert client.post(f"/foundation/years/{year}/freeze", data=data).status_code == 302
+    [(category, text)] = flashes(client)
+    assert category == "error" and text.startswith(message)
+    assert snapshots(app) == [] and events(app, "statistics.year_frozen") == []
+
+
+def test_staff_cannot_freeze_a_year(app: Flask, staff_client: FlaskClient) -> None:
+    publish_tenants(app, 3)
+    assert staff_client.post("/foundation/years/2025/freeze", data=CONFIRMED).status_code == 403
+    assert snapshots(app) == []
+
+
+def test_a_year_out_of_range_is_not_found(signed_in: SignIn, admin: User) -> None:
+    assert signed_in(admin).post("/foundation/years/1066/freeze", data=CONFIRMED).status_code == 404
+
+
+def test_an_admin_asks_every_tenant_to_publish_now(app: Flask, signed_in: SignIn, admin: User,
+                                                   tasks_run: list[tuple[str, dict[str, Any]]]) -> None:
+    client = signed_in(admin)
+    response = client.post("/foundation/publications/run")
+    assert response.status_code == 302 and response.location == "/foundation/#publications"
+    assert tasks_run == [(PUBLISH_ON_DEMAND, {})]
+    [(category, message)] = flashes(client)
+    assert category == "success" and message.startswith("The organisations have been asked to publish")
+    [event] = events(app, "statistics.publication_requested")
+    assert event.user_id == admin.id
+
+
+def test_staff_cannot_ask_for_a_publication(app: Flask, staff_client: FlaskClient,
+                                            tasks_run: list[tuple[str, dict[str, Any]]]) -> None:
+    assert staff_client.post("/foundation/publications/run").status_code == 403
+    assert tasks_run == [] and events(app, "statistics.publication_requested") == []
+
+
+def test_the_changes_only_take_post(signed_in: SignIn, admin: User, tenant_a: Tenant) -> None:
+    client = signed_in(admin)
+    assert client.get("/foundation/years/2025/freeze").status_code == 405
+    assert client.get("/foundation/publications/run").status_code == 405
+
+
+def test_publish_now_runs_the_publishing_job_inline_without_redis(app: Flask, signed_in: SignIn, admin: User,
+                                                                  tenant_a: Tenant) -> None:
+    """No mock: without Redis the job runs in the request, inside each tenant in turn."""
+    client = signed_in(admin)
+    assert client.post("/foundation/publications/run").status_code == 302
+    rows = {row[0]: row for row in page_tables(client.get("/foundation/").text)["Last publication per organisation"]}
+    assert rows[tenant_a.name][1] == "Published" and rows[tenant_a.name][3] == "On demand"
