@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 
-from saas.clock import local_today, local_zone
+from saas.clock import local_zone
 from saas.db import db, utcnow
 from saas.foundation import disclosure
 from tenants.families.models import Family, FamilyMember
