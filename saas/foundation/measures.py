@@ -40,7 +40,8 @@ class Measure(StrEnum):
     OUTCOME = "outcome"
     #: track — n: families closed in the period who gave a satisfaction grade; total: Σ grades.
     SATISFACTION = "satisfaction"
-    #: track, category in FAMILY_CATEGORIES — n: families.
+    #: track, category in FAMILY_CATEGORIES — n: families ("closed": every family closed in the
+    #: period, the same count as OUTCOME "closed", so the quarters add up to the year).
     FAMILIES = "families"
     #: track, category = age band ("0-3", "4-11", "12-17", "18-23", "other") — n: children of the
     #: families supported in the period.

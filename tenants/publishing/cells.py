@@ -104,8 +104,9 @@ def _track_cells(period: Period, track: Track) -> Iterator[Cell]:
                    squares=change.sum_of_squares, track=code, domain=change.code)
         for direction, count in zip(CHANGE_DIRECTIONS, (change.improved, change.stable, change.worse), strict=True):
             yield Cell(key, Measure.CHANGE_DIRECTION, n=count, track=code, domain=change.code, category=direction)
-    yield from _closure_cells(key, code, aggregates.outcomes(scope))
-    yield from _reach_cells(key, code, aggregates.family_reach(scope))
+    outcomes = aggregates.outcomes(scope)
+    yield from _closure_cells(key, code, outcomes)
+    yield from _reach_cells(key, code, aggregates.family_reach(scope), outcomes.closed)
 
 
 def _closure_cells(key: str, track: str, outcomes: aggregates.Outcomes) -> Iterator[Cell]:
@@ -117,9 +118,13 @@ def _closure_cells(key: str, track: str, outcomes: aggregates.Outcomes) -> Itera
                track=track)
 
 
-def _reach_cells(key: str, track: str, reach: aggregates.Reach) -> Iterator[Cell]:
-    for category, count in (("supported", reach.families), ("new", reach.new_families),
-                            ("closed", reach.closed_families)):
+def _reach_cells(key: str, track: str, reach: aggregates.Reach, closed: int) -> Iterator[Cell]:
+    """Families and children. The families "closed" are all those closed in the period (the
+    outcomes' count), not only those also supported in it (``reach.closed_families``): the national
+    view shows them as the total of the closure reasons and outcomes, and adds a year up from its
+    quarters — a family closed the quarter after its match ended, or closed without ever being
+    matched, would otherwise be missing there."""
+    for category, count in (("supported", reach.families), ("new", reach.new_families), ("closed", closed)):
         yield Cell(key, Measure.FAMILIES, n=count, track=track, category=category)
     counts = [reach.children.get(band, 0) for band in AGE_BANDS] + [reach.children_other]
     for category, count in zip(AGE_BAND_CATEGORIES, counts, strict=True):
