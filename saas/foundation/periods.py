@@ -49,15 +49,12 @@ class Period:
 
     @property
     def start(self) -> date:
-        return date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+        return period_bounds(self.year, self.quarter)[0]
 
     @property
     def end(self) -> date:
         """The last day of the period."""
-        if self.quarter is None or self.quarter == 4:
-            return date(self.year, 12, 31)
-        next_start = date(self.year, 3 * self.quarter + 1, 1)
-        return date.fromordinal(next_start.toordinal() - 1)
+        return period_bounds(self.year, self.quarter)[1]
 
     @property
     def year_period(self) -> Period:
@@ -76,6 +73,17 @@ class Period:
 
     def __str__(self) -> str:
         return self.key
+
+
+def period_bounds(year: int, quarter: int | None) -> tuple[date, date]:
+    """The first and last day of ``year`` (``quarter`` None) or of one of its quarters. Also
+    tenants.impact.aggregates.Scope's bounds: the tenant's dashboard and what it publishes count
+    over the very same days."""
+    if quarter is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    first = date(year, 3 * quarter - 2, 1)
+    after = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return first, date.fromordinal(after.toordinal() - 1)
 
 
 def periods_between(first: date, last: date) -> list[Period]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from saas.foundation.national import Breakdown, Count, NationalFigures
+from saas.foundation.national import TREND_COLUMNS, Breakdown, Count, NationalFigures
+from saas.foundation.national_labels import headline_labels
 from saas.i18n import L_, _
 
 
@@ -80,13 +81,6 @@ TITLES = {
     "fidelity": L_("Fidelity per organisation"),
     "growth": L_("Growth over the years"),
 }
-TREND_LABELS = {
-    "families_supported": L_("Families supported"),
-    "families_new": L_("New families"),
-    "families_closed": L_("Families closed"),
-    "volunteers_active": L_("Active volunteers"),
-    "volunteers_new": L_("New volunteers"),
-}
 #: The moments of measurement, as the published statistics name them, with their labels.
 MOMENTS = (("t0", "T0"), ("t1", "T1"), ("tend", "Tend"))
 DIRECTIONS = (("improved", L_("Improved")), ("stable", L_("Stable")), ("worse", L_("Worse")))
@@ -104,7 +98,7 @@ def headlines(figures: NationalFigures) -> Table:
 
 def trend_columns(figures: NationalFigures) -> list[tuple[str, str]]:
     """(key, label) of the trend's columns: as the figures name them, else the usual five."""
-    return figures.trend_columns or [(key, str(label)) for key, label in TREND_LABELS.items()]
+    return figures.trend_columns or [(key, headline_labels()[key]) for key in TREND_COLUMNS]
 
 
 def moments(figures: NationalFigures, *, short: bool = False) -> list[tuple[str, str]]:

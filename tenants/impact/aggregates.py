@@ -36,6 +36,7 @@ from sqlalchemy import Integer, Select, and_, case, cast, distinct, extract, fun
 
 from saas.clock import from_local, local_today
 from saas.db import db
+from saas.foundation.periods import period_bounds
 from tenants.families.models import Family, FamilyMember
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import CareOutcome, ClosureReason, MemberRole, Track, YesNoUnknown
@@ -70,13 +71,11 @@ class Scope:
 
     @property
     def start(self) -> date:
-        return date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+        return period_bounds(self.year, self.quarter)[0]
 
     @property
     def end(self) -> date:
-        if self.quarter is None or self.quarter == 4:
-            return date(self.year, 12, 31)
-        return date(self.year, 3 * self.quarter + 1, 1) - timedelta(days=1)
+        return period_bounds(self.year, self.quarter)[1]
 
     @property
     def reference_day(self) -> date:

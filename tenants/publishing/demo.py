@@ -14,4 +14,4 @@ from tenants.publishing.job import replace_statistics
 
 def seed(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> None:
     """Publish ``tenant``'s statistics in the demo's transaction (the demo command commits)."""
-    replace_statistics(tenant.id, PublicationTrigger.COMMAND)
+    replace_statistics(PublicationTrigger.COMMAND)  # the demo seeds inside the tenant's context

@@ -51,7 +51,7 @@ def publish_tenant(tenant_id: uuid.UUID, trigger: PublicationTrigger) -> Statist
     started_at = utcnow()
     with tenant_context(db.session, tenant_id):
         try:
-            publication = replace_statistics(tenant_id, trigger, started_at)
+            publication = replace_statistics(trigger, started_at)
             db.session.commit()
         except Exception as exc:  # recorded on a publication; one tenant's failure must not stop the others
             db.session.rollback()
@@ -119,10 +119,13 @@ def _as_date(value: date | datetime) -> date:
     return value
 
 
-def replace_statistics(tenant_id: uuid.UUID, trigger: PublicationTrigger,
-                       started_at: datetime | None = None) -> StatisticsPublication:
+def replace_statistics(trigger: PublicationTrigger, started_at: datetime | None = None) -> StatisticsPublication:
     """Recompute the bound tenant's cells and replace the published ones, with a SUCCEEDED
-    publication, in the current transaction (flushes; the caller commits or rolls back)."""
+    publication, in the current transaction (flushes; the caller commits or rolls back).
+
+    The tenant is the one bound to the session, never a parameter: the cells go in as a bulk
+    insert, which the guard's before_flush does not see, so their tenant is taken from the
+    publication the guard stamped."""
     started_at = started_at or utcnow()
     periods = periods_to_publish()
     cells = compute_cells(periods)
@@ -130,22 +133,22 @@ def replace_statistics(tenant_id: uuid.UUID, trigger: PublicationTrigger,
                                         cells=len(cells), periods=len(periods))
     db.session.add(publication)
     db.session.flush()
-    _replace_cells(tenant_id, publication.id, [period.key for period in periods], cells)
+    _replace_cells(publication, [period.key for period in periods], cells)
     publication.finished_at = utcnow()
     return publication
 
 
-def _replace_cells(tenant_id: uuid.UUID, publication_id: uuid.UUID, period_keys: list[str],
-                   cells: list[Cell]) -> None:
-    """Delete the tenant's cells of ``period_keys`` and insert ``cells`` (two statements; the
-    insert is one executemany). The guard scopes the delete to the bound tenant."""
+def _replace_cells(publication: StatisticsPublication, period_keys: list[str], cells: list[Cell]) -> None:
+    """Delete the tenant's cells of ``period_keys`` and insert ``cells`` under ``publication``
+    (two statements; the insert is one executemany). The guard scopes the delete to the bound tenant."""
     if not period_keys:
         return
     db.session.execute(delete(PublishedStatistic).where(PublishedStatistic.period.in_(period_keys))
                        .execution_options(synchronize_session=False))
     if cells:
         db.session.execute(insert(PublishedStatistic), [
-            {"id": uuid.uuid4(), "tenant_id": tenant_id, "publication_id": publication_id, **cell.as_row()}
+            {"id": uuid.uuid4(), "tenant_id": publication.tenant_id, "publication_id": publication.id,
+             **cell.as_row()}
             for cell in cells])
 
 
