@@ -9,6 +9,7 @@ tracks), never an error.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, url_for
@@ -29,6 +30,8 @@ from saas.foundation.national import NationalFigures
 from saas.foundation.periods import FIRST_YEAR, LAST_YEAR
 from saas.foundation.tables import TABLE_KEYS, all_tables, impact_parts, table
 from saas.i18n import L_, _, get_locale
+
+logger = logging.getLogger("saas.foundation")
 
 bp = foundation_blueprint("foundation", __name__, template_folder="templates")
 
@@ -159,9 +162,15 @@ def freeze(year: int) -> ResponseReturnValue:
 def publish_now() -> ResponseReturnValue:
     operations.request_publication(current_user)
     db.session.commit()  # recorded before the job starts: it commits per tenant as it goes
-    operations.start_publication()
-    flash(_("The organisations have been asked to publish their statistics now. The table below shows each "
-            "organisation's last publication."), "success")
+    try:
+        operations.start_publication()
+    except Exception:  # e.g. Redis unreachable: the page still answers and says so (as the tenant's page does)
+        logger.exception("the publication of every tenant could not be started")
+        db.session.rollback()
+        flash(_("The statistics could not be published just now. Please try again later."), "error")
+    else:
+        flash(_("The organisations have been asked to publish their statistics now. The table below shows each "
+                "organisation's last publication."), "success")
     return redirect(url_for(".dashboard", _anchor="publications"))
 
 

@@ -123,6 +123,19 @@ def test_an_admin_asks_every_tenant_to_publish_now(app: Flask, signed_in: SignIn
     assert event.user_id == admin.id
 
 
+def test_publish_now_that_cannot_start_says_so_and_keeps_the_request_on_record(
+        app: Flask, signed_in: SignIn, admin: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreachable(name: str, **kwargs: Any) -> None:
+        raise ConnectionError("Redis is unreachable")
+
+    monkeypatch.setattr("saas.jobs.tasks.run_task", unreachable)
+    client = signed_in(admin)
+    assert client.post("/foundation/publications/run").status_code == 302
+    [(category, message)] = flashes(client)
+    assert category == "error" and message.startswith("The statistics could not be published just now")
+    assert len(events(app, "statistics.publication_requested")) == 1
+
+
 def test_staff_cannot_ask_for_a_publication(app: Flask, staff_client: FlaskClient,
                                             tasks_run: list[tuple[str, dict[str, Any]]]) -> None:
     assert staff_client.post("/foundation/publications/run").status_code == 403
