@@ -11,6 +11,7 @@ data: URIs, drawn with :data:`PRINT_STYLE`'s font, which the PDF renderer has.
 
 from __future__ import annotations
 
+import base64
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -78,3 +79,22 @@ def without_scripts(tree: Any) -> bytes:
 def number(value: Decimal | Fraction | float | int | None, digits: int = 2) -> float | None:
     """A figure as pygal wants it: a float (rounded), or None for a gap in the chart."""
     return None if value is None else round(float(value), digits)
+
+
+#: How the PDFs (WeasyPrint) embed a chart: the SVG as a data: URI, read without any fetch.
+SVG_DATA_PREFIX = "data:image/svg+xml;base64,"
+
+
+def svg_data_uri(svg: bytes) -> str:
+    return SVG_DATA_PREFIX + base64.b64encode(svg).decode("ascii")
+
+
+def only_inline_svg(url: str, *args: object, **kwargs: object) -> Any:
+    """WeasyPrint's URL fetcher for the PDFs: the charts' data: URIs, and nothing from the network
+    or the disk, whatever a label in the document contains."""
+    from weasyprint.urls import URLFetcherResponse  # heavy; only the PDFs need it
+
+    if url.startswith(SVG_DATA_PREFIX):
+        return URLFetcherResponse(url, body=base64.b64decode(url.removeprefix(SVG_DATA_PREFIX)),
+                                  headers={"Content-Type": "image/svg+xml"})
+    raise ValueError(f"a PDF loads no resources ({url[:40]!r} refused)")

@@ -8,7 +8,6 @@ report; the figures themselves hold stable codes.
 
 from __future__ import annotations
 
-import base64
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,20 +180,10 @@ def charts(figures: dict[str, Any]) -> list[str]:
     """The report's charts as data: URIs (an <img> runs no script; WeasyPrint reads them offline)."""
     rendered = [grade_chart(figures), breakdown_chart(figures, "children_by_age"),
                 breakdown_chart(figures, "closure_reasons")]
-    return ["data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") for svg in rendered if svg]
+    return [chart_kit.svg_data_uri(svg) for svg in rendered if svg]
 
 
 # Files ---------------------------------------------------------------------------------------------
-
-def _only_inline_data(url: str, *args: object, **kwargs: object) -> Any:
-    """WeasyPrint's URL fetcher: the charts' data: URIs, and nothing from the network or disk."""
-    from weasyprint.urls import URLFetcherResponse
-
-    if url.startswith("data:image/svg+xml;base64,"):
-        return URLFetcherResponse(url, body=base64.b64decode(url.partition(",")[2]),
-                                  headers={"Content-Type": "image/svg+xml"})
-    raise ValueError(f"the report loads no resources ({url[:40]!r} refused)")
-
 
 def report_pdf(report: Any, tenant_name: str) -> bytes:
     from weasyprint import CSS, HTML  # heavy; only needed here
@@ -202,8 +191,8 @@ def report_pdf(report: Any, tenant_name: str) -> bytes:
     html = render_template("reports/report_pdf.html", report=report, figures=report.figures, tenant_name=tenant_name,
                            grids=grids(report.figures), charts=charts(report.figures), suppressed=SUPPRESSED,
                            not_shown=NOT_SHOWN)
-    return HTML(string=html, url_fetcher=_only_inline_data).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=_only_inline_data)])
+    return HTML(string=html, url_fetcher=chart_kit.only_inline_svg).write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=chart_kit.only_inline_svg)])
 
 
 def sheet_title(key: str) -> str:
