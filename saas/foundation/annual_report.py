@@ -15,7 +15,7 @@ from saas import charts
 from saas.db import utcnow
 from saas.foundation.charts import CHARTS
 from saas.foundation.national import NationalFigures
-from saas.foundation.tables import all_tables, impact_parts
+from saas.foundation.tables import all_tables, fidelity, impact_parts
 
 STYLESHEET = Path(__file__).parent / "templates" / "foundation" / "annual_report.css"
 
@@ -28,7 +28,8 @@ def chart_sources(figures: NationalFigures) -> dict[str, str]:
 def annual_report_pdf(figures: NationalFigures) -> bytes:
     from weasyprint import CSS, HTML  # heavy; only needed here
 
-    html = render_template("foundation/annual_report_pdf.html", figures=figures, tables=all_tables(figures),
+    tables = all_tables(figures) | {"fidelity": fidelity(figures, per_organisation=False)}
+    html = render_template("foundation/annual_report_pdf.html", figures=figures, tables=tables,
                            impact_parts=impact_parts(figures), charts=chart_sources(figures), now=utcnow())
     return HTML(string=html, url_fetcher=charts.only_inline_svg).write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=charts.only_inline_svg)], pdf_tags=True)

@@ -7,23 +7,18 @@ from __future__ import annotations
 
 from flask_babel import format_date
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from saas.audit.operations import record_platform
 from saas.auth.models import User
 from saas.db import bind_context, cross_tenant, db
 from saas.errors import OperationError
+from saas.foundation.freezing import take_freeze_lock, year_periods
 from saas.foundation.models import PublishedStatistic, StatisticsSnapshot
-from saas.foundation.periods import Period
 from saas.i18n import _
 
 #: The publishing job's on-demand entry point (tenants.publishing; saas/ names it only as text).
 PUBLISH_ON_DEMAND = "tenants.publishing.job:publish_on_demand"
-
-
-def year_periods(year: int) -> list[str]:
-    """The keys of the year and its four quarters: what a snapshot of ``year`` keeps still."""
-    period = Period(year)
-    return [period.key, *(quarter.key for quarter in period.quarters())]
 
 
 def snapshot_of(year: int) -> StatisticsSnapshot | None:
@@ -34,6 +29,7 @@ def freeze_year(actor: User, year: int) -> StatisticsSnapshot:
     """Freeze ``year``: its published cells are no longer replaced, so its national figures stay
     as they are now. Refused (OperationError, nothing written) when the year is frozen already or
     nothing was published for it."""
+    take_freeze_lock(shared=False)  # waits for running publications; a second freezer waits for this one
     existing = snapshot_of(year)
     if existing is not None:
         raise OperationError(_("%(year)s was already frozen on %(date)s; its figures do not change any more.",
@@ -45,8 +41,11 @@ def freeze_year(actor: User, year: int) -> StatisticsSnapshot:
         raise OperationError(_("No organisation has published statistics for %(year)s yet, so there is nothing "
                                "to freeze.", year=year))
     snapshot = StatisticsSnapshot(year=year, frozen_by_id=actor.id, tenants=tenants, cells=cells)
-    db.session.add(snapshot)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(snapshot)
+    except IntegrityError:  # SQLite: another admin froze it between our check and our insert
+        raise OperationError(_("%(year)s has just been frozen by someone else.", year=year)) from None
     record_platform("statistics.year_frozen", user=actor, year=year, tenants=tenants, cells=cells)
     return snapshot
 

@@ -174,13 +174,16 @@ def children(figures: NationalFigures) -> Table:
     return _breakdown("children", figures.children, _("Age"), _("Children"))
 
 
-def fidelity(figures: NationalFigures) -> Table:
+def fidelity(figures: NationalFigures, *, per_organisation: bool = True) -> Table:
+    """The fidelity indicators per organisation and the national median; only the median with
+    ``per_organisation`` False (the annual report, which may be passed on: organisations' names
+    and scores stay on the foundation's own pages)."""
     indicators = figures.fidelity.indicators
 
     def cells(values: dict[str, Decimal | None]) -> list[Cell]:
         return [Cell(values.get(key), Kind.RATIO if key == "caseload" else Kind.SHARE) for key, _label in indicators]
 
-    rows = [[Cell(row.tenant_name), *cells(row.values)] for row in figures.fidelity.rows]
+    rows = [[Cell(row.tenant_name), *cells(row.values)] for row in figures.fidelity.rows] if per_organisation else []
     rows.append([Cell(_("National median")), *cells(figures.fidelity.median)])
     return Table("fidelity", str(TITLES["fidelity"]), [_("Organisation"), *(label for _key, label in indicators)],
                  rows)

@@ -22,12 +22,12 @@ from sqlalchemy import delete, func, insert, select
 
 from saas.clock import local_today, local_zone
 from saas.db import db, tenant_context, utcnow
+from saas.foundation.freezing import frozen_periods, frozen_years, take_freeze_lock
 from saas.foundation.models import (
     PublicationStatus,
     PublicationTrigger,
     PublishedStatistic,
     StatisticsPublication,
-    StatisticsSnapshot,
 )
 from saas.foundation.periods import Period, periods_between
 from saas.jobs.registry import Daily, Details, Job
@@ -95,12 +95,12 @@ publish_statistics = Job("publish_statistics", publish_nightly, Daily(hour=2),
                          "each tenant's statistics for the foundation, recomputed and published")
 
 
-def periods_to_publish(today: date | None = None) -> list[Period]:
-    """The periods from the bound tenant's first activity to today, without frozen years (two statements)."""
+def periods_to_publish(frozen: set[int], today: date | None = None) -> list[Period]:
+    """The periods from the bound tenant's first activity to today, without the ``frozen`` years
+    (one statement)."""
     first = first_activity()
     if first is None:
         return []
-    frozen = set(db.session.scalars(select(StatisticsSnapshot.year)))  # a platform table
     return [period for period in periods_between(first, today or local_today()) if period.year not in frozen]
 
 
@@ -127,23 +127,25 @@ def replace_statistics(trigger: PublicationTrigger, started_at: datetime | None 
     insert, which the guard's before_flush does not see, so their tenant is taken from the
     publication the guard stamped."""
     started_at = started_at or utcnow()
-    periods = periods_to_publish()
+    take_freeze_lock(shared=True)  # a year frozen meanwhile waits for this run, or this run for it
+    frozen = frozen_years()
+    periods = periods_to_publish(frozen)
     cells = compute_cells(periods)
     publication = StatisticsPublication(started_at=started_at, trigger=trigger, status=PublicationStatus.SUCCEEDED,
                                         cells=len(cells), periods=len(periods))
     db.session.add(publication)
     db.session.flush()
-    _replace_cells(publication, [period.key for period in periods], cells)
+    _replace_cells(publication, frozen_periods(frozen), cells)
     publication.finished_at = utcnow()
     return publication
 
 
-def _replace_cells(publication: StatisticsPublication, period_keys: list[str], cells: list[Cell]) -> None:
-    """Delete the tenant's cells of ``period_keys`` and insert ``cells`` under ``publication``
-    (two statements; the insert is one executemany). The guard scopes the delete to the bound tenant."""
-    if not period_keys:
-        return
-    db.session.execute(delete(PublishedStatistic).where(PublishedStatistic.period.in_(period_keys))
+def _replace_cells(publication: StatisticsPublication, frozen: list[str], cells: list[Cell]) -> None:
+    """Delete every cell of the tenant outside the ``frozen`` periods and insert ``cells`` under
+    ``publication`` (two statements; the insert is one executemany). Everything unfrozen goes, not
+    only the periods recomputed: a period that no longer has activity (its families erased, say)
+    must not stay published. The guard scopes the delete to the bound tenant."""
+    db.session.execute(delete(PublishedStatistic).where(PublishedStatistic.period.not_in(frozen))
                        .execution_options(synchronize_session=False))
     if cells:
         db.session.execute(insert(PublishedStatistic), [

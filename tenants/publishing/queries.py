@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from saas.db import db
-from saas.foundation.models import PublishedStatistic, StatisticsPublication, StatisticsSnapshot
+from saas.foundation.freezing import frozen_years
+from saas.foundation.models import PublishedStatistic, StatisticsPublication
 from saas.foundation.periods import Period
 
 RECENT_PUBLICATIONS = 20
@@ -33,7 +34,7 @@ def published_periods() -> list[PublishedPeriod]:
     """The periods the bound tenant has cells for, newest year first and each year before its
     quarters, with the number of cells (two statements)."""
     counts = db.session.execute(select(PublishedStatistic.period, func.count()).group_by(PublishedStatistic.period))
-    frozen = set(db.session.scalars(select(StatisticsSnapshot.year)))  # a platform table
+    frozen = frozen_years()
     periods = []
     for key, cells in counts:
         try:

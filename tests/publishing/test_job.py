@@ -125,7 +125,7 @@ def test_the_first_activity_is_the_bound_tenants_own(app: Flask, tenant_a: Tenan
     create_family(app, tenant_b, referred_on=date(2019, 1, 1))
     with in_tenant(app, tenant_a):
         assert job.first_activity() == date(2024, 5, 6)
-        assert job.periods_to_publish(date(2024, 5, 6)) == [Period(2024), Period(2024, 1), Period(2024, 2)]
+        assert job.periods_to_publish(set(), date(2024, 5, 6)) == [Period(2024), Period(2024, 1), Period(2024, 2)]
 
 
 @pytest.mark.usefixtures("statistics_dataset")
