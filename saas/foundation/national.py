@@ -5,10 +5,11 @@ Views are fixed (DESIGN §5): a year, its four quarters, a track or all tracks, 
 breakdowns below. There is no free filter, so two views cannot be subtracted to isolate a family:
 wherever one figure is the sum of others (quarters of a year for the flows, tracks of all tracks,
 closure reasons of the closed families, age bands of the children, change directions of the paired
-changes), the parts and their totals are protected together — all of a year's counts at once, the
-same for every view (saas.foundation.national_protection) — and a part built from fewer than
-``disclosure.MIN_TENANTS`` tenants is hidden there (shown only inside the national total). A mean
-is shown only over ``MIN_FAMILIES_FOR_MEAN`` families and only where its count is shown.
+changes, the nested outcomes with their never-displayed remainders), the parts and their totals
+are protected together — all of a year's counts at once, the same for every view
+(saas.foundation.national_protection) — and a part built from fewer than ``disclosure.MIN_TENANTS``
+tenants is hidden there (shown only inside the national total). A mean is shown only over
+``MIN_FAMILIES_FOR_MEAN`` families and only where its count is shown.
 
 :func:`national_figures` sends a fixed number of SQL statements, however many tenants and cells
 (saas.foundation.published); :func:`build_national_figures` does the rest without a database.
@@ -41,6 +42,7 @@ from saas.foundation.national_protection import (
     ALL_TRACKS,
     TOTAL,
     UNRECORDED,
+    YearCounts,
     codes,
     protect_families_supported,
     protect_year,
@@ -223,13 +225,17 @@ class _View:
     def _cell(self, measure: Measure, domain: str = ALL, moment: str = ALL, category: str = ALL) -> CellKey:
         return CellKey(self.key, measure.value, self.track, domain, moment, category)
 
+    def _count(self, *entry: str, counts: YearCounts | None = None) -> int | None:
+        """The shown count of ``entry`` for the view's track, in ``counts`` (default: the year's)."""
+        return (self.counts if counts is None else counts).track_count(*entry, track=self.track)
+
     def headlines(self) -> list[Headline]:
         counts, key = self.counts, self.key
         values = {
-            "families_supported": counts.count("families_supported", key, self.track),
-            "families_new": counts.count("families_new", key, self.track),
-            "families_closed": counts.count("families_closed", key, self.track),
-            "children": counts.count("children", TOTAL, self.track),
+            "families_supported": self._count("families_supported", key),
+            "families_new": self._count("families_new", key),
+            "families_closed": self._count("families_closed", key),
+            "children": self._count("children", TOTAL),
             "volunteers_active": counts.count("volunteers_active", key),
             "volunteers_new": counts.count("volunteers_new", key),
             "volunteers_stopped": counts.count("volunteers_stopped", key),
@@ -251,9 +257,9 @@ class _View:
                 if quarter.start > today:
                     continue
                 values = {
-                    "families_supported": counts.count("families_supported", quarter.key, self.track),
-                    "families_new": counts.count("families_new", quarter.key, self.track),
-                    "families_closed": counts.count("families_closed", quarter.key, self.track),
+                    "families_supported": self._count("families_supported", quarter.key, counts=counts),
+                    "families_new": self._count("families_new", quarter.key, counts=counts),
+                    "families_closed": self._count("families_closed", quarter.key, counts=counts),
                     "volunteers_active": counts.count("volunteers_active", quarter.key),
                     "volunteers_new": counts.count("volunteers_new", quarter.key),
                 }
@@ -271,10 +277,10 @@ class _View:
     def _domain(self, code: str, label: str, moments: list[str]) -> DomainImpact:
         means = {}
         for moment in moments:
-            shown = self.counts.count("domain_score", code, moment, self.track)
+            shown = self._count("domain_score", code, moment)
             cell = track_sum(self.data, self._cell(Measure.DOMAIN_SCORE, code, moment), self.counts.tracks)
             means[moment] = (Count(shown), _mean(shown, cell.n, Decimal(cell.total) / SCORE_SCALE, SCORE_PLACES))
-        change_n = self.counts.count("change", code, TOTAL, self.track)
+        change_n = self._count("change", code, TOTAL)
         paired = track_sum(self.data, self._cell(Measure.PAIRED_CHANGE, code), self.counts.tracks)
         change = None
         if change_n is not None and paired.n >= MIN_FAMILIES_FOR_MEAN:
@@ -284,37 +290,37 @@ class _View:
             change_mean=_places(change.mean, SCORE_PLACES) if change else None,
             change_low=_places(change.low, SCORE_PLACES) if change else None,
             change_high=_places(change.high, SCORE_PLACES) if change else None,
-            directions={direction: Count(self.counts.count("change", code, direction, self.track))
+            directions={direction: Count(self._count("change", code, direction))
                         for direction in CHANGE_DIRECTIONS})
 
     def satisfaction(self) -> Decimal | None:
         cell = track_sum(self.data, self._cell(Measure.SATISFACTION), self.counts.tracks)
-        return _mean(self.counts.count("satisfaction", self.track), cell.n, Decimal(cell.total), GRADE_PLACES)
+        return _mean(self._count("satisfaction"), cell.n, Decimal(cell.total), GRADE_PLACES)
 
     def outcomes(self) -> list[Headline]:
         def count(category: str) -> int | None:
             if category == "closed":  # one count with the families closed (and their reasons)
-                return self.counts.count("families_closed", self.key, self.track)
-            return self.counts.count("outcome", category, self.track)
+                return self._count("families_closed", self.key)
+            return self._count("outcome", category)
         return [Headline(category, names.outcome_labels()[category], Count(count(category)))
                 for category in OUTCOME_CATEGORIES]
 
     def closure_reasons(self) -> Breakdown:
         reasons = names.ordered(codes(self.data, self.year, Measure.CLOSURE_REASON, "category"),
                                 labels("closure_reason", self.language))
-        rows = [BreakdownRow(code, label, Count(self.counts.count("closure_reason", code, self.track)))
+        rows = [BreakdownRow(code, label, Count(self._count("closure_reason", code)))
                 for code, label in reasons]
         if self.counts.true_count("closure_reason", UNRECORDED, self.track):
             rows.append(BreakdownRow(UNRECORDED, names.unrecorded_reason_label(),
-                                     Count(self.counts.count("closure_reason", UNRECORDED, self.track))))
-        return Breakdown(rows, Count(self.counts.count("families_closed", self.key, self.track)))
+                                     Count(self._count("closure_reason", UNRECORDED))))
+        return Breakdown(rows, Count(self._count("families_closed", self.key)))
 
     def children(self) -> Breakdown:
         bands = [*AGE_BAND_CATEGORIES, *(band for band in codes(self.data, self.year, Measure.CHILDREN, "category")
                                         if band not in AGE_BAND_CATEGORIES)]
         return Breakdown([BreakdownRow(band, names.age_band_label(band),
-                                       Count(self.counts.count("children", band, self.track))) for band in bands],
-                         Count(self.counts.count("children", TOTAL, self.track)))
+                                       Count(self._count("children", band))) for band in bands],
+                         Count(self._count("children", TOTAL)))
 
 
 def _mean(shown: int | None, n: int, total: Decimal, places: Decimal) -> Decimal | None:

@@ -16,7 +16,13 @@ The lines of a year (``t`` a track, ``*`` all tracks, ``q`` a quarter, ``Y`` the
   tenants is hidden like a track;
 * closure reasons: ``closed[Y, t] = Σ reason[r, t]`` (plus a hidden "not recorded" remainder
   should a publisher's reasons not add up), linked with the quarters through ``closed[Y, t]``;
-* children: ``children[t] = Σ children[band, t]``; paired changes: ``n[d, t] = Σ direction[d, t]``.
+* children: ``children[t] = Σ children[band, t]``; paired changes: ``n[d, t] = Σ direction[d, t]``;
+* outcomes (tenants.impact.aggregates.outcomes: care stopped or reduced ⊆ with care ⊆ closed;
+  otherwise referred ⊆ closed and, independently of it, referral prevented ⊆ closed):
+  ``with_care[t] = care_stopped[t] + care_reduced[t] + care_other[t]``, ``closed[Y, t] =
+  with_care[t] + without_care[t]`` and likewise for each referral question (:data:`OUTCOME_REMAINDERS`).
+  A remainder is never displayed, yet "total − shown parts" computes it, so it is an entry like any
+  count (hidden when small) and its line keeps the shown outcomes from isolating 1–9 families.
 
 Stock figures (families supported, volunteers active) are a line per period (a quarter's stock
 is no part of the year's). Codes come from the year's own cells, sorted, so the entries (and the
@@ -44,6 +50,12 @@ UNRECORDED = "unrecorded"
 TRACK_SPLIT = frozenset({Measure.MEASURED, Measure.DOMAIN_SCORE, Measure.PAIRED_CHANGE, Measure.CHANGE_DIRECTION,
                          Measure.CLOSURE_REASON, Measure.OUTCOME, Measure.SATISFACTION, Measure.FAMILIES,
                          Measure.CHILDREN})
+#: Each outcome remainder: (the outcome it is part of, the outcomes it is the rest of); "closed" is
+#: the families_closed entry of the year.
+OUTCOME_REMAINDERS = {"care_other": ("with_care", ("care_stopped", "care_reduced")),
+                      "without_care": ("closed", ("with_care",)),
+                      "not_would_otherwise_be_referred": ("closed", ("would_otherwise_be_referred",)),
+                      "not_prevented_referral_confirmed": ("closed", ("prevented_referral_confirmed",))}
 FAMILY_FLOWS = ("new", "closed")
 VOLUNTEER_FLOWS = ("new", "stopped")
 
@@ -61,7 +73,17 @@ class YearCounts:
     true: dict[Entry, int] = field(default_factory=dict)
 
     def count(self, *entry: str) -> int | None:
-        return self.shown.get(entry, 0)
+        """The shown count of ``entry``, None when hidden — and when unknown: an entry that was not
+        protected (a misspelt name, a code of another year) must never read as a shown 0."""
+        return self.shown.get(entry)
+
+    def track_count(self, *entry: str, track: str) -> int | None:
+        """:meth:`count` of ``entry + (track,)``. A track with no published cell in the year (it is
+        offered because the previous year has it) has nothing to count: its true count is 0, and a
+        shown 0 identifies no one."""
+        if track != ALL_TRACKS and track not in self.tracks:
+            return 0
+        return self.count(*entry, track)
 
     def true_count(self, *entry: str) -> int:
         return self.true.get(entry, 0)
@@ -175,9 +197,7 @@ class _YearBuilder:
         self._children()
         self._impact()
         self.split(("satisfaction",), self._cell(self.period.key, Measure.SATISFACTION))
-        for category in OUTCOME_CATEGORIES:
-            if category != "closed":  # the closed families are families_closed (the same count)
-                self.split(("outcome", category), self._cell(self.period.key, Measure.OUTCOME, category=category))
+        self._outcomes()
         self.true[("training_attendances",)] = self.data.cell(self._cell(self.period.key, Measure.TRAINING_HOURS)).n
 
     def _family_flow(self, category: str) -> None:
@@ -223,6 +243,35 @@ class _YearBuilder:
         for track in self.every_track:
             self.lines.append(((*closed, track), [("closure_reason", r, track) for r in (*reasons, UNRECORDED)]))
 
+    def _outcomes(self) -> None:
+        """The outcomes as parts of the closed families, with their remainders (see the module)."""
+        for category in OUTCOME_CATEGORIES:
+            if category != "closed":  # the closed families are families_closed (the same count)
+                cell = self._cell(self.period.key, Measure.OUTCOME, category=category)
+                self.split(("outcome", category), cell)
+                self.hide_if_part(("outcome", category, ALL_TRACKS), cell)
+        for remainder, (total, parts) in OUTCOME_REMAINDERS.items():
+            # The remainder's families are some of its total's: from too few tenants when the total
+            # is. (From how many tenants a remainder comes when its total has enough, sums cannot
+            # tell; it is never displayed, and computing it takes three rounded figures.)
+            total_cell = self._cell(self.period.key, Measure.OUTCOME, category=total)
+            for track in self.tracks:
+                left = self.true[self._outcome(total, track)] - sum(self.true[self._outcome(p, track)] for p in parts)
+                tenants = self.data.cell(total_cell._replace(track=track)).tenants
+                self._add(("outcome", remainder, track), max(left, 0), tenants if left > 0 else 0)
+            entry = ("outcome", remainder, ALL_TRACKS)
+            self.true[entry] = sum(self.true[("outcome", remainder, track)] for track in self.tracks)
+            self.lines.append((entry, [("outcome", remainder, track) for track in self.tracks]))
+            if self.true[entry]:
+                self.hide_if_part(entry, total_cell)
+            for track in self.every_track:
+                self.lines.append((self._outcome(total, track),
+                                   [self._outcome(category, track) for category in (*parts, remainder)]))
+
+    def _outcome(self, category: str, track: str) -> Entry:
+        """The entry of an outcome or remainder; the closed families are the year's families_closed."""
+        return ("families_closed", self.period.key, track) if category == "closed" else ("outcome", category, track)
+
     def _children(self) -> None:
         bands = sorted(set(AGE_BAND_CATEGORIES) | set(codes(self.data, self.year, Measure.CHILDREN, "category")))
         cells = {band: self._cell(self.period.key, Measure.CHILDREN, category=band) for band in bands}
@@ -235,12 +284,14 @@ class _YearBuilder:
 
     def _impact(self) -> None:
         year = self.period.key
-        for domain in codes(self.data, self.year, Measure.DOMAIN_SCORE, "domain"):
+        # Every domain gets every entry (zeros where it has no cell: they change nothing), so the view
+        # finds a count for each domain it lists — e.g. scored at T0 but with no paired change yet.
+        domains = sorted({code for measure in (Measure.DOMAIN_SCORE, Measure.PAIRED_CHANGE, Measure.CHANGE_DIRECTION)
+                          for code in codes(self.data, self.year, measure, "domain")})
+        for domain in domains:
             for moment in codes(self.data, self.year, Measure.DOMAIN_SCORE, "moment"):
                 self.split(("domain_score", domain, moment), self._cell(year, Measure.DOMAIN_SCORE, domain=domain,
                                                                          moment=moment))
-        domains = sorted(set(codes(self.data, self.year, Measure.PAIRED_CHANGE, "domain"))
-                         | set(codes(self.data, self.year, Measure.CHANGE_DIRECTION, "domain")))
         for domain in domains:
             self._change(domain)
 

@@ -25,6 +25,13 @@ ALL = "*"
 BANDS = [*AGE_BANDS, "other"]
 DIRECTIONS = ("improved", "stable", "worse")
 OUTCOMES = ("with_care", "care_stopped", "care_reduced", "would_otherwise_be_referred", "prevented_referral_confirmed")
+#: Never displayed: what is left of an outcome ("closed": the families closed) after its parts
+#: (end_to_end_counts: stopped / reduced are care outcomes of the families with care; each referral
+#: question is one of every closed family).
+REMAINDERS = (("care_other", "with_care", ("care_stopped", "care_reduced")),
+              ("without_care", "closed", ("with_care",)),
+              ("not_would_otherwise_be_referred", "closed", ("would_otherwise_be_referred",)),
+              ("not_prevented_referral_confirmed", "closed", ("prevented_referral_confirmed",)))
 
 Entry = tuple[str, ...]
 
@@ -119,8 +126,7 @@ class Protection:
                    lambda t: max(national.contributors(year, "children", t, band) for band in BANDS))
         self._impact(year)
         self.by_track(("satisfaction",), year, "satisfaction")
-        for category in OUTCOMES:
-            self.by_track(("outcome", category), year, "outcome", category)
+        self._outcomes(year)
         self.true[("training_attendances",)] = national.n(year, "training", "")
         self.shown = protect_entries(self.true, self.lines, self.hide)
         return self
@@ -143,12 +149,35 @@ class Protection:
             self.lines.append((("families_closed", year, track),
                                [("closure_reason", reason, track) for reason in [*reasons, "unrecorded"]]))
 
+    def _outcomes(self, year: str) -> None:
+        """The outcomes are parts of the closed families (nested: with care ⊇ stopped, reduced); each
+        total also gets its never-displayed remainder, hidden when small or (if not 0) when the total's
+        families come from too few tenants."""
+        national = self.national
+        for category in OUTCOMES:
+            self.by_track(("outcome", category), year, "outcome", category, part=True)
+
+        def entry(category: str, track: str) -> Entry:
+            return ("families_closed", year, track) if category == "closed" else ("outcome", category, track)
+
+        for remainder, total, parts in REMAINDERS:
+            for track in [*TRACKS, ALL]:
+                left = self.true[entry(total, track)] - sum(self.true[entry(part, track)] for part in parts)
+                self.true[("outcome", remainder, track)] = left
+                if left and self.few(national.contributors(year, "families" if total == "closed" else "outcome",
+                                                           track, total)):
+                    self.hide.add(("outcome", remainder, track))
+            self.lines.append((("outcome", remainder, ALL), [("outcome", remainder, track) for track in TRACKS]))
+            for track in [*TRACKS, ALL]:
+                self.lines.append((entry(total, track), [entry(part, track) for part in (*parts, remainder)]))
+
     def _impact(self, year: str) -> None:
         national = self.national
-        for domain in national.codes(year, "domain_score", 0):
+        domains = sorted({*national.codes(year, "domain_score", 0), *national.codes(year, "change", 0)})
+        for domain in domains:
             for moment in national.codes(year, "domain_score", 1):
                 self.by_track(("domain_score", domain, moment), year, "domain_score", domain, moment)
-        for domain in national.codes(year, "change", 0):  # the directions partition the paired changes
+        for domain in domains:  # the directions partition the paired changes
             for track in [*TRACKS, ALL]:
                 self.true[("change", domain, "=", track)] = national.n(year, "change", track, domain)
             for direction in DIRECTIONS:

@@ -10,9 +10,12 @@ and collects every count shown anywhere under the name of the quantity it counts
   shown in another (no shown figure equals a hidden small count elsewhere);
 * for every relation "total = sum of parts" between quantities (tracks of all tracks, quarters of a
   year for the flows, closure reasons of the closed families, age bands of the children, change
-  directions of the paired changes): the entries hidden are never exactly one, and where the total
-  is shown the hidden parts together never hold 1–9 (so "total minus the shown parts" never tells a
-  small count, whatever the rounding);
+  directions of the paired changes, the nested outcomes of the closed families): the entries hidden
+  are never exactly one, and where the total is shown the hidden parts together never hold 1–9 (so
+  "total minus the shown parts" never tells a small count, whatever the rounding). The outcomes nest
+  (care stopped or reduced ⊆ with care ⊆ closed; otherwise referred ⊆ closed and, independently,
+  referral prevented ⊆ closed), so each such line has a part no view displays — what is left of its
+  total (:data:`REMAINDERS`): it counts as hidden, and only the sum rule applies to its line;
 * every shown count is 0 or ≥ 10 and a multiple of 5, and a track's part is built from at least
   three tenants; every shown mean is over ≥ 10 families, with its count shown.
 
@@ -46,6 +49,13 @@ ALL = "*"
 TOTAL = "="
 TODAY = date(2026, 6, 1)
 GROWTH = {Measure.FAMILIES.value, Measure.VOLUNTEERS.value, Measure.MUNICIPALITIES.value}
+#: The outcomes' remainders: never displayed, but "total − its displayed parts" is what a reader can
+#: compute (tenants/impact/aggregates.py outcomes(): stopped and reduced are two values of the care
+#: at the end of the families with care; both referral questions are asked of every closed family).
+REMAINDERS = {"care_other": ("with_care", ("care_stopped", "care_reduced")),
+              "without_care": ("closed", ("with_care",)),
+              "not_would_otherwise_be_referred": ("closed", ("would_otherwise_be_referred",)),
+              "not_prevented_referral_confirmed": ("closed", ("prevented_referral_confirmed",))}
 
 Quantity = tuple[str, ...]
 Tenant = list[Cell]
@@ -93,8 +103,8 @@ def _track_year(cells: Tenant, rng: random.Random, year: int, track: str, high: 
         add(Cell(str(year), Measure.CLOSURE_REASON, n, track=track, category=reason))
     for band in AGE_BAND_CATEGORIES:
         add(Cell(str(year), Measure.CHILDREN, _count(rng, high), track=track, category=band))
-    for category in OUTCOME_CATEGORIES:
-        add(Cell(str(year), Measure.OUTCOME, _count(rng, high), track=track, category=category))
+    for category, n in _outcomes(rng, flows["closed"]).items():
+        add(Cell(str(year), Measure.OUTCOME, n, track=track, category=category))
     for moment in ("t0", "tend"):
         n = _count(rng, high)
         add(Cell(str(year), Measure.DOMAIN_SCORE, n, total=n * rng.randint(10_000, 40_000), track=track,
@@ -108,6 +118,18 @@ def _track_year(cells: Tenant, rng: random.Random, year: int, track: str, high: 
         add(Cell(str(year), Measure.CHANGE_DIRECTION, n, track=track, domain="d1", category=direction))
     graded = _count(rng, high)
     add(Cell(str(year), Measure.SATISFACTION, graded, total=7 * graded, track=track))
+
+
+def _outcomes(rng: random.Random, closed: int) -> dict[str, int]:
+    """Outcomes nested as the publisher's are (see REMAINDERS), remainders from 0 to all."""
+    with_care = rng.randint(0, closed)
+    stopped = rng.randint(0, with_care)
+    outcomes = {"closed": closed, "with_care": with_care, "care_stopped": stopped,
+                "care_reduced": rng.randint(0, with_care - stopped),
+                "would_otherwise_be_referred": rng.randint(0, closed),
+                "prevented_referral_confirmed": rng.randint(0, closed)}
+    assert list(outcomes) == list(OUTCOME_CATEGORIES)
+    return outcomes
 
 
 def _volunteers(cells: Tenant, rng: random.Random, year: int, high: int) -> None:
@@ -225,6 +247,10 @@ class Truth:
                 self.tracks[year].append(track)
 
     def __call__(self, quantity: Quantity) -> int:
+        if is_remainder(quantity):
+            _name, year, rest, track = quantity
+            total, parts = REMAINDERS[rest]
+            return self(outcome(year, total, track)) - sum(self(outcome(year, part, track)) for part in parts)
         return sum(self.n[key] for key in self._cells(quantity))
 
     def tenants(self, quantity: Quantity) -> int:
@@ -258,6 +284,15 @@ class Truth:
         return [(period, measure.value, track, domain, moment, category)]
 
 
+def outcome(year: str, category: str, track: str) -> Quantity:
+    """The quantity of an outcome (or remainder): the closed families are families_closed."""
+    return ("families_closed", year, track) if category == "closed" else ("outcome", year, category, track)
+
+
+def is_remainder(quantity: Quantity) -> bool:
+    return quantity[0] == "outcome" and quantity[2] in REMAINDERS
+
+
 def relations(truth: Truth, years: Iterable[int]) -> Iterable[tuple[Quantity, list[Quantity]]]:
     """Every "total = sum of parts" between quantities the dashboard shows."""
     for year in map(str, years):
@@ -278,6 +313,8 @@ def relations(truth: Truth, years: Iterable[int]) -> Iterable[tuple[Quantity, li
             yield ("families_closed", year, track), [("reason", year, r, track) for r in REASONS]
             yield ("children", year, TOTAL, track), [("children", year, b, track) for b in AGE_BAND_CATEGORIES]
             yield ("change", year, "d1", TOTAL, track), [("change", year, "d1", d, track) for d in CHANGE_DIRECTIONS]
+            for rest, (total, parts) in REMAINDERS.items():  # the nested outcomes
+                yield outcome(year, total, track), [outcome(year, part, track) for part in (*parts, rest)]
         for flow in ("volunteers_new", "volunteers_stopped"):
             yield (flow, year), [(flow, period) for period in periods[1:]]
 
@@ -290,6 +327,7 @@ def assert_no_view_reveals_a_small_count(tenants: list[Tenant]) -> None:
     shown: dict[Quantity, int | None] = {}
     for view in every_view(tenants):
         for quantity, value in shown_quantities(view):
+            assert not is_remainder(quantity), quantity
             assert shown.setdefault(quantity, value) == value, (quantity, value, shown[quantity])
             assert value is None or (value % 5 == 0 and (value == 0 or value >= 10)), (quantity, value)
             if value is not None:  # a shown count is the true one, rounded
@@ -298,9 +336,10 @@ def assert_no_view_reveals_a_small_count(tenants: list[Tenant]) -> None:
                 assert truth.tenants(quantity) >= 3, (quantity, value)
         _assert_means_over_enough_families(view, truth)
     for total, parts in relations(truth, published_years(tenants)):
-        hidden = [part for part in parts if shown.get(part) is None]
+        hidden = [part for part in parts if shown.get(part) is None]  # a remainder among them: never shown
         total_hidden = shown.get(total) is None
-        assert len(hidden) + total_hidden != 1, (total, parts, [shown.get(p) for p in parts], shown.get(total))
+        if not any(map(is_remainder, parts)):  # with a remainder, one hidden part is two unknowns
+            assert len(hidden) + total_hidden != 1, (total, parts, [shown.get(p) for p in parts], shown.get(total))
         if not total_hidden:
             assert not 0 < sum(truth(part) for part in hidden) < 10, (total, hidden)
 

@@ -1,5 +1,6 @@
 """The disclosure rules the national figures add: forced hiding, linked lines, small hidden groups,
-and the paired change from sums (saas.foundation.disclosure, saas.foundation.inference)."""
+the nested outcomes, and the paired change from sums (saas.foundation.disclosure,
+saas.foundation.national_protection, saas.foundation.inference)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from saas.foundation.disclosure import (
     too_few_tenants,
 )
 from saas.foundation.inference import change_from_sums, t_quantile
+from saas.foundation.measures import Measure
+from saas.foundation.national_protection import protect_year
+from saas.foundation.published import ANY_TRACK, CellKey, CellSum, PublishedData
 from tenants.impact.scoring import paired_change
 from tenants.impact.scoring import t_quantile as tenant_t_quantile
 
@@ -90,3 +94,46 @@ def test_the_change_from_sums_is_the_tenants_paired_change(pairs: list[tuple[int
 def test_one_t_table() -> None:
     assert tenant_t_quantile is t_quantile
     assert str(t_quantile(1)) == "12.706" and str(t_quantile(35)) == "2.042" and str(t_quantile(500)) == "1.960"
+
+
+def _closed_families(outcomes: dict[str, int], closed: int = 60) -> PublishedData:
+    """2025 of one track "a" from three tenants: ``closed`` families closed in Q1 (all "done"), with
+    these outcomes."""
+    cells: dict[CellKey, CellSum] = {}
+
+    def add(period: str, measure: Measure, n: int, category: str) -> None:
+        for track in ("a", ANY_TRACK):
+            cells[CellKey(period, measure.value, track, category=category)] = CellSum(n, tenants=3 if n else 0)
+
+    for period in ("2025", "2025-Q1"):
+        add(period, Measure.FAMILIES, closed, "closed")
+    add("2025", Measure.CLOSURE_REASON, closed, "done")
+    for category, n in {"closed": closed, **outcomes}.items():
+        add("2025", Measure.OUTCOME, n, category)
+    return PublishedData(cells=cells)
+
+
+def test_outcome_parts_cannot_be_subtracted_down_to_a_small_group() -> None:
+    # 30 with care = 12 stopped + 13 reduced + 5 otherwise; 55 of 60 would otherwise be referred.
+    counts = protect_year(_closed_families({"with_care": 30, "care_stopped": 12, "care_reduced": 13,
+                                            "would_otherwise_be_referred": 55,
+                                            "prevented_referral_confirmed": 20}), 2025)
+    outcome = {category: counts.count("outcome", category, "a") for category in
+               ("with_care", "care_stopped", "care_reduced", "would_otherwise_be_referred",
+                "prevented_referral_confirmed")}
+    # 30 − 10 − 15 would tell the 5; the smaller part goes with the remainder. Likewise 60 − 55.
+    assert outcome["with_care"] == 30 and outcome["care_reduced"] == 15 and outcome["care_stopped"] is None
+    assert counts.count("families_closed", "2025", "a") == 60 and outcome["would_otherwise_be_referred"] is None
+    assert outcome["prevented_referral_confirmed"] == 20  # 40 without: nothing small to tell
+    # The remainders are entries of their own, never displayed by the view.
+    assert counts.true_count("outcome", "care_other", "a") == 5 and counts.count("outcome", "care_other", "a") is None
+    assert counts.count("outcome", "without_care", "a") == 30
+
+
+def test_an_unknown_entry_is_hidden_not_zero() -> None:
+    counts = protect_year(_closed_families({"with_care": 30}), 2025)
+    assert counts.count("outcome", "no_such_outcome", "a") is None
+    assert counts.count("outcome", "with_care", "b") is None
+    # A track without any cell in the year (offered for the year before) truly counts nothing.
+    assert counts.track_count("outcome", "with_care", track="b") == 0
+    assert counts.track_count("outcome", "with_care", track=ANY_TRACK) == 30
