@@ -20,6 +20,8 @@ ALL = ""
 SCORE_SCALE = 10_000
 #: Training hours are summed in hundredths of an hour.
 HOURS_SCALE = 100
+#: The longest category (the column's length); municipality names are cut to it.
+MUNICIPALITY_LENGTH = 40
 
 
 class Measure(StrEnum):
@@ -51,7 +53,9 @@ class Measure(StrEnum):
     VOLUNTEERS = "volunteers"
     #: n: attendances; total: module hours of the training sessions attended × HOURS_SCALE.
     TRAINING_HOURS = "training_hours"
-    #: n: municipalities where the tenant supported a family in the period.
+    #: category = a municipality where the tenant supported a family in the period (its name, cut
+    #: to MUNICIPALITY_LENGTH characters) — n: 1. By name, so that a municipality two tenants work
+    #: in counts once nationally; never shown on its own.
     MUNICIPALITIES = "municipalities"
     #: category in FIDELITY_INDICATORS — n: the cases (or volunteers, coordinators) the indicator is
     #: taken over; total: those meeting it (for "caseload": n coordinators, total their open cases).

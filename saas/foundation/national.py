@@ -364,7 +364,8 @@ def _growth(data: PublishedData, years: dict[int, int]) -> list[GrowthRow]:
         volunteers = data.cell(CellKey(period.key, Measure.VOLUNTEERS.value, ALL, category="active")).n
         rows.append(GrowthRow(
             period=period.key, label=period.label(), tenants=years[year],
-            municipalities=data.cell(CellKey(period.key, Measure.MUNICIPALITIES.value, ALL)).n,
+            municipalities=sum(1 for key, cell in data.cells.items() if cell.n and key.period == period.key
+                               and key.measure == Measure.MUNICIPALITIES.value and key.track == ALL),
             families=Count(families.count("families_supported", period.key, ALL_TRACKS)),
             volunteers=Count(protect_count(volunteers))))
     return rows

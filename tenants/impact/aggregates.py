@@ -428,10 +428,11 @@ def family_reach(scope: Scope) -> Reach:
                  children_other=int(children[0] or 0) - sum(per_band.values()))
 
 
-def municipalities(scope: Scope) -> int:
-    """How many municipalities had a family supported in the period (one statement)."""
-    return int(db.session.execute(_supported_families(
-        scope, lambda supported: func.count(distinct(case((supported, Family.municipality)))))).scalar() or 0)
+def municipalities(scope: Scope) -> list[str]:
+    """The municipalities where a family was supported in the period, by name (one statement)."""
+    names = db.session.scalars(_supported_families(
+        scope, lambda supported: case((supported, Family.municipality))).distinct())
+    return sorted(name for name in names if name)
 
 
 def volunteer_count(scope: Scope) -> int:

@@ -23,6 +23,7 @@ from saas.foundation.measures import (
     ALL,
     CHANGE_DIRECTIONS,
     HOURS_SCALE,
+    MUNICIPALITY_LENGTH,
     OUTCOME_CATEGORIES,
     SCORE_SCALE,
     Measure,
@@ -141,7 +142,8 @@ def _tenant_cells(period: Period, policy: ScreeningPolicy) -> Iterator[Cell]:
     attendances, hours = aggregates.training_attendance(scope)
     yield Cell(key, Measure.TRAINING_HOURS, n=attendances,
                total=int((hours * HOURS_SCALE).to_integral_value(ROUND_HALF_UP)))
-    yield Cell(key, Measure.MUNICIPALITIES, n=aggregates.municipalities(scope))
+    for name in aggregates.municipalities(scope):
+        yield Cell(key, Measure.MUNICIPALITIES, n=1, category=name[:MUNICIPALITY_LENGTH])
     t0_done, home_visit_intake = indicators.case_start_indicators(scope)
     for category, share in (("t0_done", t0_done), ("home_visit_intake", home_visit_intake),
                             ("trained_before_first_match", indicators.trained_before_first_match(scope)),

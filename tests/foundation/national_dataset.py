@@ -82,7 +82,9 @@ def tenant_data(index: int) -> TenantData:
             add(Cell(str(year), Measure.VOLUNTEERS, sum(c.n for c in data.cells if c.period in quarters
                                                        and c.measure == Measure.VOLUNTEERS and c.category == category),
                      category=category))
-        add(Cell(str(year), Measure.MUNICIPALITIES, index + 1))
+        # Tenant i works in municipalities 0 … i: municipality 0 is shared by all four.
+        for number in range(index + 1):
+            add(Cell(str(year), Measure.MUNICIPALITIES, 1, category=f"Gemeente {number}"))
         add(Cell(str(year), Measure.TRAINING_HOURS, 20 + index, total=(20 + index) * 350))
     for indicator, (n, total) in FIDELITY.items():  # tenant i: n + i cases, total + i meeting it
         add(Cell("2025", Measure.FIDELITY, n + index, total=total + index, category=indicator))

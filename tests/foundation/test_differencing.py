@@ -144,7 +144,8 @@ def _volunteers(cells: Tenant, rng: random.Random, year: int, high: int) -> None
     cells.append(Cell(str(year), Measure.VOLUNTEERS, _count(rng, 3 * high), category="active"))
     for category, n in flows.items():
         cells.append(Cell(str(year), Measure.VOLUNTEERS, n, category=category))
-    cells.append(Cell(str(year), Measure.MUNICIPALITIES, rng.randint(1, 3)))
+    cells.extend(Cell(str(year), Measure.MUNICIPALITIES, 1, category=f"M{number}")
+                 for number in range(rng.randint(1, 3)))
     hours = _count(rng, high)
     cells.append(Cell(str(year), Measure.TRAINING_HOURS, hours, total=hours * 250))
 

@@ -52,7 +52,7 @@ YEAR_2025: Cells = {
     ("volunteers", "", "", "", "new"): (1, 0, 0),  # V3 (V1 and V2 started in 2024)
     ("volunteers", "", "", "", "stopped"): (2, 0, 0),  # V2, V4
     ("training_hours", "", "", "", ""): (3, 550, 0),  # 2 × 2 h in March, 1.5 h in May
-    ("municipalities", "", "", "", ""): (2, 0, 0),  # Alpha, Gamma
+    ("municipalities", "", "", "", "Alpha"): (1, 0, 0), ("municipalities", "", "", "", "Gamma"): (1, 0, 0),
     ("fidelity", "", "", "", "t0_done"): (3, 3, 0),  # F2, F3, F4 started; all with a T0
     ("fidelity", "", "", "", "home_visit_intake"): (3, 2, 0),  # F3's intake was only planned
     ("fidelity", "", "", "", "trained_before_first_match"): (1, 1, 0),  # V3, course done a week before
@@ -83,7 +83,7 @@ SECOND_QUARTER_2025: Cells = {
     ("volunteers", "", "", "", "active"): (3, 0, 0), ("volunteers", "", "", "", "new"): (1, 0, 0),
     ("volunteers", "", "", "", "stopped"): (1, 0, 0),  # V4 on 10 May
     ("training_hours", "", "", "", ""): (1, 150, 0),
-    ("municipalities", "", "", "", ""): (2, 0, 0),
+    ("municipalities", "", "", "", "Alpha"): (1, 0, 0), ("municipalities", "", "", "", "Gamma"): (1, 0, 0),
     ("fidelity", "", "", "", "t0_done"): (1, 1, 0),  # F4
     ("fidelity", "", "", "", "home_visit_intake"): (1, 1, 0),
     ("fidelity", "", "", "", "trained_before_first_match"): (1, 1, 0),
