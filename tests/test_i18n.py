@@ -126,6 +126,18 @@ def test_extraction_finds_the_messages(extracted: Catalog) -> None:
     assert {"Page not found", "Invitation to %(tenant)s", "Skip to main content"} <= ids
 
 
+def test_extraction_reads_every_template() -> None:
+    """A template babel.cfg does not map would keep its texts out of every catalogue, silently."""
+    from babel.util import pathmatch
+
+    patterns = [line.strip("[]").split(":", 1)[1].strip() for line in (ROOT / "babel.cfg").read_text().splitlines()
+                if line.startswith("[jinja2:")]
+    templates = [path.relative_to(ROOT).as_posix() for package in ("saas", "tenants")
+                 for path in (ROOT / package).rglob("templates/**/*") if path.suffix in (".html", ".txt")]
+    unmapped = [path for path in templates if not any(pathmatch(pattern, path) for pattern in patterns)]
+    assert templates and not unmapped, f"add these templates to babel.cfg: {unmapped}"
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_catalogue_has_every_message_of_the_source(extracted: Catalog, locale: str) -> None:
     missing = sorted(str(m.id) for m in extracted if m.id and m.id not in catalogue(locale))
