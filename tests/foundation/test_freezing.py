@@ -69,7 +69,7 @@ def test_a_year_frozen_meanwhile_by_someone_else_is_a_clear_refusal(
     publish(app, tenant_a, [Cell("2025", Measure.FAMILIES, n=12, track="regular", category="supported")])
     freeze_year(app, 2025)
     monkeypatch.setattr(operations, "snapshot_of", lambda year: None)  # as if it happened after our check
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         bind_context(db.session, reader="foundation")
         with pytest.raises(OperationError, match="just been frozen"):
             operations.freeze_year(db.session.get(User, foundation_admin.id), 2025)
