@@ -77,6 +77,16 @@ class Default:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     #: Log level of the "saas" loggers.
     LOG_LEVEL = "INFO"
+    #: Stripe secret key (sk_live_… / sk_test_…); empty: no Stripe, licences are managed by hand.
+    STRIPE_SECRET_KEY = ""
+    #: The signing secret of the webhook endpoint (whsec_…); webhooks are refused without it.
+    STRIPE_WEBHOOK_SECRET = ""
+    #: Where the Stripe API lives; only tests change it (a local fake Stripe server).
+    STRIPE_API_BASE = ""
+    #: Days of full use after a failed payment before a tenant becomes read-only.
+    BILLING_GRACE_DAYS = 14
+    #: Managers are mailed this many days before read-only starts.
+    BILLING_WARNING_DAYS = 3
 
     DEBUG = False
     TESTING = False

@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "saas.audit.models",
     "saas.jobs.models",
     "saas.foundation.models",
+    "saas.billing.models",
     "tenants.families.models",
     "tenants.volunteers.models",
     "tenants.trainings.models",
@@ -40,6 +41,9 @@ BLUEPRINTS = [
     "saas.audit.views:bp",
     "saas.tenancy.views:bp",
     "saas.foundation.views:bp",
+    "saas.billing.webhooks:bp",
+    "saas.billing.views:bp",
+    "saas.billing.foundation_views:bp",
     "tenants.home.views:bp",
     "tenants.families.views:bp",
     "tenants.volunteers.views:bp",
@@ -70,6 +74,7 @@ DEMO_SEEDERS = [
     "tenants.matching.group_demo:seed_groups",
     "tenants.impact.instrument_demo:seed",
     "tenants.impact.demo:seed",
+    "saas.billing.demo:seed",
     "tenants.publishing.demo:seed",  # last: publishes what the seeders before it made
 ]
 
@@ -80,6 +85,7 @@ JOBS = [
     "tenants.home.digests:daily_digest",
     "tenants.home.digests:weekly_summary",
     "tenants.publishing.job:publish_statistics",
+    "saas.billing.notices:billing_reminders",
 ]
 
 

@@ -161,6 +161,12 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     # shared with the foundation (tenants/publishing/views.py): managers only; a POST publishes now ----
     "publishing.index": lambda w: {},
     "publishing.publish": lambda w: {},
+    # licence (saas/billing/views.py): managers only; an empty "Choose" POST is sent back to the page
+    # (303), and so is the portal without a Stripe customer ------------------------------------------
+    "licence.index": lambda w: {},
+    "licence.checkout": lambda w: {},
+    "licence.portal": lambda w: {},
+    "licence.done": lambda w: {},
 }
 
 

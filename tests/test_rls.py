@@ -48,8 +48,9 @@ def test_every_tenant_table_has_forced_rls_and_a_policy(app: Flask) -> None:
         with_tenant_column = {r[0] for r in raw(connection, (
             "select table_name from information_schema.columns "
             "where table_schema = 'public' and column_name = 'tenant_id'"))}
-        # platform_events names a tenant for foundation actions but is not tenant data.
-        tenant_tables = with_tenant_column - {"platform_events"}
+        # platform_events names a tenant for foundation actions but is not tenant data; nor are a
+        # tenant's licence and the Stripe events about it (saas.billing: the platform's billing).
+        tenant_tables = with_tenant_column - {"platform_events", "licences", "stripe_events"}
         assert tenant_tables == TenantScoped.tables
         flags = {r[0]: (r[1], r[2]) for r in raw(connection, (
             "select relname, relrowsecurity, relforcerowsecurity from pg_class "

@@ -4,6 +4,11 @@ Tenant pages live under ``/t/<tenant_slug>/`` on blueprints made by :func:`tenan
 The slug is accepted only when the signed-in person has an active membership there; anything
 else — unknown slug, inactive tenant, no membership — is the same 404, so slugs cannot be
 probed. The tenant is then bound to the database session for the rest of the request.
+
+The same statement loads the tenant's licence (an outer join: most requests need it to know
+whether the organisation is read-only, and a second query per request would cost every page),
+kept on ``g.licence``; writes are refused there while the licence is read-only
+(saas.billing.entitlements), before the view runs.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from werkzeug.local import LocalProxy
 
 from saas.auth.models import Membership
 from saas.auth.roles import Role
+from saas.billing.entitlements import billing_template_context, refuse_writes_when_read_only
+from saas.billing.models import Licence
 from saas.db import bind_context, cross_tenant, db
 from saas.extensions import login_manager
 from saas.tenancy.models import Tenant
@@ -35,14 +42,18 @@ def tenant_blueprint(name: str, import_name: str, **kwargs: Any) -> Blueprint:
     """A blueprint whose routes live under ``/t/<tenant_slug>/`` and require a membership."""
     blueprint = Blueprint(name, import_name, url_prefix=f"/t/<{TENANT_ARG}>", **kwargs)
     blueprint.url_value_preprocessor(_enter_tenant)
+    blueprint.context_processor(billing_template_context)
     return blueprint
 
 
-def membership_for(slug: str, user: Any) -> Membership | None:
-    """The active membership of ``user`` in the active tenant ``slug``, or None."""
-    statement = (select(Membership).join(Tenant, Tenant.id == Membership.tenant_id)
+def membership_and_licence_for(slug: str, user: Any) -> tuple[Membership, Licence | None] | None:
+    """The active membership of ``user`` in the active tenant ``slug`` and that tenant's licence
+    (None: no licence row), in one statement; None without such a membership."""
+    statement = (select(Membership, Licence).join(Tenant, Tenant.id == Membership.tenant_id)
+                 .outerjoin(Licence, Licence.tenant_id == Tenant.id)
                  .where(Tenant.slug == slug, Tenant.is_active, Membership.user_id == user.id, Membership.is_active))
-    return db.session.scalars(cross_tenant(statement, "resolve the tenant of the request")).first()
+    row = db.session.execute(cross_tenant(statement, "resolve the tenant of the request")).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def _enter_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
@@ -51,15 +62,18 @@ def _enter_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
         return
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    membership = membership_for(slug, current_user)
-    if membership is None:
+    found = membership_and_licence_for(slug, current_user)
+    if found is None:
         abort(404)
+    membership, licence = found
     if membership.role.requires_two_factor and not current_user.has_two_factor:
         # Promoted to a staff role since signing in: the authenticator comes first.
         abort(redirect(url_for("two_factor.setup", next=request.full_path)))
     g.tenant = membership.tenant
     g.membership = membership
+    g.licence = licence
     bind_context(db.session, tenant_id=membership.tenant_id)
+    refuse_writes_when_read_only(endpoint)
 
 
 def add_tenant_slug(endpoint: str, values: dict[str, Any]) -> None:

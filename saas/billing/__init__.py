@@ -1,0 +1,1 @@
+"""Licences and billing: plans, each tenant's licence, Stripe, webhooks and entitlements."""

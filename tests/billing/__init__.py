@@ -1,0 +1,1 @@
+"""Licences and billing: the Stripe gateway, webhooks and their payloads."""
