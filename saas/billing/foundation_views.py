@@ -3,6 +3,7 @@ revenue, the plans, and licences invoiced outside Stripe. Staff read; admins cha
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -27,6 +28,11 @@ from saas.tenancy.models import Tenant
 bp = foundation_blueprint("billing", __name__, template_folder="templates")
 
 PAST_END = L_("The end date cannot be in the past.")
+#: How far ahead a licence invoiced outside Stripe may run. A bound is needed: the day after the
+#: end date (the first read-only day) is computed on every page of the organisation, and for
+#: 9999-12-31 it does not exist.
+LONGEST_MANUAL_LICENCE = timedelta(days=10 * 366)
+FAR_END = L_("The end date can be at most ten years from today.")
 
 
 @bp.context_processor
@@ -141,6 +147,8 @@ def set_manual(slug: str) -> Response | tuple[str, int]:
         errors = {"plan_id": [_("Choose a plan.")]}
     if not errors and data["until"] < local_today():
         errors = {"until": [str(PAST_END)]}
+    if not errors and data["until"] > local_today() + LONGEST_MANUAL_LICENCE:
+        errors = {"until": [str(FAR_END)]}
     if not errors:
         try:
             operations.set_manual_licence(current_user, organisation, plan, data["until"])  # type: ignore[arg-type]

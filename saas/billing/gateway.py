@@ -4,8 +4,9 @@ Every call builds its own ``stripe.StripeClient`` with the secret key from the s
 it explicitly: no global ``stripe.api_key``, so a test or a second configuration can never leak
 into another call. ``STRIPE_API_BASE`` points the client at a local fake (tests only). Amounts are
 integer cents. A Stripe error becomes :class:`BillingUnavailable` with a translated message the
-page can show (the details go to the log, never to the person); nothing is written when a call
-fails, because the caller's request then rolls back.
+page can show (the details go to the log, never to the person). What a caller keeps after a
+failed call is its own decision (saas.billing.operations.start_checkout keeps a customer Stripe
+did create, so the next attempt reuses it).
 """
 
 from __future__ import annotations

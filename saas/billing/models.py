@@ -50,6 +50,11 @@ class Plan(db.Model):
         """The amount per month (a yearly plan divided by twelve, rounded down)."""
         return self.amount_cents if self.interval == Interval.MONTH else self.amount_cents // 12
 
+    @property
+    def yearly_cents(self) -> int:
+        """The amount per year (exact: not twelve times the rounded monthly amount)."""
+        return self.amount_cents * 12 if self.interval == Interval.MONTH else self.amount_cents
+
 
 class Licence(db.Model):
     """A tenant's licence: its Stripe customer and subscription as the webhooks last reported them,

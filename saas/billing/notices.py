@@ -45,7 +45,11 @@ STATUSES_WITH_AN_END = (LicenceStatus.PAST_DUE, LicenceStatus.MANUAL)
 
 def payment_failed(licence: Licence) -> None:
     """Queue a mail to every active manager of the licence's tenant: a payment failed, and from
-    which day the organisation becomes read-only (or that it already is)."""
+    which day the organisation becomes read-only (or that it already is). Not for a first payment
+    that failed while the manager is still in Checkout (``incomplete``): Stripe shows that there, and
+    there is no grace period to announce."""
+    if licence.status == LicenceStatus.INCOMPLETE:
+        return
     _mail_managers(licence, PAYMENT_FAILED, read_only_from=read_only_start_after_failure(licence, local_today()))
 
 

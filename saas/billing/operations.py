@@ -136,7 +136,10 @@ def start_checkout(actor: User, tenant: Tenant, plan: Plan) -> str:
         customer_id=licence.stripe_customer_id, price_id=plan.stripe_price_id, tenant_id=str(tenant.id),
         # Stripe fills in the session id itself: the braces must reach it unescaped.
         success_url=f"{done_url}?session_id={{CHECKOUT_SESSION_ID}}", cancel_url=_licence_page(tenant),
-        trial_days=plan.trial_days, idempotency_key=f"checkout-{tenant.id}-{plan.id}-{local_today().isoformat()}")
+        trial_days=plan.trial_days,
+        # Retries of this very attempt reuse Stripe's session; after the licence changed (a
+        # cancellation the same day, say) the key changes and Stripe makes a new one.
+        idempotency_key=f"checkout-{tenant.id}-{plan.id}-{local_today().isoformat()}-{licence.last_event_created or 0}")
     record(actor, CHECKOUT_STARTED, licence, plan=plan.code)
     return checkout_url
 
@@ -263,10 +266,9 @@ class Overview:
     rows: list[LicenceRow]
     mrr_cents: int
     past_due: int
-
-    @property
-    def arr_cents(self) -> int:
-        return 12 * self.mrr_cents
+    #: Summed from each plan's yearly amount, so a yearly licence counts in full (not 12 × MRR,
+    #: whose monthly amounts are rounded down).
+    arr_cents: int = 0
 
 
 def _earns(row: LicenceRow) -> bool:
@@ -297,9 +299,10 @@ def licence_overview() -> Overview:
                                 .outerjoin(Plan, Plan.id == Licence.plan_id)
                                 .order_by(Tenant.name))
     rows = [_row(tenant, licence, plan, today) for tenant, licence, plan in result]
-    mrr = sum(row.plan.monthly_cents for row in rows if _earns(row))  # type: ignore[union-attr]
+    earning = [row.plan for row in rows if _earns(row)]
     past_due = sum(1 for row in rows if row.status == LicenceStatus.PAST_DUE)
-    return Overview(rows, mrr, past_due)
+    return Overview(rows, sum(plan.monthly_cents for plan in earning), past_due,  # type: ignore[union-attr]
+                    arr_cents=sum(plan.yearly_cents for plan in earning))  # type: ignore[union-attr]
 
 
 def tenant_row(tenant: Tenant) -> LicenceRow:

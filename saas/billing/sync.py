@@ -63,6 +63,7 @@ ARREARS_ON_FAILURE = frozenset({LicenceStatus.ACTIVE, LicenceStatus.TRIALING, Li
 OLDER = "older than the state already applied"
 ALREADY_ENDED = "the subscription has already ended"
 OTHER_SUBSCRIPTION = "not the licence's subscription (it has another one that has not ended)"
+REPLACED_BY_MANUAL = "the subscription was replaced by a licence invoiced outside Stripe"
 
 
 def older_than_applied(licence: Licence, created: int) -> bool:
@@ -100,6 +101,8 @@ def apply_subscription(licence: Licence, subscription: dict[str, Any], *, create
     refusal = _link_refusal(licence, subscription_id, ending=status in ENDED)
     if refusal:
         return refusal
+    if _replaced_by_manual(licence, subscription_id):
+        return REPLACED_BY_MANUAL
     if licence.stripe_subscription_id == subscription_id and licence.status in ENDED and status not in ENDED:
         return ALREADY_ENDED
     _cross_check_metadata(licence, subscription)
@@ -142,6 +145,8 @@ def apply_invoice(licence: Licence, invoice: dict[str, Any], *, paid: bool, crea
         return "the invoice is not for a subscription"
     if subscription_id != licence.stripe_subscription_id:
         return "the invoice is for another subscription than the licence's"
+    if _replaced_by_manual(licence, subscription_id):
+        return REPLACED_BY_MANUAL
     if older_than_applied(licence, created):
         return OLDER
     fetched = fetch_subscription(subscription_id)
@@ -203,6 +208,16 @@ def _link_refusal(licence: Licence, subscription_id: str, *, ending: bool) -> st
                            licence.stripe_customer_id, subscription_id, current)
         return OTHER_SUBSCRIPTION
     return None
+
+
+def _replaced_by_manual(licence: Licence, subscription_id: str) -> bool:
+    """Whether ``subscription_id`` is the old subscription of a licence now invoiced outside Stripe.
+
+    The foundation arranges that only once the subscription has ended (saas.billing.operations), so
+    any later word about it (a late event of the same second, a retried invoice) is about the past
+    and must neither end the manual licence nor tell the managers a payment failed. A new
+    subscription (another id, a manager paying through Checkout) still replaces the manual licence."""
+    return licence.status == LicenceStatus.MANUAL and licence.stripe_subscription_id == subscription_id
 
 
 def _link(licence: Licence, subscription_id: str, event_id: str) -> None:

@@ -282,6 +282,9 @@ def test_no_manual_licence_while_stripe_bills_the_tenant(
     {"plan_id": "00000000-0000-0000-0000-000000000000", "until": "2031-12-31"},
     {"plan_id": "PLAN", "until": ""}, {"plan_id": "PLAN", "until": "31-12-2031"},
     {"plan_id": "PLAN", "until": "2001-01-01"},
+    # Far ahead: the first read-only day (the day after) would not fit in a date, and every page
+    # of the organisation computes it.
+    {"plan_id": "PLAN", "until": "9999-12-31"},
 ])
 def test_bad_manual_licence_input_is_refused_and_nothing_is_written(
         app: Flask, signed_in: SignIn, foundation_admin: User, tenant_a: Tenant, form: dict[str, str]) -> None:
@@ -298,3 +301,9 @@ def test_the_foundation_navigation_links_to_licences(signed_in: SignIn, staff: U
     client: FlaskClient = signed_in(staff)
     page = client.get("/foundation/billing/").text
     assert 'href="/foundation/billing/" aria-current="page"' in page
+
+
+def test_yearly_revenue_counts_a_yearly_licence_in_full() -> None:
+    plan = Plan(code="oneven", name="Oneven", amount_cents=1_000_01, interval=Interval.YEAR)
+    assert (plan.monthly_cents, plan.yearly_cents) == (8_333, 1_000_01)  # not 12 × 8,333 = 99,996
+    assert Plan(code="maand", name="Maand", amount_cents=50_00, interval=Interval.MONTH).yearly_cents == 600_00

@@ -101,6 +101,14 @@ def test_a_failure_on_a_read_only_licence_says_it_is_read_only_now(
     assert "The organisation is read-only now" in mailbox.last_body("mia@alpha.example")
 
 
+def test_a_first_payment_failing_in_checkout_mails_nobody(
+        app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox) -> None:
+    """The manager is still in Checkout, which says so; there is no grace period to announce."""
+    fail_payment(app, give_licence(app, tenant_a, LicenceStatus.INCOMPLETE))
+
+    assert mailbox.messages == []
+
+
 def test_no_mail_leaves_when_the_transaction_rolls_back(
         app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox) -> None:
     fail_payment(app, give_licence(app, tenant_a, LicenceStatus.PAST_DUE), commit=False)

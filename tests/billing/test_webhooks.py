@@ -5,6 +5,8 @@ robust to out-of-order delivery, mapped to the tenant only through our own table
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from typing import Any
 
 import pytest
 import requests
@@ -193,6 +195,28 @@ def test_a_new_subscription_after_cancellation_is_linked(app: Flask, client: Fla
     deliver(client, subscription_event("customer.subscription.created", subscription_id="sub_new", status="active"))
     licence = reload(app, licence)
     assert (licence.status, licence.stripe_subscription_id) == (LicenceStatus.ACTIVE, "sub_new")
+
+
+@pytest.mark.parametrize("late", [
+    subscription_event(subscription_id="sub_old", status="active"),
+    subscription_event("customer.subscription.deleted", subscription_id="sub_old", status="canceled"),
+    invoice_event("invoice.payment_failed", subscription_id="sub_old"),
+], ids=["updated", "deleted", "payment-failed"])
+def test_the_old_subscription_leaves_a_licence_invoiced_outside_stripe_alone(
+        app: Flask, client: FlaskClient, tenant_a: Tenant, notices: list[uuid.UUID], late: dict[str, Any]) -> None:
+    """The foundation arranged a manual licence after the Stripe subscription ended (it may only
+    then): a late event of that old subscription, of the same second as the last one applied,
+    neither replaces the manual licence nor mails the managers about a failed payment."""
+    until = local_today_in(app) + timedelta(days=365)
+    licence = licence_for(app, tenant_a, "cus_alpha", status=LicenceStatus.MANUAL, manual_until=until,
+                           stripe_subscription_id="sub_old", last_event_created=late["created"])
+
+    assert deliver(client, late).status_code == 200
+
+    licence = reload(app, licence)
+    assert (licence.status, licence.manual_until) == (LicenceStatus.MANUAL, until)
+    assert stored(app, late["id"]).outcome == EventOutcome.IGNORED
+    assert notices == []
 
 
 def test_a_second_live_subscription_does_not_replace_the_first(app: Flask, client: FlaskClient, tenant_a: Tenant,
