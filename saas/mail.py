@@ -33,6 +33,11 @@ class Mail:
     body: str
 
 
+def recipient_locale(user: Any, tenant: Any) -> str:
+    """The language to write to ``user`` in about ``tenant``: theirs, else the tenant's, else the default."""
+    return user.locale or tenant.default_locale or current_app.config["DEFAULT_LOCALE"]
+
+
 def send_mail(to: str, template: str, locale: str, **context: Any) -> Mail:
     """Render ``mail/<template>.txt`` in ``locale`` and send it after the transaction commits.
 

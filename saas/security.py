@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Flask, Response, request
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+
+def content_security_policy(*, form_action: Iterable[str] = ()) -> str:
+    """The policy of every page. ``form_action`` adds origins a page's forms may lead to: browsers
+    hold a form's redirects to ``form-action`` too, so a form answered by a redirect to another
+    site (Stripe Checkout, say) needs that site here; the page sets the header itself."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        " ".join(["form-action 'self'", *form_action]),
+        "frame-ancestors 'none'",
+    ])
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 STATIC_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

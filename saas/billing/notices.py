@@ -30,7 +30,7 @@ from saas.billing.status import LicenceStatus
 from saas.clock import local_today
 from saas.db import db, tenant_context
 from saas.jobs.registry import Daily, Details, Job
-from saas.mail import send_mail
+from saas.mail import recipient_locale, send_mail
 from saas.tenancy.models import Tenant
 
 logger = logging.getLogger("saas.billing.notices")
@@ -121,13 +121,10 @@ def _mail_managers(licence: Licence, template: str, *, read_only_from: date | No
             Membership.is_active, Membership.role == Role.MANAGER, User.is_active).order_by(User.name)).all()
         path = licence_page_path(tenant_slug=tenant.slug) or url_for("home.index", tenant_slug=tenant.slug)
         for user in managers:
-            send_mail(user.email, template, _locale(user, tenant), tenant=tenant, user=user, licence=licence,
+            send_mail(user.email, template, recipient_locale(user, tenant), tenant=tenant, user=user, licence=licence,
                       read_only_from=read_only_from, licence_url=current_app.config["BASE_URL"] + path)
     return len(managers)
 
-
-def _locale(user: User, tenant: Tenant) -> str:
-    return user.locale or tenant.default_locale or current_app.config["DEFAULT_LOCALE"]
 
 
 def _url_building() -> AbstractContextManager[object]:

@@ -74,11 +74,6 @@ def has_live_subscription(licence: Licence | None) -> bool:
     return licence is not None and licence.status in LIVE_SUBSCRIPTION
 
 
-def entitlement_of(licence: Licence | None, today: date | None = None) -> Entitlement:
-    """What ``licence`` allows today (no licence: full use), by the one rule in saas.billing.status."""
-    return licence_entitlement(licence, today or local_today())
-
-
 def plan_by_id(text: str | uuid.UUID | None) -> Plan | None:
     """The plan with this id, or None for a missing or malformed id (input from a form)."""
     try:
@@ -278,7 +273,7 @@ def _earns(row: LicenceRow) -> bool:
 
 
 def _row(tenant: Tenant, licence: Licence | None, plan: Plan | None, today: date) -> LicenceRow:
-    access = entitlement_of(licence, today)
+    access = licence_entitlement(licence, today)
     period_end: datetime | date | None = None
     renews = False
     if licence is not None:

@@ -70,12 +70,11 @@ class CreatePlanForm(PlanForm):
         validate.Regexp(CODE_PATTERN, error=L_("Use lowercase letters, digits and single hyphens only."))])
 
 
-class ManualLicenceForm(Form):
-    """A licence invoiced outside Stripe: which plan, and the last day it covers."""
-
-    plan_id = String(required=True, max_length=40, error_messages={"required": L_("Choose a plan.")})
-    until = Date(required=True, error_messages={"required": REQUIRED})
-
-
 class ChoosePlanForm(Form):
     plan_id = String(required=True, max_length=40, error_messages={"required": L_("Choose a plan.")})
+
+
+class ManualLicenceForm(ChoosePlanForm):
+    """A licence invoiced outside Stripe: which plan, and the last day it covers."""
+
+    until = Date(required=True)

@@ -7,13 +7,13 @@ Paying and the portal stay open under read-only: paying is how a tenant gets out
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from saas.auth.roles import Role
 from saas.billing import gateway, operations
-from saas.billing.entitlements import allowed_when_read_only
+from saas.billing.entitlements import allowed_when_read_only, current_entitlement
 from saas.billing.models import Interval
 from saas.billing.money import format_money
 from saas.billing.schemas import ChoosePlanForm
@@ -21,7 +21,7 @@ from saas.billing.status import LicenceStatus
 from saas.errors import OperationError
 from saas.forms import validate_input
 from saas.i18n import _
-from saas.security import CONTENT_SECURITY_POLICY
+from saas.security import content_security_policy
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
 
 bp = tenant_blueprint("licence", __name__, template_folder="templates")
@@ -33,6 +33,7 @@ POLL_SECONDS = 3
 POLL_LIMIT = 20
 #: Where Checkout and the Customer Portal live (Stripe's hosted pages).
 STRIPE_PAGES = ("https://checkout.stripe.com", "https://billing.stripe.com")
+POLICY_WITH_STRIPE = content_security_policy(form_action=STRIPE_PAGES)
 CONFIRMED = frozenset({LicenceStatus.ACTIVE, LicenceStatus.TRIALING})
 
 
@@ -45,8 +46,7 @@ def _billing_helpers() -> dict[str, object]:
 def _allow_forms_to_stripe(response: Response) -> Response:
     """The Choose and portal forms answer with a redirect to Stripe, and browsers hold a form's
     redirects to the page's ``form-action``: these pages add Stripe's hosted pages to it."""
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-        "form-action 'self'", "form-action 'self' " + " ".join(STRIPE_PAGES))
+    response.headers["Content-Security-Policy"] = POLICY_WITH_STRIPE
     return response
 
 
@@ -58,10 +58,10 @@ def _back_to_licence() -> Response:
 @login_required
 @require_role(Role.MANAGER)
 def index() -> str:
-    licence = operations.licence_of(current_tenant)
+    licence = g.licence  # loaded with the membership by the tenant hook
     stripe = gateway.stripe_configured()
     live = operations.has_live_subscription(licence)
-    return render_template("billing/licence.html", licence=licence, entitlement=operations.entitlement_of(licence),
+    return render_template("billing/licence.html", licence=licence, entitlement=current_entitlement(),
                            stripe=stripe, live=live, plans=operations.plans_on_offer() if stripe and not live else [],
                            hide_billing_banner=True)  # the page says it itself, with what to do
 
@@ -107,7 +107,7 @@ def done() -> Response | str:
     webhook has confirmed the subscription. A small script (static/licence-done.js) asks this URL
     for JSON every few seconds and updates the status in place — no reload, so nothing moves under
     the reader (a meta refresh would); without script the "look again" link does the same."""
-    licence = operations.licence_of(current_tenant)
+    licence = g.licence  # read afresh by the tenant hook on every request, so each poll sees the webhook
     confirmed = licence is not None and licence.status in CONFIRMED
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         return jsonify(confirmed=confirmed)

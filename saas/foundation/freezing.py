@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 
 from saas.db import db
 from saas.foundation.models import StatisticsSnapshot
-from saas.foundation.periods import Period
+from saas.foundation.periods import year_periods
 
 #: An arbitrary constant naming the advisory lock ("SOstat" in ASCII).
 FREEZE_LOCK = 0x534F73746174
@@ -33,12 +33,6 @@ def take_freeze_lock(*, shared: bool) -> None:
 def frozen_years() -> set[int]:
     """The years frozen so far (a platform table: no tenant involved)."""
     return set(db.session.scalars(select(StatisticsSnapshot.year)))
-
-
-def year_periods(year: int) -> list[str]:
-    """The keys of the year and its four quarters: what a snapshot of ``year`` keeps still."""
-    period = Period(year)
-    return [period.key, *(quarter.key for quarter in period.quarters())]
 
 
 def frozen_periods(years: set[int]) -> list[str]:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from saas.foundation.disclosure import protect_entries, too_few_tenants
 from saas.foundation.measures import AGE_BAND_CATEGORIES, ALL, CHANGE_DIRECTIONS, OUTCOME_CATEGORIES, Measure
-from saas.foundation.periods import Period
+from saas.foundation.periods import Period, year_periods
 from saas.foundation.published import ANY_TRACK, CellKey, CellSum, PublishedData
 
 #: The track of an entry over all tracks.
@@ -91,7 +91,7 @@ class YearCounts:
 
 def year_tracks(data: PublishedData, year: int) -> list[str]:
     """The tracks with cells in ``year`` or its quarters, sorted."""
-    periods = {period.key for period in (Period(year), *Period(year).quarters())}
+    periods = set(year_periods(year))
     return sorted({key.track for key in data.cells
                    if key.period in periods and key.measure in TRACK_SPLIT and key.track not in (ALL, ANY_TRACK)})
 

@@ -13,8 +13,9 @@ from saas.audit.operations import record_platform
 from saas.auth.models import User
 from saas.db import bind_context, cross_tenant, db
 from saas.errors import OperationError
-from saas.foundation.freezing import take_freeze_lock, year_periods
+from saas.foundation.freezing import take_freeze_lock
 from saas.foundation.models import PublishedStatistic, StatisticsSnapshot
+from saas.foundation.periods import year_periods
 from saas.i18n import _
 
 #: The publishing job's on-demand entry point (tenants.publishing; saas/ names it only as text).

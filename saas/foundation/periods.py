@@ -44,10 +44,6 @@ class Period:
         return str(self.year) if self.quarter is None else f"{self.year}-Q{self.quarter}"
 
     @property
-    def is_year(self) -> bool:
-        return self.quarter is None
-
-    @property
     def start(self) -> date:
         return period_bounds(self.year, self.quarter)[0]
 
@@ -55,10 +51,6 @@ class Period:
     def end(self) -> date:
         """The last day of the period."""
         return period_bounds(self.year, self.quarter)[1]
-
-    @property
-    def year_period(self) -> Period:
-        return Period(self.year)
 
     def quarters(self) -> list[Period]:
         """The four quarters of a year (a quarter: itself)."""
@@ -84,6 +76,13 @@ def period_bounds(year: int, quarter: int | None) -> tuple[date, date]:
     first = date(year, 3 * quarter - 2, 1)
     after = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
     return first, date.fromordinal(after.toordinal() - 1)
+
+
+def year_periods(year: int) -> list[str]:
+    """The keys of ``year`` and its four quarters, the year first: what a snapshot of the year keeps
+    still, and what the dashboard of the year reads."""
+    period = Period(year)
+    return [period.key, *(quarter.key for quarter in period.quarters())]
 
 
 def periods_between(first: date, last: date) -> list[Period]:

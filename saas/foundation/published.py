@@ -27,7 +27,7 @@ from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from saas.db import cross_tenant, db
 from saas.foundation.measures import Measure
 from saas.foundation.models import PublishedStatistic, StatisticsPublication, StatisticsSnapshot
-from saas.foundation.periods import Period
+from saas.foundation.periods import Period, year_periods
 from saas.tenancy.models import Tenant
 
 #: The track of the cells summed over all tracks (no track code is "*").
@@ -116,7 +116,7 @@ def read_published(year: int) -> PublishedData:
 
 def _cells(year: int) -> dict[CellKey, CellSum]:
     statistic = PublishedStatistic
-    periods = [period.key for current in (Period(year), Period(year - 1)) for period in (current, *current.quarters())]
+    periods = [*year_periods(year), *year_periods(year - 1)]
     wanted = or_(and_(statistic.period.in_(periods), statistic.measure != Measure.FIDELITY.value),
                  and_(statistic.measure.in_([measure.value for measure in GROWTH_MEASURES]),
                       statistic.period.not_like("%-Q%")))

@@ -31,7 +31,7 @@ from saas.clock import local_today
 from saas.db import db, tenant_context
 from saas.jobs.registry import Daily, Details, Job, Weekly
 from saas.jobs.runner import Progress
-from saas.mail import send_mail
+from saas.mail import recipient_locale, send_mail
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
@@ -106,9 +106,6 @@ def _members(*roles: Role) -> list[User]:
         Membership.is_active, Membership.role.in_(roles), User.is_active).order_by(User.name)))
 
 
-def _locale(user: User, tenant: Tenant) -> str:
-    return user.locale or tenant.default_locale or current_app.config["DEFAULT_LOCALE"]
-
 
 def _home_url(tenant: Tenant, **values: str) -> str:
     return current_app.config["BASE_URL"] + url_for("home.index", tenant_slug=tenant.slug, **values)
@@ -121,8 +118,8 @@ def _daily_digest(tenant: Tenant) -> int:
         own = in_caseload(signals, user)
         if not own:
             continue
-        send_mail(user.email, "signals_digest", _locale(user, tenant), tenant=tenant, user=user, total=len(own),
-                  groups=by_kind(own), base_url=current_app.config["BASE_URL"],
+        send_mail(user.email, "signals_digest", recipient_locale(user, tenant), tenant=tenant, user=user,
+                  total=len(own), groups=by_kind(own), base_url=current_app.config["BASE_URL"],
                   home_url=_home_url(tenant, scope="mine"))
         sent += 1
     return sent
@@ -144,6 +141,6 @@ def _weekly_summary(tenant: Tenant) -> int:
     }
     counts = [(kind, len(group)) for kind, group in by_kind(signals)]
     for user in managers:
-        send_mail(user.email, "weekly_summary", _locale(user, tenant), tenant=tenant, user=user, counts=counts,
+        send_mail(user.email, "weekly_summary", recipient_locale(user, tenant), tenant=tenant, user=user, counts=counts,
                   total=len(signals), numbers=numbers, home_url=_home_url(tenant, scope="all"))
     return len(managers)

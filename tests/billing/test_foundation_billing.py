@@ -15,6 +15,7 @@ from saas.audit.models import AuditEvent, PlatformEvent
 from saas.auth.models import User
 from saas.auth.roles import FoundationRole
 from saas.billing import operations
+from saas.billing.entitlements import licence_entitlement
 from saas.billing.models import Interval, Licence, Plan
 from saas.billing.status import LicenceStatus
 from saas.clock import local_today
@@ -245,7 +246,7 @@ def test_an_admin_arranges_and_ends_a_licence_invoiced_outside_stripe(
     licence = licence_of(app, tenant_a)
     assert licence.status == LicenceStatus.MANUAL and licence.manual_until == today(app) - timedelta(days=1)
     with app.test_request_context():
-        assert operations.entitlement_of(licence).read_only, "ended: read-only from today, nothing deleted"
+        assert licence_entitlement(licence, local_today()).read_only, "ended: read-only from today, nothing deleted"
     with app.app_context():
         events = db.session.scalars(select(PlatformEvent).where(PlatformEvent.action.like("licence.%"))
                                     .order_by(PlatformEvent.at)).all()

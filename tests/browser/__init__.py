@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 #: The axe rule sets the pages must pass: WCAG 2.0 and 2.1, levels A and AA.
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
@@ -187,6 +187,24 @@ def html_lang_dir(page: Page) -> tuple[str | None, str | None]:
 def path_of(page: Page) -> str:
     """The path of the page's current URL (``/t/heusden/``)."""
     return urlsplit(page.url).path
+
+
+def follow(page: Page, selector: str) -> None:
+    """Click the first element matching ``selector`` and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.locator(selector).first.click()
+
+
+def submit(page: Page, form: Locator, button: str = "button[type=submit]") -> None:
+    """Submit ``form`` with its (single) ``button`` and wait for the next page."""
+    with page.expect_navigation():
+        form.locator(button).click()
+
+
+def expect_success(page: Page) -> None:
+    """The step worked: no error summary and at least one success message."""
+    assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
+    assert page.locator(".flash--success").count() >= 1, page.locator("main").inner_text()[:1000]
 
 
 def _expect_path(page: Page, expected: str, during: str = "") -> None:

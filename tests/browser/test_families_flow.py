@@ -13,10 +13,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Page
 
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
-from tests.browser import assert_accessible, path_of, sign_in
+from tests.browser import assert_accessible, follow, path_of, sign_in, submit
 
 #: A coordinator per viewport and the tenant they work in. Authenticator codes are single-use, so
 #: these are accounts no other browser test signs in with (a third sign-in of one account within
@@ -24,21 +24,10 @@ from tests.browser import assert_accessible, path_of, sign_in
 COORDINATORS = {"desktop": ("coordinator.papendrecht", "papendrecht"), "phone": ("fatima", "zeist")}
 
 
-def submit(page: Page, form: Locator) -> None:
-    """Submit ``form`` with its own submit button and wait for the next page."""
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
-
-
 def expect_success(page: Page) -> None:
     """The step worked: a success message and no error summary."""
     assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
     assert page.locator(".flash--success").count() == 1, page.locator("main").inner_text()[:1000]
-
-
-def follow(page: Page, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
 
 
 def test_coordinator_takes_a_family_from_referral_to_closure(page: Page, viewport: str) -> None:

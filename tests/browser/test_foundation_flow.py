@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Page
 
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
-from tests.browser import NewPage, assert_accessible, path_of, sign_in
+from tests.browser import NewPage, assert_accessible, path_of, sign_in, submit
 
 STAFF = "analist"
 PHONE = {"width": 375, "height": 740}
@@ -51,8 +51,7 @@ def test_staff_choose_a_view_and_download_a_table(new_page: NewPage) -> None:
     year, track = years[-1], tracks[1]
     form.locator("select[name=year]").select_option(year)
     form.locator("select[name=track]").select_option(track)
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+    submit(page, form)
     assert parse_qs(urlsplit(page.url).query) == {"year": [year], "track": [track]}
     assert page.locator("main h1").inner_text().strip().endswith(year)
     assert form.locator("select[name=track]").input_value() == track

@@ -11,31 +11,15 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
-from playwright.sync_api import Locator, Page
 from pypdf import PdfReader
 
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
-from tests.browser import NewPage, assert_accessible, path_of, sign_in
+from tests.browser import NewPage, assert_accessible, expect_success, follow, path_of, sign_in, submit
 
 #: The crawl also signs in as this coordinator on a phone; a second sign-in takes the next code.
 PHONE_COORDINATOR = ("coordinator.zeist", "zeist")
 #: No other browser test signs in with this manager.
 DESKTOP_MANAGER = ("manager.heusden", "heusden")
-
-
-def submit(page: Page, form: Locator, button: str = "button[type=submit]") -> None:
-    with page.expect_navigation():
-        form.locator(button).first.click()
-
-
-def follow(page: Page, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
-
-
-def expect_success(page: Page) -> None:
-    assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
-    assert page.locator(".flash--success").count() >= 1, page.locator("main").inner_text()[:1000]
 
 
 def test_coordinator_records_a_t0_on_a_phone(new_page: NewPage) -> None:

@@ -7,30 +7,13 @@ volunteers with room, and every demo volunteer account walks alongside a family.
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page
-
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
-from tests.browser import NewPage, assert_accessible, path_of, sign_in
+from tests.browser import NewPage, assert_accessible, expect_success, follow, path_of, sign_in, submit
 
 #: No other browser test signs in with this coordinator.
 DESKTOP_COORDINATOR = ("coordinator.heusden", "heusden")
 #: This volunteer signs in elsewhere only at desktop (the language switch), without two-factor.
 PHONE_VOLUNTEER = ("vrijwilliger.heusden", "heusden")
-
-
-def submit(page: Page, form: Locator) -> None:
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
-
-
-def follow(page: Page, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
-
-
-def expect_success(page: Page) -> None:
-    assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
-    assert page.locator(".flash--success").count() >= 1, page.locator("main").inner_text()[:1000]
 
 
 def test_coordinator_makes_a_match_from_a_suggestion_and_starts_it(new_page: NewPage) -> None:

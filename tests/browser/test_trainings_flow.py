@@ -8,32 +8,15 @@ basic-training session, a few days ago, still waits for its attendance.
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page
-
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
 from tenants.trainings.demo import OWN_COURSES
-from tests.browser import NewPage, assert_accessible, path_of, sign_in
+from tests.browser import NewPage, assert_accessible, expect_success, follow, path_of, sign_in, submit
 
 #: No other browser test signs in with this volunteer on a phone (the CSP test does, at desktop).
 PHONE_VOLUNTEER = ("vrijwilliger.zeist", "zeist")
 #: Every coordinator signs in somewhere else at desktop too; Bram Visser only once (the families
 #: flow), so this second sign-in takes the next authenticator code without waiting.
 DESKTOP_COORDINATOR = ("coordinator.papendrecht", "papendrecht")
-
-
-def submit(page: Page, form: Locator) -> None:
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
-
-
-def follow(page: Page, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
-
-
-def expect_success(page: Page) -> None:
-    assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
-    assert page.locator(".flash--success").count() >= 1, page.locator("main").inner_text()[:1000]
 
 
 def test_volunteer_enrols_in_a_session_on_a_phone(new_page: NewPage) -> None:

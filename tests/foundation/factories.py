@@ -1,17 +1,15 @@
-"""Published statistics for tests: a tenant's publication with the cells given, written inside that
-tenant's own context (as the publishing job does), and frozen years."""
+"""Published statistics for tests: a tenant's publication with the cells given (the publishing job's
+own Cell), written inside that tenant's own context (as the job does), and frozen years."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Flask
 
 from saas.auth.models import User
 from saas.db import tenant_context
-from saas.foundation.measures import ALL, Measure
 from saas.foundation.models import (
     PublicationStatus,
     PublicationTrigger,
@@ -20,22 +18,8 @@ from saas.foundation.models import (
     StatisticsSnapshot,
 )
 from saas.tenancy.models import Tenant
+from tenants.publishing.cells import Cell
 from tests.support.factories import database
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One published cell, as saas.foundation.measures describes it."""
-
-    period: str
-    measure: Measure | str
-    n: int = 0
-    total: int = 0
-    squares: int = 0
-    track: str = ALL
-    domain: str = ALL
-    moment: str = ALL
-    category: str = ALL
 
 
 def publish(app: Flask, tenant: Tenant, cells: Iterable[Cell], *,
@@ -52,10 +36,7 @@ def publish(app: Flask, tenant: Tenant, cells: Iterable[Cell], *,
             cells=len(cells), periods=len({cell.period for cell in cells}), error=error)
         session.add(publication)
         session.flush()
-        session.add_all(PublishedStatistic(
-            publication_id=publication.id, period=cell.period, measure=str(cell.measure), track=cell.track,
-            domain=cell.domain, moment=cell.moment, category=cell.category, n=cell.n, total=cell.total,
-            squares=cell.squares) for cell in cells)
+        session.add_all(PublishedStatistic(publication_id=publication.id, **cell.as_row()) for cell in cells)
         session.flush()
     return publication
 

@@ -14,6 +14,7 @@ from saas.audit.models import PlatformEvent
 from saas.auth.models import User
 from saas.auth.roles import FoundationRole
 from saas.db import db
+from saas.foundation.measures import Measure
 from saas.foundation.models import StatisticsSnapshot
 from saas.foundation.operations import PUBLISH_ON_DEMAND
 from saas.tenancy.models import Tenant
@@ -61,7 +62,7 @@ def flashes(client: FlaskClient) -> list[tuple[str, str]]:
 
 def test_an_admin_freezes_a_year(app: Flask, signed_in: SignIn, admin: User) -> None:
     tenants = publish_tenants(app, 3)
-    publish(app, tenants[0], [Cell("2023-Q4", "families", 12, track="regular", category="supported")])
+    publish(app, tenants[0], [Cell("2023-Q4", Measure.FAMILIES, 12, track="regular", category="supported")])
     cells_2025 = sum(cell.period.startswith("2025") for index in range(3) for cell in tenant_data(index).cells)
     client = signed_in(admin)
     response = client.post("/foundation/years/2025/freeze", data=CONFIRMED)
