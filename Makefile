@@ -4,8 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app saas.app:create_app
 STAMP  := $(VENV)/.installed
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
+URL    := http://$(HOST):$(PORT)
 
-.PHONY: run test test-sqlite test-postgres lint i18n i18n-extract i18n-update compile bench install migrate seed
+.PHONY: run test test-dates lint i18n i18n-extract i18n-update compile bench install migrate seed
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +28,13 @@ migrate: install
 seed: migrate
 	$(FLASK) demo seed
 
-run: seed  ## install, migrate, seed the demo and serve it on http://127.0.0.1:5000
+run: seed  ## install, migrate, seed the demo and serve it on http://127.0.0.1:5000 (another port: make run PORT=5001)
 	@echo ""
-	@echo "  Samen Oplopen runs at http://127.0.0.1:5000  (stop with Ctrl+C)"
+	@echo "  Samen Oplopen runs at $(URL)  (stop with Ctrl+C)"
 	@echo "  Demo password for every login: samen-oplopen-demo"
-	@echo "  Staff sign in with an authenticator code: $(FLASK) demo code <email>"
+	@echo "  Staff sign in with an authenticator code: $(FLASK) demo code coordinator.heusden"
 	@echo ""
-	SAAS_SECURE_COOKIES=false $(FLASK) run --host 127.0.0.1 --port 5000
+	SAAS_SECURE_COOKIES=false SAAS_BASE_URL="$${SAAS_BASE_URL:-$(URL)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install  ## the whole suite on SQLite, and again on PostgreSQL when SAAS_TEST_DATABASE_URL is set
 	$(BIN)/pytest
@@ -40,6 +43,21 @@ test: install  ## the whole suite on SQLite, and again on PostgreSQL when SAAS_T
 	else \
 		echo "" ; echo "!!! SAAS_TEST_DATABASE_URL is not set: the PostgreSQL/RLS run was SKIPPED. CI always runs it. !!!" ; echo "" ; \
 	fi
+
+# The tests whose data or expectations follow the calendar, run again on awkward days (CI does;
+# tests/support/clock.py moves the clock). Times are Amsterdam wall-clock time, written without a
+# colon for make: just after midnight on New Year's Day (still the old year in UTC), late on New
+# Year's Eve, a leap day and the day after a quarter ends. All lie after today, because the real
+# Chromium of the browser tests must not find the moved server's cookies already expired.
+DATE_SENSITIVE := tests/browser tests/test_cli.py tests/foundation tests/publishing tests/impact tests/home \
+                  tests/test_jobs.py tests/families tests/volunteers tests/matching tests/trainings
+MOVED_DAYS     := 2027-01-01T0030 2027-12-31T2300 2028-02-29 2027-04-01
+
+test-dates: install  ## the date-sensitive tests on each of MOVED_DAYS, two at a time
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix test-on-,$(MOVED_DAYS))
+
+test-on-%: install
+	SAAS_TEST_NOW=$* $(BIN)/pytest -q $(DATE_SENSITIVE)
 
 lint: install
 	$(BIN)/ruff check .

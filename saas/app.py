@@ -74,6 +74,7 @@ DEMO_SEEDERS = [
     "tenants.matching.group_demo:seed_groups",
     "tenants.impact.instrument_demo:seed",
     "tenants.impact.demo:seed",
+    "tenants.impact.report_demo:seed",
     "saas.billing.demo:seed",
     "tenants.publishing.demo:seed",  # last: publishes what the seeders before it made
 ]

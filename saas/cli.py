@@ -114,15 +114,16 @@ def seed() -> None:
 
 
 @demo_cli.command("code")
-@click.argument("email")
-def demo_code(email: str) -> None:
-    """Print the current authenticator code of a demo account (demo data only)."""
-    from saas.demo import current_demo_code
+@click.argument("account")
+def demo_code(account: str) -> None:
+    """Print the current authenticator code of a demo account: its address or local part
+    (``coordinator.heusden``)."""
+    from saas.demo import NotADemoCode, current_demo_code
 
-    code = current_demo_code(email)
-    if code is None:
-        raise click.ClickException("Not a demo account with an authenticator.")
-    click.echo(code)
+    try:
+        click.echo(current_demo_code(account))
+    except NotADemoCode as reason:
+        raise click.ClickException(str(reason)) from reason
 
 
 @roles_cli.command("sql")

@@ -78,15 +78,34 @@ def demo_totp_secret(email: str) -> str:
     return base64.b32encode(hashlib.sha256(f"demo:{email}".encode()).digest()[:20]).decode()
 
 
-def current_demo_code(email: str) -> str | None:
-    """The authenticator code of a demo account right now, if it is one."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or user.totp_secret_encrypted is None or not user.email.endswith(DEMO_DOMAIN):
-        return None
+class NotADemoCode(Exception):
+    """Why no authenticator code can be printed for the address asked for."""
+
+
+def demo_address(name: str) -> str:
+    """The full address for ``name``: a local part (``coordinator.heusden``) gets the demo domain."""
+    name = name.strip().lower()
+    return name if "@" in name else demo_email(name)
+
+
+def current_demo_code(name: str) -> str:
+    """The authenticator code of a demo account right now; ``name`` is its address or local part.
+
+    Raises :class:`NotADemoCode` with a reason a newcomer can act on."""
+    email = demo_address(name)
+    if not email.endswith("@" + DEMO_DOMAIN):
+        raise NotADemoCode(f"{email} is not a demo account: codes are printed only for addresses "
+                           f"ending in @{DEMO_DOMAIN} (or their local part, such as coordinator.heusden).")
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        raise NotADemoCode(f"There is no demo account {email}; `flask demo seed` lists the demo logins.")
+    if user.totp_secret_encrypted is None:
+        raise NotADemoCode(f"{email} signs in with the password only: volunteers and report viewers "
+                           "need no authenticator code.")
     try:
         secret = unseal(user.totp_secret_encrypted, f"totp:{user.id}".encode()).decode()
-    except DecryptionError:
-        return None
+    except DecryptionError as error:
+        raise NotADemoCode(f"The authenticator secret of {email} does not open with this SAAS_MASTER_KEY.") from error
     return pyotp.TOTP(secret).now()
 
 

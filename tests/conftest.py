@@ -20,14 +20,24 @@ from saas.auth.roles import FoundationRole, Role
 from saas.db import db
 from saas.extensions import limiter
 from saas.tenancy.models import Tenant
-from tests.support import databases
+from tests.support import clock, databases
 from tests.support.factories import create_tenant, create_user
 from tests.support.mailbox import Mailbox, start_smtp
 from tests.support.sessions import SignIn, sign_in
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"database backend: {databases.backend()}"
+def pytest_configure(config: pytest.Config) -> None:
+    clock.start()  # SAAS_TEST_NOW: the whole run on another day (tests/support/clock.py)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    clock.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    moment = clock.moved_now()
+    today = f"clock moved to {moment.isoformat()} ({clock.ENV})" if moment else "clock: the real date"
+    return [f"database backend: {databases.backend()}", today]
 
 
 @pytest.fixture(scope="session")

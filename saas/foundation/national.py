@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from saas.clock import local_today
 from saas.foundation import national_labels as names
 from saas.foundation.disclosure import MIN_FAMILIES_FOR_MEAN, protect_count, round_count
 from saas.foundation.inference import change_from_sums
@@ -190,7 +191,7 @@ def national_figures(year: int | None, track: str | None, language: str) -> Nati
     for ``track`` (None or an unknown code: all tracks), labels in ``language``. Five SQL
     statements, however many tenants and cells (saas.foundation.published)."""
     years = published_years()
-    chosen = year if year in years else max(years, default=date.today().year)
+    chosen = year if year in years else max(years, default=local_today().year)
     return build_national_figures(read_published(chosen), years, chosen, track, language)
 
 
@@ -205,7 +206,7 @@ def build_national_figures(data: PublishedData, years: dict[int, int], year: int
         view = _View(data, year, track or ALL_TRACKS, language)
         return NationalFigures(
             year=year, track=track, years=sorted(years, reverse=True), tracks=offered, frozen_at=data.frozen_at,
-            tenants=years.get(year, 0), headlines=view.headlines(), trend=view.trend(today or date.today()),
+            tenants=years.get(year, 0), headlines=view.headlines(), trend=view.trend(today or local_today()),
             impact=view.impact(), satisfaction=view.satisfaction(), outcomes=view.outcomes(),
             closure_reasons=view.closure_reasons(), children=view.children(), fidelity=_fidelity(data),
             growth=_growth(data, years), publications=_publications(data),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -68,15 +69,23 @@ def _fail(tenant_id: uuid.UUID, report_id: uuid.UUID, exc: Exception) -> None:
 
 
 def _generate(report: MunicipalityReport, tenant_name: str) -> None:
-    _step(report, ReportStatus.RUNNING, 10)
+    render_report(report, tenant_name, progress=lambda percent: _step(report, ReportStatus.RUNNING, percent))
+    _step(report, ReportStatus.READY, 100)
+
+
+def render_report(report: MunicipalityReport, tenant_name: str,
+                  progress: Callable[[int], None] = lambda _percent: None) -> None:
+    """Compute the suppressed figures of ``report`` and make its PDF and XLSX from them, in the
+    current locale. ``progress`` is told how far it got; it commits in the background job, and does
+    nothing for the demo, which makes its reports inside the seeding transaction."""
+    progress(10)
     report.figures = reports.compute_figures(report.municipality, report.period_start, report.period_end)
     report.pdf = report.xlsx = None
-    _step(report, ReportStatus.RUNNING, 40)
+    progress(40)
     report.pdf = report_files.report_pdf(report, tenant_name)
-    _step(report, ReportStatus.RUNNING, 70)
+    progress(70)
     report.xlsx = report_files.report_xlsx(report, tenant_name)
     report.generated_at = utcnow()
-    _step(report, ReportStatus.READY, 100)
 
 
 class ReportFrozen(Exception):

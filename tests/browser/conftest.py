@@ -38,7 +38,8 @@ from saas.demo import seed_demo
 from tests.browser import NewPage
 
 CHROMIUM = Path("/usr/bin/chromium")
-#: Launch flags that work in the container (see shared/research/ecosystem.md §3).
+#: Launch flags for Debian's Chromium in a container without a network: no sandbox (we run as root),
+#: no GPU, and none of the background connections (updates, sync) it would otherwise keep retrying.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -43,13 +43,18 @@ def test_staff_choose_a_view_and_download_a_table(new_page: NewPage) -> None:
     assert page.locator("#headlines table").is_visible()
     assert_accessible(page)
 
-    # Another year (when there is one) and the first track -------------------------------------------
+    # Another year (when there is one), then a track that year offers ---------------------------------
+    # The tracks offered are those with figures in the chosen year (or the year before), so they are
+    # read after choosing the year: the demo moves with the calendar, and the oldest year may hold
+    # only the last days of December. The year before the newest is always a whole year of data.
     form = page.locator("form[action='/foundation/']")
     years = form.locator("select[name=year] option").evaluate_all("options => options.map(o => o.value)")
+    year = years[1] if len(years) > 1 else years[0]
+    form.locator("select[name=year]").select_option(year)
+    submit(page, form)
     tracks = form.locator("select[name=track] option").evaluate_all("options => options.map(o => o.value)")
     assert tracks[0] == "" and len(tracks) >= 2, tracks  # all tracks, then each track
-    year, track = years[-1], tracks[1]
-    form.locator("select[name=year]").select_option(year)
+    track = tracks[1]
     form.locator("select[name=track]").select_option(track)
     submit(page, form)
     assert parse_qs(urlsplit(page.url).query) == {"year": [year], "track": [track]}

@@ -82,3 +82,18 @@ def test_manager_opens_the_dashboard_and_downloads_a_report(new_page: NewPage) -
     assert response.body().startswith(b"%PDF")
     text = " ".join(pdf_page.extract_text() for pdf_page in PdfReader(BytesIO(response.body())).pages)
     assert "Heusden" in text and re.search(r"\d", text), text[:500]
+
+
+def test_the_municipality_finds_last_years_report_on_a_phone(new_page: NewPage) -> None:
+    """The demo (tenants.impact.report_demo) submits last year's report of each tenant, so the
+    municipality's report viewer signs in to something real."""
+    page = new_page("phone")
+    sign_in(page, demo_email("gemeente.papendrecht"), DEMO_PASSWORD, None)
+    follow(page, "a[href='/t/papendrecht/reports/']")
+    assert_accessible(page)
+    link = page.locator("a[href$='report.pdf']").first
+    assert link.count() == 1, page.locator("main").inner_text()[:1000]
+    response = page.request.get(link.get_attribute("href"))
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    text = " ".join(pdf_page.extract_text() for pdf_page in PdfReader(BytesIO(response.body())).pages)
+    assert "Papendrecht" in text, text[:500]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -138,11 +139,11 @@ def test_filters_combine(app: Flask, client: FlaskClient, coordinator_a: User, t
     ("-name", ["Familie Cees", "Familie Bert", "Familie Anna"]),
 ])
 def test_sorting(app: Flask, client: FlaskClient, tenant_a: Tenant, sort: str, expected: list[str]) -> None:
-    create_family(app, tenant_a, family_name="Familie Bert", referred_on=days_ago(app, 1))    # 0001
-    create_family(app, tenant_a, family_name="Familie Cees", referred_on=days_ago(app, 30))   # 0002
-    create_family(app, tenant_a, family_name="Familie Anna", referred_on=days_ago(app, 10))   # 0003
-    if days_ago(app, 30).year != today(app).year:
-        pytest.skip("the referral dates straddle a new year, which changes the case numbers")
+    # Case numbers count per referral year, so the three referrals lie in one (past) year: last March.
+    year = today(app).year - 1
+    create_family(app, tenant_a, family_name="Familie Bert", referred_on=date(year, 3, 30))   # 0001
+    create_family(app, tenant_a, family_name="Familie Cees", referred_on=date(year, 3, 1))    # 0002
+    create_family(app, tenant_a, family_name="Familie Anna", referred_on=date(year, 3, 21))   # 0003
     assert listed(client, f"sort={sort}") == expected
 
 
