@@ -1,4 +1,4 @@
-"""Encryption at rest with AES-256-GCM (DESIGN §7).
+"""Encryption at rest with AES-256-GCM (docs/architecture.md §7).
 
 * Platform secrets (TOTP) are sealed under a key derived from the master key (``SAAS_MASTER_KEY``).
 * Tenant data (notes that may hold health or safety details) is sealed under the tenant's own

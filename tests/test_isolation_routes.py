@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -197,7 +198,7 @@ def world(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> World:
         for role, person in w.people_a.items():
             w.memberships_a[role] = db.session.scalars(select(Membership).where(Membership.user_id == person.id)).one()
         w.invitation_a = Invitation(email="new@alpha.example", role=Role.VOLUNTEER, token_hash="x" * 64,
-                                    expires_at=utcnow().replace(year=utcnow().year + 1))
+                                    expires_at=utcnow() + timedelta(days=365))
         db.session.add(w.invitation_a)
         db.session.commit()
     w.family_a = create_family(app, tenant_a)

@@ -1,4 +1,4 @@
-"""Amounts are integer cents everywhere (DESIGN §7); these turn them into text and back for people."""
+"""Amounts are integer cents everywhere (docs/architecture.md §7); these turn them into text and back for people."""
 
 from __future__ import annotations
 

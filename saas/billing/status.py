@@ -1,4 +1,4 @@
-"""What a licence allows, from its status: the one rule every part of billing asks (DESIGN §6).
+"""What a licence allows, from its status: the one rule every part of billing asks (docs/architecture.md §6).
 
 =====================  ============================================================
 licence status         access

@@ -1,7 +1,7 @@
 """Apply Stripe's state to a :class:`Licence` (called by the webhooks; a reconciliation job can too).
 
 Stripe delivers events at least once and in no particular order, so every change goes through
-the same guards (DESIGN §6, tenancy.md §3.2):
+the same guards (docs/architecture.md §6):
 
 1. **Older than what was applied → ignored.** ``Licence.last_event_created`` is the ``created``
    (Unix seconds) of the newest event applied; an event created before it describes a past state.

@@ -1,4 +1,4 @@
-"""Stripe's webhooks: one platform URL, the source of truth for every licence's state (DESIGN §6).
+"""Stripe's webhooks: one platform URL, the source of truth for every licence's state (docs/architecture.md §6).
 
 What a delivery must get through, in order:
 

@@ -1,7 +1,7 @@
 """The national figures of one year, built from the published statistics only, every figure
 through disclosure control (saas.foundation.disclosure) before anyone sees it.
 
-Views are fixed (DESIGN §5): a year, its four quarters, a track or all tracks, the fixed
+Views are fixed (docs/architecture.md §5): a year, its four quarters, a track or all tracks, the fixed
 breakdowns below. There is no free filter, so two views cannot be subtracted to isolate a family:
 wherever one figure is the sum of others (quarters of a year for the flows, tracks of all tracks,
 closure reasons of the closed families, age bands of the children, change directions of the paired

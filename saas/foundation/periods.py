@@ -1,7 +1,7 @@
 """The fixed reporting periods of the national statistics: calendar quarters and calendar years.
 
 Statistics are only ever published and shown per whole period: there is no free date range, so
-two views cannot be subtracted to isolate a few families (DESIGN §5). A period is written as its
+two views cannot be subtracted to isolate a few families (docs/architecture.md §5). A period is written as its
 key: ``"2026"`` for a year, ``"2026-Q3"`` for a quarter.
 """
 

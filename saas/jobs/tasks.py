@@ -1,7 +1,7 @@
 """One-off background tasks (a report to generate), next to the scheduled jobs.
 
 :func:`run_task` runs ``"package.module:function"`` with keyword arguments: inline, in the
-calling process, in the embedded default (no ``SAAS_REDIS_URL``; DESIGN §8 "jobs run inline"),
+calling process, in the embedded default (no ``SAAS_REDIS_URL``; docs/architecture.md §8),
 or on the RQ queue the scheduled jobs use when Redis is configured, where ``flask jobs worker``
 picks it up. The task must find everything it needs from its arguments (ids, not objects) and
 commit its own work, because on a worker it runs in another process.

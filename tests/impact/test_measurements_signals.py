@@ -15,6 +15,7 @@ from tenants.families.states import CaseState
 from tenants.home.signals import SignalKind
 from tenants.impact.instruments import Instrument
 from tenants.impact.vocabulary import Moment
+from tenants.volunteers.readiness import add_months
 from tests.families.conftest import create_family
 from tests.home.conftest import days_ago, months_ago, running_match, signals_of, update
 from tests.impact.measurement_factories import (
@@ -75,7 +76,7 @@ def test_t1_is_due_four_weeks_before_a_year_after_the_match_started(
     completed_measurement(app, tenant_a, family, coordinator_a, Moment.T0, {"finances-1": 2})
 
     [signal] = [s for s in signals_of(app, tenant_a) if s.kind == SignalKind.T1_DUE]
-    due = started_on.replace(year=started_on.year + 1)
+    due = add_months(started_on, 12)  # a year on; 28 February for a start on 29 February
     assert signal.subject_id == family.id and signal.since == due and signal.key == due.isoformat()
     assert signal.facts["started_on"] == started_on
 

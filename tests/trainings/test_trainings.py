@@ -5,7 +5,7 @@ and statement counts."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -348,8 +348,8 @@ def test_the_volunteer_list_filters_on_a_valid_course_completion(app: Flask, ten
     with app.app_context(), tenant_context(db.session, tenant_a.id):
         db.session.add_all([
             CourseCompletion(volunteer_id=done.id, course_id=course.id, completed_on=today, certificate_number="1"),
-            CourseCompletion(volunteer_id=expired.id, course_id=course.id, completed_on=today.replace(year=2020),
-                             valid_until=today.replace(year=2023), certificate_number="2")])
+            CourseCompletion(volunteer_id=expired.id, course_id=course.id, completed_on=date(2020, 5, 4),
+                             valid_until=date(2023, 5, 4), certificate_number="2")])
         db.session.commit()
     client = staff_client(app, tenant_a)
     page = client.get(f"/t/alpha/volunteers/?course={course.id}").text
