@@ -1,98 +1,20 @@
-"""The application factory. Importing this module has no side effects; calling it wires the app."""
+"""The application factory. Importing this module has no side effects; calling it wires the app.
+
+The packages it is built from, and what each provides, are declared in their front doors and walked
+in order by saas.packages (platform first, then ``tenants.PACKAGES``)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from importlib import import_module
 from typing import Any
 
 from flask import Flask, Response, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, load_settings
+from saas import packages
 from saas.db import configure_engine, db
-
-#: Every module that declares models, so Alembic and the tests see the whole schema.
-#: Tenant domain packages add theirs here (this file is the one place saas/ names tenants/).
-MODEL_MODULES = [
-    "saas.tenancy.models",
-    "saas.auth.models",
-    "saas.audit.models",
-    "saas.jobs.models",
-    "saas.foundation.models",
-    "saas.billing.models",
-    "tenants.families.models",
-    "tenants.volunteers.models",
-    "tenants.trainings.models",
-    "tenants.matching.models",
-    "tenants.matching.group_models",
-    "tenants.home.models",
-    "tenants.impact.instruments",
-    "tenants.impact.models",
-]
-
-#: Blueprints, platform first, then the tenant domain packages.
-BLUEPRINTS = [
-    "saas.auth.views:bp",
-    "saas.auth.two_factor:bp",
-    "saas.auth.account:bp",
-    "saas.auth.members:bp",
-    "saas.audit.views:bp",
-    "saas.tenancy.views:bp",
-    "saas.foundation.views:bp",
-    "saas.billing.webhooks:bp",
-    "saas.billing.views:bp",
-    "saas.billing.foundation_views:bp",
-    "tenants.home.views:bp",
-    "tenants.families.views:bp",
-    "tenants.volunteers.views:bp",
-    "tenants.volunteers.self_service:bp",
-    "tenants.trainings.views:bp",
-    "tenants.trainings.self_service:bp",
-    "tenants.trainings.foundation_views:bp",
-    "tenants.matching.views:bp",
-    "tenants.matching.suggestion_views:bp",
-    "tenants.matching.contact_views:bp",
-    "tenants.matching.my_families:bp",
-    "tenants.matching.group_views:bp",
-    "tenants.impact.foundation_views:bp",
-    "tenants.impact.views:bp",
-    "tenants.impact.dashboard_views:bp",
-    "tenants.impact.report_views:bp",
-    "tenants.publishing.views:bp",
-]
-
-
-#: Functions that add a domain package's demo data to one tenant: ``seed(tenant, people, rng)``
-#: with ``people`` the tenant's demo users by role; called by saas.demo inside the tenant.
-DEMO_SEEDERS = [
-    "tenants.families.demo:seed",
-    "tenants.volunteers.demo:seed",
-    "tenants.trainings.demo:seed",
-    "tenants.matching.demo:seed",
-    "tenants.matching.group_demo:seed_groups",
-    "tenants.impact.instrument_demo:seed",
-    "tenants.impact.demo:seed",
-    "tenants.impact.report_demo:seed",
-    "saas.billing.demo:seed",
-    "tenants.publishing.demo:seed",  # last: publishes what the seeders before it made
-]
-
-
-#: Scheduled jobs ("module:attribute" of a saas.jobs.registry.Job), run by ``flask jobs run`` or
-#: an RQ worker; imported only when jobs are listed or run (saas.jobs.registry).
-JOBS = [
-    "tenants.home.digests:daily_digest",
-    "tenants.home.digests:weekly_summary",
-    "tenants.publishing.job:publish_statistics",
-    "saas.billing.notices:billing_reminders",
-]
-
-
-def import_all_models() -> None:
-    for module in MODEL_MODULES:
-        import_module(module)
 
 
 def create_app(environment: str | None = None, **overrides: Any) -> Flask:
@@ -108,7 +30,7 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
     # 1. Data: the engine (with SQLite's pragmas) and migrations.
     from saas.extensions import csrf, limiter, login_manager, migrate
 
-    import_all_models()
+    packages.import_models()
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -142,9 +64,9 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
     from saas.tenancy.context import add_tenant_slug
 
     init_templating(app)
-    for target in BLUEPRINTS:
-        module, _, name = target.partition(":")
-        app.register_blueprint(getattr(import_module(module), name))
+    for blueprint in packages.blueprints():
+        app.register_blueprint(blueprint)
+    packages.contribute_all()  # panels and signal listeners one package adds to another
     app.url_defaults(add_tenant_slug)
     register_error_handlers(app)
     init_security_headers(app)

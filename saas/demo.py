@@ -10,13 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 
 import pyotp
 from sqlalchemy import select
 
+from saas import packages
 from saas.audit.operations import record, record_platform
 from saas.auth.models import Membership, User
 from saas.auth.roles import FoundationRole, Role
@@ -139,17 +138,6 @@ def demo_logins() -> list[str]:
     return lines
 
 
-def domain_seeders() -> list[Callable[[Tenant, dict[Role, list[User]], random.Random], None]]:
-    """The domain packages' demo seeders, as registered in saas.app.DEMO_SEEDERS."""
-    from saas.app import DEMO_SEEDERS
-
-    seeders = []
-    for target in DEMO_SEEDERS:
-        module, _, name = target.partition(":")
-        seeders.append(getattr(import_module(module), name))
-    return seeders
-
-
 def seed_demo() -> None:
     """Create the demo data (see :func:`demo_logins` for who can sign in)."""
     users: dict[str, User] = {}
@@ -172,6 +160,6 @@ def seed_demo() -> None:
                 people.setdefault(role, []).append(user)
             db.session.flush()
             rng = random.Random(spec.slug)  # noqa: S311 - the same demo every time, not a secret
-            for seeder in domain_seeders():
+            for seeder in packages.demo_seeders():
                 seeder(tenant, people, rng)
             db.session.flush()

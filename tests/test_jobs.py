@@ -13,7 +13,6 @@ from click.testing import Result
 from flask import Flask
 from sqlalchemy import select
 
-import saas.app
 from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.db import db
@@ -26,6 +25,7 @@ from tenants.home.signals import SignalKind
 from tests.home.conftest import days_ago, hours_ago, running_match, signals_of
 from tests.home.test_signals import update_tenant_created
 from tests.support.factories import create_user
+from tests.support.jobs import only_digests, with_extra_jobs
 from tests.support.mailbox import Mailbox
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -38,7 +38,7 @@ def _explode() -> dict[str, int]:
     raise RuntimeError("the job broke")
 
 
-#: A job that always fails (put in front of saas.app.JOBS by the test that needs it).
+#: A job that always fails (put in front of the declared jobs by the test that needs it).
 broken = Job("broken", _explode, Daily(hour=0))
 
 
@@ -159,7 +159,7 @@ def test_the_scheduler_runs_what_is_due_once_per_period(app: Flask, coordinator_
                                                         at: list[datetime], mailbox: Mailbox,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # The digests only: the statistics are published from 02:00 and would be due at 06:00 too.
-    monkeypatch.setattr(saas.app, "JOBS", [job for job in saas.app.JOBS if job.startswith("tenants.home.digests:")])
+    only_digests(monkeypatch)
     at[0] = MONDAY_0600
     assert run(app, "run").output.strip() == "No job is due."
 
@@ -180,7 +180,7 @@ def test_the_scheduler_runs_what_is_due_once_per_period(app: Flask, coordinator_
 def test_a_failing_job_is_recorded_and_the_others_still_run(app: Flask, coordinator_with_a_signal: User,
                                                             at: list[datetime], mailbox: Mailbox,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(saas.app, "JOBS", ["tests.test_jobs:broken", *saas.app.JOBS])
+    with_extra_jobs(monkeypatch, broken)
 
     result = run(app, "run")
 

@@ -17,7 +17,6 @@ from rq import Queue
 from rq.job import Job as RQJob
 from sqlalchemy import select
 
-import saas.app
 from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.db import db
@@ -27,6 +26,7 @@ from saas.jobs.queue import job_queue, rq_job_id
 from saas.tenancy.models import Tenant
 from tests.home.conftest import days_ago, running_match
 from tests.support.factories import create_user
+from tests.support.jobs import only_digests
 from tests.support.mailbox import Mailbox
 
 REDIS_URL = os.environ.get("SAAS_TEST_REDIS_URL")
@@ -54,7 +54,7 @@ def queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Queue]:
     monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
     monkeypatch.setattr(runner, "local_now", lambda: MONDAY_0800)
     # The digests only (their mails show what ran); publishing the statistics is due at 08:00 too.
-    monkeypatch.setattr(saas.app, "JOBS", [job for job in saas.app.JOBS if job.startswith("tenants.home.digests:")])
+    only_digests(monkeypatch)
     connection = Redis.from_url(REDIS_URL)
     the_queue = job_queue(connection)
     clean(the_queue)

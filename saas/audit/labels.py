@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from saas.i18n import L_
 
 ACTION_LABELS = {
@@ -27,11 +29,14 @@ ACTION_LABELS = {
 }
 
 
-def register_action_labels(labels: dict[str, object]) -> None:
-    """Let a domain package name its own audit actions (called once, when its views load)."""
-    ACTION_LABELS.update(labels)
-
-
 def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action)
+    label = ACTION_LABELS.get(action) or _package_labels().get(action)
     return str(label) if label is not None else action
+
+
+@cache
+def _package_labels() -> dict[str, object]:
+    """The actions the packages name in their front doors (``Package.audit_labels``)."""
+    from saas.packages import audit_labels
+
+    return audit_labels()

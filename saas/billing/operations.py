@@ -16,7 +16,6 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import select
 
-from saas.audit.labels import register_action_labels
 from saas.audit.operations import record, record_platform
 from saas.auth.models import User
 from saas.billing import gateway
@@ -36,14 +35,15 @@ MANUAL_ENDED = "licence.manual_ended"
 PLAN_CREATED = "plan.created"
 PLAN_UPDATED = "plan.updated"
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     CHECKOUT_STARTED: L_("Licence payment started"),
     PORTAL_OPENED: L_("Licence subscription opened for changes"),
     MANUAL_SET: L_("Licence invoiced outside Stripe arranged"),
     MANUAL_ENDED: L_("Licence invoiced outside Stripe ended"),
     PLAN_CREATED: L_("Licence plan created"),
     PLAN_UPDATED: L_("Licence plan changed"),
-})
+}
 
 #: A subscription Stripe still bills (or tries to): a second Checkout would bill twice, so these
 #: tenants use the Customer Portal instead; and the foundation cannot arrange a manual licence.

@@ -30,7 +30,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from saas.audit.labels import register_action_labels
 from saas.audit.operations import record_platform
 from saas.billing import gateway
 from saas.billing.models import Licence, Plan
@@ -43,10 +42,11 @@ logger = logging.getLogger("saas.billing.sync")
 
 STATUS_CHANGED = "licence.status_changed"
 SUBSCRIPTION_LINKED = "licence.subscription_linked"
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     STATUS_CHANGED: L_("Licence status changed"),
     SUBSCRIPTION_LINKED: L_("Subscription linked to the licence"),
-})
+}
 
 #: Stripe's subscription statuses by name (``manual`` is ours: Stripe never says it).
 STRIPE_STATUSES = {status.value: status for status in LicenceStatus if status != LicenceStatus.MANUAL}

@@ -16,7 +16,6 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import FoundationRole
 from saas.charts import SVG_CSP
 from saas.db import db, utcnow
@@ -35,10 +34,11 @@ logger = logging.getLogger("saas.foundation")
 
 bp = foundation_blueprint("foundation", __name__, template_folder="templates")
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     "statistics.year_frozen": L_("Year of national statistics frozen"),
     "statistics.publication_requested": L_("Publication of statistics requested"),
-})
+}
 
 EXPORT_FORMATS = {"csv": exports.CSV_MIMETYPE, "xlsx": exports.XLSX_MIMETYPE}
 

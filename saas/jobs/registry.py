@@ -1,8 +1,8 @@
 """Named jobs and their schedules.
 
 A package that owns a job declares it as a module-level :class:`Job` (``daily_digest = Job(…)``);
-``saas.app.JOBS`` lists where each one lives ("module:attribute"), so the platform never imports
-the tenant packages itself (the list is read, and the modules imported, only when jobs run).
+the package's front door lists it (``Package.jobs``, "module:attribute"), and saas.packages
+imports it only when jobs are listed or run.
 
 A schedule splits time into periods (a day, an ISO week) in the local zone. A job is *due* once
 the scheduled moment of the current period has passed; the runner makes sure it runs once per
@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import import_module
 from typing import Any, Protocol
+
+from saas import packages
 
 #: What a job returns: counts of what it did, stored on its JobRun (e.g. {"mails": 12}).
 Details = dict[str, Any]
@@ -85,15 +86,11 @@ class Job:
 
 
 def registered_jobs() -> dict[str, Job]:
-    """Every job listed in ``saas.app.JOBS``, by name (imported on first use)."""
-    from saas.app import JOBS  # read when called: the app module names the tenant packages
-
+    """Every job the packages declare in their front doors (``Package.jobs``), by name."""
     jobs: dict[str, Job] = {}
-    for target in JOBS:
-        module, _, attribute = target.partition(":")
-        job = getattr(import_module(module), attribute)
+    for job in packages.jobs():
         if not isinstance(job, Job):
-            raise TypeError(f"{target} is not a saas.jobs.registry.Job")
+            raise TypeError(f"{job!r} is not a saas.jobs.registry.Job")
         if job.name in jobs:
             raise ValueError(f"two jobs are named {job.name!r}")
         jobs[job.name] = job

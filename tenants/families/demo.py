@@ -1,4 +1,4 @@
-"""Demo families for one tenant (called by saas.demo through saas.app.DEMO_SEEDERS).
+"""Demo families for one tenant (called by saas.demo, listed in the package's front door).
 
 Every family, name and text is invented. Files look as the operations would have left them (case
 numbers, sealed texts, intake, closure, a timeline in order) but are built directly and inserted in

@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today, to_local_input
 from saas.db import db
@@ -51,7 +50,8 @@ from tenants.panels import panels
 
 bp = tenant_blueprint("families", __name__, template_folder="templates")
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     "family.registered": L_("Family registered"),
     "family.updated": L_("Family file changed"),
     "family.viewed": L_("Family file viewed"),
@@ -60,7 +60,7 @@ register_action_labels({
     "family.state_changed": L_("Case state changed"),
     "family.intake_planned": L_("Intake planned"),
     "family.note_added": L_("Coordinator note added"),
-})
+}
 
 
 @bp.context_processor

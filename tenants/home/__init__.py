@@ -1,1 +1,10 @@
 """The tenant's start page."""
+
+from saas.packages import Package
+
+package = Package(
+    models=("tenants.home.models",),
+    blueprints=("tenants.home.views:bp",),
+    jobs=("tenants.home.digests:daily_digest", "tenants.home.digests:weekly_summary"),
+    audit_labels=("tenants.home.views:AUDIT_LABELS",),
+)

@@ -1,7 +1,7 @@
 """E-mail about signals: a daily digest for each staff member with signals in their own caseload
 (coordinators, and managers who guide families themselves), a weekly summary for each manager.
 
-Both are scheduled jobs (listed in saas.app.JOBS). They go through the active tenants one at a
+Both are scheduled jobs (listed in the package's front door). They go through the active tenants one at a
 time, inside each tenant's own context, so every isolation layer applies and a mail can only
 hold its tenant's data. Each tenant is committed on its own (the mails leave after the commit):
 one tenant's failure is logged and listed in the run's details, and the others still get theirs.

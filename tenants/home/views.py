@@ -9,7 +9,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import STAFF_ROLES, Role
 from saas.errors import invalid_input, or_404
 from saas.forms import validate_input, validate_query
@@ -21,7 +20,8 @@ from tenants.home.signals import HANDLED_KINDS, MANAGER_KINDS, by_kind, default_
 
 bp = tenant_blueprint("home", __name__, template_folder="templates")
 
-register_action_labels({"signal.acknowledged": L_("Signal acknowledged")})
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {"signal.acknowledged": L_("Signal acknowledged")}
 
 
 @bp.route("/")

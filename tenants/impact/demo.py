@@ -1,4 +1,4 @@
-"""Demo measurements (called by saas.demo through saas.app.DEMO_SEEDERS, after the matching demo).
+"""Demo measurements (called by saas.demo; listed in the package's front door, after the matching demo).
 
 Families that consented to the impact measurement and got as far as a match (or were closed) get
 a completed T0 at their intake, a T1 a year after their first match started (when that year has

@@ -18,7 +18,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from saas.audit.labels import register_action_labels
 from saas.db import db
 from saas.errors import OperationError, invalid_input, or_404
 from saas.foundation.access import foundation_blueprint, require_foundation_admin
@@ -30,10 +29,11 @@ from tenants.impact.instruments import Instrument, InstrumentDomain, InstrumentI
 bp = foundation_blueprint("instruments", __name__, template_folder="templates")
 ACCEPTED_SUFFIXES = (".json", ".yaml", ".yml")
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     "instrument.loaded": L_("Instrument loaded"),
     "instrument.retired": L_("Instrument version retired"),
-})
+}
 
 
 def _instrument_rows() -> list[tuple[Instrument, int, int]]:

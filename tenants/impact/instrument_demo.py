@@ -1,4 +1,5 @@
-"""Demo: the default instrument, so every demo tenant can take measurements (registered in DEMO_SEEDERS)."""
+"""Demo: the default instrument, so every demo tenant can take measurements (a demo seeder of the
+front door tenants/impact/__init__.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A submitted municipality report per demo tenant (called by saas.demo through saas.app.DEMO_SEEDERS,
+"""A submitted municipality report per demo tenant (called by saas.demo; listed in the package's front door,
 after the demo measurements), so the municipality's report viewer (``gemeente.<tenant>``) finds a
 real report on signing in rather than an empty page.
 

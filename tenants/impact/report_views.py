@@ -15,7 +15,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from marshmallow import validates_schema
 
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
@@ -39,11 +38,12 @@ from tenants.impact.vocabulary import ReportStatus
 
 bp = tenant_blueprint("reports", __name__, template_folder="templates")
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     "report.requested": L_("Municipality report requested"),
     "report.submitted": L_("Municipality report submitted"),
     "report.regenerated": L_("Municipality report generated again"),
-})
+}
 
 READERS = (Role.MANAGER, Role.REPORT_VIEWER)
 PERIOD_RULE = L_("A report covers one calendar year: from 1 January to 31 December, or to today for this year.")

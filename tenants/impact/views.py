@@ -17,7 +17,6 @@ from flask_babel import format_decimal
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
@@ -31,17 +30,17 @@ from tenants.impact.instruments import localized
 from tenants.impact.models import Measurement
 from tenants.impact.schemas import ITEM_PREFIX, LANGUAGES, StartForm, check_answers, raw_answers
 from tenants.impact.vocabulary import MeasurementStatus, Mode, Moment
-from tenants.panels import add_panel
 
 bp = tenant_blueprint("measurements", __name__, template_folder="templates")
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     "measurement.started": L_("Measurement started"),
     "measurement.answers_saved": L_("Measurement answers saved"),
     "measurement.completed": L_("Measurement completed"),
-})
+}
 
 
 @bp.context_processor
@@ -56,15 +55,13 @@ def format_grade(value: Decimal, signed: bool = False) -> str:
     return format_decimal(rounded, "+0.0;−0.0" if signed else "0.0")
 
 
-def _moments_panel(family: Family) -> str:
+def moments_panel(family: Family) -> str:
+    """The measurements panel on the family file (added by tenants.impact.contributions)."""
     measurements = queries.measurements_of(family.id)
     match_start = operations.match_started_on(family.id)
     return render_template("measurements/_panel.html", family=family, measurements=measurements,
                            due=queries.due_dates(match_start), can_start=_startable(family, measurements, match_start),
                            consented=operations.consents(family))
-
-
-add_panel("family", _moments_panel)
 
 
 def _startable(family: Family, measurements: dict[Moment, Measurement], match_start: Any) -> list[Moment]:

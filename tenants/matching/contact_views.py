@@ -26,7 +26,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
@@ -50,17 +49,17 @@ from tenants.matching.contact_schemas import (
 )
 from tenants.matching.models import ContactMoment
 from tenants.matching.vocabulary import ContactKind, ContactMode
-from tenants.panels import add_panel
 
 bp = tenant_blueprint("contacts", __name__, template_folder="templates")
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     "contact.logged": L_("Contact logged"),
     "contact.updated": L_("Contact changed"),
     "contact.handled": L_("Request for the coordinator handled"),
-})
+}
 
 
 def contact_vocabulary() -> dict[str, Any]:
@@ -71,14 +70,6 @@ def contact_vocabulary() -> dict[str, Any]:
 
 
 bp.context_processor(contact_vocabulary)
-
-
-def _family_panel(family: Family) -> str:
-    return render_template("contacts/_family_panel.html", family=family,
-                           summary=queries.contact_summary(family.id))
-
-
-add_panel("family", _family_panel)
 
 
 # Drafts, shared with the volunteer's pages -------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Demo groups for one tenant (called by saas.demo through saas.app.DEMO_SEEDERS, after the families
+"""Demo groups for one tenant (called by saas.demo; listed in the package's front door, after the families
 and volunteers seeders, whose first-1000-days families and volunteers it uses).
 
 Per tenant: an online pregnancy group that is running, a mothers' group that has met monthly for

@@ -14,7 +14,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.errors import OperationError, invalid_input, or_404
@@ -39,7 +38,8 @@ from tenants.volunteers import queries as volunteer_queries
 
 bp = tenant_blueprint("groups", __name__, template_folder="templates")
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     "group.created": L_("Group created"),
     "group.updated": L_("Group edited"),
     "group.facilitator_added": L_("Facilitator added to a group"),
@@ -49,7 +49,7 @@ register_action_labels({
     "group.participant_left": L_("Participant left a group"),
     "group.session_added": L_("Group session added"),
     "group.attendance_recorded": L_("Group attendance recorded"),
-})
+}
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 FACILITATOR = (*STAFF, Role.VOLUNTEER)

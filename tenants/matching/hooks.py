@@ -1,9 +1,9 @@
 """What happens to matches when a family or a volunteer moves on outside the matching pages.
 
-Connected to the families' and volunteers' ``*_moved`` signals, so those packages need not know
-about matching: a closed case ends its match; a volunteer who stops ends theirs and the families
-go back to the waiting list (the case stays active); a paused volunteer pauses their running
-matches.
+Connected to the families' and volunteers' ``*_moved`` signals by tenants.matching.contributions,
+so those packages need not know about matching: a closed case ends its match; a volunteer who
+stops ends theirs and the families go back to the waiting list (the case stays active); a paused
+volunteer pauses their running matches.
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ from saas.db import db
 from saas.errors import OperationError
 from saas.i18n import L_
 from tenants.families.models import Family
-from tenants.families.operations import case_moved
 from tenants.families.states import ENDED, CaseState
 from tenants.matching import operations
 from tenants.matching.models import Match
 from tenants.matching.states import OPEN, EndReason, MatchState
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.operations import move as move_volunteer
-from tenants.volunteers.operations import volunteer_moved
 from tenants.volunteers.states import VolunteerState
 
 
@@ -32,8 +30,7 @@ def _open_matches_of_volunteer(volunteer: Volunteer) -> list[Match]:
     return list(db.session.scalars(select(Match).where(Match.volunteer_id == volunteer.id, Match.state.in_(OPEN))))
 
 
-@case_moved.connect
-def _case_moved(actor: User, *, family: Family, previous: CaseState, target: CaseState, **_: Any) -> None:
+def on_case_moved(actor: User, *, family: Family, previous: CaseState, target: CaseState, **_: Any) -> None:
     match = operations.open_match_of(family)
     if target in ENDED and match is not None:
         operations.end(actor, match, {"end_reason": EndReason.CASE_CLOSED, "ended_on": family.closed_on},
@@ -42,8 +39,7 @@ def _case_moved(actor: User, *, family: Family, previous: CaseState, target: Cas
         raise OperationError(L_("This family has no running match; make a new match from the waiting list."))
 
 
-@volunteer_moved.connect
-def _volunteer_moved(actor: User, *, volunteer: Volunteer, previous: VolunteerState, target: VolunteerState,
+def on_volunteer_moved(actor: User, *, volunteer: Volunteer, previous: VolunteerState, target: VolunteerState,
                      **_: Any) -> None:
     matches = _open_matches_of_volunteer(volunteer)
     if target == VolunteerState.STOPPED:

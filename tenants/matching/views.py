@@ -11,8 +11,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-import tenants.matching.hooks  # noqa: F401 - connects the families' and volunteers' signals
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.errors import OperationError, invalid_input, or_404
@@ -26,40 +24,26 @@ from tenants.matching.models import Match
 from tenants.matching.schemas import GOAL_PREFIX, AgreementsForm, EndForm, ListQuery, PolicyForm, StartForm, day_form
 from tenants.matching.states import EndReason, MatchState, can_move
 from tenants.matching.vocabulary import Frequency, NeighbourhoodRule
-from tenants.panels import add_panel
 
 bp = tenant_blueprint("matches", __name__, template_folder="templates")
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     "match.proposed": L_("Match proposed"),
     "match.state_changed": L_("Match state changed"),
     "match.introduction_changed": L_("Introduction meeting changed"),
     "match.agreements_changed": L_("Match agreements changed"),
     "match.evaluated": L_("Interim evaluation recorded"),
     "match.policy_updated": L_("Matching policy changed"),
-})
+}
 
 
 @bp.context_processor
 def _vocabulary() -> dict[str, Any]:
     return {"MatchState": MatchState, "EndReason": EndReason, "Frequency": Frequency, "LIFE_DOMAINS": LIFE_DOMAINS,
             "NeighbourhoodRule": NeighbourhoodRule, "GOAL_PREFIX": GOAL_PREFIX, "can_move": can_move}
-
-
-def _family_panel(family: Any) -> str:
-    return render_template("matching/_matches_panel.html", partner="volunteer",
-                           matches=queries.matches_of_family(family.id))
-
-
-def _volunteer_panel(volunteer: Any) -> str:
-    return render_template("matching/_matches_panel.html", partner="family",
-                           matches=queries.matches_of_volunteer(volunteer.id))
-
-
-add_panel("family", _family_panel)
-add_panel("volunteer", _volunteer_panel)
 
 
 def _match_or_404(match_id: uuid.UUID) -> Match:

@@ -1,5 +1,6 @@
 """Demo data: the demo tenant publishes its statistics, so the foundation's dashboard has figures
-right after ``make run`` (the last seeder in saas.app.DEMO_SEEDERS: it publishes what the others made)."""
+right after ``make run`` (the last demo seeder of the last package in tenants.PACKAGES: it
+publishes what the others made)."""
 
 from __future__ import annotations
 

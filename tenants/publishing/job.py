@@ -1,6 +1,6 @@
 """The publishing job: each active tenant, inside its own context, replaces its published cells.
 
-Runs nightly (``publish_statistics``, listed in saas.app.JOBS), on demand from the tenant's
+Runs nightly (``publish_statistics``, listed in the package's front door), on demand from the tenant's
 "Shared with the foundation" page (:func:`publish_on_demand` through saas.jobs.tasks.run_task),
 and from the command line (``flask statistics publish``, tenants.publishing.views).
 

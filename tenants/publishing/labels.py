@@ -1,6 +1,6 @@
 """Names for the codes the published statistics carry, registered with saas.foundation.labels
-(the foundation's pages ask there; saas/ never imports this package). Imported by
-tenants.publishing.views, so they are registered when the app loads.
+(the foundation's pages ask there; saas/ never imports this package). Registered by
+:func:`contribute`, which the package's front door names, when the app is built.
 
 Every provider works without a tenant bound (the foundation's requests have none): tracks and
 closure reasons are fixed lists, life domains come from the platform instrument tables.
@@ -45,6 +45,8 @@ def domain_labels(language: str) -> dict[str, str]:
     return labels
 
 
-register_labels("track", track_labels)
-register_labels("domain", domain_labels)
-register_labels("closure_reason", closure_reason_labels)
+def contribute() -> None:
+    """Name the codes for the foundation's pages (the package's front door lists this)."""
+    register_labels("track", track_labels)
+    register_labels("domain", domain_labels)
+    register_labels("closure_reason", closure_reason_labels)

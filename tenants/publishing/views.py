@@ -16,7 +16,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.db import db
 from saas.foundation.models import PublicationStatus, PublicationTrigger
@@ -24,7 +23,6 @@ from saas.i18n import L_, _
 from saas.jobs.tasks import run_task
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
 from saas.tenancy.models import Tenant
-from tenants.publishing import labels as _labels  # noqa: F401 - registers the codes' names for the foundation
 from tenants.publishing import operations, queries
 from tenants.publishing.job import publish_all, publish_tenant
 
@@ -34,7 +32,8 @@ bp = tenant_blueprint("publishing", __name__, template_folder="templates", cli_g
 
 TASK = "tenants.publishing.job:publish_on_demand"
 
-register_action_labels({operations.PUBLISH_REQUESTED: L_("Statistics published for the foundation on request")})
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {operations.PUBLISH_REQUESTED: L_("Statistics published for the foundation on request")}
 
 
 @bp.route("/statistics/")

@@ -1,4 +1,4 @@
-"""Demo trainings for one tenant (called by saas.demo through saas.app.DEMO_SEEDERS, after the
+"""Demo trainings for one tenant (called by saas.demo; listed in the package's front door, after the
 volunteers seeder, whose volunteers it trains).
 
 The foundation's catalogue (owner_tenant_id NULL) is shared: the first tenant's run creates it,

@@ -1,6 +1,6 @@
 """Foundation pages for the course catalogue (/foundation/courses): staff may look, admins change.
 
-Registered in saas/app.py BLUEPRINTS (saas/ never imports tenants/ otherwise). No tenant is bound
+Listed in the front door tenants/trainings/__init__.py. No tenant is bound
 here, so reads and writes only ever reach catalogue courses (owner_tenant_id NULL); on PostgreSQL
 the course_visibility policy enforces the same.
 """

@@ -11,7 +11,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import to_local_input
 from saas.db import utcnow
@@ -35,7 +34,8 @@ from tenants.volunteers import queries as volunteer_queries
 
 bp = tenant_blueprint("trainings", __name__, template_folder="templates")
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     "training.course_created": L_("Own course added"),
     "training.course_updated": L_("Own course edited"),
     "training.course_deactivated": L_("Own course deactivated"),
@@ -46,7 +46,7 @@ register_action_labels({
     "training.promoted": L_("Volunteer moved up from the training waiting list"),
     "training.attendance_recorded": L_("Training attendance recorded"),
     "training.course_completed": L_("Course completed"),
-})
+}
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 

@@ -1,4 +1,4 @@
-"""Demo volunteers for one tenant (called by saas.demo through saas.app.DEMO_SEEDERS).
+"""Demo volunteers for one tenant (called by saas.demo; listed in the package's front door).
 
 Every name, address and text is invented. Records look as tenants.volunteers.operations would have
 left them (a timeline of allowed moves, interview and approval dates, VOG records that meet the

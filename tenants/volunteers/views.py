@@ -12,7 +12,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from saas.audit.labels import register_action_labels
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
@@ -34,7 +33,8 @@ from tenants.volunteers.states import PIPELINE, ExitReason, VolunteerKind, Volun
 
 bp = tenant_blueprint("volunteers", __name__, template_folder="templates")
 
-register_action_labels({
+#: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
+AUDIT_LABELS = {
     "volunteer.registered": L_("Volunteer registered"),
     "volunteer.updated": L_("Volunteer profile changed"),
     "volunteer.updated_by_self": L_("Volunteer changed their own profile"),
@@ -43,7 +43,7 @@ register_action_labels({
     "volunteer.policy_updated": L_("Screening policy changed"),
     "volunteer.account_invited": L_("Volunteer invited to an account"),
     "volunteer.account_linked": L_("Volunteer record linked to their account"),
-})
+}
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 
