@@ -88,7 +88,7 @@ def _commit_request(response: Response) -> Response:
     is kept as a draft, so it is never lost); such a view flushes nothing but that copy.
     """
     kept = response.status_code == 422 and g.get("keep_refused_input")
-    if (response.status_code < 400 or kept) and not g.get("rollback_only"):
+    if response.status_code < 400 or kept:
         db.session.commit()
     else:
         db.session.rollback()
