@@ -1,5 +1,6 @@
 """Panels one domain package adds to another package's page, so the page's package need not
-import it: matching adds the matches panel to the family file and the volunteer page.
+import it: matching adds the matches panel to the family file and the volunteer page ("volunteer",
+near the top), trainings its panel further down that page ("volunteer-qualifications", after the VOGs).
 
 ``add_panel("family", render)`` registers ``render(obj) -> str`` (rendered HTML); the page's
 template shows ``panels("family", family)`` in order of registration.

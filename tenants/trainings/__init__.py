@@ -9,4 +9,5 @@ package = Package(
                 "tenants.trainings.foundation_views:bp"),
     demo=("tenants.trainings.demo:seed",),
     audit_labels=("tenants.trainings.views:AUDIT_LABELS",),
+    contribute="tenants.trainings.contributions:contribute",
 )

@@ -215,7 +215,7 @@ def missing_required_courses(volunteer_ids: list[uuid.UUID], today: date | None 
 
 def missing_required_course_condition(today: date) -> Any:
     """SQL, correlated to Volunteer: some required foundation course lacks a valid completion
-    (for tenants.volunteers.queries' readiness filter)."""
+    (the readiness rule of tenants.trainings.contributions, for the volunteer list's filter)."""
     valid_completion = exists().where(
         CourseCompletion.tenant_id == Volunteer.tenant_id, CourseCompletion.volunteer_id == Volunteer.id,
         CourseCompletion.course_id == Course.id,

@@ -21,9 +21,9 @@ from saas.db import db, get_or_create, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
 from saas.tenancy.models import Tenant
-from tenants.trainings.queries import missing_required_courses
 from tenants.volunteers.models import Screening, ScreeningPolicy, Volunteer, VolunteerEvent
 from tenants.volunteers.readiness import vog_status
+from tenants.volunteers.readiness_rules import unmet_reasons
 from tenants.volunteers.states import VolunteerState, can_move, manual_moves
 
 #: Fields of the volunteer form, stored as they are.
@@ -99,7 +99,8 @@ def move(actor: User, volunteer: Volunteer, target: VolunteerState, *, exit_reas
     """Move the volunteer to ``target`` if the state machine allows it.
 
     ``manual`` moves (by a coordinator) exclude the states the matching package sets. Stopping
-    needs an exit reason; becoming available needs a valid VOG under the tenant's policy.
+    needs an exit reason; becoming available needs a valid VOG under the tenant's policy and every
+    readiness rule met (tenants.volunteers.readiness_rules: the required courses, say).
     """
     allowed = manual_moves(volunteer.state) if manual else [s for s in VolunteerState if can_move(volunteer.state, s)]
     if target not in allowed:
@@ -115,13 +116,11 @@ def move(actor: User, volunteer: Volunteer, target: VolunteerState, *, exit_reas
         if volunteer.approved_on is None or approved_on is not None:
             volunteer.approved_on = approved_on or today
         status = vog_status(volunteer, policy_for_tenant(), today)
-        missing = missing_required_courses([volunteer.id], today).get(volunteer.id, [])
-        course_reasons = [str(L_("Required course not completed: %(course)s.") % {"course": name})
-                          for name in missing]
-        if not status.valid or course_reasons:
+        unmet = unmet_reasons([volunteer.id], today).get(volunteer.id, [])
+        if not status.valid or unmet:
             volunteer.approved_on = previous_approval
             raise OperationError(L_("The volunteer cannot become available: %(reasons)s",
-                                    reasons=" ".join([*status.reasons, *course_reasons])))
+                                    reasons=" ".join([*status.reasons, *unmet])))
         details["approved_on"] = volunteer.approved_on.isoformat()
     if target == VolunteerState.SCREENING:
         volunteer.interviewed_on = interviewed_on or today

@@ -3,12 +3,12 @@ and one volunteer with everything the profile page shows.
 
 Each function runs a fixed number of statements however many volunteers, screenings or timeline
 entries there are (eager loading with selectinload). The readiness filter is SQL, so pagination
-counts the right rows.
+counts the right rows; it includes the rules other packages add (tenants.volunteers.readiness_rules),
+as the list includes their filters (tenants.volunteers.list_filters).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
 from datetime import date, timedelta
@@ -20,9 +20,10 @@ from sqlalchemy.orm import selectinload
 
 from saas.clock import local_today
 from saas.db import db
-from tenants.trainings.queries import completed_course_condition, missing_required_course_condition
+from tenants.volunteers.list_filters import list_filters
 from tenants.volunteers.models import Screening, ScreeningPolicy, Volunteer, VolunteerEvent
 from tenants.volunteers.readiness import MATCHABLE, add_months
+from tenants.volunteers.readiness_rules import rules_met_condition
 from tenants.volunteers.states import PIPELINE, VolunteerState
 
 PAGE_SIZE = 25
@@ -54,19 +55,19 @@ def _days_between(later: Any, earlier: Any) -> ColumnElement[Any]:
 
 
 def ready_condition(policy: ScreeningPolicy, today: date) -> ColumnElement[bool]:
-    """SQL for tenants.volunteers.readiness: matchable state and a valid VOG (the latest one has
-    not expired, and one was recent enough at the start)."""
+    """SQL for readiness_rules.reasons_per_volunteer: matchable state, a valid VOG (the latest one
+    has not expired, and one was recent enough at the start) and every registered rule met."""
     start = func.coalesce(Volunteer.approved_on, literal(today, Date))
     not_expired = exists().where(Screening.volunteer_id == Volunteer.id,
                                  Screening.issued_on >= valid_from(policy, today))
     recent_at_start = exists().where(
         Screening.volunteer_id == Volunteer.id, Screening.issued_on <= start,
         _days_between(start, Screening.issued_on) <= policy.max_age_at_start_days)
-    return and_(Volunteer.state.in_(MATCHABLE), not_expired, recent_at_start)
+    return and_(Volunteer.state.in_(MATCHABLE), not_expired, recent_at_start, rules_met_condition(today))
 
 
 def volunteer_list(filters: dict[str, Any], policy: ScreeningPolicy) -> Select[tuple[Volunteer]]:
-    """The list statement for the validated ``filters`` (tenants.volunteers.schemas.ListQuery)."""
+    """The list statement for the validated ``filters`` (tenants.volunteers.schemas.list_query)."""
     statement = select(Volunteer).options(selectinload(Volunteer.screenings))
     if filters.get("q"):
         like = _like(filters["q"])
@@ -76,7 +77,6 @@ def volunteer_list(filters: dict[str, Any], policy: ScreeningPolicy) -> Select[t
     readiness = filters.get("readiness")
     if readiness:
         ready = ready_condition(policy, local_today())
-        ready = and_(ready, not_(missing_required_course_condition(local_today())))
         statement = statement.where(ready if readiness == "ready" else not_(ready))
     if filters.get("municipality"):
         statement = statement.where(Volunteer.municipality == filters["municipality"])
@@ -87,10 +87,10 @@ def volunteer_list(filters: dict[str, Any], policy: ScreeningPolicy) -> Select[t
         text = func.lower(cast(Volunteer.languages, String))
         statement = statement.where(or_(text.like(_like(term.lower()), escape="!"),
                                         text.like(_like(escaped.lower()), escape="!")))
-    if filters.get("course"):
-        # A malformed id filters nothing away; the form offers only the visible courses.
-        with contextlib.suppress(ValueError):
-            statement = statement.where(completed_course_condition(uuid.UUID(filters["course"]), local_today()))
+    for more in list_filters():
+        condition = more.condition(filters[more.name], local_today()) if filters.get(more.name) else None
+        if condition is not None:
+            statement = statement.where(condition)
     order = SORTS.get(filters.get("sort") or "name")
     return statement.order_by(order, Volunteer.id)
 

@@ -1,7 +1,8 @@
 """Is a volunteer ready to be matched? The screening rules, with the reasons when not.
 
 Pure functions over loaded objects (no queries), so lists can compute readiness for a whole page
-from rows loaded in a fixed number of statements.
+from rows loaded in a fixed number of statements. What other packages require on top (the required
+courses) comes through tenants.volunteers.readiness_rules.
 """
 
 from __future__ import annotations
@@ -63,17 +64,23 @@ def vog_status(volunteer: Volunteer, policy: ScreeningPolicy, today: date) -> Vo
     return VogStatus(latest, expires_on, expired, expiring, too_old, tuple(reasons))
 
 
+def required_course_reason(course: str) -> str:
+    """The reason shown for a required course not completed: one wording for ``missing_courses``
+    below and for the trainings package's readiness rule (tenants.volunteers.readiness_rules)."""
+    return str(L_("Required course not completed: %(course)s.") % {"course": course})
+
+
 def readiness_reasons(volunteer: Volunteer, policy: ScreeningPolicy, today: date,
                       missing_courses: list[str] = ()) -> list[str]:  # type: ignore[assignment]
-    """Why ``volunteer`` cannot be matched now; empty when ready.
+    """Why ``volunteer`` cannot be matched now by the screening rules; empty when ready.
 
-    ``missing_courses`` are the names of required courses the volunteer has not completed
-    (supplied by the trainings package).
+    Runs no queries, so it does not ask the rules other packages add: the volunteer pages use
+    readiness_rules.reasons_per_volunteer, which does. ``missing_courses`` are the names of required
+    courses the volunteer has not completed, for a caller that looked them up itself (tenants.matching).
     """
     reasons: list[str] = []
     if volunteer.state not in MATCHABLE:
         reasons.append(str(L_("State: %(state)s.") % {"state": volunteer.state.label}))
     reasons.extend(vog_status(volunteer, policy, today).reasons)
-    reasons.extend(str(L_("Required course not completed: %(course)s.") % {"course": name})
-                   for name in missing_courses)
+    reasons.extend(required_course_reason(name) for name in missing_courses)
     return reasons

@@ -4,9 +4,11 @@ municipalities) are passed in when the form is built, so a foreign value fails l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import validate, validates_schema
+from marshmallow.fields import Field
 
 from saas.clock import local_today
 from saas.forms import (
@@ -148,14 +150,21 @@ class PolicyForm(Form):
 
 
 class ListQuery(Form):
-    """The volunteer list's search, filters and sorting (query string; bad values are ignored)."""
+    """The volunteer list's search and filters (query string; bad values are ignored). The list
+    reads it through :func:`list_query`, which adds the other packages' filters and the order."""
 
     q = String(max_length=100, allow_none=True)
     state = Choice(VolunteerState, allow_none=True)
     readiness = Choice(["ready", "not_ready"], allow_none=True)
     municipality = String(max_length=120, allow_none=True)
     language = String(max_length=60, allow_none=True)
-    #: Only volunteers with a valid completion of this course (a course id).
-    course = String(max_length=36, allow_none=True)
-    sort = Choice(["name", "-name", "applied", "-applied"], allow_none=True)
-    page = Integer(minimum=1, maximum=100000, allow_none=True)
+
+
+def list_query(more_filters: Mapping[str, Field]) -> Form:
+    """ListQuery with ``more_filters`` (tenants.volunteers.list_filters), then the sort order and
+    the page: in the form's order, which the list's links repeat."""
+    return ListQuery.from_dict({
+        **more_filters,
+        "sort": Choice(["name", "-name", "applied", "-applied"], allow_none=True),
+        "page": Integer(minimum=1, maximum=100000, allow_none=True),
+    }, name="VolunteerListQuery")()

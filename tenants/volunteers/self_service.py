@@ -20,10 +20,10 @@ from saas.i18n import _
 from saas.tenancy.context import require_role, tenant_blueprint
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
-from tenants.trainings.queries import missing_required_courses
 from tenants.volunteers import operations, queries
 from tenants.volunteers.models import Volunteer
-from tenants.volunteers.readiness import readiness_reasons, vog_status
+from tenants.volunteers.readiness import vog_status
+from tenants.volunteers.readiness_rules import reasons_per_volunteer
 from tenants.volunteers.schemas import SelfServiceForm
 
 bp = tenant_blueprint("self_service", __name__, template_folder="templates")
@@ -51,10 +51,9 @@ def index() -> str:
         return render_template("self_service/not_linked.html")
     policy = operations.policy_for_tenant()
     today = local_today()
-    missing = missing_required_courses([volunteer.id], today).get(volunteer.id, [])
     return render_template("self_service/index.html", volunteer=volunteer, today=today,
                            vog=vog_status(volunteer, policy, today),
-                           reasons=readiness_reasons(volunteer, policy, today, missing))
+                           reasons=reasons_per_volunteer([volunteer], policy, today)[volunteer.id])
 
 
 def _values(volunteer: Volunteer) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from flask_login import current_user, login_required
 
 from saas.auth.roles import Role
 from saas.clock import local_today
-from saas.db import db
 from saas.errors import OperationError, invalid_input, or_404
 from saas.forms import validate_input, validate_query
 from saas.i18n import L_, _
@@ -22,13 +21,12 @@ from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 from tenants.panels import panels
-from tenants.trainings import queries as training_queries
-from tenants.trainings.models import Course
-from tenants.trainings.queries import missing_required_courses, visible_courses
 from tenants.volunteers import operations, queries
+from tenants.volunteers.list_filters import list_filters
 from tenants.volunteers.models import Volunteer
-from tenants.volunteers.readiness import readiness_reasons, vog_status
-from tenants.volunteers.schemas import ListQuery, PolicyForm, ScreeningForm, TransitionForm, VolunteerForm
+from tenants.volunteers.readiness import vog_status
+from tenants.volunteers.readiness_rules import reasons_per_volunteer
+from tenants.volunteers.schemas import PolicyForm, ScreeningForm, TransitionForm, VolunteerForm, list_query
 from tenants.volunteers.states import PIPELINE, ExitReason, VolunteerKind, VolunteerState, manual_moves
 
 bp = tenant_blueprint("volunteers", __name__, template_folder="templates")
@@ -65,18 +63,16 @@ def _volunteer_or_404(volunteer_id: uuid.UUID) -> Volunteer:
 @login_required
 @require_role(*STAFF)
 def index() -> str:
-    filters = validate_query(ListQuery())
+    more_filters = list_filters()
+    filters = validate_query(list_query({more.name: more.field for more in more_filters}))
     policy = operations.policy_for_tenant()
     today = local_today()
     page = queries.paginate(queries.volunteer_list(filters, policy), filters.get("page"))
-    missing = missing_required_courses([volunteer.id for volunteer in page.items], today)
-    rows = [(volunteer, readiness_reasons(volunteer, policy, today, missing.get(volunteer.id, [])),
-             vog_status(volunteer, policy, today))
-            for volunteer in page.items]
+    reasons = reasons_per_volunteer(page.items, policy, today)
+    rows = [(volunteer, reasons[volunteer.id], vog_status(volunteer, policy, today)) for volunteer in page.items]
     return render_template("volunteers/index.html", page=page, rows=rows, filters=filters,
                            counts=queries.counts_per_state(), municipalities=current_tenant.municipalities,
-                           courses=db.session.execute(visible_courses(Course.id, Course.name).where(
-                               Course.is_active).order_by(Course.name)).all())
+                           more_filters=[(more, more.options()) for more in more_filters])
 
 
 @bp.route("/volunteers/applicants")
@@ -132,11 +128,9 @@ def _render_profile(volunteer: Volunteer, status: int = 200, **errors: Any) -> A
     policy = operations.policy_for_tenant()
     today = local_today()
     context = {"move_errors": {}, "screening_errors": {}, **errors}
-    missing = training_queries.missing_required_courses([volunteer.id], today).get(volunteer.id, [])
-    context["training"] = training_queries.volunteer_summary(volunteer.id)
     return render_template("volunteers/show.html", volunteer=volunteer, policy=policy, today=today,
                            vog=vog_status(volunteer, policy, today),
-                           reasons=readiness_reasons(volunteer, policy, today, missing),
+                           reasons=reasons_per_volunteer([volunteer], policy, today)[volunteer.id],
                            moves=manual_moves(volunteer.state), timeline=queries.timeline_of(volunteer),
                            **context), status
 
