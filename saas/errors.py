@@ -50,7 +50,14 @@ CSRF_MESSAGE = L_("This form has expired or did not come from this site. Reload 
 
 class OperationError(Exception):
     """A business rule refused a change. The message is translated and shown to the person;
-    views catch it and re-render the form, and the request rolls back."""
+    the form is shown again with it (saas.web.run_form), and the request rolls back.
+
+    ``field`` names the input the refusal is about, so the form shows it there; by default it is
+    about the whole form (``_form``)."""
+
+    def __init__(self, message: object, *, field: str = "_form") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 Found = TypeVar("Found")

@@ -8,13 +8,17 @@ refuse control characters, which PostgreSQL would reject with an error instead o
 from __future__ import annotations
 
 import enum
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
 from flask import Request, request
 from marshmallow import EXCLUDE, ValidationError, validate
+from sqlalchemy import Select
 from werkzeug.exceptions import BadRequest
 
+from saas.db import db
 from saas.i18n import L_
 
 REQUIRED = L_("This field is required.")
@@ -112,6 +116,33 @@ class Choice(String):
         return self.enum(result) if self.enum else result
 
 
+class RowId(String):
+    """The id of a row the person may choose here, as a UUID: the one way a form's id becomes a row.
+
+    ``allowed`` builds a select of the ids that may be chosen (the tenant's coordinators, the courses
+    it sees …); it runs through the ORM, so the tenant guard and RLS apply, and an id of another
+    tenant, of a row outside the choices or no id at all fails like any typo. One statement, only
+    when a value was sent."""
+
+    default_error_messages = {**String.default_error_messages, "choice": L_("Choose one of the options.")}
+
+    def __init__(self, allowed: Callable[[], Select[Any]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.allowed = allowed
+        self.validators = []  # they would run on the UUID, which String's Length cannot measure
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> uuid.UUID:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            chosen = uuid.UUID(text)
+        except ValueError as error:
+            raise self.make_error("choice") from error
+        statement = self.allowed()
+        if db.session.scalar(statement.where(statement.selected_columns[0] == chosen).limit(1)) is None:
+            raise self.make_error("choice")
+        return chosen
+
+
 class StringList(ma.fields.List):
     """A list of short texts; a form sends it as lines of one text area."""
 
@@ -205,6 +236,16 @@ class Form(ma.Schema):
 
     class Meta:
         unknown = EXCLUDE
+
+
+class TenantForm(Form):
+    """A form with a ``municipality`` field: the choices are the bound tenant's municipalities, given
+    when the form is built (``FamilyForm(municipalities=current_tenant.municipalities)``)."""
+
+    def __init__(self, *, municipalities: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if "municipality" in self.fields:
+            self.fields["municipality"].choices = list(municipalities or [])
 
 
 class PageQuery(Form):

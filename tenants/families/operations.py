@@ -107,9 +107,9 @@ def remove_member(actor: User, family: Family, member: FamilyMember) -> None:
 def move(actor: User, family: Family, target: CaseState, reason: str | None = None, **details: Any) -> None:
     """Move the case to ``target`` if the state machine allows it, with a reason where required."""
     if not can_move(family.state, target):
-        raise OperationError(L_("This step is not possible from the current state."))
+        raise OperationError(L_("This step is not possible from the current state."), field="to_state")
     if target in NEEDS_REASON and not reason:
-        raise OperationError(L_("Give a reason for this step."))
+        raise OperationError(L_("Give a reason for this step."), field="reason")
     previous = family.state
     family.state, family.state_changed_at = target, utcnow()
     add_event(actor, family, "state_changed", reason=reason, from_state=previous, to_state=target, **details)

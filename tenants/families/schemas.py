@@ -9,12 +9,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from marshmallow import validate, validates_schema
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from saas.auth.models import Membership
 from saas.auth.roles import STAFF_ROLES
 from saas.clock import local_today
-from saas.db import db
 from saas.forms import (
     Boolean,
     Choice,
@@ -23,8 +22,10 @@ from saas.forms import (
     Form,
     Integer,
     LocalDateTime,
+    RowId,
     String,
     StringList,
+    TenantForm,
     raise_errors,
     refuse_future_dates,
 )
@@ -53,37 +54,14 @@ MUNICIPALITY_CODE = re.compile(r"^GM\d{4}$")
 MAX_CHILD_AGE = 23
 
 
-def staff_member_ids() -> list[str]:
+def staff_members() -> Select[tuple[uuid.UUID]]:
     """Ids of the active coordinators and managers of the bound tenant (the guard scopes it)."""
-    rows = db.session.scalars(select(Membership.user_id).where(
-        Membership.is_active, Membership.role.in_(STAFF_ROLES)))
-    return [str(user_id) for user_id in rows]
+    return select(Membership.user_id).where(Membership.is_active, Membership.role.in_(STAFF_ROLES))
 
 
-class StaffMember(Choice):
+def StaffMember(**kwargs: Any) -> RowId:  # noqa: N802 - used like a field class
     """A coordinator or manager of this tenant, by user id; returns the UUID."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__([], **kwargs)
-        # Validators run on the deserialized UUID, which String's Length cannot measure; the
-        # value is checked against the choices (ids of 36 characters) anyway.
-        self.validators = []
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> uuid.UUID:
-        return uuid.UUID(super()._deserialize(value, attr, data, **kwargs))
-
-
-
-class TenantForm(Form):
-    """A form whose tenant-dependent choices are filled from the bound tenant when it is built."""
-
-    def __init__(self, *, municipalities: list[str] | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        for field in self.fields.values():
-            if isinstance(field, StaffMember):
-                field.choices = staff_member_ids()
-        if "municipality" in self.fields:
-            self.fields["municipality"].choices = list(municipalities or [])
+    return RowId(staff_members, **kwargs)
 
 
 class FamilyForm(TenantForm):

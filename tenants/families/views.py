@@ -1,22 +1,25 @@
-"""Family pages for coordinators and managers (volunteers and report viewers get 403)."""
+"""Family pages for coordinators and managers (volunteers and report viewers get 403), written with the
+request recipe of saas.web."""
 
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from saas.auth.roles import Role
 from saas.clock import local_today, to_local_input
 from saas.db import db
-from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import validate_input, validate_query
+from saas.errors import OperationError, or_404
+from saas.forms import Form, validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
+from saas.tenancy.context import current_tenant, tenant_blueprint
+from saas.web import Errors, FormPage, run_form, tenant_route
 from tenants.families import operations, queries
 from tenants.families.models import Family, FamilyMember
 from tenants.families.schemas import (
@@ -73,16 +76,20 @@ def _vocabulary() -> dict[str, Any]:
             "life_domains": life_domain_choices(), "panels": panels}
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
+#: Every family page is for staff.
+staff_route = partial(tenant_route, bp, roles=STAFF)
+NOT_FROM_THIS_STATE = L_("This step is not possible from the current state.")
 
 
 def _family_or_404(family_id: uuid.UUID) -> Family:
     return or_404(queries.family_file(family_id))
 
 
+def _file_url(family: Family, anchor: str = "") -> str:
+    return url_for(".show", family_id=family.id) + anchor
 
-@bp.route("/families/")
-@login_required
-@require_role(*STAFF)
+
+@staff_route("/families/")
 def index() -> str:
     filters = validate_query(ListQuery())
     page = queries.paginate(queries.family_list(filters, current_user), filters.get("page"))
@@ -91,76 +98,57 @@ def index() -> str:
                            staff=queries.staff_choices(), municipalities=current_tenant.municipalities)
 
 
-@bp.route("/families/waiting")
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/waiting")
 def waiting() -> str:
     page = queries.paginate(queries.waiting_list(), request.args.get("page", type=int))
     return render_template("families/waiting.html", page=page, today=local_today())
 
 
-def _family_form() -> FamilyForm:
-    return FamilyForm(municipalities=current_tenant.municipalities)
+def _family_page(family: Family | None) -> FormPage[Any]:
+    """The referral form: a new family, or the file's details."""
+    def render(values: Any, errors: Errors) -> str:
+        return render_template("families/form.html", family=family, values=values, errors=errors,
+                               staff=queries.staff_choices(), municipalities=current_tenant.municipalities)
+
+    def form() -> Form:
+        return FamilyForm(municipalities=current_tenant.municipalities)
+
+    if family is None:
+        return FormPage(form, render, partial(operations.register_family, current_user),
+                        lambda new: (_("Family %(case)s has been registered.", case=new.case_number), _file_url(new)),
+                        values=lambda: {"referred_on": local_today().isoformat(), "track": "regular",
+                                        "coordinator_id": str(current_user.id),
+                                        "would_otherwise_be_referred": "unknown"})
+    return FormPage(form, render, partial(operations.update_family, current_user, family),
+                    lambda _none: (_("The file has been saved."), _file_url(family)),
+                    values=lambda: _family_values(family))
 
 
-def _render_family_form(family: Family | None, values: Any, errors: dict[str, Any], status: int = 200) -> Any:
-    return render_template("families/form.html", family=family, values=values, errors=errors,
-                           staff=queries.staff_choices(), municipalities=current_tenant.municipalities), status
-
-
-@bp.route("/families/new", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/new", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
-    if request.method == "GET":
-        defaults = {"referred_on": local_today().isoformat(), "coordinator_id": str(current_user.id),
-                    "would_otherwise_be_referred": "unknown", "track": "regular"}
-        return _render_family_form(None, defaults, {})
-    data, errors = validate_input(_family_form())
-    if errors:
-        return invalid_input(errors, lambda: _render_family_form(None, request.form, errors, 422))
-    family = operations.register_family(current_user, data)
-    flash(_("Family %(case)s has been registered.", case=family.case_number), "success")
-    return redirect(url_for(".show", family_id=family.id))
+    return _family_page(None).respond()
 
 
-@bp.route("/families/<uuid:family_id>")
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>")
 def show(family_id: uuid.UUID) -> str:
     family = _family_or_404(family_id)
     operations.record_view(current_user, family)
+    return _render_file(family)
+
+
+def _render_file(family: Family, **inline_errors: Any) -> str:
+    """The family file, with the errors of one of its inline forms when one was refused."""
+    context = {"member_errors": {}, "member_values": {}, "note_errors": {}, "move_errors": {}, **inline_errors}
     intake_texts = operations.intake_texts(family.intake) if family.intake else {}
     notes = [(note, operations.note_text(note)) for note in queries.notes_of(family)]
     return render_template("families/show.html", family=family, help_question=operations.help_question(family),
                            intake_texts=intake_texts, notes=notes, timeline=queries.timeline_of(family),
-                           moves=generic_moves(family.state), today=local_today(), member_errors={},
-                           member_values={}, note_errors={}, move_errors={})
+                           moves=generic_moves(family.state), today=local_today(), **context)
 
 
-def _file_with_errors(family: Family, **errors: Any) -> Any:
-    """The file again (status 422) with the errors of one of its inline forms."""
-    context = {"member_errors": {}, "member_values": {}, "note_errors": {}, "move_errors": {}, **errors}
-    intake_texts = operations.intake_texts(family.intake) if family.intake else {}
-    notes = [(note, operations.note_text(note)) for note in queries.notes_of(family)]
-    return render_template("families/show.html", family=family, help_question=operations.help_question(family),
-                           intake_texts=intake_texts, notes=notes, timeline=queries.timeline_of(family),
-                           moves=generic_moves(family.state), today=local_today(), **context), 422
-
-
-@bp.route("/families/<uuid:family_id>/edit", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/edit", methods=["GET", "POST"])
 def edit(family_id: uuid.UUID) -> ResponseReturnValue:
-    family = _family_or_404(family_id)
-    if request.method == "GET":
-        return _render_family_form(family, _family_values(family), {})
-    data, errors = validate_input(_family_form())
-    if errors:
-        return invalid_input(errors, lambda: _render_family_form(family, request.form, errors, 422))
-    operations.update_family(current_user, family, data)
-    flash(_("The file has been saved."), "success")
-    return redirect(url_for(".show", family_id=family.id))
+    return _family_page(_family_or_404(family_id)).respond()
 
 
 def _family_values(family: Family) -> dict[str, Any]:
@@ -176,126 +164,87 @@ def _family_values(family: Family) -> dict[str, Any]:
     return values
 
 
-@bp.route("/families/<uuid:family_id>/members", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/members", methods=["POST"])
 def add_member(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    data, errors = validate_input(MemberForm())
-    if errors:
-        return invalid_input(errors, lambda: _file_with_errors(family, member_errors=errors,
-                                                               member_values=request.form))
-    operations.add_member(current_user, family, data)
-    flash(_("%(name)s has been added to the household.", name=data["first_name"]), "success")
-    return redirect(url_for(".show", family_id=family.id) + "#household")
+    return run_form(MemberForm(), partial(operations.add_member, current_user, family),
+                    lambda errors: (_render_file(family, member_errors=errors, member_values=request.form), 422),
+                    lambda member: (_("%(name)s has been added to the household.", name=member.first_name),
+                                    _file_url(family, "#household")))
 
 
-@bp.route("/families/<uuid:family_id>/members/<uuid:member_id>/delete", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/members/<uuid:member_id>/delete", methods=["POST"])
 def remove_member(family_id: uuid.UUID, member_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
     member = db.first_or_404(select(FamilyMember).where(FamilyMember.id == member_id,
                                                         FamilyMember.family_id == family.id))
     operations.remove_member(current_user, family, member)
     flash(_("%(name)s has been removed from the household.", name=member.first_name), "success")
-    return redirect(url_for(".show", family_id=family.id) + "#household")
+    return redirect(_file_url(family, "#household"))
 
 
-def _step_form(template: str, family: Family, values: Any, errors: dict[str, Any], status: int = 200) -> Any:
-    return render_template(template, family=family, values=values, errors=errors, today=local_today(),
-                           staff=queries.staff_choices()), status
+def _step(family: Family, template: str, allowed_from: tuple[CaseState, ...], form: type[Form],
+          operation: Any, done: str, values: Any) -> ResponseReturnValue:
+    """A step in the case's life with a form of its own (plan or record the intake, close): shown
+    and run only from the states it belongs to."""
+    if family.state not in allowed_from:
+        flash(str(NOT_FROM_THIS_STATE), "error")
+        return redirect(_file_url(family))
+
+    def render(form_values: Any, errors: Errors) -> str:
+        return render_template(template, family=family, values=form_values, errors=errors, today=local_today(),
+                               staff=queries.staff_choices())
+
+    return FormPage(form, render, partial(operation, current_user, family),
+                    lambda _none: (done, _file_url(family)), values=values).respond()
 
 
-def _run_step(family: Family, template: str, form: Any, operation: Any, done: str) -> ResponseReturnValue:
-    """Validate ``form`` and run ``operation``; on any error show the step's form again."""
-    data, errors = validate_input(form)
-    if not errors:
-        try:
-            operation(current_user, family, data)
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: _step_form(template, family, request.form, errors, 422))
-    flash(done, "success")
-    return redirect(url_for(".show", family_id=family.id))
-
-
-@bp.route("/families/<uuid:family_id>/intake/plan", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/intake/plan", methods=["GET", "POST"])
 def plan_intake(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    if family.state not in (CaseState.REFERRED, CaseState.INTAKE_PLANNED):
-        flash(_("This step is not possible from the current state."), "error")
-        return redirect(url_for(".show", family_id=family.id))
-    if request.method == "GET":
+
+    def values() -> dict[str, str]:
         coordinator = (family.intake and family.intake.coordinator_id) or family.coordinator_id or current_user.id
-        planned_at = to_local_input(family.intake.planned_at if family.intake else None)
-        return _step_form("families/plan_intake.html", family,
-                          {"coordinator_id": str(coordinator), "planned_at": planned_at}, {})
-    return _run_step(family, "families/plan_intake.html", PlanIntakeForm(), operations.plan_intake,
-                     _("The intake has been planned."))
+        return {"coordinator_id": str(coordinator),
+                "planned_at": to_local_input(family.intake.planned_at if family.intake else None)}
+
+    return _step(family, "families/plan_intake.html", (CaseState.REFERRED, CaseState.INTAKE_PLANNED),
+                 PlanIntakeForm, operations.plan_intake, _("The intake has been planned."), values)
 
 
-@bp.route("/families/<uuid:family_id>/intake", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/intake", methods=["GET", "POST"])
 def record_intake(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    if family.state != CaseState.INTAKE_PLANNED:
-        flash(_("This step is not possible from the current state."), "error")
-        return redirect(url_for(".show", family_id=family.id))
-    if request.method == "GET":
-        values = {"done_on": local_today().isoformat(), "wish_gender": "any",
-                  "coordinator_id": str(family.intake.coordinator_id if family.intake else current_user.id)}
-        return _step_form("families/intake.html", family, values, {})
-    return _run_step(family, "families/intake.html", IntakeForm(), operations.record_intake,
-                     _("The intake has been recorded."))
+    return _step(family, "families/intake.html", (CaseState.INTAKE_PLANNED,), IntakeForm,
+                 operations.record_intake, _("The intake has been recorded."),
+                 lambda: {"done_on": local_today().isoformat(), "wish_gender": "any",
+                          "coordinator_id": str(family.intake.coordinator_id if family.intake else current_user.id)})
 
 
-@bp.route("/families/<uuid:family_id>/close", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/close", methods=["GET", "POST"])
 def close(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    if family.state not in (CaseState.WAITING, CaseState.MATCHED, CaseState.CLOSING):
-        flash(_("This step is not possible from the current state."), "error")
-        return redirect(url_for(".show", family_id=family.id))
-    if request.method == "GET":
-        values = {"closed_on": local_today().isoformat(), "prevented_referral_confirmed": "unknown"}
-        return _step_form("families/close.html", family, values, {})
-    return _run_step(family, "families/close.html", CloseForm(), operations.close_case,
-                     _("The case has been closed."))
+    return _step(family, "families/close.html", (CaseState.WAITING, CaseState.MATCHED, CaseState.CLOSING),
+                 CloseForm, operations.close_case, _("The case has been closed."),
+                 lambda: {"closed_on": local_today().isoformat(), "prevented_referral_confirmed": "unknown"})
 
 
-@bp.route("/families/<uuid:family_id>/state", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/state", methods=["POST"])
 def transition(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    data, errors = validate_input(TransitionForm())
-    if not errors and data["to_state"] not in generic_moves(family.state):
-        errors = {"to_state": [_("This step is not possible from the current state.")]}
-    if not errors:
-        try:
-            operations.move(current_user, family, data["to_state"], data.get("reason"))
-        except OperationError as exc:
-            errors = {"reason": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: _file_with_errors(family, move_errors=errors))
-    flash(_("The case is now: %(state)s.", state=family.state.label), "success")
-    return redirect(url_for(".show", family_id=family.id))
+
+    def move(data: dict[str, Any]) -> None:
+        if data["to_state"] not in generic_moves(family.state):
+            raise OperationError(NOT_FROM_THIS_STATE, field="to_state")
+        operations.move(current_user, family, data["to_state"], data.get("reason"))
+
+    return run_form(TransitionForm(), move, lambda errors: (_render_file(family, move_errors=errors), 422),
+                    lambda _none: (_("The case is now: %(state)s.", state=family.state.label), _file_url(family)))
 
 
-@bp.route("/families/<uuid:family_id>/notes", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/notes", methods=["POST"])
 def add_note(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    data, errors = validate_input(NoteForm())
-    if errors:
-        return invalid_input(errors, lambda: _file_with_errors(family, note_errors=errors))
-    operations.add_note(current_user, family, data["body"])
-    flash(_("The note has been saved."), "success")
-    return redirect(url_for(".show", family_id=family.id) + "#notes")
+    return run_form(NoteForm(), lambda data: operations.add_note(current_user, family, data["body"]),
+                    lambda errors: (_render_file(family, note_errors=errors), 422),
+                    lambda _note: (_("The note has been saved."), _file_url(family, "#notes")))

@@ -20,6 +20,7 @@ from saas.forms import (
     Integer,
     String,
     StringList,
+    TenantForm,
     raise_errors,
     refuse_future_dates,
 )
@@ -39,15 +40,6 @@ def _check_child_ages(errors: dict[str, list[Any]], data: dict[str, Any]) -> Non
     if low is not None and high is not None and low > high:
         errors.setdefault("preferred_child_age_max", []).append(
             L_("The highest age cannot be below the lowest age."))
-
-
-class TenantForm(Form):
-    """A form whose municipality choices are the bound tenant's, filled when it is built."""
-
-    def __init__(self, *, municipalities: list[str] | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        if "municipality" in self.fields:
-            self.fields["municipality"].choices = list(municipalities or [])
 
 
 class _Preferences(Form):

@@ -1,0 +1,87 @@
+"""One way to write a page: the request recipe every view module follows.
+
+* :func:`tenant_route` declares a tenant route and the roles that may use it. Signing in is implied:
+  the tenant hook (saas.tenancy.context) sends visitors to the sign-in page and other tenants'
+  members to a 404 before any view runs, so a tenant view never repeats ``login_required``.
+* :class:`FormPage` is a form page: GET shows the form with its starting values; POST validates
+  through the schema, runs the operation, flashes what happened and redirects — or shows the form
+  again (422, or ``{"errors": …}`` for JSON) with the field errors, or with the operation's refusal
+  (an ``OperationError``) as an error of the whole form, in the person's language. The request
+  hook commits once when it succeeded and rolls back otherwise (saas.app).
+* :func:`run_form` is the POST half on its own, for forms that live inside another page (a
+  household member on the family file) and show that page again when refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import marshmallow as ma
+from flask import Blueprint, flash, redirect, request
+from flask.typing import ResponseReturnValue
+
+from saas.auth.roles import Role
+from saas.errors import OperationError, invalid_input
+from saas.forms import validate_input
+from saas.tenancy.context import require_role
+
+View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+Result = TypeVar("Result")
+#: Field errors by field name; ``_form`` holds errors of the whole form.
+Errors = dict[str, Any]
+
+
+def tenant_route(blueprint: Blueprint, rule: str, *, roles: Iterable[Role],
+                 methods: Iterable[str] = ("GET",)) -> Callable[[View], View]:
+    """Register the view at ``rule`` on a tenant blueprint, open to members with one of ``roles``
+    (others get 403; the roles stay on the view for the route tests)."""
+    allowed = tuple(roles)
+
+    def decorator(view: View) -> View:
+        guarded = require_role(*allowed)(view)
+        blueprint.add_url_rule(rule, view_func=guarded, methods=list(methods))
+        return guarded
+    return decorator
+
+
+def run_form(schema: ma.Schema, operation: Callable[[dict[str, Any]], Result],
+             refused: Callable[[Errors], ResponseReturnValue],
+             done: Callable[[Result], tuple[str, str]]) -> ResponseReturnValue:
+    """Validate the request's input with ``schema`` and run ``operation`` on the clean data; then
+    flash the message and redirect to the address ``done`` gives. When the input is invalid or the
+    operation refuses, ``refused(errors)`` renders the page again (it answers 422)."""
+    data, errors = validate_input(schema)
+    if not errors:
+        try:
+            result = operation(data)
+        except OperationError as refusal:
+            errors = {refusal.field: [str(refusal)]}
+    if errors:
+        return invalid_input(errors, lambda: refused(errors))
+    message, url = done(result)
+    flash(message, "success")
+    return redirect(url)
+
+
+@dataclass(frozen=True)
+class FormPage(Generic[Result]):
+    """A page with one form: what to show, how to validate, what to run and where to go next."""
+
+    #: The schema that validates the submitted form (built per request: choices depend on the tenant).
+    schema: Callable[[], ma.Schema]
+    #: Renders the page for ``(values, errors)``: the starting values on GET, what was typed on a refusal.
+    render: Callable[[Mapping[str, Any], Errors], str]
+    #: Runs the change with the clean data (an operation: it flushes and audits, never commits).
+    operation: Callable[[dict[str, Any]], Result]
+    #: ``(flash message, address)`` after the change.
+    done: Callable[[Result], tuple[str, str]]
+    #: The form's starting values on GET (an edit form: what is stored, as the form shows it).
+    values: Callable[[], Mapping[str, Any]] = field(default=dict)
+
+    def respond(self) -> ResponseReturnValue:
+        if request.method == "GET":
+            return self.render(self.values(), {})
+        return run_form(self.schema(), self.operation, lambda errors: (self.render(request.form, errors), 422),
+                        self.done)
