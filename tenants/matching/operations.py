@@ -18,9 +18,10 @@ from saas.audit.operations import record
 from saas.auth.models import User
 from saas.clock import local_today
 from saas.crypto import open_text, seal_text
-from saas.db import db, get_or_create, utcnow
+from saas.db import db, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
+from saas.tenant_settings import TenantSettings
 from tenants.families import operations as families
 from tenants.families.models import Family
 from tenants.families.states import CaseState
@@ -45,15 +46,17 @@ POLICY_FIELDS = ("neighbourhood_rule", "contact_warning_days", "contact_alarm_da
                  "end_warning_days")
 
 
+MATCHING_POLICY = TenantSettings(MatchingPolicy, neighbourhood_rule=NeighbourhoodRule.PREFER,
+                                 contact_warning_days=14, contact_alarm_days=30, waiting_days=60, end_warning_days=60)
+
+
 def policy_for_tenant() -> MatchingPolicy:
-    """The bound tenant's matching policy; created with the defaults the first time it is needed."""
-    return get_or_create(db.session, select(MatchingPolicy), lambda: MatchingPolicy(
-        neighbourhood_rule=NeighbourhoodRule.PREFER, contact_warning_days=14, contact_alarm_days=30,
-        waiting_days=60, end_warning_days=60))
+    """The bound tenant's matching policy (its defaults until a manager changes it; never writes)."""
+    return MATCHING_POLICY.read()
 
 
 def update_policy(actor: User, data: dict[str, Any]) -> MatchingPolicy:
-    policy = policy_for_tenant()
+    policy = MATCHING_POLICY.for_update()
     if data.get("contact_alarm_days", policy.contact_alarm_days) <= data.get(
             "contact_warning_days", policy.contact_warning_days):
         raise OperationError(L_("The second contact signal must come later than the first."))

@@ -17,10 +17,11 @@ from saas.auth.models import Membership, User
 from saas.auth.operations import InvitationLink, invite
 from saas.auth.roles import Role
 from saas.clock import local_today
-from saas.db import db, get_or_create, utcnow
+from saas.db import db, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
 from saas.tenancy.models import Tenant
+from saas.tenant_settings import TenantSettings
 from tenants.volunteers.models import Screening, ScreeningPolicy, Volunteer, VolunteerEvent
 from tenants.volunteers.readiness import vog_status
 from tenants.volunteers.readiness_rules import unmet_reasons
@@ -52,10 +53,13 @@ def add_event(actor: User | None, volunteer: Volunteer, kind: str, *, from_state
                                   from_state=from_state, to_state=to_state, details=details))
 
 
+SCREENING_POLICY = TenantSettings(ScreeningPolicy, max_age_at_start_days=90, renewal_months=36, warning_days=60,
+                                  applicant_waiting_days=14)
+
+
 def policy_for_tenant() -> ScreeningPolicy:
-    """The bound tenant's screening policy; created with the defaults the first time it is needed."""
-    return get_or_create(db.session, select(ScreeningPolicy), lambda: ScreeningPolicy(
-        max_age_at_start_days=90, renewal_months=36, warning_days=60, applicant_waiting_days=14))
+    """The bound tenant's screening policy (its defaults until a manager changes it; never writes)."""
+    return SCREENING_POLICY.read()
 
 
 def register_volunteer(actor: User, data: dict[str, Any]) -> Volunteer:
@@ -154,7 +158,7 @@ def add_screening(actor: User, volunteer: Volunteer, data: dict[str, Any]) -> Sc
 
 
 def update_policy(actor: User, data: dict[str, Any]) -> ScreeningPolicy:
-    policy = policy_for_tenant()
+    policy = SCREENING_POLICY.for_update()
     changed = sorted(key for key in POLICY_FIELDS if key in data and getattr(policy, key) != data[key])
     for key in changed:
         setattr(policy, key, data[key])

@@ -22,7 +22,7 @@ from tenants.families.states import CaseState
 from tenants.home.queries import RECENT_RUNS
 from tenants.home.signals import DAILY_DIGEST, Severity, SignalKind
 from tenants.matching.models import ContactMoment, Match
-from tenants.matching.operations import policy_for_tenant
+from tenants.matching.operations import MATCHING_POLICY
 from tenants.matching.states import MatchState
 from tenants.volunteers.readiness import add_months
 from tests.families.conftest import create_family, in_tenant
@@ -146,7 +146,7 @@ def test_no_contact_fires_from_fourteen_days_and_only_for_active_matches(
 def test_the_thresholds_come_from_the_tenants_policy(app: Flask, tenant_a: Tenant, coordinator_a: User) -> None:
     running_match(app, tenant_a, actor=coordinator_a, started_on=days_ago(app, 20))
     with in_tenant(app, tenant_a) as session:
-        policy = policy_for_tenant()
+        policy = MATCHING_POLICY.for_update()
         policy.contact_warning_days, policy.contact_alarm_days = 7, 20
         session.commit()
 

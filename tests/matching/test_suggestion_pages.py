@@ -54,7 +54,7 @@ def match_count(app: Flask, tenant: Tenant) -> int:
 
 def set_rule(app: Flask, tenant: Tenant, rule: NeighbourhoodRule) -> None:
     with in_tenant(app, tenant) as session:
-        operations.policy_for_tenant().neighbourhood_rule = rule
+        operations.MATCHING_POLICY.for_update().neighbourhood_rule = rule
         session.commit()
 
 

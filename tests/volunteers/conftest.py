@@ -88,7 +88,7 @@ def load_volunteer(app: Flask, tenant: Tenant, volunteer_id: uuid.UUID) -> Volun
 def set_policy(app: Flask, tenant: Tenant, **values: int) -> ScreeningPolicy:
     """The tenant's policy row (created as the app would) with ``values`` applied."""
     with in_tenant(app, tenant) as session:
-        policy = operations.policy_for_tenant()
+        policy = operations.SCREENING_POLICY.for_update()
         for key, value in values.items():
             setattr(policy, key, value)
         session.commit()
