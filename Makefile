@@ -59,9 +59,10 @@ test-dates: install  ## the date-sensitive tests on each of MOVED_DAYS, two at a
 test-on-%: install
 	SAAS_TEST_NOW=$* $(BIN)/pytest -q $(DATE_SENSITIVE)
 
-lint: install  ## ruff, and the allowed imports between packages (.importlinter; docs/architecture.md §13)
+lint: install  ## ruff, the allowed imports between packages (.importlinter; docs/architecture.md §13), and mypy (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/mypy
 
 i18n-extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k L_ -k _ --add-comments=i18n: --no-location --sort-output -o translations/messages.pot .

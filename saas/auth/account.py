@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from saas.auth import operations
 from saas.auth import secrets as auth_secrets
 from saas.auth.schemas import ChangePasswordForm, ProfileForm
-from saas.auth.session import REMEMBERED
+from saas.auth.session import REMEMBERED, login_required
 from saas.errors import invalid_input
 from saas.forms import validate_input
 from saas.i18n import _
@@ -33,7 +34,7 @@ def index() -> tuple[str, int]:
 
 @bp.route("/profile", methods=["POST"])
 @login_required
-def update_profile() -> Response | tuple[str, int]:
+def update_profile() -> ResponseReturnValue:
     data, errors = validate_input(ProfileForm())
     if errors:
         return invalid_input(errors, lambda: _page(422, profile_errors=errors))
@@ -46,7 +47,7 @@ def update_profile() -> Response | tuple[str, int]:
 
 @bp.route("/password", methods=["POST"])
 @login_required
-def change_password() -> Response | tuple[str, int]:
+def change_password() -> ResponseReturnValue:
     data, errors = validate_input(ChangePasswordForm())
     if not errors and not auth_secrets.check_password(current_user, data["current_password"]):
         errors = {"current_password": [_("This is not your current password.")]}

@@ -6,7 +6,7 @@ import uuid
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -14,6 +14,7 @@ from saas.auth import operations
 from saas.auth.models import Invitation, Membership, User
 from saas.auth.roles import Role
 from saas.auth.schemas import ChangeRoleForm, InviteMemberForm, SetActiveForm
+from saas.auth.session import login_required
 from saas.db import db, utcnow
 from saas.errors import OperationError, invalid_input
 from saas.forms import validate_input
@@ -42,7 +43,8 @@ def _invalid(errors: dict[str, list[str]], **context: object) -> ResponseReturnV
 
 
 def _membership_or_404(member_id: uuid.UUID) -> Membership:
-    return db.first_or_404(select(Membership).where(Membership.id == member_id))
+    membership: Membership = db.first_or_404(select(Membership).where(Membership.id == member_id))
+    return membership
 
 
 @bp.route("/members/")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saas.auth.roles import FoundationRole, Role
-from saas.db import TenantScoped, db, enum_type, utcnow
+from saas.db import Model, TenantScoped, enum_type, utcnow
 from saas.tenancy.models import Tenant
 
 
@@ -18,7 +18,7 @@ def new_session_nonce() -> str:
     return secrets.token_hex(8)
 
 
-class User(db.Model):
+class User(Model):
     """One global account per person (platform table); roles come from memberships."""
 
     __tablename__ = "users"
@@ -60,7 +60,7 @@ class User(db.Model):
         return self.foundation_role is not None
 
 
-class Membership(TenantScoped, db.Model):
+class Membership(TenantScoped, Model):
     """A person's role in one tenant."""
 
     __tablename__ = "memberships"
@@ -76,7 +76,7 @@ class Membership(TenantScoped, db.Model):
     tenant: Mapped[Tenant] = relationship(lazy="joined", innerjoin=True)
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code to sign in when the authenticator is lost (stored as a hash)."""
 
     __tablename__ = "recovery_codes"
@@ -88,7 +88,7 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None]
 
 
-class PasswordResetToken(db.Model):
+class PasswordResetToken(Model):
     """A single-use, expiring password reset link (stored as a hash)."""
 
     __tablename__ = "password_reset_tokens"
@@ -103,7 +103,7 @@ class PasswordResetToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Invitation(TenantScoped, db.Model):
+class Invitation(TenantScoped, Model):
     """An e-mailed invitation to join a tenant with a role (token stored as a hash)."""
 
     __tablename__ = "invitations"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import segno
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -16,7 +16,7 @@ from saas.auth import operations
 from saas.auth import secrets as auth_secrets
 from saas.auth.models import User
 from saas.auth.schemas import ConfirmPasswordForm, TwoFactorForm
-from saas.auth.session import safe_next
+from saas.auth.session import login_required, safe_next
 from saas.auth.views import PENDING, pending_user, start_session
 from saas.errors import OperationError
 from saas.forms import validate_input

@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from saas.audit.operations import record_platform
 from saas.auth import operations
 from saas.auth.models import Invitation, User
 from saas.auth.schemas import (
@@ -49,15 +50,18 @@ def _pending_key() -> str:
 
 
 def _login_limit_per_address() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+    limit: str = current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+    return limit
 
 
 def _login_limit_per_account() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+    limit: str = current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+    return limit
 
 
 def _reset_limit() -> str:
-    return current_app.config["PASSWORD_RESET_LIMIT"]
+    limit: str = current_app.config["PASSWORD_RESET_LIMIT"]
+    return limit
 
 
 # Start page --------------------------------------------------------------------------------
@@ -183,7 +187,7 @@ def verify() -> Response | str | tuple[str, int]:
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     if current_user.is_authenticated:
-        operations.record_platform("logout", user=current_user)
+        record_platform("logout", user=current_user)
     logout_user()
     # logout_user() marks the "remember me" cookie for deletion in the session; keep that mark,
     # or the cookie would sign the person back in once this session cookie is gone.

@@ -2,10 +2,24 @@
 
 Models import from here only::
 
-    from saas.db import db, TenantScoped, tenant_fk, utcnow
+    from saas.db import Model, TenantScoped, db, tenant_fk, utcnow
+
+``Model`` is ``db.Model`` under a name a type checker can subclass: ``class Membership(TenantScoped, Model)``
+is the same class at run time as ``class Membership(TenantScoped, db.Model)``, and mypy checks it.
 """
 
-from saas.db.base import Base, TimestampMixin, UTCDateTime, configure_engine, db, enum_type, get_or_create, utcnow
+from saas.db.base import (
+    AnySession,
+    Base,
+    Model,
+    TimestampMixin,
+    UTCDateTime,
+    configure_engine,
+    db,
+    enum_type,
+    get_or_create,
+    utcnow,
+)
 from saas.db.tenant import (
     MissingTenant,
     TenantMismatch,
@@ -18,8 +32,10 @@ from saas.db.tenant import (
 )
 
 __all__ = [
+    "AnySession",
     "Base",
     "MissingTenant",
+    "Model",
     "TenantMismatch",
     "TenantScoped",
     "TimestampMixin",

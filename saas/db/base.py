@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -13,7 +14,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry, scoped_session
 
 #: Deterministic constraint names, so Alembic can name (and drop) every constraint.
 NAMING_CONVENTION = {
@@ -53,9 +54,9 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def enum_type(enum_cls: type, name: str, length: int = 20) -> sa.Enum:
+def enum_type(enum_cls: type[enum.Enum], name: str, length: int = 20) -> sa.Enum:
     """A portable column type storing a string enum by its value, with a CHECK constraint."""
-    length = max(length, *(len(member.value) for member in enum_cls))  # type: ignore[attr-defined]
+    length = max(length, *(len(member.value) for member in enum_cls))
     return sa.Enum(enum_cls, native_enum=False, length=length, name=name, create_constraint=True,
                    values_callable=lambda members: [m.value for m in members], validate_strings=True)
 
@@ -68,7 +69,7 @@ class Base(DeclarativeBase):
 
     def __repr__(self) -> str:
         mapper = sa.inspect(type(self))
-        keys = ", ".join(f"{c.key}={getattr(self, c.key, None)!r}" for c in mapper.primary_key)
+        keys = ", ".join(f"{c.key}={getattr(self, c.key, None)!r}" for c in mapper.primary_key if c.key is not None)
         return f"<{type(self).__name__} {keys}>"
 
 
@@ -86,6 +87,22 @@ class SaasSession(FlaskSession):
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": SaasSession})
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as FlaskModel
+
+    class Model(FlaskModel, Base):
+        """What ``db.Model`` is to the type checker: :class:`Base` with Flask-SQLAlchemy's ``query``.
+
+        Flask-SQLAlchemy builds ``db.Model`` from :class:`Base` at run time, as an attribute, and a
+        type checker cannot subclass an attribute (``class User(db.Model)`` is an error to mypy).
+        """
+else:
+    #: The base class of every model: ``class User(Model)`` is ``class User(db.Model)``.
+    Model = db.Model
+
+#: A session or Flask-SQLAlchemy's scoped ``db.session`` (which stands for the request's session).
+AnySession: TypeAlias = Session | scoped_session[Any]
 
 
 class TimestampMixin:
@@ -122,7 +139,7 @@ def configure_engine(engine: Engine) -> None:
 Row = TypeVar("Row")
 
 
-def get_or_create(session: Any, statement: sa.Select[tuple[Row]], create: Callable[[], Row]) -> Row:
+def get_or_create(session: AnySession, statement: sa.Select[Row], create: Callable[[], Row]) -> Row:
     """The row ``statement`` finds, else a new one made by ``create()`` and flushed.
 
     For rows guarded by a unique constraint (one per tenant, one per year …): when two requests

@@ -36,6 +36,8 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.sql import util as sql_util
 
+from saas.db.base import AnySession
+
 TENANT_KEY = "tenant_id"
 USER_KEY = "user_id"
 #: Set to "foundation" in the foundation's requests: the one PostgreSQL setting that lets a policy
@@ -99,33 +101,32 @@ def cross_tenant(statement: Statement, reason: str) -> Statement:
     return statement.execution_options(**{CROSS_TENANT_OPTION: reason})
 
 
-def bound_tenant_id(session: Session | scoped_session) -> uuid.UUID | None:
+def bound_tenant_id(session: AnySession) -> uuid.UUID | None:
     """The tenant bound to ``session``, or None."""
     return session.info.get(TENANT_KEY)
 
 
-def bind_context(session: Session | scoped_session, *, tenant_id: Any = ..., user_id: Any = ...,
+def bind_context(session: AnySession, *, tenant_id: Any = ..., user_id: Any = ...,
                  reader: Any = ...) -> None:
     """Bind a tenant, the acting user and/or the reader ("foundation" or None) to ``session``
     (``...`` leaves a value unchanged).
 
     Applies to the transaction already open, if any, and to every later one.
     """
-    if isinstance(session, scoped_session):
-        session = session()
+    target: Session = session() if isinstance(session, scoped_session) else session
     if tenant_id is not ...:
-        session.info[TENANT_KEY] = tenant_id
+        target.info[TENANT_KEY] = tenant_id
     if user_id is not ...:
-        session.info[USER_KEY] = user_id
+        target.info[USER_KEY] = user_id
     if reader is not ...:
-        session.info[READER_KEY] = reader
-    if session.in_transaction():
+        target.info[READER_KEY] = reader
+    if target.in_transaction():
         # after_begin already ran for this transaction; bring it up to date.
-        _apply_database_context(session.connection(), session.info)
+        _apply_database_context(target.connection(), target.info)
 
 
 @contextmanager
-def tenant_context(session: Session | scoped_session, tenant_id: uuid.UUID | None) -> Iterator[None]:
+def tenant_context(session: AnySession, tenant_id: uuid.UUID | None) -> Iterator[None]:
     """Bind ``tenant_id`` for the duration of the block, then restore what was bound before."""
     previous = session.info.get(TENANT_KEY)
     bind_context(session, tenant_id=tenant_id)

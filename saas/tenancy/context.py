@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
@@ -32,10 +32,21 @@ from saas.tenancy.models import Tenant
 
 TENANT_ARG = "tenant_slug"
 
-current_tenant: Tenant = LocalProxy(lambda: g.tenant)  # type: ignore[assignment]
-current_membership: Membership = LocalProxy(lambda: g.membership)  # type: ignore[assignment]
+#: The request's tenant and the signed-in person's membership there; the proxies stand for them.
+current_tenant = cast("Tenant", LocalProxy(lambda: g.tenant))
+current_membership = cast("Membership", LocalProxy(lambda: g.membership))
 
-View = TypeVar("View", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class RoleGuardedView(Protocol[P, R_co]):
+    """A view wrapped by :func:`require_role`: called like the view, and carrying its roles."""
+
+    allowed_roles: frozenset[Role]
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
 
 
 def tenant_blueprint(name: str, import_name: str, **kwargs: Any) -> Blueprint:
@@ -84,20 +95,21 @@ def add_tenant_slug(endpoint: str, values: dict[str, Any]) -> None:
         values[TENANT_ARG] = tenant.slug
 
 
-def require_role(*roles: Role) -> Callable[[View], View]:
+def require_role(*roles: Role) -> Callable[[Callable[P, R]], RoleGuardedView[P, R]]:
     """Allow a tenant view to members with one of ``roles``; others get 403.
 
     The roles are kept on the view (``allowed_roles``) so the role tests can check every route.
     """
-    def decorator(view: View) -> View:
+    def decorator(view: Callable[P, R]) -> RoleGuardedView[P, R]:
         @functools.wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             if g.membership.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapper.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
+        guarded = cast("RoleGuardedView[P, R]", wrapper)
+        guarded.allowed_roles = frozenset(roles)
+        return guarded
     return decorator
 
 

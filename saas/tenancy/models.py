@@ -8,10 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, utcnow
+from saas.db import Model, TenantScoped, utcnow
 
 
-class Tenant(db.Model):
+class Tenant(Model):
     __tablename__ = "tenants"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -28,7 +28,7 @@ class Tenant(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class TenantKey(TenantScoped, db.Model):
+class TenantKey(TenantScoped, Model):
     """The tenant's data key, wrapped (encrypted) by the master key; see saas.crypto.
 
     Destroying a tenant's keys makes its encrypted notes unreadable everywhere, backups included.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from saas.db import db
 from saas.errors import OperationError, invalid_input
@@ -21,7 +21,8 @@ PAGE_SIZE = 25
 
 
 def _tenant_or_404(slug: str) -> Tenant:
-    return db.first_or_404(select(Tenant).where(Tenant.slug == slug))
+    tenant: Tenant = db.first_or_404(select(Tenant).where(Tenant.slug == slug))
+    return tenant
 
 
 def _form_values(tenant: Tenant) -> dict[str, object]:
@@ -37,7 +38,7 @@ def index() -> str:
 
 @bp.route("/tenants/new", methods=["GET", "POST"])
 @require_foundation_admin
-def create() -> Response | str | tuple[str, int]:
+def create() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("tenancy/new.html", errors={}, values={"default_locale": "nl"})
     data, errors = validate_input(CreateTenantForm())
@@ -54,7 +55,7 @@ def create() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/tenants/<slug>", methods=["GET", "POST"])
-def detail(slug: str) -> Response | str | tuple[str, int]:
+def detail(slug: str) -> ResponseReturnValue:
     tenant = _tenant_or_404(slug)
     if request.method == "GET":
         return render_template("tenancy/detail.html", organisation=tenant, errors={}, values=_form_values(tenant),
@@ -63,7 +64,7 @@ def detail(slug: str) -> Response | str | tuple[str, int]:
 
 
 @require_foundation_admin
-def _update(tenant: Tenant) -> Response | tuple[str, int]:
+def _update(tenant: Tenant) -> ResponseReturnValue:
     data, errors = validate_input(EditTenantForm())
     if errors:
         return invalid_input(errors, lambda: (render_template(
@@ -75,7 +76,7 @@ def _update(tenant: Tenant) -> Response | tuple[str, int]:
 
 @bp.route("/tenants/<slug>/invite-manager", methods=["POST"])
 @require_foundation_admin
-def invite_manager(slug: str) -> Response | tuple[str, int]:
+def invite_manager(slug: str) -> ResponseReturnValue:
     tenant = _tenant_or_404(slug)
     data, errors = validate_input(InviteManagerForm())
     if not errors:
