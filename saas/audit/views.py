@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_login import login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -12,15 +11,14 @@ from saas.audit.models import AuditEvent, PlatformEvent
 from saas.auth.models import Membership
 from saas.auth.roles import Role
 from saas.db import db
-from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
+from saas.tenancy.context import current_tenant, tenant_blueprint
+from saas.web import tenant_route
 
 bp = tenant_blueprint("audit", __name__)
 PAGE_SIZE = 50
 
 
-@bp.route("/audit/")
-@login_required
-@require_role(Role.MANAGER)
+@tenant_route(bp, "/audit/", roles=(Role.MANAGER,))
 def index() -> str:
     events = db.paginate(select(AuditEvent).options(selectinload(AuditEvent.actor))
                          .order_by(AuditEvent.at.desc()), per_page=PAGE_SIZE, error_out=False)

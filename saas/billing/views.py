@@ -7,8 +7,11 @@ Paying and the portal stay open under read-only: paying is how a tenant gets out
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from saas.auth.roles import Role
@@ -22,7 +25,8 @@ from saas.errors import OperationError
 from saas.forms import validate_input
 from saas.i18n import _
 from saas.security import content_security_policy
-from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
+from saas.tenancy.context import current_tenant, tenant_blueprint
+from saas.web import tenant_route
 
 bp = tenant_blueprint("licence", __name__, template_folder="templates")
 
@@ -35,6 +39,8 @@ POLL_LIMIT = 20
 STRIPE_PAGES = ("https://checkout.stripe.com", "https://billing.stripe.com")
 POLICY_WITH_STRIPE = content_security_policy(form_action=STRIPE_PAGES)
 CONFIRMED = frozenset({LicenceStatus.ACTIVE, LicenceStatus.TRIALING})
+#: The licence is the managers' business: every page here is theirs.
+manager_route = partial(tenant_route, bp, roles=(Role.MANAGER,))
 
 
 @bp.context_processor
@@ -54,9 +60,20 @@ def _back_to_licence() -> Response:
     return redirect(url_for(".index"), code=303)
 
 
-@bp.route("/licence/")
-@login_required
-@require_role(Role.MANAGER)
+def _to_stripe(open_page: Callable[[], str]) -> Response:
+    """To the Stripe page that ``open_page`` opens (303: the browser follows with a GET). A refusal
+    (an OperationError, including gateway.BillingUnavailable: Stripe refused or is unreachable) is
+    not a form to show again: the manager goes back to the licence page with the message, and the
+    request still commits, so a Stripe customer created before the refusal is kept for the next try."""
+    try:
+        url = open_page()
+    except OperationError as refusal:
+        flash(str(refusal), "error")
+        return _back_to_licence()
+    return redirect(url, code=303)
+
+
+@manager_route("/licence/")
 def index() -> str:
     licence = g.licence  # loaded with the membership by the tenant hook
     stripe = gateway.stripe_configured()
@@ -66,42 +83,26 @@ def index() -> str:
                            hide_billing_banner=True)  # the page says it itself, with what to do
 
 
-@bp.route("/licence/checkout", methods=["POST"])
+@manager_route("/licence/checkout", methods=["POST"])
 @allowed_when_read_only
-@login_required
-@require_role(Role.MANAGER)
 def checkout() -> Response:
-    """To Stripe Checkout for the chosen plan (303: the browser follows with a GET)."""
+    """To Stripe Checkout for the chosen plan."""
     data, errors = validate_input(ChoosePlanForm())
     plan = operations.plan_by_id(data.get("plan_id")) if not errors else None
     if plan is None:
         flash(_("Choose one of the plans below."), "error")
         return _back_to_licence()
-    try:
-        url = operations.start_checkout(current_user, current_tenant, plan)
-    except OperationError as exc:  # includes gateway.BillingUnavailable: Stripe refused or is unreachable
-        flash(str(exc), "error")
-        return _back_to_licence()
-    return redirect(url, code=303)
+    return _to_stripe(partial(operations.start_checkout, current_user, current_tenant, plan))
 
 
-@bp.route("/licence/portal", methods=["POST"])
+@manager_route("/licence/portal", methods=["POST"])
 @allowed_when_read_only
-@login_required
-@require_role(Role.MANAGER)
 def portal() -> Response:
     """To the Stripe Customer Portal: payment method, invoices, changing or cancelling."""
-    try:
-        url = operations.portal_url(current_user, current_tenant)
-    except OperationError as exc:
-        flash(str(exc), "error")
-        return _back_to_licence()
-    return redirect(url, code=303)
+    return _to_stripe(partial(operations.portal_url, current_user, current_tenant))
 
 
-@bp.route("/licence/done")
-@login_required
-@require_role(Role.MANAGER)
+@manager_route("/licence/done")
 def done() -> Response | str:
     """Where Checkout returns. The redirect proves nothing: the page says "processing" until the
     webhook has confirmed the subscription. A small script (static/licence-done.js) asks this URL

@@ -18,6 +18,9 @@ class HomeQuery(Form):
 
 class AcknowledgeForm(Form):
     kind = Choice(SignalKind, required=True)
+    #: Not a RowId: which table the id names depends on ``kind`` (a match, a family, a volunteer, a
+    #: contact moment that asks for the coordinator, or the tenant itself), and a subject that is not
+    #: there answers 404, not a form error; the view looks it up with its kind (queries.subject_of).
     subject_id = ma.fields.UUID(required=True, error_messages={"required": REQUIRED, "null": REQUIRED,
                                                                "invalid_uuid": INVALID})
     #: As the page received it: a date, a time or a word (see tenants.home.queries).

@@ -1,19 +1,21 @@
 """The tenant's start page: who you are here, where to go next, and — for staff — the signals
-that need attention today, with a way to acknowledge each."""
+that need attention today, with a way to acknowledge each. Written with the request recipe of
+saas.web."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from saas.auth.roles import STAFF_ROLES, Role
-from saas.errors import invalid_input, or_404
-from saas.forms import validate_input, validate_query
+from saas.errors import or_404
+from saas.forms import validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import ALL_ROLES, current_membership, current_tenant, require_role, tenant_blueprint
+from saas.tenancy.context import ALL_ROLES, current_membership, current_tenant, tenant_blueprint
+from saas.web import Errors, run_form, tenant_route
 from tenants.home import operations, queries
 from tenants.home.schemas import AcknowledgeForm, HomeQuery
 from tenants.home.signals import HANDLED_KINDS, MANAGER_KINDS, by_kind, default_scope, visible_to
@@ -24,9 +26,7 @@ bp = tenant_blueprint("home", __name__, template_folder="templates")
 AUDIT_LABELS = {"signal.acknowledged": L_("Signal acknowledged")}
 
 
-@bp.route("/")
-@login_required
-@require_role(*ALL_ROLES)
+@tenant_route(bp, "/", roles=ALL_ROLES)
 def index() -> ResponseReturnValue:
     if current_membership.role not in STAFF_ROLES:
         return render_template("home/index.html")
@@ -34,28 +34,35 @@ def index() -> ResponseReturnValue:
     return _render_home(scope)
 
 
-def _render_home(scope: str, errors: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
+def _render_home(scope: str, errors: Errors | None = None) -> str:
+    """The staff home page with the signals of ``scope``, and the errors of a refused acknowledgement."""
     role = current_membership.role
     signals = queries.compute_signals(current_tenant)
     mine, everything = visible_to(signals, current_user, role, "mine"), visible_to(signals, current_user, role, "all")
     return render_template("home/index.html", scope=scope, groups=by_kind(mine if scope == "mine" else everything),
-                           counts={"mine": len(mine), "all": len(everything)}, errors=errors or {}), status
+                           counts={"mine": len(mine), "all": len(everything)}, errors=errors or {})
 
 
-@bp.route("/signals/acknowledge", methods=["POST"])
-@login_required
-@require_role(Role.COORDINATOR, Role.MANAGER)
-def acknowledge() -> ResponseReturnValue:
-    data, errors = validate_input(AcknowledgeForm())
-    if errors:
-        return invalid_input(errors, lambda: _render_home(default_scope(current_membership.role), errors, 422))
+def _acknowledge_signal(data: dict[str, Any]) -> dict[str, Any]:
+    """Acknowledge the signal ``data`` names; returns ``data`` for the message and the way back."""
     kind = data["kind"]
     if kind in MANAGER_KINDS and current_membership.role != Role.MANAGER:
         abort(403)  # a coordinator does not see it, so may not hide it from the managers either
     subject = or_404(queries.subject_of(kind, data["subject_id"], current_tenant))
     operations.acknowledge(current_user, kind, subject, data["key"])
-    if kind in HANDLED_KINDS:
-        flash(_("Marked as handled."), "success")
+    return data
+
+
+def _acknowledged(data: dict[str, Any]) -> tuple[str, str]:
+    if data["kind"] in HANDLED_KINDS:
+        message = _("Marked as handled.")
     else:
-        flash(_("Signal acknowledged. It comes back when the situation changes."), "success")
-    return redirect(url_for(".index", scope=data.get("scope") or None))
+        message = _("Signal acknowledged. It comes back when the situation changes.")
+    return message, url_for(".index", scope=data.get("scope") or None)
+
+
+@tenant_route(bp, "/signals/acknowledge", roles=(Role.COORDINATOR, Role.MANAGER), methods=["POST"])
+def acknowledge() -> ResponseReturnValue:
+    return run_form(AcknowledgeForm(), _acknowledge_signal,
+                    lambda errors: (_render_home(default_scope(current_membership.role), errors), 422),
+                    _acknowledged)

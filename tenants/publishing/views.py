@@ -9,10 +9,11 @@ controlled) view.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import click
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -21,8 +22,9 @@ from saas.db import db
 from saas.foundation.models import PublicationStatus, PublicationTrigger
 from saas.i18n import L_, _
 from saas.jobs.tasks import run_task
-from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
+from saas.tenancy.context import current_tenant, tenant_blueprint
 from saas.tenancy.models import Tenant
+from saas.web import tenant_route
 from tenants.publishing import operations, queries
 from tenants.publishing.job import publish_all, publish_tenant
 
@@ -35,18 +37,17 @@ TASK = "tenants.publishing.job:publish_on_demand"
 #: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
 AUDIT_LABELS = {operations.PUBLISH_REQUESTED: L_("Statistics published for the foundation on request")}
 
+#: Both pages are for managers: they decide what the organisation shares.
+manager_route = partial(tenant_route, bp, roles=(Role.MANAGER,))
 
-@bp.route("/statistics/")
-@login_required
-@require_role(Role.MANAGER)
+
+@manager_route("/statistics/")
 def index() -> str:
     return render_template("publishing/index.html", publications=queries.recent_publications(),
                            periods=queries.published_periods(), PublicationStatus=PublicationStatus)
 
 
-@bp.route("/statistics/publish", methods=["POST"])
-@login_required
-@require_role(Role.MANAGER)
+@manager_route("/statistics/publish", methods=["POST"])
 def publish() -> Response:
     """Publish now: the audit entry is committed first, then the task runs (inline without Redis,
     so the page that follows shows the new publication) or is queued. The task commits itself."""
