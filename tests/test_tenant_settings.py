@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from saas.auth.roles import Role
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
+from tenants.matching.eligibility import MATCHING_POLICY
 from tenants.matching.models import MatchingPolicy
-from tenants.matching.operations import MATCHING_POLICY
 from tenants.volunteers.models import ScreeningPolicy
 from tests.support.factories import create_user
 from tests.support.sessions import sign_in

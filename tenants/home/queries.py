@@ -28,7 +28,7 @@ from tenants.home.models import SignalAcknowledgement
 from tenants.home.signals import DAILY_DIGEST, Severity, Signal, SignalKind
 from tenants.impact.models import Measurement
 from tenants.impact.vocabulary import MeasurementStatus, Moment
-from tenants.matching import contact_queries
+from tenants.matching import contact_queries, eligibility
 from tenants.matching import operations as matching
 from tenants.matching.contact_operations import MATCH_KINDS
 from tenants.matching.models import ContactMoment, Match, MatchingPolicy
@@ -54,7 +54,7 @@ TEND_WINDOW = timedelta(days=90)
 def compute_signals(tenant: Tenant, today: date | None = None) -> list[Signal]:
     """Every unacknowledged signal of the bound tenant ``tenant``, in display order."""
     today = today or local_today()
-    policy = matching.policy_for_tenant()
+    policy = eligibility.policy_for_tenant()
     found = [*_contact_signals(policy, today), *_flag_signals(), *_ending_signals(policy, today),
              *_evaluation_signals(today), *_waiting_signals(policy, today),
              *_vog_signals(volunteers.policy_for_tenant(), today), *_measurement_signals(today),

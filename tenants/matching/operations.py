@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from saas.audit.operations import record
 from saas.auth.models import User
@@ -21,18 +21,17 @@ from saas.crypto import open_text, seal_text
 from saas.db import db, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
-from saas.tenant_settings import TenantSettings
 from tenants.families import operations as families
 from tenants.families.models import Family
 from tenants.families.states import CaseState
 from tenants.families.states import can_move as can_move_case
+from tenants.matching import eligibility, suggestions
+from tenants.matching.eligibility import MATCHING_POLICY
 from tenants.matching.models import Match, MatchingPolicy
 from tenants.matching.states import OPEN, MatchState, can_move
-from tenants.matching.vocabulary import NeighbourhoodRule
-from tenants.trainings.queries import missing_required_courses
 from tenants.volunteers import operations as volunteers
 from tenants.volunteers.models import Volunteer
-from tenants.volunteers.readiness import add_months, readiness_reasons
+from tenants.volunteers.readiness import add_months
 from tenants.volunteers.states import VolunteerState
 
 #: A match runs at least six months and at most two years (the methodology's bounds).
@@ -44,15 +43,6 @@ END_NOTE = "match_end_note"
 AGREEMENT_FIELDS = ("frequency", "goals", "contact_agreement", "planned_end_on", "coordinator_id")
 POLICY_FIELDS = ("neighbourhood_rule", "contact_warning_days", "contact_alarm_days", "waiting_days",
                  "end_warning_days")
-
-
-MATCHING_POLICY = TenantSettings(MatchingPolicy, neighbourhood_rule=NeighbourhoodRule.PREFER,
-                                 contact_warning_days=14, contact_alarm_days=30, waiting_days=60, end_warning_days=60)
-
-
-def policy_for_tenant() -> MatchingPolicy:
-    """The bound tenant's matching policy (its defaults until a manager changes it; never writes)."""
-    return MATCHING_POLICY.read()
 
 
 def update_policy(actor: User, data: dict[str, Any]) -> MatchingPolicy:
@@ -68,30 +58,17 @@ def update_policy(actor: User, data: dict[str, Any]) -> MatchingPolicy:
     return policy
 
 
-def open_match_counts(volunteer_ids: list[Any]) -> dict[Any, int]:
-    """How many open matches each volunteer has (their load), in one statement."""
-    if not volunteer_ids:
-        return {}
-    rows = db.session.execute(select(Match.volunteer_id, func.count()).where(
-        Match.volunteer_id.in_(volunteer_ids), Match.state.in_(OPEN)).group_by(Match.volunteer_id))
-    return {volunteer_id: count for volunteer_id, count in rows}
-
-
 def open_match_of(family: Family) -> Match | None:
     return db.session.scalars(select(Match).where(Match.family_id == family.id, Match.state.in_(OPEN))).first()
 
 
-def refusals(family: Family, volunteer: Volunteer, today: date) -> list[str]:
-    """Why this family cannot be matched with this volunteer now; empty when it can."""
+def _family_refusals(family: Family) -> list[str]:
+    """Why this family cannot be matched now (the volunteer's side is eligibility.fits)."""
     reasons: list[str] = []
     if family.state != CaseState.WAITING:
         reasons.append(str(L_("The family is not waiting for a match (%(state)s).") % {"state": family.state.label}))
-    missing = missing_required_courses([volunteer.id], today).get(volunteer.id, [])
-    reasons.extend(readiness_reasons(volunteer, volunteers.policy_for_tenant(), today, missing))
-    load = open_match_counts([volunteer.id]).get(volunteer.id, 0)
-    if load >= volunteer.max_families:
-        reasons.append(str(L_("The volunteer has no room: %(load)s of %(max)s families.")
-                           % {"load": load, "max": volunteer.max_families}))
+    if open_match_of(family) is not None:
+        reasons.append(str(L_("The family already has a match.")))
     return reasons
 
 
@@ -102,26 +79,26 @@ def _lock(model: type, row_id: Any) -> Any:
                               .execution_options(populate_existing=True)).one()
 
 
-def propose(actor: User, family: Family, volunteer: Volunteer, *, score: int | None = None,
-            score_details: dict[str, Any] | None = None, coordinator_id: Any = None) -> Match:
-    """Propose ``volunteer`` for ``family``: the family is matched and the volunteer's room taken."""
+def propose(actor: User, family: Family, volunteer: Volunteer, *, coordinator_id: Any = None) -> Match:
+    """Propose ``volunteer`` for ``family``: the family is matched and the volunteer's room taken.
+    The match keeps the score the suggestions page showed, computed again here with the rows locked."""
     family, volunteer = _lock(Family, family.id), _lock(Volunteer, volunteer.id)
     today = local_today()
-    reasons = refusals(family, volunteer, today)
-    if open_match_of(family) is not None:
-        reasons.append(str(L_("The family already has a match.")))
+    fit = eligibility.fits([volunteer], today)[volunteer.id]
+    reasons = [*_family_refusals(family), *fit.reasons]
     if reasons:
         raise OperationError(L_("This match is not possible: %(reasons)s", reasons=" ".join(reasons)))
+    score = suggestions.score(family, volunteer, fit.load, eligibility.policy_for_tenant(), today)
     match = Match(family_id=family.id, volunteer_id=volunteer.id, state=MatchState.PROPOSED, proposed_on=today,
-                  coordinator_id=coordinator_id or family.coordinator_id or actor.id, score=score,
-                  score_details=score_details or {})
+                  coordinator_id=coordinator_id or family.coordinator_id or actor.id, score=score.total,
+                  score_details=score.as_details())
     db.session.add(match)
     db.session.flush()
     families.move(actor, family, CaseState.MATCHED, match=str(match.id), volunteer=volunteer.name)
     if volunteer.state == VolunteerState.AVAILABLE:
         volunteers.move(actor, volunteer, VolunteerState.MATCHED, manual=False)
     volunteers.add_event(actor, volunteer, "match_proposed", family=family.case_number, match=str(match.id))
-    record(actor, "match.proposed", match, family=str(family.id), volunteer=str(volunteer.id), score=score)
+    record(actor, "match.proposed", match, family=str(family.id), volunteer=str(volunteer.id), score=score.total)
     return match
 
 
@@ -234,7 +211,7 @@ def end(actor: User, match: Match, data: dict[str, Any], *, move_family: bool = 
     if move_family and family.state != next_state and can_move_case(family.state, next_state):
         families.move(actor, family, next_state, match=str(match.id))
     db.session.flush()
-    if volunteer.state == VolunteerState.MATCHED and not open_match_counts([volunteer.id]):
+    if volunteer.state == VolunteerState.MATCHED and not eligibility.open_match_counts([volunteer.id]):
         volunteers.move(actor, volunteer, VolunteerState.AVAILABLE, manual=False)
     volunteers.add_event(actor, volunteer, "match_ended", family=family.case_number, reason=match.end_reason.value)
 

@@ -24,7 +24,7 @@ from tenants.families.queries import family_file
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import DayPart, Gender
 from tenants.life_domains import LIFE_DOMAINS
-from tenants.matching import operations, suggestions
+from tenants.matching import eligibility, operations, suggestions
 
 bp = tenant_blueprint("suggestions", __name__, template_folder="templates")
 
@@ -43,7 +43,7 @@ def _render(family: Family, errors: dict[str, list[str]] | None = None, status: 
     listing = suggestions.suggestions_for(family, today) if family.state == CaseState.WAITING else None
     show_all = request.args.get("show") == "all"
     shown = [] if listing is None else listing.eligible if show_all else listing.eligible[:SHOWN]
-    rule = listing.neighbourhood_rule if listing else operations.policy_for_tenant().neighbourhood_rule
+    rule = listing.neighbourhood_rule if listing else eligibility.policy_for_tenant().neighbourhood_rule
     open_match = None if listing else operations.open_match_of(family)
     return render_template("suggestions/index.html", family=family, listing=listing, shown=shown,
                            show_all=show_all, children=suggestions.child_ages(family, today),
@@ -66,10 +66,8 @@ def index(family_id: uuid.UUID) -> ResponseReturnValue:
 def propose(family_id: uuid.UUID, volunteer_id: uuid.UUID) -> ResponseReturnValue:
     family = or_404(family_file(family_id))
     volunteer = or_404(suggestions.candidate(volunteer_id))
-    [suggestion] = suggestions.assess(family, [volunteer], operations.policy_for_tenant(), local_today())
     try:
-        match = operations.propose(current_user, family, volunteer, score=suggestion.score.total,
-                                   score_details=suggestion.score.as_details())
+        match = operations.propose(current_user, family, volunteer)
     except OperationError as exc:
         errors = {"_form": [str(exc)]}
         return invalid_input(errors, lambda: _render(family, errors, 422))

@@ -25,17 +25,15 @@ from sqlalchemy.orm import selectinload
 from saas.clock import local_today
 from saas.db import db
 from saas.enums import LabelledEnum
-from saas.i18n import L_, _
+from saas.i18n import L_
 from tenants.families.models import Family
 from tenants.families.vocabulary import DayPart, MemberRole, Track
 from tenants.life_domains import LIFE_DOMAINS
-from tenants.matching import operations
+from tenants.matching import eligibility
 from tenants.matching.models import MatchingPolicy
 from tenants.matching.vocabulary import NeighbourhoodRule
-from tenants.trainings.queries import missing_required_courses
-from tenants.volunteers import operations as volunteers
-from tenants.volunteers.models import ScreeningPolicy, Volunteer
-from tenants.volunteers.readiness import MATCHABLE, readiness_reasons
+from tenants.volunteers.models import Volunteer
+from tenants.volunteers.readiness import MATCHABLE
 
 # Weights: the most points each criterion gives. They add up to 100, so a total reads like a
 # percentage of a perfect match (criteria that do not apply to a family count for nobody).
@@ -314,17 +312,6 @@ def score(family: Family, volunteer: Volunteer, load: int, policy: MatchingPolic
     return Score(tuple(c for c in criteria if c is not None), policy.neighbourhood_rule)
 
 
-def ineligibility(volunteer: Volunteer, load: int, policy: ScreeningPolicy, today: date,
-                  missing_courses: list[str]) -> list[str]:
-    """Why ``volunteer`` cannot be matched now (not ready, or full); empty when they can."""
-    reasons = readiness_reasons(volunteer, policy, today, missing_courses)
-    if load >= (volunteer.max_families or 0):
-        # The same words as operations.refusals, which has the final say when proposing.
-        reasons.append(_("The volunteer has no room: %(load)s of %(max)s families.", load=load,
-                         max=volunteer.max_families or 0))
-    return reasons
-
-
 @dataclass(frozen=True)
 class Suggestion:
     volunteer: Volunteer
@@ -350,24 +337,17 @@ class SuggestionList:
 def assess(family: Family, candidates: list[Volunteer], matching_policy: MatchingPolicy,
            today: date) -> list[Suggestion]:
     """Score ``candidates`` (VOGs loaded) for ``family``: three statements however many there are."""
-    ids = [volunteer.id for volunteer in candidates]
-    loads = operations.open_match_counts(ids)
-    missing = missing_required_courses(ids, today)
-    screening_policy = volunteers.policy_for_tenant()
-    suggestions = []
-    for volunteer in candidates:
-        load = loads.get(volunteer.id, 0)
-        reasons = ineligibility(volunteer, load, screening_policy, today, missing.get(volunteer.id, []))
-        suggestions.append(Suggestion(volunteer, load, score(family, volunteer, load, matching_policy, today),
-                                      tuple(reasons)))
-    return suggestions
+    found = eligibility.fits(candidates, today)
+    return [Suggestion(volunteer, found[volunteer.id].load,
+                       score(family, volunteer, found[volunteer.id].load, matching_policy, today),
+                       tuple(found[volunteer.id].reasons)) for volunteer in candidates]
 
 
 def suggestions_for(family: Family, today: date | None = None) -> SuggestionList:
     """Every volunteer in a matchable state, scored for ``family`` (members and intake loaded):
     the eligible ones ranked, the others with their reasons. A fixed number of statements."""
     today = today or local_today()
-    policy = operations.policy_for_tenant()
+    policy = eligibility.policy_for_tenant()
     candidates = list(db.session.scalars(select(Volunteer).where(Volunteer.state.in_(MATCHABLE))
                                          .options(selectinload(Volunteer.screenings))
                                          .order_by(Volunteer.name, Volunteer.id)))

@@ -19,7 +19,7 @@ from saas.i18n import L_, _
 from saas.tenancy.context import require_role, tenant_blueprint
 from tenants.families.queries import staff_choices
 from tenants.life_domains import LIFE_DOMAINS
-from tenants.matching import operations, queries
+from tenants.matching import eligibility, operations, queries
 from tenants.matching.models import Match
 from tenants.matching.schemas import GOAL_PREFIX, AgreementsForm, EndForm, ListQuery, PolicyForm, StartForm, day_form
 from tenants.matching.states import EndReason, MatchState, can_move
@@ -197,7 +197,7 @@ def end(match_id: uuid.UUID) -> ResponseReturnValue:
 @login_required
 @require_role(Role.MANAGER)
 def policy() -> ResponseReturnValue:
-    current = operations.policy_for_tenant()
+    current = eligibility.policy_for_tenant()
 
     def render(values: Any, errors: dict[str, Any], status: int = 200) -> Any:
         return render_template("matching/policy.html", values=values, errors=errors), status

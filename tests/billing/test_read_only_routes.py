@@ -59,10 +59,9 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+\"?(\w+)", re.IGNORECASE)
 
 #: What a tenant GET may write, since reading stays open under read-only: the log of who read a
-#: family file (a read is what it records), and the settings rows that are created with their
-#: defaults the first time a page needs them (tenants.matching/volunteers ``policy_for_tenant``).
-#: Anything else written by a GET would slip past read-only.
-TABLES_A_READ_MAY_WRITE = frozenset({"audit_events", "matching_policies", "screening_policies"})
+#: family file (a read is what it records). Settings are read with their defaults and stored only
+#: when changed (saas.tenant_settings). Anything else written by a GET would slip past read-only.
+TABLES_A_READ_MAY_WRITE = frozenset({"audit_events"})
 
 
 def write_requests(app: Flask) -> list[tuple[object, str]]:

@@ -21,8 +21,8 @@ from tenants.families.models import Family
 from tenants.families.states import CaseState
 from tenants.home.queries import RECENT_RUNS
 from tenants.home.signals import DAILY_DIGEST, Severity, SignalKind
+from tenants.matching.eligibility import MATCHING_POLICY
 from tenants.matching.models import ContactMoment, Match
-from tenants.matching.operations import MATCHING_POLICY
 from tenants.matching.states import MatchState
 from tenants.volunteers.readiness import add_months
 from tests.families.conftest import create_family, in_tenant

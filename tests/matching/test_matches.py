@@ -19,7 +19,7 @@ from saas.tenancy.models import Tenant
 from tenants.families import operations as family_operations
 from tenants.families.models import CaseEvent, Family
 from tenants.families.states import CaseState
-from tenants.matching import operations
+from tenants.matching import eligibility, operations
 from tenants.matching.models import Match
 from tenants.matching.states import EndReason, MatchState
 from tenants.volunteers import operations as volunteer_operations
@@ -300,7 +300,7 @@ def test_a_manager_sets_the_matching_policy_and_nonsense_is_refused(
     response = client.post(url, data={**good, "contact_alarm_days": "5"})
     assert response.status_code == 422
     with in_tenant(app, tenant_a):
-        policy = operations.policy_for_tenant()
+        policy = eligibility.policy_for_tenant()
         assert (policy.neighbourhood_rule.value, policy.contact_warning_days, policy.contact_alarm_days) == (
             "avoid", 10, 21)
 

@@ -17,7 +17,7 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import MemberRole
-from tenants.matching import operations
+from tenants.matching import eligibility
 from tenants.matching.models import Match
 from tenants.matching.vocabulary import NeighbourhoodRule
 from tenants.volunteers.models import Volunteer
@@ -54,7 +54,7 @@ def match_count(app: Flask, tenant: Tenant) -> int:
 
 def set_rule(app: Flask, tenant: Tenant, rule: NeighbourhoodRule) -> None:
     with in_tenant(app, tenant) as session:
-        operations.MATCHING_POLICY.for_update().neighbourhood_rule = rule
+        eligibility.MATCHING_POLICY.for_update().neighbourhood_rule = rule
         session.commit()
 
 
