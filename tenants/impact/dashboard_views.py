@@ -4,7 +4,7 @@ tenant's municipalities) in tables, with charts served as SVG from their own rou
 Inside the tenant the manager sees exact figures; disclosure control applies only to what leaves
 the tenant (the municipality report). Query parameters that do not fit (an unknown year, another
 municipality, text) are ignored, never an error: the page falls back to the current year and all
-municipalities.
+municipalities. Written with the request recipe of saas.web.
 """
 
 from __future__ import annotations
@@ -16,18 +16,20 @@ from typing import Any
 
 from flask import Response, render_template, request
 from flask_babel import format_decimal, format_percent, get_locale
-from flask_login import login_required
 
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.i18n import _
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
+from saas.web import tenant_route
 from tenants.impact import aggregates, dashboard_charts
 from tenants.impact.aggregates import AGE_BANDS, STABLE_BAND, Scope
 from tenants.impact.charts import SVG_CSP
 from tenants.impact.vocabulary import Moment
 
 bp = tenant_blueprint("impact", __name__, template_folder="templates")
+#: The dashboard and its charts are for managers.
+MANAGERS = (Role.MANAGER,)
 
 
 def _language() -> str:
@@ -55,9 +57,7 @@ def _share(count: int, total: int) -> str:
     return format_percent(count / total, "0%") if total else "–"
 
 
-@bp.route("/impact/")
-@login_required
-@require_role(Role.MANAGER)
+@tenant_route(bp, "/impact/", roles=MANAGERS)
 def index() -> str:
     scope, years = _scope()
     figures = aggregates.impact_figures(scope, _language())
@@ -98,12 +98,12 @@ CHARTS: dict[str, Callable[[Scope], bytes]] = {"means": _means_svg, "change": _c
                                                "direction": _direction_svg}
 
 
-# One fixed URL per chart (no name in the path: nothing to look up, nothing to guess).
+# One fixed URL per chart (no name in the path: nothing to look up, nothing to guess). tenant_route
+# takes no URL defaults, so these three declare the same role guard it would (sign-in is implied).
 @bp.route("/impact/chart/means.svg", defaults={"name": "means"})
 @bp.route("/impact/chart/change.svg", defaults={"name": "change"})
 @bp.route("/impact/chart/direction.svg", defaults={"name": "direction"})
-@login_required
-@require_role(Role.MANAGER)
+@require_role(*MANAGERS)
 def chart(name: str) -> Response:
     render = CHARTS[name]
     scope, _years = _scope()

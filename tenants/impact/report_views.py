@@ -2,38 +2,31 @@
 
 Managers ask for and submit reports; report viewers (e.g. the municipality's contact) see and
 download only submitted ones; coordinators and volunteers have no access. Every page and file
-shows only the stored, suppressed figures.
+shows only the stored, suppressed figures. Written with the request recipe of saas.web.
 """
 
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
-from marshmallow import validates_schema
+from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
 from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import (
-    Choice,
-    Date,
-    Form,
-    PageQuery,
-    raise_errors,
-    refuse_future_dates,
-    validate_input,
-    validate_query,
-)
+from saas.forms import PageQuery, validate_input, validate_query
 from saas.i18n import L_, _, get_locale
-from saas.tenancy.context import current_membership, current_tenant, require_role, tenant_blueprint
+from saas.tenancy.context import current_membership, current_tenant, tenant_blueprint
+from saas.web import tenant_route
 from tenants.impact import report_jobs
 from tenants.impact import report_operations as operations
 from tenants.impact.models import MunicipalityReport
+from tenants.impact.schemas import ReportForm
 from tenants.impact.vocabulary import ReportStatus
 
 bp = tenant_blueprint("reports", __name__, template_folder="templates")
@@ -46,31 +39,13 @@ AUDIT_LABELS = {
 }
 
 READERS = (Role.MANAGER, Role.REPORT_VIEWER)
-PERIOD_RULE = L_("A report covers one calendar year: from 1 January to 31 December, or to today for this year.")
+#: Pages that show reports: for managers and report viewers.
+reader_route = partial(tenant_route, bp, roles=READERS)
+#: Asking for, submitting and generating again: managers only.
+manager_route = partial(tenant_route, bp, roles=(Role.MANAGER,))
 FILES = {"pdf": ("application/pdf", "pdf"),
          "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")}
 DOWNLOADABLE = frozenset({ReportStatus.READY, ReportStatus.SUBMITTED})
-
-
-class ReportForm(Form):
-    municipality = Choice([], required=True)
-    period_start = Date(required=True)
-    period_end = Date(required=True)
-
-    def __init__(self, *, municipalities: list[str], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.fields["municipality"].choices = list(municipalities)
-
-    @validates_schema
-    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        errors: dict[str, list[Any]] = {}
-        refuse_future_dates(errors, data, "period_start", "period_end")
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            errors.setdefault("period_end", []).append(L_("The end of the period cannot be before its start."))
-        elif start and end and not operations.is_calendar_year(start, end, local_today()):
-            errors.setdefault("period_end", []).append(PERIOD_RULE)
-        raise_errors(errors)
 
 
 def _is_viewer() -> bool:
@@ -102,18 +77,15 @@ def _render_index(values: Any, errors: dict[str, Any], status: int = 200) -> Any
                            ReportStatus=ReportStatus), status
 
 
-@bp.route("/reports/")
-@login_required
-@require_role(*READERS)
+@reader_route("/reports/")
 def index() -> Any:
     return _render_index(_default_values(), {})
 
 
-@bp.route("/reports/", methods=["POST"])
-@login_required
-@require_role(Role.MANAGER)
+@manager_route("/reports/", methods=["POST"])
 def create() -> ResponseReturnValue:
-    data, errors = validate_input(ReportForm(municipalities=current_tenant.municipalities or []))
+    # Not run_form: the report page that follows shows the progress, so no message is flashed.
+    data, errors = validate_input(ReportForm(municipalities=current_tenant.municipalities))
     if errors:
         return invalid_input(errors, lambda: _render_index(request.form, errors, 422))
     report = operations.request_report(current_user, data)
@@ -128,9 +100,7 @@ def _generate(report: MunicipalityReport) -> None:
     report_jobs.start_generation(report, str(get_locale() or "nl"))
 
 
-@bp.route("/reports/<uuid:report_id>")
-@login_required
-@require_role(*READERS)
+@reader_route("/reports/<uuid:report_id>")
 def show(report_id: uuid.UUID) -> Any:
     report = _visible_or_404(operations.report_detail(report_id))
     running = report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
@@ -155,24 +125,20 @@ def _slug(text: str) -> str:
     return "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower()).strip("-") or "municipality"
 
 
-@bp.route("/reports/<uuid:report_id>/report.pdf")
-@login_required
-@require_role(*READERS)
+@reader_route("/reports/<uuid:report_id>/report.pdf")
 def download_pdf(report_id: uuid.UUID) -> Response:
     return _download(report_id, "pdf")
 
 
-@bp.route("/reports/<uuid:report_id>/report.xlsx")
-@login_required
-@require_role(*READERS)
+@reader_route("/reports/<uuid:report_id>/report.xlsx")
 def download_xlsx(report_id: uuid.UUID) -> Response:
     return _download(report_id, "xlsx")
 
 
-@bp.route("/reports/<uuid:report_id>/submit", methods=["POST"])
-@login_required
-@require_role(Role.MANAGER)
+@manager_route("/reports/<uuid:report_id>/submit", methods=["POST"])
 def submit(report_id: uuid.UUID) -> ResponseReturnValue:
+    # Not run_form: this is a button on the report page, so a refusal is told there (a flash and
+    # back, for JSON clients too), not as a form error.
     report = or_404(operations.report_detail(report_id))
     try:
         operations.submit_report(current_user, report)
@@ -183,10 +149,9 @@ def submit(report_id: uuid.UUID) -> ResponseReturnValue:
     return redirect(url_for(".show", report_id=report.id))
 
 
-@bp.route("/reports/<uuid:report_id>/regenerate", methods=["POST"])
-@login_required
-@require_role(Role.MANAGER)
+@manager_route("/reports/<uuid:report_id>/regenerate", methods=["POST"])
 def regenerate(report_id: uuid.UUID) -> ResponseReturnValue:
+    # Not run_form, like submit: a refusal is told on the report page; the progress there is the message.
     report = or_404(operations.report_detail(report_id))
     try:
         operations.prepare_regeneration(current_user, report)

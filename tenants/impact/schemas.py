@@ -1,4 +1,5 @@
-"""Input of the measurement pages: starting a measurement, and the answers of one domain page.
+"""Input of the measurement pages — starting a measurement, and the answers of one domain page —
+and of the municipality report that a manager asks for.
 
 Answers arrive as ``item-<item id>`` fields (a form's radio groups; "" is "not answered") or, for
 JSON clients, as ``{"answers": {"<item id>": value or null}}``. :func:`check_answers` accepts only
@@ -13,9 +14,11 @@ from typing import Any
 
 from marshmallow import validates_schema
 
-from saas.forms import Choice, Date, Form, raise_errors, refuse_future_dates
+from saas.clock import local_today
+from saas.forms import Choice, Date, Form, TenantForm, raise_errors, refuse_future_dates
 from saas.i18n import L_
 from tenants.impact.instruments import Instrument
+from tenants.impact.report_operations import is_calendar_year
 from tenants.impact.vocabulary import Mode, Moment
 
 #: The languages the items can be shown in.
@@ -25,6 +28,7 @@ ITEM_PREFIX = "item-"
 
 UNKNOWN_ITEM = L_("This question is not part of the measurement's questionnaire.")
 OFF_SCALE = L_("Choose one of the points of the scale.")
+PERIOD_RULE = L_("A report covers one calendar year: from 1 January to 31 December, or to today for this year.")
 
 
 class StartForm(Form):
@@ -37,6 +41,25 @@ class StartForm(Form):
     def _not_in_future(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
         refuse_future_dates(errors, data, "taken_on")
+        raise_errors(errors)
+
+
+class ReportForm(TenantForm):
+    """A municipality report: one of the tenant's municipalities and one calendar year."""
+
+    municipality = Choice([], required=True)
+    period_start = Date(required=True)
+    period_end = Date(required=True)
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[Any]] = {}
+        refuse_future_dates(errors, data, "period_start", "period_end")
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            errors.setdefault("period_end", []).append(L_("The end of the period cannot be before its start."))
+        elif start and end and not is_calendar_year(start, end, local_today()):
+            errors.setdefault("period_end", []).append(PERIOD_RULE)
         raise_errors(errors)
 
 

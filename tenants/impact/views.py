@@ -1,7 +1,8 @@
 """Measurements of a family: record T0, T1 and Tend item by item, and the family's progress.
 
 A measurement is filled in a page per domain (``?domain=<code>``); every page saves its answers,
-partial or not, and Previous/Next move on after saving. Staff only (coordinators and managers).
+partial or not, and Previous/Next move on after saving. Staff only (coordinators and managers);
+written with the request recipe of saas.web.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
 from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import validate_input
+from saas.forms import Form, validate_input
 from saas.i18n import L_, _
-from saas.tenancy.context import require_role, tenant_blueprint
+from saas.tenancy.context import tenant_blueprint
+from saas.web import run_form, tenant_route
 from tenants.families.models import Family
 from tenants.impact import charts, operations, queries
 from tenants.impact.instruments import localized
@@ -34,6 +36,8 @@ from tenants.impact.vocabulary import MeasurementStatus, Mode, Moment
 bp = tenant_blueprint("measurements", __name__, template_folder="templates")
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
+#: Every measurement page is for staff.
+staff_route = partial(tenant_route, bp, roles=STAFF)
 
 #: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
 AUDIT_LABELS = {
@@ -85,9 +89,7 @@ def _moment_labels() -> dict[Moment, str]:
     return {Moment.T0: _("T0"), Moment.T1: _("T1"), Moment.TEND: _("Tend")}
 
 
-@bp.route("/families/<uuid:family_id>/measurements")
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/measurements")
 def overview(family_id: uuid.UUID) -> str:
     family = _family_or_404(family_id)
     measurements = queries.measurements_of(family.id)
@@ -110,9 +112,7 @@ def _language() -> str:
     return locale if locale in LANGUAGES else "nl"
 
 
-@bp.route("/families/<uuid:family_id>/measurements/chart.svg")
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/measurements/chart.svg")
 def chart(family_id: uuid.UUID) -> Response:
     family = _family_or_404(family_id)
     measurements = queries.measurements_of(family.id)
@@ -131,9 +131,7 @@ def _render_new(family: Family, values: Any, errors: dict[str, Any], status: int
                            today=local_today()), status
 
 
-@bp.route("/families/<uuid:family_id>/measurements/new", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/measurements/new", methods=["GET", "POST"])
 def new(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
     if request.method == "GET":
@@ -142,6 +140,8 @@ def new(family_id: uuid.UUID) -> ResponseReturnValue:
                   "taken_on": local_today().isoformat(), "language": "nl",
                   "mode": (Mode.INTERPRETER if family.interpreter_needed else Mode.INTERVIEW).value}
         return _render_new(family, values, {})
+    # Not run_form: continuing an unfinished measurement is told as information ("info"), and
+    # run_form flashes every outcome as a success.
     data, errors = validate_input(StartForm())
     if not errors:
         try:
@@ -175,20 +175,18 @@ def _render_domain(family: Family, measurement: Measurement, code: str | None, e
         lang=measurement.language, label_of=partial(localized, language=measurement.language)), status
 
 
-@bp.route("/families/<uuid:family_id>/measurements/<uuid:measurement_id>")
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/measurements/<uuid:measurement_id>")
 def show(family_id: uuid.UUID, measurement_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
     return _render_domain(family, _measurement_or_404(family.id, measurement_id), request.args.get("domain"))
 
 
-@bp.route("/families/<uuid:family_id>/measurements/<uuid:measurement_id>/answers", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/measurements/<uuid:measurement_id>/answers", methods=["POST"])
 def answers(family_id: uuid.UUID, measurement_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
     measurement = _measurement_or_404(family.id, measurement_id)
+    # Not run_form: moving to the previous or next page saves without a message (the next page is
+    # the feedback), and run_form always flashes one.
     body = request.get_json(silent=True) if request.is_json else None
     form = body if isinstance(body, dict) else request.form
     code = form.get("domain") if isinstance(form.get("domain"), str) else None
@@ -219,17 +217,12 @@ def _next_domain(measurement: Measurement, code: str | None, go: Any) -> str | N
     return codes[min(max(index, 0), len(codes) - 1)]
 
 
-@bp.route("/families/<uuid:family_id>/measurements/<uuid:measurement_id>/complete", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/measurements/<uuid:measurement_id>/complete", methods=["POST"])
 def complete(family_id: uuid.UUID, measurement_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
     measurement = _measurement_or_404(family.id, measurement_id)
-    try:
-        operations.complete(current_user, measurement, family)
-    except OperationError as exc:
-        errors = {"_form": [str(exc)]}
-        return invalid_input(errors, lambda: _render_domain(family, measurement, request.args.get("domain"),
-                                                            errors, status=422))
-    flash(_("The %(moment)s measurement has been completed.", moment=measurement.moment.label), "success")
-    return redirect(url_for(".overview", family_id=family.id))
+    # Completing takes no input: an empty form, so that a refusal is shown on the domain page by the recipe.
+    return run_form(Form(), lambda _nothing: operations.complete(current_user, measurement, family),
+                    lambda errors: _render_domain(family, measurement, request.args.get("domain"), errors, status=422),
+                    lambda _none: (_("The %(moment)s measurement has been completed.", moment=measurement.moment.label),
+                                   url_for(".overview", family_id=family.id)))
