@@ -194,9 +194,8 @@ def impact_figures(scope: Scope, language: str) -> ImpactFigures:
 # Years and labels ---------------------------------------------------------------------------------
 
 
-def available_years() -> list[int]:
-    """Years with a completed measurement, a closure or a match start, newest first, and always
-    the current year (one statement)."""
+def years_with_activity() -> set[int]:
+    """Years with a completed measurement, a closure or a match start (one statement)."""
     taken = extract("year", Measurement.taken_on)
     closed = extract("year", Family.closed_on)
     started = extract("year", Match.started_on)
@@ -204,9 +203,19 @@ def available_years() -> list[int]:
         select(taken).where(Measurement.status == MeasurementStatus.COMPLETED).distinct(),
         select(closed).where(Family.closed_on.is_not(None)).distinct(),
         select(started).where(Match.started_on.is_not(None)).distinct())
-    years = {int(year) for year in db.session.scalars(statement) if year is not None}
-    years.add(local_today().year)
-    return sorted((year for year in years if FIRST_YEAR <= year <= LAST_YEAR), reverse=True)
+    return {int(year) for year in db.session.scalars(statement) if year is not None}
+
+
+def offered_years(active: set[int]) -> list[int]:
+    """The years a dashboard offers: those with activity and always the current one, newest first."""
+    return sorted((year for year in {*active, local_today().year} if FIRST_YEAR <= year <= LAST_YEAR), reverse=True)
+
+
+def default_year(active: set[int]) -> int:
+    """The year a dashboard opens on: the current one once it has activity; before that (on
+    1 January, say) the newest year that has, so the page is not empty for the first weeks."""
+    this_year = local_today().year
+    return this_year if this_year in active or not active else max(active)
 
 
 def domain_labels(language: str) -> dict[str, str]:

@@ -18,7 +18,6 @@ from flask import Response, render_template, request
 from flask_babel import format_decimal, format_percent, get_locale
 
 from saas.auth.roles import Role
-from saas.clock import local_today
 from saas.i18n import _
 from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
 from saas.web import tenant_route
@@ -37,12 +36,14 @@ def _language() -> str:
 
 
 def _scope() -> tuple[Scope, list[int]]:
-    """The year and municipality asked for, when offered; otherwise the current year and all."""
-    years = aggregates.available_years()
+    """The year and municipality asked for, when offered; otherwise the default year
+    (aggregates.default_year) and all municipalities."""
+    active = aggregates.years_with_activity()
+    years = aggregates.offered_years(active)
     raw_year = request.args.get("year", "")
     year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() and len(raw_year) == 4 else None
     municipality = request.args.get("municipality") or None
-    return Scope(year if year in years else local_today().year,
+    return Scope(year if year in years else aggregates.default_year(active),
                  municipality if municipality in current_tenant.municipalities else None), years
 
 

@@ -3,13 +3,15 @@ tests/impact/dashboard_dataset.py (the table of families is there)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+import time_machine
 from flask import Flask
 
+from saas.clock import local_today
 from saas.tenancy.models import Tenant
 from tenants.families.vocabulary import ClosureReason
 from tenants.impact import aggregates
@@ -111,7 +113,20 @@ def test_another_year(app: Flask, tenant_a: Tenant) -> None:
     assert (result.reach.families, result.reach.new_families, result.reach.training_hours) == (2, 2, Decimal(2))
     with in_tenant(app, tenant_a):
         # Years of measurements, closures and match starts, and always the current year.
-        assert aggregates.available_years() == sorted({date.today().year, 2025, 2024}, reverse=True)
+        active = aggregates.years_with_activity()
+        assert active == {2025, 2024}
+        assert aggregates.offered_years(active) == sorted({local_today().year, 2025, 2024}, reverse=True)
+
+
+@pytest.mark.parametrize(("today", "opens_on"), [
+    (datetime(2025, 1, 1, 12, tzinfo=UTC), 2025),   # the newest year with activity is this year
+    (datetime(2026, 1, 1, 12, tzinfo=UTC), 2025),   # New Year's Day: nothing yet this year, so last year
+    (datetime(2023, 6, 1, 12, tzinfo=UTC), 2023),   # no activity at all until then: this year
+])
+def test_the_dashboard_opens_on_a_year_with_activity(app: Flask, today: datetime, opens_on: int) -> None:
+    active = {2024, 2025} if today.year >= 2025 else set()
+    with app.app_context(), time_machine.travel(today, tick=False):
+        assert aggregates.default_year(active) == opens_on
 
 
 def test_an_empty_tenant_has_zeros(app: Flask, tenant_b: Tenant) -> None:
