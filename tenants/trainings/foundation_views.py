@@ -8,17 +8,18 @@ the course_visibility policy enforces the same.
 from __future__ import annotations
 
 import uuid
+from functools import partial
+from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
 from saas.db import db
-from saas.errors import invalid_input
-from saas.forms import validate_input
 from saas.foundation.access import foundation_blueprint, require_foundation_admin
 from saas.i18n import _
+from saas.web import Errors, FormPage
 from tenants.trainings import operations
 from tenants.trainings.models import Course
 from tenants.trainings.schemas import CatalogueCourseForm, course_values
@@ -50,36 +51,36 @@ def index() -> str:
     return render_template("foundation_courses/index.html", page=page)
 
 
-def _render_form(course: Course | None, values: object, errors: dict[str, object], status: int = 200) -> object:
-    return render_template("foundation_courses/form.html", course=course, values=values, errors=errors), status
+def _course_page(course: Course | None) -> FormPage[Any]:
+    """The catalogue course form: a new course, or one of the catalogue's."""
+    def render(values: Any, errors: Errors) -> str:
+        return render_template("foundation_courses/form.html", course=course, values=values, errors=errors)
+
+    if course is None:
+        return FormPage(CatalogueCourseForm, render, partial(operations.create_catalogue_course, current_user),
+                        lambda new: (_("The course %(name)s has been added to the catalogue.", name=new.name),
+                                     url_for(".index")),
+                        values=lambda: {"is_active": True})
+    return FormPage(CatalogueCourseForm, render, partial(operations.update_catalogue_course, current_user, course),
+                    lambda _changed: (_("The course %(name)s has been saved.", name=course.name), url_for(".index")),
+                    values=lambda: _values(course))
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
 @require_foundation_admin
 def create() -> ResponseReturnValue:
-    if request.method == "GET":
-        return _render_form(None, {"is_active": True}, {})
-    data, errors = validate_input(CatalogueCourseForm())
-    if errors:
-        return invalid_input(errors, lambda: _render_form(None, request.form, errors, 422))
-    course = operations.create_catalogue_course(current_user, data)
-    flash(_("The course %(name)s has been added to the catalogue.", name=course.name), "success")
-    return redirect(url_for(".index"))
+    return _course_page(None).respond()
 
 
 @bp.route("/courses/<uuid:course_id>", methods=["GET", "POST"])
 def edit(course_id: uuid.UUID) -> ResponseReturnValue:
-    course = _course_or_404(course_id)
+    page = _course_page(_course_or_404(course_id))
     if request.method == "GET":
-        return _render_form(course, _values(course), {})
-    return _update(course)
+        return page.respond()
+    return _save(page)
 
 
 @require_foundation_admin
-def _update(course: Course) -> ResponseReturnValue:
-    data, errors = validate_input(CatalogueCourseForm())
-    if errors:
-        return invalid_input(errors, lambda: _render_form(course, request.form, errors, 422))
-    operations.update_catalogue_course(current_user, course, data)
-    flash(_("The course %(name)s has been saved.", name=course.name), "success")
-    return redirect(url_for(".index"))
+def _save(page: FormPage[Any]) -> ResponseReturnValue:
+    """Foundation staff may look at a course; only admins change it (staff get 403)."""
+    return page.respond()

@@ -1,16 +1,25 @@
 """Input for trainings: a course with its modules, a session, an enrolment and the attendance list.
-Tenant-dependent choices (visible courses, the tenant's volunteers) are passed in when the form is built."""
+Ids in a form are RowIds: each names the select of the rows that may be chosen (the courses the tenant
+sees, the volunteers a session can take …), so another tenant's id fails like any typo."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import ValidationError, validates_schema
+from sqlalchemy import Select, select
 
-from saas.forms import REQUIRED, Boolean, Choice, Form, Integer, LocalDateTime, String
+from saas.forms import REQUIRED, Boolean, Choice, Form, Integer, LocalDateTime, RowId, String
 from saas.i18n import L_
+from tenants.trainings.models import Course, Enrolment, TrainingSession
+from tenants.trainings.queries import visible_courses
+from tenants.trainings.states import EnrolmentStatus
+from tenants.volunteers.models import Volunteer
+from tenants.volunteers.states import VolunteerState
 
 MAX_MODULES = 30
 MAX_MODULE_HOURS = 100
@@ -94,10 +103,36 @@ class CourseActiveForm(Form):
     is_active = Choice(["0", "1"], required=True)
 
 
-class SessionForm(Form):
-    """A planned session of one module of a visible course."""
+def active_course_ids() -> Select[uuid.UUID]:
+    """Ids of the active courses the bound tenant sees: the ones a session can be planned for."""
+    return visible_courses(Course.id).where(Course.is_active)
 
-    course_id = Choice([], required=True)
+
+def active_course_session_ids() -> Select[uuid.UUID]:
+    """Ids of the tenant's sessions of an active course: the ones a volunteer may ask to enrol in
+    (whether it has started, or they are in it already, is the operation's refusal)."""
+    return (visible_courses(TrainingSession.id)
+            .join_from(TrainingSession, Course, TrainingSession.course_id == Course.id).where(Course.is_active))
+
+
+def enrolable_volunteer_ids(session: TrainingSession) -> Select[uuid.UUID]:
+    """Ids of the volunteers who have not stopped and are not (still) enrolled in ``session``: the
+    ones the enrolment form offers (queries.enrolable_volunteers lists them)."""
+    taken = select(Enrolment.volunteer_id).where(Enrolment.session_id == session.id,
+                                                 Enrolment.status != EnrolmentStatus.CANCELLED)
+    return select(Volunteer.id).where(Volunteer.state != VolunteerState.STOPPED, Volunteer.id.not_in(taken))
+
+
+def own_enrolment_ids(volunteer: Volunteer) -> Select[uuid.UUID]:
+    """Ids of ``volunteer``'s own enrolments: the ones they may cancel."""
+    return select(Enrolment.id).where(Enrolment.volunteer_id == volunteer.id)
+
+
+class SessionForm(Form):
+    """A planned session of one module of an active course; ``courses`` are those courses, for the
+    check of the module."""
+
+    course_id = RowId(active_course_ids, required=True)
     module_index = Integer(required=True, minimum=0, maximum=MAX_MODULES - 1)
     starts_at = LocalDateTime(required=True)
     location = String(max_length=200, allow_none=True)
@@ -107,13 +142,12 @@ class SessionForm(Form):
 
     def __init__(self, *, courses: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(**kwargs)
-        self.courses = {str(course.id): course for course in courses}
-        self.fields["course_id"].choices = list(self.courses)
+        self.courses = {course.id: course for course in courses}
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
-        course = self.courses.get(str(data.get("course_id")))
+        course = self.courses.get(data.get("course_id"))
         if course is not None and data.get("module_index") is not None \
                 and data["module_index"] >= len(course.modules or []):
             errors["module_index"] = [L_("Choose one of the course's modules.")]
@@ -123,24 +157,22 @@ class SessionForm(Form):
             raise ValidationError(errors)
 
 
-class EnrolForm(Form):
-    """A coordinator enrols one of the tenant's volunteers."""
-
-    volunteer_id = Choice([], required=True)
-
-    def __init__(self, *, volunteer_ids: list[str] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
-        super().__init__(**kwargs)
-        self.fields["volunteer_id"].choices = list(volunteer_ids)
+def enrol_form(session: TrainingSession) -> ma.Schema:
+    """A coordinator enrols one of the volunteers ``session`` can take."""
+    return Form.from_dict({"volunteer_id": RowId(partial(enrolable_volunteer_ids, session), required=True)},
+                          name="EnrolForm")()
 
 
 class OwnEnrolForm(Form):
-    """A volunteer enrols themselves (self-service): the session by id, checked against the tenant."""
+    """A volunteer enrols themselves (self-service) in a session of an active course."""
 
-    session_id = ma.fields.UUID(required=True, error_messages={"required": REQUIRED, "invalid": REQUIRED})
+    session_id = RowId(active_course_session_ids, required=True)
 
 
-class OwnCancelForm(Form):
-    enrolment_id = ma.fields.UUID(required=True, error_messages={"required": REQUIRED, "invalid": REQUIRED})
+def own_cancel_form(volunteer: Volunteer) -> ma.Schema:
+    """A volunteer cancels one of their own enrolments (self-service)."""
+    return Form.from_dict({"enrolment_id": RowId(partial(own_enrolment_ids, volunteer), required=True)},
+                          name="OwnCancelForm")()
 
 
 ATTENDANCE_CHOICES = ["attended", "absent"]

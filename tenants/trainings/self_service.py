@@ -2,43 +2,46 @@
 the open upcoming sessions with an "Enrol" button.
 
 Like tenants.volunteers.self_service, no volunteer id is in any URL: the record is the one linked
-to ``current_user``; session and enrolment ids come in the form and are looked up in the tenant.
+to ``current_user``; session and enrolment ids come in the form as RowIds (the tenant's sessions of
+an active course, the volunteer's own enrolments).
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from saas.auth.roles import Role
 from saas.clock import local_today
-from saas.errors import OperationError
-from saas.forms import validate_input
+from saas.db import db
+from saas.errors import OperationError, or_404
+from saas.forms import submitted_data, validate_input
 from saas.i18n import _
-from saas.tenancy.context import require_role, tenant_blueprint
+from saas.tenancy.context import tenant_blueprint
+from saas.web import Errors, run_form, tenant_route
 from tenants.trainings import operations, queries
-from tenants.trainings.schemas import OwnCancelForm, OwnEnrolForm
+from tenants.trainings.models import Enrolment
+from tenants.trainings.schemas import OwnEnrolForm, own_cancel_form
 from tenants.trainings.states import EnrolmentStatus
-from tenants.volunteers import operations as volunteer_operations
-from tenants.volunteers import queries as volunteer_queries
-from tenants.volunteers.models import Volunteer
+from tenants.volunteers.self_service import my_record
+from tenants.volunteers.views import back_with_refusal
 
 bp = tenant_blueprint("my_trainings", __name__, template_folder="templates")
+#: Every page here is the volunteer's own.
+volunteer_route = partial(tenant_route, bp, roles=(Role.VOLUNTEER,))
 
 
-def _my_record() -> Volunteer | None:
-    volunteer = volunteer_queries.own_record(current_user.id)
-    if volunteer is None and volunteer_operations.link_own_record(current_user) is not None:
-        volunteer = volunteer_queries.own_record(current_user.id)
-    return volunteer
-
-
-@bp.route("/me/trainings/")
-@login_required
-@require_role(Role.VOLUNTEER)
+@volunteer_route("/me/trainings/")
 def index() -> str:
-    volunteer = _my_record()
+    volunteer = my_record()
     if volunteer is None:
         return render_template("self_service/not_linked.html")
     return render_template(
@@ -49,20 +52,38 @@ def index() -> str:
         missing=queries.missing_required_courses([volunteer.id]).get(volunteer.id, []))
 
 
-@bp.route("/me/trainings/enrol", methods=["POST"])
-@login_required
-@require_role(Role.VOLUNTEER)
+def _is_an_id(value: Any) -> bool:
+    """Whether ``value`` is written as an id (a UUID), whatever row it names."""
+    try:
+        uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
+
+
+def _refused(field: str, prompt: str) -> Callable[[Errors], ResponseReturnValue]:
+    """Back to the page with the refusal flashed. An id that names none of the volunteer's options
+    answers 404, as another tenant's row does everywhere; a missing or malformed one (the page only
+    sends real ids) asks them to choose."""
+    def refused(errors: Errors) -> ResponseReturnValue:
+        if field in errors:
+            if _is_an_id(submitted_data().get(field)):
+                abort(404)
+            errors = {field: [prompt]}
+        return back_with_refusal(url_for(".index"))(errors)
+    return refused
+
+
+@volunteer_route("/me/trainings/enrol", methods=["POST"])
 def enrol() -> ResponseReturnValue:
-    volunteer = _my_record()
+    # Not run_form yet: it flashes every outcome as a success, and a place on the waiting list is a warning.
+    volunteer = my_record()
     if volunteer is None:
         return redirect(url_for(".index"))
     data, errors = validate_input(OwnEnrolForm())
     if errors:
-        flash(_("Choose a session."), "error")
-        return redirect(url_for(".index"))
-    session = queries.session_detail(data["session_id"])
-    if session is None or not session.course.is_active:
-        abort(404)
+        return _refused("session_id", _("Choose a session."))(errors)
+    session = or_404(queries.session_detail(data["session_id"]))
     try:
         enrolment = operations.enrol(current_user, session, volunteer)
     except OperationError as exc:
@@ -75,24 +96,16 @@ def enrol() -> ResponseReturnValue:
     return redirect(url_for(".index"))
 
 
-@bp.route("/me/trainings/cancel", methods=["POST"])
-@login_required
-@require_role(Role.VOLUNTEER)
+@volunteer_route("/me/trainings/cancel", methods=["POST"])
 def cancel() -> ResponseReturnValue:
-    volunteer = _my_record()
+    volunteer = my_record()
     if volunteer is None:
         return redirect(url_for(".index"))
-    data, errors = validate_input(OwnCancelForm())
-    if errors:
-        flash(_("Choose an enrolment."), "error")
-        return redirect(url_for(".index"))
-    enrolment = next((e for e in queries.enrolments_of_volunteer(volunteer.id) if e.id == data["enrolment_id"]), None)
-    if enrolment is None:
-        abort(404)
-    try:
+
+    def cancel_own(data: dict[str, Any]) -> None:
+        enrolment = db.session.scalars(select(Enrolment).where(Enrolment.id == data["enrolment_id"])
+                                       .options(joinedload(Enrolment.session))).one()
         operations.cancel(current_user, enrolment)
-    except OperationError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Your enrolment has been cancelled."), "success")
-    return redirect(url_for(".index"))
+
+    return run_form(own_cancel_form(volunteer), cancel_own, _refused("enrolment_id", _("Choose an enrolment.")),
+                    lambda _promoted: (_("Your enrolment has been cancelled."), url_for(".index")))

@@ -6,18 +6,18 @@ cannot reach another volunteer's record. Staff use the volunteer pages instead (
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
-from saas.errors import invalid_input
-from saas.forms import validate_input
 from saas.i18n import _
-from saas.tenancy.context import require_role, tenant_blueprint
+from saas.tenancy.context import tenant_blueprint
+from saas.web import Errors, FormPage, tenant_route
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 from tenants.volunteers import operations, queries
@@ -27,6 +27,8 @@ from tenants.volunteers.readiness_rules import reasons_per_volunteer
 from tenants.volunteers.schemas import SelfServiceForm
 
 bp = tenant_blueprint("self_service", __name__, template_folder="templates")
+#: Every self-service page is for volunteers.
+volunteer_route = partial(tenant_route, bp, roles=(Role.VOLUNTEER,))
 
 
 @bp.context_processor
@@ -34,19 +36,18 @@ def _vocabulary() -> dict[str, Any]:
     return {"DayPart": DayPart, "Track": Track, "LIFE_DOMAINS": LIFE_DOMAINS, "life_domains": life_domain_choices()}
 
 
-def _my_record() -> Volunteer | None:
-    """The volunteer record of the signed-in person; linked on first visit by e-mail address."""
+def my_record() -> Volunteer | None:
+    """The volunteer record of the signed-in person; linked on first visit by e-mail address
+    (also for the volunteer's own trainings, tenants.trainings.self_service)."""
     volunteer = queries.own_record(current_user.id)
     if volunteer is None and operations.link_own_record(current_user) is not None:
         volunteer = queries.own_record(current_user.id)
     return volunteer
 
 
-@bp.route("/me/")
-@login_required
-@require_role(Role.VOLUNTEER)
+@volunteer_route("/me/")
 def index() -> str:
-    volunteer = _my_record()
+    volunteer = my_record()
     if volunteer is None:
         return render_template("self_service/not_linked.html")
     policy = operations.policy_for_tenant()
@@ -62,22 +63,15 @@ def _values(volunteer: Volunteer) -> dict[str, Any]:
     return values
 
 
-def _render_form(values: Any, errors: dict[str, Any], status: int = 200) -> Any:
-    return render_template("self_service/edit.html", values=values, errors=errors), status
+def _render_form(values: Any, errors: Errors) -> str:
+    return render_template("self_service/edit.html", values=values, errors=errors)
 
 
-@bp.route("/me/edit", methods=["GET", "POST"])
-@login_required
-@require_role(Role.VOLUNTEER)
+@volunteer_route("/me/edit", methods=["GET", "POST"])
 def edit() -> ResponseReturnValue:
-    volunteer = _my_record()
+    volunteer = my_record()
     if volunteer is None:
         return redirect(url_for(".index"))
-    if request.method == "GET":
-        return _render_form(_values(volunteer), {})
-    data, errors = validate_input(SelfServiceForm())
-    if errors:
-        return invalid_input(errors, lambda: _render_form(request.form, errors, 422))
-    operations.update_own_profile(current_user, volunteer, data)
-    flash(_("Your details have been saved."), "success")
-    return redirect(url_for(".index"))
+    return FormPage(SelfServiceForm, _render_form, partial(operations.update_own_profile, current_user, volunteer),
+                    lambda _none: (_("Your details have been saved."), url_for(".index")),
+                    values=lambda: _values(volunteer)).respond()

@@ -1,4 +1,5 @@
-"""Volunteer pages for coordinators and managers (volunteers and report viewers get 403).
+"""Volunteer pages for coordinators and managers (volunteers and report viewers get 403), written with
+the request recipe of saas.web.
 
 Volunteers see their own record on the self-service pages (tenants.volunteers.self_service).
 """
@@ -6,18 +7,21 @@ Volunteers see their own record on the self-service pages (tenants.volunteers.se
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
-from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import validate_input, validate_query
+from saas.errors import OperationError, or_404
+from saas.forms import Form, validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
+from saas.tenancy.context import current_tenant, tenant_blueprint
+from saas.web import Errors, FormPage, run_form, tenant_route
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 from tenants.panels import panels
@@ -44,6 +48,9 @@ AUDIT_LABELS = {
 }
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
+#: Every volunteer page is for staff; the screening policy for managers only.
+staff_route = partial(tenant_route, bp, roles=STAFF)
+NOT_FROM_THIS_STATE = L_("This step is not possible from the current state.")
 
 
 @bp.context_processor
@@ -58,10 +65,22 @@ def _volunteer_or_404(volunteer_id: uuid.UUID) -> Volunteer:
     return or_404(queries.volunteer_file(volunteer_id))
 
 
+def _profile_url(volunteer: Volunteer, anchor: str = "") -> str:
+    return url_for(".show", volunteer_id=volunteer.id) + anchor
 
-@bp.route("/volunteers/")
-@login_required
-@require_role(*STAFF)
+
+def back_with_refusal(url: str) -> Callable[[Errors], ResponseReturnValue]:
+    """``refused`` for run_form when there is no form to show again (a button, such as invite here or
+    cancel in tenants.trainings): the refusal is flashed on the page at ``url`` instead."""
+    def refused(errors: Errors) -> ResponseReturnValue:
+        for messages in errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url)
+    return refused
+
+
+@staff_route("/volunteers/")
 def index() -> str:
     more_filters = list_filters()
     filters = validate_query(list_query({more.name: more.field for more in more_filters}))
@@ -75,9 +94,7 @@ def index() -> str:
                            more_filters=[(more, more.options()) for more in more_filters])
 
 
-@bp.route("/volunteers/applicants")
-@login_required
-@require_role(*STAFF)
+@staff_route("/volunteers/applicants")
 def applicants() -> str:
     policy = operations.policy_for_tenant()
     page = queries.paginate(queries.applicants(), request.args.get("page", type=int))
@@ -85,9 +102,7 @@ def applicants() -> str:
                            cutoff=queries.waiting_cutoff(policy), pipeline=[s for s in VolunteerState if s in PIPELINE])
 
 
-@bp.route("/volunteers/screening")
-@login_required
-@require_role(*STAFF)
+@staff_route("/volunteers/screening")
 def screening() -> str:
     policy = operations.policy_for_tenant()
     today = local_today()
@@ -99,46 +114,45 @@ def screening() -> str:
                            expired_rows=[(v, vog_status(v, policy, today)) for v in expired.items])
 
 
-def _volunteer_form() -> VolunteerForm:
-    return VolunteerForm(municipalities=current_tenant.municipalities)
+def _volunteer_page(volunteer: Volunteer | None) -> FormPage[Any]:
+    """The application form: a new volunteer, or the profile's details."""
+    def render(values: Any, errors: Errors) -> str:
+        return render_template("volunteers/form.html", volunteer=volunteer, values=values, errors=errors,
+                               municipalities=current_tenant.municipalities)
+
+    def form() -> Form:
+        return VolunteerForm(municipalities=current_tenant.municipalities)
+
+    if volunteer is None:
+        return FormPage(form, render, partial(operations.register_volunteer, current_user),
+                        lambda new: (_("%(name)s has been registered as an applicant.", name=new.name),
+                                     _profile_url(new)),
+                        values=lambda: {"applied_on": local_today().isoformat(), "kind": "individual",
+                                        "max_families": 1})
+    return FormPage(form, render, partial(operations.update_volunteer, current_user, volunteer),
+                    lambda _none: (_("The profile has been saved."), _profile_url(volunteer)),
+                    values=lambda: _volunteer_values(volunteer))
 
 
-def _render_form(volunteer: Volunteer | None, values: Any, errors: dict[str, Any], status: int = 200) -> Any:
-    return render_template("volunteers/form.html", volunteer=volunteer, values=values, errors=errors,
-                           municipalities=current_tenant.municipalities), status
-
-
-@bp.route("/volunteers/new", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/volunteers/new", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
-    if request.method == "GET":
-        return _render_form(None, {"applied_on": local_today().isoformat(), "kind": "individual",
-                                   "max_families": 1}, {})
-    data, errors = validate_input(_volunteer_form())
-    if errors:
-        return invalid_input(errors, lambda: _render_form(None, request.form, errors, 422))
-    volunteer = operations.register_volunteer(current_user, data)
-    flash(_("%(name)s has been registered as an applicant.", name=volunteer.name), "success")
-    return redirect(url_for(".show", volunteer_id=volunteer.id))
+    return _volunteer_page(None).respond()
 
 
-def _render_profile(volunteer: Volunteer, status: int = 200, **errors: Any) -> Any:
-    """The profile page; with the errors (and status 422) of one of its inline forms."""
+def _render_profile(volunteer: Volunteer, **inline_errors: Any) -> str:
+    """The profile page, with the errors of one of its inline forms when one was refused."""
     policy = operations.policy_for_tenant()
     today = local_today()
-    context = {"move_errors": {}, "screening_errors": {}, **errors}
+    context = {"move_errors": {}, "screening_errors": {}, **inline_errors}
     return render_template("volunteers/show.html", volunteer=volunteer, policy=policy, today=today,
                            vog=vog_status(volunteer, policy, today),
                            reasons=reasons_per_volunteer([volunteer], policy, today)[volunteer.id],
                            moves=manual_moves(volunteer.state), timeline=queries.timeline_of(volunteer),
-                           **context), status
+                           **context)
 
 
-@bp.route("/volunteers/<uuid:volunteer_id>")
-@login_required
-@require_role(*STAFF)
-def show(volunteer_id: uuid.UUID) -> Any:
+@staff_route("/volunteers/<uuid:volunteer_id>")
+def show(volunteer_id: uuid.UUID) -> str:
     return _render_profile(_volunteer_or_404(volunteer_id))
 
 
@@ -153,82 +167,53 @@ def _volunteer_values(volunteer: Volunteer) -> dict[str, Any]:
     return values
 
 
-@bp.route("/volunteers/<uuid:volunteer_id>/edit", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/volunteers/<uuid:volunteer_id>/edit", methods=["GET", "POST"])
 def edit(volunteer_id: uuid.UUID) -> ResponseReturnValue:
-    volunteer = _volunteer_or_404(volunteer_id)
-    if request.method == "GET":
-        return _render_form(volunteer, _volunteer_values(volunteer), {})
-    data, errors = validate_input(_volunteer_form())
-    if errors:
-        return invalid_input(errors, lambda: _render_form(volunteer, request.form, errors, 422))
-    operations.update_volunteer(current_user, volunteer, data)
-    flash(_("The profile has been saved."), "success")
-    return redirect(url_for(".show", volunteer_id=volunteer.id))
+    return _volunteer_page(_volunteer_or_404(volunteer_id)).respond()
 
 
-@bp.route("/volunteers/<uuid:volunteer_id>/state", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/volunteers/<uuid:volunteer_id>/state", methods=["POST"])
 def transition(volunteer_id: uuid.UUID) -> ResponseReturnValue:
     volunteer = _volunteer_or_404(volunteer_id)
-    data, errors = validate_input(TransitionForm())
-    if not errors and data["to_state"] not in manual_moves(volunteer.state):
-        errors = {"to_state": [_("This step is not possible from the current state.")]}
-    if not errors:
-        try:
-            operations.move(current_user, volunteer, data["to_state"], exit_reason=data.get("exit_reason"),
-                            interviewed_on=data.get("interviewed_on"), approved_on=data.get("approved_on"))
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: _render_profile(volunteer, 422, move_errors=errors))
-    flash(_("%(name)s is now: %(state)s.", name=volunteer.name, state=volunteer.state.label), "success")
-    return redirect(url_for(".show", volunteer_id=volunteer.id))
+
+    def move(data: dict[str, Any]) -> None:
+        if data["to_state"] not in manual_moves(volunteer.state):
+            raise OperationError(NOT_FROM_THIS_STATE, field="to_state")
+        operations.move(current_user, volunteer, data["to_state"], exit_reason=data.get("exit_reason"),
+                        interviewed_on=data.get("interviewed_on"), approved_on=data.get("approved_on"))
+
+    return run_form(TransitionForm(), move, lambda errors: (_render_profile(volunteer, move_errors=errors), 422),
+                    lambda _none: (_("%(name)s is now: %(state)s.", name=volunteer.name, state=volunteer.state.label),
+                                   _profile_url(volunteer)))
 
 
-@bp.route("/volunteers/<uuid:volunteer_id>/screenings", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/volunteers/<uuid:volunteer_id>/screenings", methods=["POST"])
 def add_screening(volunteer_id: uuid.UUID) -> ResponseReturnValue:
     volunteer = _volunteer_or_404(volunteer_id)
-    data, errors = validate_input(ScreeningForm())
-    if errors:
-        return invalid_input(errors, lambda: _render_profile(volunteer, 422, screening_errors=errors))
-    operations.add_screening(current_user, volunteer, data)
-    flash(_("The certificate of conduct (VOG) has been recorded."), "success")
-    return redirect(url_for(".show", volunteer_id=volunteer.id) + "#screening")
+    return run_form(ScreeningForm(), partial(operations.add_screening, current_user, volunteer),
+                    lambda errors: (_render_profile(volunteer, screening_errors=errors), 422),
+                    lambda _screening: (_("The certificate of conduct (VOG) has been recorded."),
+                                        _profile_url(volunteer, "#screening")))
 
 
-@bp.route("/volunteers/<uuid:volunteer_id>/invite", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/volunteers/<uuid:volunteer_id>/invite", methods=["POST"])
 def invite(volunteer_id: uuid.UUID) -> ResponseReturnValue:
     volunteer = _volunteer_or_404(volunteer_id)
-    try:
-        operations.invite_volunteer_account(current_user, current_tenant, volunteer)
-    except OperationError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("An invitation has been sent to %(email)s.", email=volunteer.email), "success")
-    return redirect(url_for(".show", volunteer_id=volunteer.id))
+    send_invitation = partial(operations.invite_volunteer_account, current_user, current_tenant, volunteer)
+    return run_form(Form(), lambda _nothing: send_invitation(), back_with_refusal(_profile_url(volunteer)),
+                    lambda _link: (_("An invitation has been sent to %(email)s.", email=volunteer.email),
+                                   _profile_url(volunteer)))
 
 
-def _render_policy(values: Any, errors: dict[str, Any], status: int = 200) -> Any:
-    return render_template("volunteers/policy.html", values=values, errors=errors), status
-
-
-@bp.route("/volunteers/policy", methods=["GET", "POST"])
-@login_required
-@require_role(Role.MANAGER)
+@tenant_route(bp, "/volunteers/policy", roles=(Role.MANAGER,), methods=["GET", "POST"])
 def policy() -> ResponseReturnValue:
-    if request.method == "GET":
+    def render(values: Any, errors: Errors) -> str:
+        return render_template("volunteers/policy.html", values=values, errors=errors)
+
+    def stored() -> dict[str, Any]:
         current = operations.policy_for_tenant()
-        return _render_policy({key: getattr(current, key) for key in operations.POLICY_FIELDS}, {})
-    data, errors = validate_input(PolicyForm())
-    if errors:
-        return invalid_input(errors, lambda: _render_policy(request.form, errors, 422))
-    operations.update_policy(current_user, data)
-    flash(_("The screening policy has been saved."), "success")
-    return redirect(url_for(".policy"))
+        return {key: getattr(current, key) for key in operations.POLICY_FIELDS}
+
+    return FormPage(PolicyForm, render, partial(operations.update_policy, current_user),
+                    lambda _policy: (_("The screening policy has been saved."), url_for(".policy")),
+                    values=stored).respond()
