@@ -9,7 +9,10 @@
   (an ``OperationError``) as an error of the whole form, in the person's language. The request
   hook commits once when it succeeded and rolls back otherwise (saas.app).
 * :func:`run_form` is the POST half on its own, for forms that live inside another page (a
-  household member on the family file) and show that page again when refused.
+  household member on the family file) and show that page again when refused; with
+  :func:`back_with_refusal` for a button that has no form to show again.
+* ``done`` gives ``(message, address)``, or ``(message, address, category)`` when what happened is
+  not simply a success (a place on the waiting list is a warning).
 """
 
 from __future__ import annotations
@@ -46,9 +49,13 @@ def tenant_route(blueprint: Blueprint, rule: str, *, roles: Iterable[Role],
     return decorator
 
 
+#: What ``done`` returns: (flash message, address) or (flash message, address, flash category).
+Done = tuple[str, str] | tuple[str, str, str]
+
+
 def run_form(schema: ma.Schema, operation: Callable[[dict[str, Any]], Result],
              refused: Callable[[Errors], ResponseReturnValue],
-             done: Callable[[Result], tuple[str, str]]) -> ResponseReturnValue:
+             done: Callable[[Result], Done]) -> ResponseReturnValue:
     """Validate the request's input with ``schema`` and run ``operation`` on the clean data; then
     flash the message and redirect to the address ``done`` gives. When the input is invalid or the
     operation refuses, ``refused(errors)`` renders the page again (it answers 422)."""
@@ -60,9 +67,20 @@ def run_form(schema: ma.Schema, operation: Callable[[dict[str, Any]], Result],
             errors = {refusal.field: [str(refusal)]}
     if errors:
         return invalid_input(errors, lambda: refused(errors))
-    message, url = done(result)
-    flash(message, "success")
+    message, url, *category = done(result)
+    flash(message, category[0] if category else "success")
     return redirect(url)
+
+
+def back_with_refusal(url: str) -> Callable[[Errors], ResponseReturnValue]:
+    """``refused`` for run_form when there is no form to show again (a button: invite, cancel): the
+    refusal is flashed on the page at ``url`` instead."""
+    def refused(errors: Errors) -> ResponseReturnValue:
+        for messages in errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url)
+    return refused
 
 
 @dataclass(frozen=True)
@@ -75,8 +93,8 @@ class FormPage(Generic[Result]):
     render: Callable[[Mapping[str, Any], Errors], str]
     #: Runs the change with the clean data (an operation: it flushes and audits, never commits).
     operation: Callable[[dict[str, Any]], Result]
-    #: ``(flash message, address)`` after the change.
-    done: Callable[[Result], tuple[str, str]]
+    #: ``(flash message, address)`` after the change (or with a flash category as a third item).
+    done: Callable[[Result], Done]
     #: The form's starting values on GET (an edit form: what is stored, as the form shows it).
     values: Callable[[], Mapping[str, Any]] = field(default=dict)
 

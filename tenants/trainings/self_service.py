@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,17 +22,16 @@ from sqlalchemy.orm import joinedload
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
-from saas.errors import OperationError, or_404
-from saas.forms import submitted_data, validate_input
+from saas.errors import or_404
+from saas.forms import submitted_data
 from saas.i18n import _
 from saas.tenancy.context import tenant_blueprint
-from saas.web import Errors, run_form, tenant_route
+from saas.web import Done, Errors, back_with_refusal, run_form, tenant_route
 from tenants.trainings import operations, queries
 from tenants.trainings.models import Enrolment
 from tenants.trainings.schemas import OwnEnrolForm, own_cancel_form
 from tenants.trainings.states import EnrolmentStatus
 from tenants.volunteers.self_service import my_record
-from tenants.volunteers.views import back_with_refusal
 
 bp = tenant_blueprint("my_trainings", __name__, template_folder="templates")
 #: Every page here is the volunteer's own.
@@ -76,24 +75,19 @@ def _refused(field: str, prompt: str) -> Callable[[Errors], ResponseReturnValue]
 
 @volunteer_route("/me/trainings/enrol", methods=["POST"])
 def enrol() -> ResponseReturnValue:
-    # Not run_form yet: it flashes every outcome as a success, and a place on the waiting list is a warning.
     volunteer = my_record()
     if volunteer is None:
         return redirect(url_for(".index"))
-    data, errors = validate_input(OwnEnrolForm())
-    if errors:
-        return _refused("session_id", _("Choose a session."))(errors)
-    session = or_404(queries.session_detail(data["session_id"]))
-    try:
-        enrolment = operations.enrol(current_user, session, volunteer)
-    except OperationError as exc:
-        flash(str(exc), "error")
-    else:
+
+    def enrol_myself(data: dict[str, Any]) -> Enrolment:
+        return operations.enrol(current_user, or_404(queries.session_detail(data["session_id"])), volunteer)
+
+    def enrolled(enrolment: Enrolment) -> Done:
         if enrolment.status == EnrolmentStatus.WAITING:
-            flash(_("The session is full: you are on the waiting list."), "warning")
-        else:
-            flash(_("You are enrolled. See you there!"), "success")
-    return redirect(url_for(".index"))
+            return _("The session is full: you are on the waiting list."), url_for(".index"), "warning"
+        return _("You are enrolled. See you there!"), url_for(".index")
+
+    return run_form(OwnEnrolForm(), enrol_myself, _refused("session_id", _("Choose a session.")), enrolled)
 
 
 @volunteer_route("/me/trainings/cancel", methods=["POST"])

@@ -9,7 +9,7 @@ import uuid
 from functools import partial
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,14 +17,14 @@ from sqlalchemy import select
 from saas.auth.roles import Role
 from saas.clock import to_local_input
 from saas.db import db, utcnow
-from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import Form, validate_input
+from saas.errors import OperationError, or_404
+from saas.forms import Form
 from saas.i18n import L_, _
 from saas.tenancy.context import current_membership, current_tenant, tenant_blueprint
-from saas.web import Errors, FormPage, run_form, tenant_route
+from saas.web import Done, Errors, FormPage, back_with_refusal, run_form, tenant_route
 from tenants.trainings import operations, queries
 from tenants.trainings.certificate import certificate_pdf
-from tenants.trainings.models import Course, CourseCompletion, TrainingSession
+from tenants.trainings.models import Course, CourseCompletion, Enrolment, TrainingSession
 from tenants.trainings.schemas import (
     CourseActiveForm,
     CourseForm,
@@ -36,7 +36,6 @@ from tenants.trainings.schemas import (
 from tenants.trainings.states import SEATED, EnrolmentStatus
 from tenants.volunteers import queries as volunteer_queries
 from tenants.volunteers.models import Volunteer
-from tenants.volunteers.views import back_with_refusal
 
 bp = tenant_blueprint("trainings", __name__, template_folder="templates")
 
@@ -123,23 +122,21 @@ def show_session(session_id: uuid.UUID) -> str:
 
 @staff_route("/trainings/sessions/<uuid:session_id>/enrol", methods=["POST"])
 def enrol(session_id: uuid.UUID) -> ResponseReturnValue:
-    # Not run_form yet: it flashes every outcome as a success, and a place on the waiting list is a warning.
     session = _session_or_404(session_id)
-    data, errors = validate_input(enrol_form(session))
-    if not errors:
+
+    def enrol_volunteer(data: dict[str, Any]) -> Enrolment:
         volunteer = db.session.scalars(select(Volunteer).where(Volunteer.id == data["volunteer_id"])).one()
-        try:
-            # Staff may register a session afterwards (retroactive), so its attendance can be recorded.
-            enrolment = operations.enrol(current_user, session, volunteer, retroactive=True)
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: (_render_session(session, enrol_errors=errors), 422))
-    if enrolment.status == EnrolmentStatus.WAITING:
-        flash(_("The session is full: %(name)s is on the waiting list.", name=volunteer.name), "warning")
-    else:
-        flash(_("%(name)s has been enrolled.", name=volunteer.name), "success")
-    return redirect(_session_url(session))
+        # Staff may register a session afterwards (retroactive), so its attendance can be recorded.
+        return operations.enrol(current_user, session, volunteer, retroactive=True)
+
+    def enrolled(enrolment: Enrolment) -> Done:
+        if enrolment.status == EnrolmentStatus.WAITING:
+            return (_("The session is full: %(name)s is on the waiting list.", name=enrolment.volunteer.name),
+                    _session_url(session), "warning")
+        return _("%(name)s has been enrolled.", name=enrolment.volunteer.name), _session_url(session)
+
+    return run_form(enrol_form(session), enrol_volunteer,
+                    lambda errors: (_render_session(session, enrol_errors=errors), 422), enrolled)
 
 
 @staff_route("/trainings/sessions/<uuid:session_id>/enrolments/<uuid:enrolment_id>/cancel", methods=["POST"])

@@ -7,11 +7,10 @@ Volunteers see their own record on the self-service pages (tenants.volunteers.se
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -21,7 +20,7 @@ from saas.errors import OperationError, or_404
 from saas.forms import Form, validate_query
 from saas.i18n import L_, _
 from saas.tenancy.context import current_tenant, tenant_blueprint
-from saas.web import Errors, FormPage, run_form, tenant_route
+from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 from tenants.panels import panels
@@ -67,17 +66,6 @@ def _volunteer_or_404(volunteer_id: uuid.UUID) -> Volunteer:
 
 def _profile_url(volunteer: Volunteer, anchor: str = "") -> str:
     return url_for(".show", volunteer_id=volunteer.id) + anchor
-
-
-def back_with_refusal(url: str) -> Callable[[Errors], ResponseReturnValue]:
-    """``refused`` for run_form when there is no form to show again (a button, such as invite here or
-    cancel in tenants.trainings): the refusal is flashed on the page at ``url`` instead."""
-    def refused(errors: Errors) -> ResponseReturnValue:
-        for messages in errors.values():
-            for message in messages:
-                flash(message, "error")
-        return redirect(url)
-    return refused
 
 
 @staff_route("/volunteers/")
