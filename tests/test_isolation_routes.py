@@ -43,7 +43,8 @@ class World:
     family_member_a: FamilyMember | None = None
     volunteer_a: Volunteer | None = None  # linked to the volunteer member of tenant A
     training_a: Any = None  # trainings: tests.trainings.conftest.TrainingWorld (course, session, ...)
-    matching_a: Any = None  # matching: tests.matching.conftest.MatchingWorld (match, families, contact, group ...)
+    matching_a: Any = None  # matching: tests.matching.conftest.MatchingWorld (match, families, contact)
+    groups_a: Any = None  # groups: tests.groups.conftest.GroupWorld (group, participant, session)
     impact_a: Any = None  # impact: tests.impact.conftest.ImpactWorld (instrument, measurement, report)
 
 
@@ -96,19 +97,19 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "my_trainings.index": lambda w: {},
     "my_trainings.enrol": lambda w: {},
     "my_trainings.cancel": lambda w: {},
-    # groups (tenants/matching/group_views.py) ----------------------------------------------------
+    # groups -------------------------------------------------------------------------------------
     "groups.index": lambda w: {},
     "groups.new": lambda w: {},
-    "groups.show": lambda w: {"group_id": w.matching_a.group.id},
-    "groups.edit": lambda w: {"group_id": w.matching_a.group.id},
-    "groups.add_facilitator": lambda w: {"group_id": w.matching_a.group.id},
-    "groups.remove_facilitator": lambda w: {"group_id": w.matching_a.group.id, "volunteer_id": w.volunteer_a.id},
-    "groups.add_participant": lambda w: {"group_id": w.matching_a.group.id},
-    "groups.edit_participant": lambda w: {"group_id": w.matching_a.group.id,
-                                          "participant_id": w.matching_a.group_participant.id},
-    "groups.add_session": lambda w: {"group_id": w.matching_a.group.id},
-    "groups.show_session": lambda w: {"group_id": w.matching_a.group.id,
-                                      "session_id": w.matching_a.group_session.id},
+    "groups.show": lambda w: {"group_id": w.groups_a.group.id},
+    "groups.edit": lambda w: {"group_id": w.groups_a.group.id},
+    "groups.add_facilitator": lambda w: {"group_id": w.groups_a.group.id},
+    "groups.remove_facilitator": lambda w: {"group_id": w.groups_a.group.id, "volunteer_id": w.volunteer_a.id},
+    "groups.add_participant": lambda w: {"group_id": w.groups_a.group.id},
+    "groups.edit_participant": lambda w: {"group_id": w.groups_a.group.id,
+                                          "participant_id": w.groups_a.participant.id},
+    "groups.add_session": lambda w: {"group_id": w.groups_a.group.id},
+    "groups.show_session": lambda w: {"group_id": w.groups_a.group.id,
+                                      "session_id": w.groups_a.session.id},
     # matches -----------------------------------------------------------------------------------
     "matches.index": lambda w: {},
     "matches.show": lambda w: {"match_id": w.matching_a.match.id},
@@ -217,6 +218,9 @@ def world(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> World:
     w.matching_a = create_matching_world(app, tenant_a, w.volunteer_a, w.people_a[Role.COORDINATOR])
     with app.app_context(), tenant_context(db.session, tenant_a.id):
         w.volunteer_a = db.session.get(Volunteer, (tenant_a.id, w.volunteer_a.id))  # now matched
+    from tests.groups.conftest import create_group_world  # groups: the volunteer facilitates the group
+
+    w.groups_a = create_group_world(app, tenant_a, w.volunteer_a, w.people_a[Role.COORDINATOR])
     from tests.impact.conftest import create_impact_world  # impact
 
     w.impact_a = create_impact_world(app, tenant_a, w.matching_a.matched_family, w.people_a[Role.COORDINATOR])

@@ -1,4 +1,4 @@
-"""Fixed, translated lists used by matches, contact moments and groups (stored as stable codes)."""
+"""Fixed, translated lists used by matches and contact moments (stored as stable codes)."""
 
 from __future__ import annotations
 
@@ -39,9 +39,3 @@ class ContactMode(LabelledEnum):
     PHONE = "phone", L_("By phone")
     VIDEO = "video", L_("Video call")
     MESSAGE = "message", L_("By message")
-
-
-class GroupKind(LabelledEnum):
-    PREGNANCY_LIVE = "pregnancy_live", L_("Pregnancy group (in person)")
-    PREGNANCY_ONLINE = "pregnancy_online", L_("Pregnancy group (online)")
-    MOTHERS = "mothers", L_("Mothers' group")

@@ -22,7 +22,6 @@ from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerState
 from tests.families.conftest import create_family, in_tenant, today
 from tests.matching.contact_factories import add_contact
-from tests.matching.group_factories import add_groups
 from tests.volunteers.conftest import coordinator_a, create_volunteer  # noqa: F401 - coordinator_a is a fixture
 
 
@@ -84,9 +83,6 @@ class MatchingWorld:
     matched_family: Family
     waiting_family: Family
     contact: Any = None
-    group: Any = None
-    group_session: Any = None
-    group_participant: Any = None
 
 
 def create_matching_world(app: Flask, tenant: Tenant, volunteer: Volunteer, coordinator: User) -> MatchingWorld:
@@ -104,6 +100,5 @@ def create_matching_world(app: Flask, tenant: Tenant, volunteer: Volunteer, coor
     match = create_match(app, tenant, actor=coordinator, family=matched, volunteer=volunteer)
     waiting = waiting_family(app, tenant, family_name="Familie Wachtend")
     world = MatchingWorld(match=match, matched_family=matched, waiting_family=waiting)
-    add_groups(app, tenant, world, volunteer, coordinator)  # groups: tests/matching/group_factories.py
     add_contact(app, tenant, world, volunteer)  # contacts: tests/matching/contact_factories.py
     return world

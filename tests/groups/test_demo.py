@@ -1,4 +1,5 @@
-"""The demo's groups follow the rules the forms enforce, and a demo volunteer account facilitates one."""
+"""The demo's groups follow the rules the forms enforce, and a demo volunteer account facilitates one;
+the groups seeder runs right after matching's, where it always ran (the seeders share one rng)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,29 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from saas import packages
 from saas.db import db, tenant_context
 from saas.forms import validate_input
 from saas.tenancy.models import Tenant
-from tenants.matching.group_models import Group, GroupSession
-from tenants.matching.group_operations import in_group_on, within_period
-from tenants.matching.group_schemas import ParticipantEditForm
-from tenants.matching.vocabulary import GroupKind
+from tenants.groups.models import Group, GroupSession
+from tenants.groups.operations import in_group_on, within_period
+from tenants.groups.schemas import ParticipantEditForm
+from tenants.groups.vocabulary import GroupKind
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.readiness import MATCHABLE
 
-SEEDER = "tenants.matching.group_demo:seed_groups"
+SEEDER = "tenants.groups.demo:seed"
+
+
+def test_the_groups_seeder_runs_right_after_matchings() -> None:
+    """Each tenant's seeders draw from one random generator in this order: run anywhere else, the
+    groups seeder would change every later demo datum (and it reads the families matching left)."""
+    seeders = [target for package in packages.installed() for target in package.demo]
+    assert seeders[seeders.index("tenants.matching.demo:seed") + 1] == SEEDER
 
 
 def test_the_demo_groups_have_participants_sessions_attendance_and_facilitators(app: Flask) -> None:
-    assert SEEDER in import_module("tenants.matching").package.demo
+    assert SEEDER in import_module("tenants.groups").package.demo
     result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
     with app.app_context():

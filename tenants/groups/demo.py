@@ -1,5 +1,6 @@
-"""Demo groups for one tenant (called by saas.demo; listed in the package's front door, after the families
-and volunteers seeders, whose first-1000-days families and volunteers it uses).
+"""Demo groups for one tenant (called by saas.demo, right after matching's seeder: tenants.PACKAGES lists
+groups after matching, so this draws from the tenant's shared rng where it always has, and uses the
+first-1000-days families and the volunteers as the earlier seeders left them).
 
 Per tenant: an online pregnancy group that is running, a mothers' group that has met monthly for
 over a year, and an in-person pregnancy group that ended this spring or earlier. Each has one or
@@ -7,7 +8,7 @@ two volunteer facilitators (a demo volunteer account facilitates the mothers' gr
 as that volunteer shows it), participants who joined and some who left, monthly sessions with a
 theme, and attendance for every past session except the latest (still to be recorded). A few
 pregnancy-group participants are linked to the tenant's first-1000-days families. Rows are built
-directly, consistent with tenants.matching.group_schemas' rules, with a deterministic rng; no audit
+directly, consistent with tenants.groups.schemas' rules, with a deterministic rng; no audit
 events (those are for real actions).
 """
 
@@ -31,9 +32,9 @@ from tenants.families.demo_data import NAMES, ORIGINS
 from tenants.families.models import Family
 from tenants.families.states import ENDED
 from tenants.families.vocabulary import MemberRole, Track
-from tenants.matching.group_models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
-from tenants.matching.group_operations import in_group_on
-from tenants.matching.vocabulary import GroupKind
+from tenants.groups.models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
+from tenants.groups.operations import in_group_on
+from tenants.groups.vocabulary import GroupKind
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.readiness import MATCHABLE
 
@@ -170,7 +171,7 @@ def _take(families: list[Family], due_fits: Any) -> list[Family]:
     return chosen
 
 
-def seed_groups(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> None:
+def seed(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> None:
     """Add the demo groups to ``tenant`` (bound to the session); see the module docstring."""
     today = local_today()
     coordinators = people.get(Role.COORDINATOR) or people.get(Role.MANAGER) or [None]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from saas.auth.models import User
 from saas.db import TenantScoped, db, enum_type, tenant_fk, utcnow
 from tenants.families.models import Family
-from tenants.matching.vocabulary import GroupKind
+from tenants.groups.vocabulary import GroupKind
 from tenants.volunteers.models import Volunteer
 
 

@@ -1,8 +1,9 @@
-"""Factories for the group track, through tenants.matching.group_operations (audit as in the app),
-and the groups of the route tests' MatchingWorld."""
+"""Fixtures and factories for the group track, made through tenants.groups.operations (audit as in
+the app), and the route tests' GroupWorld."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,11 +11,12 @@ from flask import Flask
 
 from saas.auth.models import User
 from saas.tenancy.models import Tenant
-from tenants.matching import group_operations as operations
-from tenants.matching.group_models import Group, GroupFacilitator, GroupParticipant, GroupSession
-from tenants.matching.vocabulary import GroupKind
+from tenants.groups import operations
+from tenants.groups.models import Group, GroupFacilitator, GroupParticipant, GroupSession
+from tenants.groups.vocabulary import GroupKind
 from tenants.volunteers.models import Volunteer
 from tests.families.conftest import in_tenant, today
+from tests.volunteers.conftest import coordinator_a  # noqa: F401 - a fixture
 
 
 def create_group(app: Flask, tenant: Tenant, *, actor: User | None = None, **fields: Any) -> Group:
@@ -62,11 +64,19 @@ def add_facilitator(app: Flask, tenant: Tenant, group: Group, volunteer: Volunte
     return facilitator
 
 
-def add_groups(app: Flask, tenant: Tenant, world: Any, volunteer: Volunteer, coordinator: User) -> None:
-    """Give the MatchingWorld a running group that ``volunteer`` facilitates, with a participant and
-    a session held a week ago."""
+@dataclass
+class GroupWorld:
+    """Objects for the route tests: a running group that the world's volunteer facilitates, with a
+    participant and a session held a week ago."""
+
+    group: Group
+    participant: GroupParticipant
+    session: GroupSession
+
+
+def create_group_world(app: Flask, tenant: Tenant, volunteer: Volunteer, coordinator: User) -> GroupWorld:
+    """``volunteer`` must be available or matched (tests.matching.conftest.create_matching_world makes her so)."""
     group = create_group(app, tenant, actor=coordinator, coordinator_id=coordinator.id)
     add_facilitator(app, tenant, group, volunteer, actor=coordinator)
-    world.group = group
-    world.group_participant = add_participant(app, tenant, group, actor=coordinator)
-    world.group_session = add_session(app, tenant, group, today(app) - timedelta(days=7), actor=coordinator)
+    return GroupWorld(group=group, participant=add_participant(app, tenant, group, actor=coordinator),
+                      session=add_session(app, tenant, group, today(app) - timedelta(days=7), actor=coordinator))

@@ -13,13 +13,13 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import Channel, ReferrerType, Track
-from tenants.matching.group_models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
-from tenants.matching.vocabulary import GroupKind
+from tenants.groups.models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
+from tenants.groups.vocabulary import GroupKind
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerKind, VolunteerState
 from tests.families.conftest import create_family, in_tenant, today
+from tests.groups.conftest import add_facilitator, add_participant, add_session, create_group
 from tests.matching.conftest import ready_volunteer
-from tests.matching.group_factories import add_facilitator, add_participant, add_session, create_group
 from tests.support.factories import create_user
 from tests.support.queries import count_queries
 from tests.support.sessions import sign_in

@@ -19,13 +19,13 @@ from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
 from tenants.families.vocabulary import Track
-from tenants.matching import group_operations
-from tenants.matching.group_models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
+from tenants.groups import operations
+from tenants.groups.models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerState
 from tests.families.conftest import create_family, in_tenant, today
+from tests.groups.conftest import add_facilitator, add_participant, add_session, create_group
 from tests.matching.conftest import ready_volunteer
-from tests.matching.group_factories import add_facilitator, add_participant, add_session, create_group
 from tests.support.factories import create_user
 from tests.support.sessions import sign_in
 
@@ -287,8 +287,8 @@ def test_a_participants_corrected_dates_in_year_1_or_9999_are_refused(
         assert_refused_both_ways(coordinator, f"{A}/{group.id}/participants/{participant.id}", data, field)
     assert rows(app, tenant_a) == before
     after = load(app, tenant_a, GroupParticipant, participant.id)
-    assert [getattr(after, key) for key in group_operations.PARTICIPANT_FIELDS] == [
-        getattr(stored, key) for key in group_operations.PARTICIPANT_FIELDS]
+    assert [getattr(after, key) for key in operations.PARTICIPANT_FIELDS] == [
+        getattr(stored, key) for key in operations.PARTICIPANT_FIELDS]
 
 
 def test_a_family_of_another_tenant_cannot_be_linked(
@@ -371,11 +371,11 @@ def test_the_database_keeps_one_session_a_day_even_when_two_requests_race(
 
     # The other request stored that day's session after this one looked: the friendly check finds
     # nothing, the insert fails, and only its savepoint rolls back.
-    monkeypatch.setattr(group_operations, "_has_session_on", lambda group, held_on: False)
+    monkeypatch.setattr(operations, "_has_session_on", lambda group, held_on: False)
     with in_tenant(app, tenant_a) as session:
         stored = session.get(Group, (tenant_a.id, group.id))
-        with pytest.raises(group_operations.SessionTaken):
-            group_operations.add_session(coordinator_a, stored, {"held_on": held_on, "theme": "Nog eens"})
+        with pytest.raises(operations.SessionTaken):
+            operations.add_session(coordinator_a, stored, {"held_on": held_on, "theme": "Nog eens"})
         assert session.scalar(select(func.count()).select_from(GroupSession)) == 1  # the transaction still works
         session.commit()
     assert rows(app, tenant_a)["GroupSession"] == 1
@@ -390,11 +390,11 @@ def test_a_session_stored_by_a_racing_request_is_a_field_error_not_a_500(
 
     def racing_request_stores_it_first(group: Group, day: Any) -> bool:
         """Between this request's checks and its insert, another one inserts the same day's session."""
-        group_operations.db.session.execute(
+        operations.db.session.execute(
             insert(GroupSession).values(tenant_id=tenant_a.id, group_id=group.id, held_on=day))
         return False
 
-    monkeypatch.setattr(group_operations, "_has_session_on", racing_request_stores_it_first)
+    monkeypatch.setattr(operations, "_has_session_on", racing_request_stores_it_first)
     before = rows(app, tenant_a)
     assert_refused_both_ways(coordinator, f"{A}/{group.id}/sessions", {"held_on": held_on.isoformat()}, "held_on")
     assert rows(app, tenant_a) == before  # the refused request rolled back (here: the racing row with it)

@@ -21,10 +21,9 @@ from saas.forms import validate_input, validate_query
 from saas.i18n import L_, _
 from saas.tenancy.context import current_membership, current_tenant, require_role, tenant_blueprint
 from tenants.families import queries as family_queries
-from tenants.matching import group_operations as operations
-from tenants.matching import group_queries as queries
-from tenants.matching.group_models import Group, GroupParticipant, GroupSession
-from tenants.matching.group_schemas import (
+from tenants.groups import operations, queries
+from tenants.groups.models import Group, GroupParticipant, GroupSession
+from tenants.groups.schemas import (
     AttendanceForm,
     FacilitatorForm,
     GroupForm,
@@ -33,7 +32,7 @@ from tenants.matching.group_schemas import (
     ParticipantForm,
     SessionForm,
 )
-from tenants.matching.vocabulary import GroupKind
+from tenants.groups.vocabulary import GroupKind
 from tenants.volunteers import queries as volunteer_queries
 
 bp = tenant_blueprint("groups", __name__, template_folder="templates")

@@ -2,7 +2,7 @@
 attendance.
 
 Each function takes the acting person, only flushes and writes the tenant's audit log. The forms
-(tenants.matching.group_schemas) explain bad input field by field; the rules that keep the records
+(tenants.groups.schemas) explain bad input field by field; the rules that keep the records
 consistent are checked here again, so no caller can store a session outside its group's period,
 attendance for someone who was not in the group that day, or a facilitator who may not work.
 The audit details name rows by id, never a participant's name: the log outlives the group.
@@ -24,7 +24,7 @@ from saas.clock import local_today
 from saas.db import db
 from saas.errors import OperationError
 from saas.i18n import L_
-from tenants.matching.group_models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
+from tenants.groups.models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.readiness import MATCHABLE
 

@@ -2,7 +2,7 @@
 shows, a session's attendance list, and the choices of the group's forms.
 
 Each function runs a fixed number of statements however many groups, participants, sessions or
-facilitators there are (tested in tests/matching/test_groups_statements.py).
+facilitators there are (tested in tests/groups/test_statements.py).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from saas.db import db
 from tenants.families.models import Family
 from tenants.families.states import ENDED
 from tenants.families.vocabulary import Track
-from tenants.matching.group_models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
-from tenants.matching.group_operations import in_group_on
+from tenants.groups.models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
+from tenants.groups.operations import in_group_on
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.readiness import MATCHABLE
 from tenants.volunteers.states import VolunteerState

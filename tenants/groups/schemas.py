@@ -15,9 +15,9 @@ from saas.clock import local_today
 from saas.forms import Choice, ChoiceList, Date, Form, Integer, String, raise_errors, refuse_future_dates
 from saas.i18n import L_
 from tenants.families.schemas import StaffMember, TenantForm
-from tenants.matching.group_models import Group
-from tenants.matching.group_operations import SESSION_TAKEN, dated_rows_outside, within_period
-from tenants.matching.vocabulary import GroupKind
+from tenants.groups.models import Group
+from tenants.groups.operations import SESSION_TAKEN, dated_rows_outside, within_period
+from tenants.groups.vocabulary import GroupKind
 from tenants.volunteers.readiness import add_months
 
 #: Dates further ahead than this are typing mistakes (a group is planned months, not years, ahead).
