@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import ROOT, load_settings
 from saas import packages
 from saas.db import configure_engine, db
+from saas.web import AFTER_COMMIT
 
 
 def create_app(environment: str | None = None, **overrides: Any) -> Flask:
@@ -86,10 +87,15 @@ def _commit_request(response: Response) -> Response:
     a view that refuses input (422) but keeps a copy of it for its author sets
     ``g.keep_refused_input`` (tenants.matching.contact_views: a contact log that failed validation
     is kept as a draft, so it is never lost); such a view flushes nothing but that copy.
+
+    After the commit, the work the view left for then runs (saas.web.after_commit), so no view
+    commits halfway; after a rollback it is dropped, as the mail outbox is (saas.mail).
     """
     kept = response.status_code == 422 and g.get("keep_refused_input")
     if response.status_code < 400 or kept:
         db.session.commit()
+        for callback in g.pop(AFTER_COMMIT, []):  # saas.web.after_commit: tasks that need the saved rows
+            callback()
     else:
         db.session.rollback()
     return response

@@ -13,6 +13,9 @@
   :func:`back_with_refusal` for a button that has no form to show again.
 * ``done`` gives ``(message, address)``, or ``(message, address, category)`` when what happened is
   not simply a success (a place on the waiting list is a warning).
+* :func:`after_commit` leaves work for after the request's one commit: a background task must find
+  the request's rows from another transaction (an RQ worker), or commits as it goes (a report
+  generated inline), so no view commits halfway. Like mail (saas.mail), it is dropped on a rollback.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import marshmallow as ma
-from flask import Blueprint, flash, redirect, request
+from flask import Blueprint, flash, g, redirect, request
 from flask.typing import ResponseReturnValue
 
 from saas.auth.roles import Role
@@ -34,6 +37,14 @@ View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
 Result = TypeVar("Result")
 #: Field errors by field name; ``_form`` holds errors of the whole form.
 Errors = dict[str, Any]
+#: The key on ``flask.g`` of the callbacks saas.app runs after the request's commit, in order.
+AFTER_COMMIT = "after_commit"
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once this request has committed; never when it rolls back. It may flash
+    (the session cookie is written after it) and handles its own failures: the answer is chosen."""
+    g.setdefault(AFTER_COMMIT, []).append(callback)
 
 
 def tenant_route(blueprint: Blueprint, rule: str, *, roles: Iterable[Role],

@@ -29,6 +29,7 @@ from saas.foundation.national import NationalFigures
 from saas.foundation.periods import FIRST_YEAR, LAST_YEAR
 from saas.foundation.tables import TABLE_KEYS, all_tables, impact_parts, table
 from saas.i18n import L_, _, get_locale
+from saas.web import after_commit
 
 logger = logging.getLogger("saas.foundation")
 
@@ -161,7 +162,11 @@ def freeze(year: int) -> ResponseReturnValue:
 @require_foundation_admin
 def publish_now() -> ResponseReturnValue:
     operations.request_publication(current_user)
-    db.session.commit()  # recorded before the job starts: it commits per tenant as it goes
+    after_commit(_start_publication)  # recorded with the request; the job commits per tenant as it goes
+    return redirect(url_for(".dashboard", _anchor="publications"))
+
+
+def _start_publication() -> None:
     try:
         operations.start_publication()
     except Exception:  # e.g. Redis unreachable: the page still answers and says so (as the tenant's page does)
@@ -171,7 +176,6 @@ def publish_now() -> ResponseReturnValue:
     else:
         flash(_("The organisations have been asked to publish their statistics now. The table below shows each "
                 "organisation's last publication."), "success")
-    return redirect(url_for(".dashboard", _anchor="publications"))
 
 
 @bp.context_processor

@@ -22,7 +22,7 @@ from saas.errors import OperationError, invalid_input, or_404
 from saas.forms import PageQuery, validate_input, validate_query
 from saas.i18n import L_, _, get_locale
 from saas.tenancy.context import current_membership, current_tenant, tenant_blueprint
-from saas.web import tenant_route
+from saas.web import after_commit, tenant_route
 from tenants.impact import report_jobs
 from tenants.impact import report_operations as operations
 from tenants.impact.models import MunicipalityReport
@@ -94,10 +94,9 @@ def create() -> ResponseReturnValue:
 
 
 def _generate(report: MunicipalityReport) -> None:
-    """Commit the request (a worker must find the report, and generation commits as it goes),
-    then generate: inline without Redis, so the page that follows shows the result."""
-    db.session.commit()
-    report_jobs.start_generation(report, str(get_locale() or "nl"))
+    """Generate once the request has committed (a worker must find the report, and generation
+    commits as it goes): inline without Redis, so the page that follows shows the result."""
+    after_commit(partial(report_jobs.start_generation, report, str(get_locale() or "nl")))
 
 
 @reader_route("/reports/<uuid:report_id>")

@@ -9,6 +9,7 @@ controlled) view.
 from __future__ import annotations
 
 import logging
+import uuid
 from functools import partial
 
 import click
@@ -24,7 +25,7 @@ from saas.i18n import L_, _
 from saas.jobs.tasks import run_task
 from saas.tenancy.context import current_tenant, tenant_blueprint
 from saas.tenancy.models import Tenant
-from saas.web import tenant_route
+from saas.web import after_commit, tenant_route
 from tenants.publishing import operations, queries
 from tenants.publishing.job import publish_all, publish_tenant
 
@@ -49,20 +50,24 @@ def index() -> str:
 
 @manager_route("/statistics/publish", methods=["POST"])
 def publish() -> Response:
-    """Publish now: the audit entry is committed first, then the task runs (inline without Redis,
-    so the page that follows shows the new publication) or is queued. The task commits itself."""
+    """Publish now: the audit entry is committed with the request, then the task runs (inline
+    without Redis, so the page that follows shows the new publication) or is queued. The task
+    commits itself."""
     operations.request_publication(current_user, current_tenant)
-    db.session.commit()
+    after_commit(partial(_start_publication, current_tenant.id))
+    return redirect(url_for(".index"))
+
+
+def _start_publication(tenant_id: uuid.UUID) -> None:
     try:
-        queued = run_task(TASK, tenant_id=str(current_tenant.id))
+        queued = run_task(TASK, tenant_id=str(tenant_id))
     except Exception:  # e.g. Redis unreachable: the page still answers and says so
-        logger.exception("publishing tenant %s could not be started", current_tenant.id)
+        logger.exception("publishing tenant %s could not be started", tenant_id)
         db.session.rollback()
         flash(_("The statistics could not be published just now. Please try again later."), "error")
     else:
         flash(_("The statistics will be published in a moment.") if queued
               else _("The statistics have been published."), "success")
-    return redirect(url_for(".index"))
 
 
 @bp.cli.command("publish")
