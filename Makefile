@@ -54,7 +54,7 @@ DATE_SENSITIVE := tests/browser tests/test_cli.py tests/foundation tests/publish
 MOVED_DAYS     := 2027-01-01T0030 2027-12-31T2300 2028-02-29 2027-04-01
 
 test-dates: install  ## the date-sensitive tests on each of MOVED_DAYS, two at a time
-	$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix test-on-,$(MOVED_DAYS))
+	$(MAKE) --no-print-directory --keep-going -j2 --output-sync=target $(addprefix test-on-,$(MOVED_DAYS))
 
 test-on-%: install
 	SAAS_TEST_NOW=$* $(BIN)/pytest -q $(DATE_SENSITIVE)
