@@ -1,24 +1,42 @@
 """Input for the group track. Choices that depend on the tenant (its municipalities and staff, the
-volunteers who may facilitate, the first-1000-days families, a group's participants) are passed in
-when the form is built, so another tenant's id fails like any typo: with a field error."""
+volunteers who may facilitate, the first-1000-days families, a group's participants) are given
+when the form is built, or checked by a RowId, so another tenant's id fails like any typo: with a
+field error."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from flask_babel import format_date
 from marshmallow import validates_schema
+from sqlalchemy import Select, and_, false, or_, select
 
 from saas.clock import local_today
-from saas.forms import Choice, ChoiceList, Date, Form, Integer, String, raise_errors, refuse_future_dates
+from saas.forms import (
+    Choice,
+    ChoiceList,
+    Date,
+    Form,
+    Integer,
+    RowId,
+    String,
+    TenantForm,
+    raise_errors,
+    refuse_future_dates,
+)
 from saas.i18n import L_
-from tenants.families.schemas import StaffMember, TenantForm
-from tenants.groups.models import Group
+from tenants.families.models import Family
+from tenants.families.schemas import StaffMember
+from tenants.families.states import ENDED
+from tenants.families.vocabulary import Track
+from tenants.groups.models import Group, GroupParticipant
 from tenants.groups.operations import SESSION_TAKEN, dated_rows_outside, within_period
 from tenants.groups.vocabulary import GroupKind
-from tenants.volunteers.readiness import add_months
+from tenants.volunteers.models import Volunteer
+from tenants.volunteers.readiness import MATCHABLE, add_months
 
 #: Dates further ahead than this are typing mistakes (a group is planned months, not years, ahead).
 MAX_YEARS_AHEAD = 2
@@ -31,15 +49,23 @@ CHILD_YEARS = 4
 WITHIN_PERIOD = L_("Choose a date within the group's period.")
 
 
-class IdChoice(Choice):
-    """One id from the choices the form was built with; returns the UUID."""
+def facilitator_candidates(group: Group) -> Select[tuple[uuid.UUID]]:
+    """Ids of the volunteers who may facilitate ``group``: available or matched, not yet in it
+    (the ids of tenants.groups.queries.possible_facilitators)."""
+    taken = [facilitator.volunteer_id for facilitator in group.facilitators]
+    return select(Volunteer.id).where(Volunteer.state.in_(MATCHABLE), Volunteer.id.not_in(taken))
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__([], **kwargs)
-        self.validators = []  # String's Length cannot measure the UUID; the choices bound the value
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> uuid.UUID:
-        return uuid.UUID(super()._deserialize(value, attr, data, **kwargs))
+def linkable_family_ids(keep: uuid.UUID | None) -> Select[tuple[uuid.UUID]]:
+    """Ids of the open first-1000-days family files, and ``keep`` (a participant's own family, even
+    when closed since): the ids of tenants.groups.queries.linkable_families."""
+    return select(Family.id).where(or_(and_(Family.track == Track.FIRST_1000_DAYS, Family.state.not_in(ENDED)),
+                                       Family.id.in_([keep] if keep else [])))
+
+
+def taken_families(group: Group, participant: GroupParticipant | None = None) -> set[uuid.UUID]:
+    """The families linked to the group's participants (other than ``participant``)."""
+    return {p.family_id for p in group.participants if p.family_id and p is not participant}
 
 
 def _plausible(day: date) -> bool:
@@ -92,32 +118,33 @@ class GroupForm(TenantForm):
 class FacilitatorForm(Form):
     """A volunteer of this tenant who may facilitate (available or matched, not yet in the group)."""
 
-    volunteer_id = IdChoice(required=True)
+    #: No one until the form is built for its group.
+    volunteer_id = RowId(lambda: select(Volunteer.id).where(false()), required=True)
 
-    def __init__(self, *, volunteer_ids: list[str], **kwargs: Any) -> None:
+    def __init__(self, *, group: Group, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.fields["volunteer_id"].choices = list(volunteer_ids)
+        self.fields["volunteer_id"].allowed = partial(facilitator_candidates, group)
 
 
 class ParticipantForm(Form):
-    """A participant joining a group (the edit form adds ``left_on``).
+    """A participant joining a group (the edit form adds ``left_on``, and keeps ``participant``'s own
+    family linkable).
 
-    ``family_ids`` are the first-1000-days families she may be linked to; ``taken_family_ids`` those
-    already linked to another participant of the group.
+    She may be linked to a first-1000-days family that no other participant of the group is linked to.
     """
 
     first_name = String(required=True, max_length=80)
-    family_id = IdChoice(allow_none=True)
+    family_id = RowId(partial(linkable_family_ids, None), allow_none=True)
     due_date = Date(allow_none=True)
     child_birth_date = Date(allow_none=True)
     intake_on = Date(allow_none=True)
     joined_on = Date(required=True)
 
-    def __init__(self, *, group: Group, family_ids: list[str], taken_family_ids: set[str] = frozenset(),
-                 **kwargs: Any) -> None:
+    def __init__(self, *, group: Group, participant: GroupParticipant | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.group, self.taken = group, taken_family_ids
-        self.fields["family_id"].choices = list(family_ids)
+        self.group, self.taken = group, taken_families(group, participant)
+        keep = participant.family_id if participant else None
+        self.fields["family_id"].allowed = partial(linkable_family_ids, keep)
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -135,7 +162,7 @@ class ParticipantForm(Form):
         # itself fails (OverflowError), and a wrong joining date has its own error already.
         if joined_on is not None and "joined_on" not in errors and _plausible(joined_on):
             self._check_child(errors, due, born, joined_on)
-        if data.get("family_id") is not None and str(data["family_id"]) in self.taken:
+        if data.get("family_id") is not None and data["family_id"] in self.taken:
             errors.setdefault("family_id", []).append(
                 L_("This family is already linked to another participant of this group."))
         self._check_left(errors, data)

@@ -8,18 +8,22 @@ another group, or the staff forms, answer 404 and 403 as anywhere else.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
+from sqlalchemy import select
 
 from saas.auth.roles import Role
 from saas.clock import local_today
-from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import validate_input, validate_query
+from saas.db import db
+from saas.errors import OperationError, or_404
+from saas.forms import validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import current_membership, current_tenant, require_role, tenant_blueprint
+from saas.tenancy.context import current_membership, current_tenant, tenant_blueprint
+from saas.web import Errors, FormPage, run_form, tenant_route
 from tenants.families import queries as family_queries
 from tenants.groups import operations, queries
 from tenants.groups.models import Group, GroupParticipant, GroupSession
@@ -31,9 +35,11 @@ from tenants.groups.schemas import (
     ParticipantEditForm,
     ParticipantForm,
     SessionForm,
+    taken_families,
 )
 from tenants.groups.vocabulary import GroupKind
 from tenants.volunteers import queries as volunteer_queries
+from tenants.volunteers.models import Volunteer
 
 bp = tenant_blueprint("groups", __name__, template_folder="templates")
 
@@ -52,6 +58,9 @@ AUDIT_LABELS = {
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 FACILITATOR = (*STAFF, Role.VOLUNTEER)
+#: The forms that change a group are for staff; its page and sessions also for its facilitators.
+staff_route = partial(tenant_route, bp, roles=STAFF)
+facilitator_route = partial(tenant_route, bp, roles=FACILITATOR)
 
 
 @bp.context_processor
@@ -76,9 +85,7 @@ def _group_or_404(group_id: uuid.UUID) -> Group:
 # The list and the group's details ---------------------------------------------------------------
 
 
-@bp.route("/groups/")
-@login_required
-@require_role(*FACILITATOR)
+@facilitator_route("/groups/")
 def index() -> str:
     filters = validate_query(ListQuery())
     today = local_today()
@@ -92,55 +99,48 @@ def index() -> str:
                            counts=queries.counts_for([g.id for g in page.items], today))
 
 
-def _group_form(group: Group | None = None) -> GroupForm:
-    return GroupForm(municipalities=current_tenant.municipalities, group=group)
+def _group_url(group: Group, anchor: str = "") -> str:
+    return url_for(".show", group_id=group.id) + anchor
 
 
-def _render_group_form(group: Group | None, values: Any, errors: dict[str, Any], status: int = 200) -> Any:
-    return render_template("groups/form.html", group=group, values=values, errors=errors,
-                           staff=family_queries.staff_choices(), municipalities=current_tenant.municipalities), status
+def _group_page(group: Group | None) -> FormPage[Any]:
+    """The group's details: a new group, or the group's own."""
+    def render(values: Any, errors: Errors) -> str:
+        return render_template("groups/form.html", group=group, values=values, errors=errors,
+                               staff=family_queries.staff_choices(), municipalities=current_tenant.municipalities)
+
+    def form() -> GroupForm:
+        return GroupForm(municipalities=current_tenant.municipalities, group=group)
+
+    def saved(new: Group) -> tuple[str, str]:
+        return _("The group %(name)s has been saved.", name=new.name), _group_url(new)
+
+    if group is None:
+        return FormPage(form, render, partial(operations.create_group, current_user), saved,
+                        values=lambda: {"starts_on": local_today().isoformat(), "coordinator_id": str(current_user.id)})
+    return FormPage(form, render, partial(operations.update_group, current_user, group), lambda _changed: saved(group),
+                    values=lambda: _group_values(group))
 
 
-def _save_group(group: Group | None) -> ResponseReturnValue:
-    data, errors = validate_input(_group_form(group))
-    if not errors:
-        try:
-            if group is None:
-                group = operations.create_group(current_user, data)
-            else:
-                operations.update_group(current_user, group, data)
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: _render_group_form(group, request.form, errors, 422))
-    flash(_("The group %(name)s has been saved.", name=group.name), "success")
-    return redirect(url_for(".show", group_id=group.id))
+def _group_values(group: Group) -> dict[str, Any]:
+    """The form's values for an existing group (dates as the form shows them)."""
+    values = {key: getattr(group, key) for key in operations.GROUP_FIELDS}
+    values = {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in values.items()}
+    values["coordinator_id"] = str(group.coordinator_id) if group.coordinator_id else ""
+    return values
 
 
-@bp.route("/groups/new", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/groups/new", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
-    if request.method == "GET":
-        return _render_group_form(None, {"starts_on": local_today().isoformat(),
-                                         "coordinator_id": str(current_user.id)}, {})
-    return _save_group(None)
+    return _group_page(None).respond()
 
 
-@bp.route("/groups/<uuid:group_id>/edit", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/groups/<uuid:group_id>/edit", methods=["GET", "POST"])
 def edit(group_id: uuid.UUID) -> ResponseReturnValue:
-    group = _group_or_404(group_id)
-    if request.method == "GET":
-        values = {key: getattr(group, key) for key in operations.GROUP_FIELDS}
-        values = {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in values.items()}
-        values["coordinator_id"] = str(group.coordinator_id) if group.coordinator_id else ""
-        return _render_group_form(group, values, {})
-    return _save_group(group)
+    return _group_page(_group_or_404(group_id)).respond()
 
 
-def _render_group(group: Group, status: int = 200, **errors: Any) -> Any:
+def _render_group(group: Group, **errors: Any) -> str:
     """The group page: the staff page with its inline forms, or the facilitator's page."""
     today = local_today()
     attendance = queries.attendance_counts([s.id for s in group.sessions])
@@ -150,165 +150,122 @@ def _render_group(group: Group, status: int = 200, **errors: Any) -> Any:
     context = {"facilitator_errors": {}, "participant_errors": {}, "session_errors": {}, "values": {}, **errors}
     return render_template(
         "groups/show.html", group=group, today=today, attendance=attendance,
-        volunteers=queries.possible_facilitators(group), families=_free_families(group), **context), status
+        volunteers=queries.possible_facilitators(group), families=_free_families(group), **context)
 
 
-@bp.route("/groups/<uuid:group_id>")
-@login_required
-@require_role(*FACILITATOR)
-def show(group_id: uuid.UUID) -> Any:
+@facilitator_route("/groups/<uuid:group_id>")
+def show(group_id: uuid.UUID) -> str:
     return _render_group(_group_or_404(group_id))
 
 
 # Facilitators, participants and sessions (staff) ----------------------------------------------------
 
 
-@bp.route("/groups/<uuid:group_id>/facilitators", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/groups/<uuid:group_id>/facilitators", methods=["POST"])
 def add_facilitator(group_id: uuid.UUID) -> ResponseReturnValue:
     group = _group_or_404(group_id)
-    volunteers = {str(v.id): v for v in queries.possible_facilitators(group)}
-    data, errors = validate_input(FacilitatorForm(volunteer_ids=list(volunteers)))
-    if not errors:
-        try:
-            operations.add_facilitator(current_user, group, volunteers[str(data["volunteer_id"])])
-        except OperationError as exc:
-            errors = {"volunteer_id": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: _render_group(group, 422, facilitator_errors=errors))
-    flash(_("%(name)s now facilitates this group.", name=volunteers[str(data["volunteer_id"])].name), "success")
-    return redirect(url_for(".show", group_id=group.id) + "#facilitators")
+
+    def add(data: dict[str, Any]) -> Volunteer:
+        # One of the group's candidates (the form's RowId checked it).
+        volunteer = db.session.scalars(select(Volunteer).where(Volunteer.id == data["volunteer_id"])).one()
+        operations.add_facilitator(current_user, group, volunteer)
+        return volunteer
+
+    return run_form(FacilitatorForm(group=group), add,
+                    lambda errors: (_render_group(group, facilitator_errors=errors), 422),
+                    lambda volunteer: (_("%(name)s now facilitates this group.", name=volunteer.name),
+                                       _group_url(group, "#facilitators")))
 
 
-@bp.route("/groups/<uuid:group_id>/facilitators/<uuid:volunteer_id>/delete", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/groups/<uuid:group_id>/facilitators/<uuid:volunteer_id>/delete", methods=["POST"])
 def remove_facilitator(group_id: uuid.UUID, volunteer_id: uuid.UUID) -> ResponseReturnValue:
     group = _group_or_404(group_id)
     facilitator = or_404(next((f for f in group.facilitators if f.volunteer_id == volunteer_id), None))
     operations.remove_facilitator(current_user, group, facilitator)
     flash(_("%(name)s no longer facilitates this group.", name=facilitator.volunteer.name), "success")
-    return redirect(url_for(".show", group_id=group.id) + "#facilitators")
-
-
-def _taken_families(group: Group, participant: GroupParticipant | None = None) -> set[uuid.UUID]:
-    """The families linked to the group's participants (other than ``participant``)."""
-    return {p.family_id for p in group.participants if p.family_id and p is not participant}
+    return redirect(_group_url(group, "#facilitators"))
 
 
 def _free_families(group: Group, participant: GroupParticipant | None = None) -> list[Any]:
     """The families the form offers: first-1000-days files not linked to another participant (hers stays)."""
-    taken = _taken_families(group, participant)
+    taken = taken_families(group, participant)
     return [f for f in queries.linkable_families(participant.family_id if participant else None) if f.id not in taken]
 
 
-def _participant_form(group: Group, participant: GroupParticipant | None = None) -> ParticipantForm:
-    """The form that accepts the linkable families, and explains when one is linked already."""
-    families = queries.linkable_families(participant.family_id if participant else None)
-    form_class = ParticipantEditForm if participant else ParticipantForm
-    return form_class(group=group, family_ids=[str(f.id) for f in families],
-                      taken_family_ids={str(family_id) for family_id in _taken_families(group, participant)})
-
-
-@bp.route("/groups/<uuid:group_id>/participants", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/groups/<uuid:group_id>/participants", methods=["POST"])
 def add_participant(group_id: uuid.UUID) -> ResponseReturnValue:
     group = _group_or_404(group_id)
-    data, errors = validate_input(_participant_form(group))
-    if not errors:
-        try:
-            operations.add_participant(current_user, group, data)
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: _render_group(group, 422, participant_errors=errors, values=request.form))
-    flash(_("%(name)s has joined the group.", name=data["first_name"]), "success")
-    return redirect(url_for(".show", group_id=group.id) + "#participants")
+    return run_form(ParticipantForm(group=group), partial(operations.add_participant, current_user, group),
+                    lambda errors: (_render_group(group, participant_errors=errors, values=request.form), 422),
+                    lambda joined: (_("%(name)s has joined the group.", name=joined.first_name),
+                                    _group_url(group, "#participants")))
 
 
-def _render_participant(group: Group, participant: GroupParticipant, values: Any, errors: dict[str, Any],
-                        status: int = 200) -> Any:
-    return render_template("groups/participant.html", group=group, participant=participant, values=values,
-                           errors=errors, families=_free_families(group, participant)), status
-
-
-@bp.route("/groups/<uuid:group_id>/participants/<uuid:participant_id>", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/groups/<uuid:group_id>/participants/<uuid:participant_id>", methods=["GET", "POST"])
 def edit_participant(group_id: uuid.UUID, participant_id: uuid.UUID) -> ResponseReturnValue:
     """Correct a participant's details, link her family file, or record that she left."""
     group = _group_or_404(group_id)
     participant = or_404(next((p for p in group.participants if p.id == participant_id), None))
-    if request.method == "GET":
+
+    def render(values: Any, errors: Errors) -> str:
+        return render_template("groups/participant.html", group=group, participant=participant, values=values,
+                               errors=errors, families=_free_families(group, participant))
+
+    def stored() -> dict[str, str]:
         values = {key: getattr(participant, key) for key in operations.PARTICIPANT_FIELDS}
-        values = {key: "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
-                  for key, value in values.items()}
-        return _render_participant(group, participant, values, {})
-    data, errors = validate_input(_participant_form(group, participant))
-    if not errors:
-        try:
-            operations.update_participant(current_user, group, participant, data)
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: _render_participant(group, participant, request.form, errors, 422))
-    flash(_("The details of %(name)s have been saved.", name=participant.first_name), "success")
-    return redirect(url_for(".show", group_id=group.id) + "#participants")
+        return {key: "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+                for key, value in values.items()}
+
+    return FormPage(partial(ParticipantEditForm, group=group, participant=participant), render,
+                    partial(operations.update_participant, current_user, group, participant),
+                    lambda _changed: (_("The details of %(name)s have been saved.", name=participant.first_name),
+                                      _group_url(group, "#participants")),
+                    values=stored).respond()
 
 
-@bp.route("/groups/<uuid:group_id>/sessions", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/groups/<uuid:group_id>/sessions", methods=["POST"])
 def add_session(group_id: uuid.UUID) -> ResponseReturnValue:
     group = _group_or_404(group_id)
-    data, errors = validate_input(SessionForm(group=group))
-    if not errors:
+
+    def add(data: dict[str, Any]) -> GroupSession:
         try:
-            session = operations.add_session(current_user, group, data)
-        except operations.SessionTaken as exc:
-            errors = {"held_on": [str(exc)]}
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: _render_group(group, 422, session_errors=errors, values=request.form))
-    flash(_("The session has been added."), "success")
-    return redirect(url_for(".show_session", group_id=group.id, session_id=session.id))
+            return operations.add_session(current_user, group, data)
+        except operations.SessionTaken as taken:  # stored by another request meanwhile: say so at the date
+            raise OperationError(str(taken), field="held_on") from taken
+
+    return run_form(SessionForm(group=group), add,
+                    lambda errors: (_render_group(group, session_errors=errors, values=request.form), 422),
+                    lambda session: (_("The session has been added."),
+                                     url_for(".show_session", group_id=group.id, session_id=session.id)))
 
 
 # A session's attendance (staff and the group's facilitators) ---------------------------------------
 
 
-def _render_session(group: Group, session: GroupSession, errors: dict[str, Any], status: int = 200) -> Any:
-    participants, recorded = queries.attendance_list(group, session)
-    if errors:  # show the boxes as they were sent
-        ticked = set(request.form.getlist("present"))
-        recorded = {p.id: str(p.id) in ticked for p in participants}
-    return render_template("groups/session.html", group=group, session=session, participants=participants,
-                           recorded=recorded, errors=errors, today=local_today(), is_staff=_is_staff()), status
-
-
-@bp.route("/groups/<uuid:group_id>/sessions/<uuid:session_id>", methods=["GET", "POST"])
-@login_required
-@require_role(*FACILITATOR)
+@facilitator_route("/groups/<uuid:group_id>/sessions/<uuid:session_id>", methods=["GET", "POST"])
 def show_session(group_id: uuid.UUID, session_id: uuid.UUID) -> ResponseReturnValue:
     """A session with its attendance list: a box per participant who was in the group that day."""
     group = _group_or_404(group_id)
     session = or_404(next((s for s in group.sessions if s.id == session_id), None))
+
+    def render(errors: Errors) -> str:
+        participants, recorded = queries.attendance_list(group, session)
+        if errors:  # show the boxes as they were sent
+            ticked = set(request.form.getlist("present"))
+            recorded = {p.id: str(p.id) in ticked for p in participants}
+        return render_template("groups/session.html", group=group, session=session, participants=participants,
+                               recorded=recorded, errors=errors, today=local_today(), is_staff=_is_staff())
+
     if request.method == "GET":
-        return _render_session(group, session, {})
+        return render({})
     participants, _recorded = queries.attendance_list(group, session)
-    data, errors = validate_input(AttendanceForm(participant_ids=[str(p.id) for p in participants]))
-    if not errors and not participants:
-        errors = {"_form": [_("Nobody was in the group on the day of this session.")]}
-    if not errors:
-        try:
-            operations.record_attendance(current_user, session, participants,
-                                         {uuid.UUID(pid) for pid in data["present"]})
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: _render_session(group, session, errors, 422))
-    flash(_("The attendance has been saved."), "success")
-    return redirect(url_for(".show", group_id=group.id) + "#sessions")
+
+    def record(data: dict[str, Any]) -> int:
+        if not participants:
+            raise OperationError(_("Nobody was in the group on the day of this session."))
+        return operations.record_attendance(current_user, session, participants,
+                                            {uuid.UUID(pid) for pid in data["present"]})
+
+    return run_form(AttendanceForm(participant_ids=[str(p.id) for p in participants]), record,
+                    lambda errors: (render(errors), 422),
+                    lambda _count: (_("The attendance has been saved."), _group_url(group, "#sessions")))

@@ -6,10 +6,11 @@ Also the draft handling both contact forms share (the volunteer's in my_families
 * while the author types, saas/static/contact-draft.js posts the form to a draft
   endpoint (:func:`autosave`, 204), so a closed tab or a dead battery loses nothing;
 * when a save is refused (bad input, or an operation's refusal), :func:`run_contact_form`
-  keeps what was typed as the author's draft and answers 422 with the form again. A 422 normally
-  rolls the request back (saas.app._commit_request); the view sets ``g.keep_refused_input`` so
-  the draft is committed. That is safe because the refused operation ran in a savepoint that
-  was rolled back: the draft is the only write left in the session;
+  (saas.web.run_form with the draft added) keeps what was typed as the author's draft and
+  answers 422 with the form again. A 422 normally rolls the request back
+  (saas.app._commit_request); the view sets ``g.keep_refused_input`` so the draft is committed.
+  That is safe because the refused operation ran in a savepoint that was rolled back: the draft
+  is the only write left in the session;
 * saving the log discards the draft, and a late autosave that repeats the saved contact is
   dropped when the form is opened again (:func:`draft_values`).
 """
@@ -18,21 +19,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
-from saas.errors import OperationError, invalid_input, or_404
+from saas.errors import or_404, wants_json
 from saas.forms import Form, PageQuery, validate_input, validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import require_role, tenant_blueprint
+from saas.tenancy.context import tenant_blueprint
+from saas.web import Done, Errors, back_with_refusal, run_form, tenant_route
 from tenants.families import operations as families
 from tenants.families.models import Family
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
@@ -53,6 +56,9 @@ from tenants.matching.vocabulary import ContactKind, ContactMode
 bp = tenant_blueprint("contacts", __name__, template_folder="templates")
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
+#: Every page of a family's contact log is for staff.
+staff_route = partial(tenant_route, bp, roles=STAFF)
+Result = TypeVar("Result")
 
 #: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
 AUDIT_LABELS = {
@@ -92,22 +98,27 @@ def keep_as_draft(family_id: uuid.UUID) -> None:
         g.keep_refused_input = True
 
 
-def run_contact_form(form: Form, family_id: uuid.UUID, operation: Callable[[dict[str, Any]], object],
-                     render_form: Callable[[dict[str, Any]], ResponseReturnValue], *,
-                     keep_draft: bool = True) -> ResponseReturnValue | None:
-    """Validate ``form`` and run ``operation``; None when it was saved. Otherwise the errors go to
-    ``render_form`` (422) and, with ``keep_draft``, the input is kept as the author's draft."""
-    data, errors = validate_input(form)
-    if not errors:
-        try:
-            with db.session.begin_nested():  # a refusal leaves no half-done write behind
-                operation(data)
-            return None
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if keep_draft:
-        keep_as_draft(family_id)
-    return invalid_input(errors, lambda: render_form(errors))
+def in_savepoint(operation: Callable[[dict[str, Any]], Result]) -> Callable[[dict[str, Any]], Result]:
+    """``operation`` in a savepoint: a refusal leaves no half-done write behind (only a kept draft)."""
+    def run(data: dict[str, Any]) -> Result:
+        with db.session.begin_nested():
+            return operation(data)
+    return run
+
+
+def run_contact_form(form: Form, family_id: uuid.UUID, operation: Callable[[dict[str, Any]], Result],
+                     refused: Callable[[Errors], ResponseReturnValue],
+                     done: Callable[[Result], Done]) -> ResponseReturnValue:
+    """run_form for a new contact log: a refused one (bad input, or the operation's refusal) is also
+    kept as the author's draft before ``refused`` shows the form again (422)."""
+    def keep_and_refuse(errors: Errors) -> ResponseReturnValue:
+        keep_as_draft(family_id)  # first: the page says the input was kept
+        return refused(errors)
+
+    response = run_form(form, in_savepoint(operation), keep_and_refuse, done)
+    if wants_json() and isinstance(response, Response) and response.status_code == 422:
+        keep_as_draft(family_id)  # run_form answers a JSON client itself, without calling refused
+    return response
 
 
 def autosave(family_id: uuid.UUID) -> ResponseReturnValue:
@@ -184,8 +195,7 @@ def _defaults() -> dict[str, Any]:
             "happened_on": local_today().isoformat(), "duration_minutes": 30}
 
 
-def _render_log(family: Family, values: Any = None, errors: dict[str, Any] | None = None,
-                status: int = 200) -> ResponseReturnValue:
+def _render_log(family: Family, values: Any = None, errors: Errors | None = None) -> str:
     restored = False
     if values is None:
         values, restored = draft_values(family.id, _defaults())
@@ -194,59 +204,46 @@ def _render_log(family: Family, values: Any = None, errors: dict[str, Any] | Non
     return render_template("contacts/index.html", family=family, page=page, notes=notes, values=values,
                            errors=errors or {}, draft_restored=restored, kept=bool(g.get("keep_refused_input")),
                            match=queries.match_of_family(family.id), kinds=COORDINATOR_KINDS,
-                           today=local_today()), status
+                           today=local_today())
 
 
-@bp.route("/families/<uuid:family_id>/contacts")
-@login_required
-@require_role(*STAFF)
-def index(family_id: uuid.UUID) -> ResponseReturnValue:
+def _log_url(family_id: uuid.UUID, anchor: str = "") -> str:
+    return url_for(".index", family_id=family_id) + anchor
+
+
+@staff_route("/families/<uuid:family_id>/contacts")
+def index(family_id: uuid.UUID) -> str:
     family = _family_or_404(family_id)
     families.record_view(current_user, family)  # the log holds notes about the family
     return _render_log(family)
 
 
-@bp.route("/families/<uuid:family_id>/contacts", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/contacts", methods=["POST"])
 def log(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    refused = run_contact_form(StaffContactForm(not_before=family.referred_on), family.id,
-                               lambda data: operations.log_staff_contact(current_user, family, data),
-                               lambda errors: _render_log(family, request.form, errors, 422))
-    if refused is not None:
-        return refused
-    flash(_("The contact has been logged."), "success")
-    return redirect(url_for(".index", family_id=family.id))
+    return run_contact_form(StaffContactForm(not_before=family.referred_on), family.id,
+                            partial(operations.log_staff_contact, current_user, family),
+                            lambda errors: (_render_log(family, request.form, errors), 422),
+                            lambda _contact: (_("The contact has been logged."), _log_url(family.id)))
 
 
-@bp.route("/families/<uuid:family_id>/contacts/draft", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/contacts/draft", methods=["POST"])
 def draft(family_id: uuid.UUID) -> ResponseReturnValue:
     return autosave(_family_or_404(family_id).id)
 
 
-@bp.route("/families/<uuid:family_id>/contacts/draft/discard", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/contacts/draft/discard", methods=["POST"])
 def discard_draft(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
     operations.discard_draft(current_user, family.id)
     flash(_("The draft has been discarded."), "success")
-    return redirect(url_for(".index", family_id=family.id) + "#log-contact")
+    return redirect(_log_url(family.id, "#log-contact"))
 
 
-@bp.route("/families/<uuid:family_id>/contacts/<uuid:contact_id>/handled", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/contacts/<uuid:contact_id>/handled", methods=["POST"])
 def handled(family_id: uuid.UUID, contact_id: uuid.UUID) -> ResponseReturnValue:
     contact = or_404(db.session.scalars(select(ContactMoment).where(
         ContactMoment.id == contact_id, ContactMoment.family_id == family_id)).first())
-    try:
-        operations.mark_handled(current_user, contact)
-    except OperationError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Marked as handled."), "success")
-    return redirect(url_for(".index", family_id=family_id) + f"#contact-{contact.id}")
+    back = _log_url(family_id, f"#contact-{contact.id}")
+    return run_form(Form(), lambda _nothing: operations.mark_handled(current_user, contact),
+                    back_with_refusal(back), lambda _none: (_("Marked as handled."), back))

@@ -11,17 +11,19 @@ for these pages, so a template cannot show it by mistake.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.errors import or_404
 from saas.i18n import _
-from saas.tenancy.context import require_role, tenant_blueprint
+from saas.tenancy.context import tenant_blueprint
+from saas.web import Errors, FormPage, tenant_route
 from tenants.matching import contact_operations as operations
 from tenants.matching import contact_queries as queries
 from tenants.matching.contact_schemas import VisitForm
@@ -30,6 +32,7 @@ from tenants.matching.contact_views import (
     contact_values,
     contact_vocabulary,
     draft_values,
+    in_savepoint,
     requested_page,
     run_contact_form,
 )
@@ -41,6 +44,8 @@ from tenants.volunteers.queries import own_record
 
 bp = tenant_blueprint("my_families", __name__, template_folder="templates")
 bp.context_processor(contact_vocabulary)
+#: Every page here is the volunteer's own.
+volunteer_route = partial(tenant_route, bp, roles=(Role.VOLUNTEER,))
 
 #: How many of their own contacts a volunteer sees per page of a family's log.
 LOG_PAGE_SIZE = 10
@@ -65,10 +70,8 @@ def _my_match_or_404(match_id: uuid.UUID) -> Match:
     return or_404(queries.open_match_for(volunteer.id, match_id))
 
 
-@bp.route("/my/families/")
-@login_required
-@require_role(Role.VOLUNTEER)
-def index() -> ResponseReturnValue:
+@volunteer_route("/my/families/")
+def index() -> str:
     volunteer = _my_record()
     if volunteer is None:
         return render_template("my_families/not_linked.html")
@@ -83,8 +86,7 @@ def _visit_defaults() -> dict[str, Any]:
             "happened_on": local_today().isoformat(), "duration_minutes": 60}
 
 
-def _render_family(match: Match, values: Any = None, errors: dict[str, Any] | None = None,
-                   status: int = 200) -> ResponseReturnValue:
+def _render_family(match: Match, values: Any = None, errors: Errors | None = None) -> str:
     restored = False
     if values is None:
         values, restored = draft_values(match.family_id, _visit_defaults())
@@ -94,65 +96,51 @@ def _render_family(match: Match, values: Any = None, errors: dict[str, Any] | No
     return render_template("my_families/show.html", match=match, family=match.family, page=page, notes=notes,
                            values=values, errors=errors or {}, draft_restored=restored,
                            kept=bool(g.get("keep_refused_input")),
-                           today=local_today()), status
+                           today=local_today())
 
 
-@bp.route("/my/families/<uuid:match_id>")
-@login_required
-@require_role(Role.VOLUNTEER)
-def show(match_id: uuid.UUID) -> ResponseReturnValue:
+def _own_log_url(match: Match, anchor: str = "#my-log") -> str:
+    return url_for(".show", match_id=match.id) + anchor
+
+
+@volunteer_route("/my/families/<uuid:match_id>")
+def show(match_id: uuid.UUID) -> str:
     return _render_family(_my_match_or_404(match_id))
 
 
-@bp.route("/my/families/<uuid:match_id>/contacts", methods=["POST"])
-@login_required
-@require_role(Role.VOLUNTEER)
+@volunteer_route("/my/families/<uuid:match_id>/contacts", methods=["POST"])
 def log(match_id: uuid.UUID) -> ResponseReturnValue:
     match = _my_match_or_404(match_id)
-    refused = run_contact_form(VisitForm(not_before=match.proposed_on), match.family_id,
-                               lambda data: operations.log_visit(current_user, match, data),
-                               lambda errors: _render_family(match, request.form, errors, 422))
-    if refused is not None:
-        return refused
-    flash(_("Your visit has been logged. Thank you!"), "success")
-    return redirect(url_for(".show", match_id=match.id) + "#my-log")
+    return run_contact_form(VisitForm(not_before=match.proposed_on), match.family_id,
+                            partial(operations.log_visit, current_user, match),
+                            lambda errors: (_render_family(match, request.form, errors), 422),
+                            lambda _contact: (_("Your visit has been logged. Thank you!"), _own_log_url(match)))
 
 
-@bp.route("/my/families/<uuid:match_id>/contacts/draft", methods=["POST"])
-@login_required
-@require_role(Role.VOLUNTEER)
+@volunteer_route("/my/families/<uuid:match_id>/contacts/draft", methods=["POST"])
 def draft(match_id: uuid.UUID) -> ResponseReturnValue:
     return autosave(_my_match_or_404(match_id).family_id)
 
 
-@bp.route("/my/families/<uuid:match_id>/contacts/draft/discard", methods=["POST"])
-@login_required
-@require_role(Role.VOLUNTEER)
+@volunteer_route("/my/families/<uuid:match_id>/contacts/draft/discard", methods=["POST"])
 def discard_draft(match_id: uuid.UUID) -> ResponseReturnValue:
     match = _my_match_or_404(match_id)
     operations.discard_draft(current_user, match.family_id)
     flash(_("The draft has been discarded."), "success")
-    return redirect(url_for(".show", match_id=match.id) + "#log-visit")
+    return redirect(_own_log_url(match, "#log-visit"))
 
 
-@bp.route("/my/families/<uuid:match_id>/contacts/<uuid:contact_id>/edit", methods=["GET", "POST"])
-@login_required
-@require_role(Role.VOLUNTEER)
+@volunteer_route("/my/families/<uuid:match_id>/contacts/<uuid:contact_id>/edit", methods=["GET", "POST"])
 def edit(match_id: uuid.UUID, contact_id: uuid.UUID) -> ResponseReturnValue:
     match = _my_match_or_404(match_id)
     contact = or_404(queries.own_contact(match.id, current_user.id, contact_id))
 
-    def render(values: Any, errors: dict[str, Any], status: int = 200) -> ResponseReturnValue:
+    def render(values: Any, errors: Errors) -> str:
         return render_template("my_families/edit.html", match=match, family=match.family, contact=contact,
-                               values=values, errors=errors, today=local_today()), status
+                               values=values, errors=errors, today=local_today())
 
-    if request.method == "GET":
-        return render(contact_values(contact), {})
     # A correction is not a new log: a refused one is shown again, not kept as a draft.
-    refused = run_contact_form(VisitForm(not_before=match.proposed_on), match.family_id,
-                               lambda data: operations.update_visit(current_user, contact, data),
-                               lambda errors: render(request.form, errors, 422), keep_draft=False)
-    if refused is not None:
-        return refused
-    flash(_("Your contact has been saved."), "success")
-    return redirect(url_for(".show", match_id=match.id) + "#my-log")
+    return FormPage(partial(VisitForm, not_before=match.proposed_on), render,
+                    in_savepoint(partial(operations.update_visit, current_user, contact)),
+                    lambda _none: (_("Your contact has been saved."), _own_log_url(match)),
+                    values=lambda: contact_values(contact)).respond()

@@ -16,10 +16,21 @@ from tenants.matching.vocabulary import Frequency, NeighbourhoodRule
 GOAL_PREFIX = "goal_"
 
 
-def day_form(name: str) -> Form:
+class _PastDayForm(Form):
+    """A day that has passed already (or is today): a pause or an evaluation is recorded afterwards."""
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[Any]] = {}
+        refuse_future_dates(errors, data, *self.fields)
+        raise_errors(errors)
+
+
+def day_form(name: str, *, past_only: bool = False) -> Form:
     """A step that records only its day (``introduction_on``, ``paused_on``, ``interim_evaluation_on``);
     each has its own field name, so the forms on the match page never share an id."""
-    return Form.from_dict({name: Date(required=True)}, name=f"DayForm_{name}")()
+    base = _PastDayForm if past_only else Form
+    return base.from_dict({name: Date(required=True)}, name=f"DayForm_{name}")()
 
 
 class AgreementsForm(Form):
@@ -81,3 +92,9 @@ class PolicyForm(Form):
     contact_alarm_days = Integer(minimum=2, maximum=365, required=True)
     waiting_days = Integer(minimum=1, maximum=730, required=True)
     end_warning_days = Integer(minimum=1, maximum=365, required=True)
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        # The operation refuses this too (for callers without the form); here it shows at the field.
+        if data["contact_alarm_days"] <= data["contact_warning_days"]:
+            raise_errors({"contact_alarm_days": [L_("The second contact signal must come later than the first.")]})

@@ -7,17 +7,20 @@ taken from the form), and the operation has the final word on whether the match 
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
-from saas.errors import OperationError, invalid_input, or_404
+from saas.errors import or_404
+from saas.forms import Form
 from saas.i18n import _
-from saas.tenancy.context import require_role, tenant_blueprint
+from saas.tenancy.context import tenant_blueprint
+from saas.web import Errors, run_form, tenant_route
 from tenants.families import operations as families
 from tenants.families.models import Family
 from tenants.families.queries import family_file
@@ -29,6 +32,7 @@ from tenants.matching import eligibility, operations, suggestions
 bp = tenant_blueprint("suggestions", __name__, template_folder="templates")
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
+staff_route = partial(tenant_route, bp, roles=STAFF)
 #: Eligible volunteers shown at first; "show all" lists every one.
 SHOWN = 25
 
@@ -38,7 +42,7 @@ def _vocabulary() -> dict[str, Any]:
     return {"LIFE_DOMAINS": LIFE_DOMAINS, "DayPart": DayPart, "Gender": Gender, "CRITERIA": suggestions.CRITERIA}
 
 
-def _render(family: Family, errors: dict[str, list[str]] | None = None, status: int = 200) -> Any:
+def _render(family: Family, errors: Errors | None = None) -> str:
     today = local_today()
     listing = suggestions.suggestions_for(family, today) if family.state == CaseState.WAITING else None
     show_all = request.args.get("show") == "all"
@@ -47,30 +51,23 @@ def _render(family: Family, errors: dict[str, list[str]] | None = None, status: 
     open_match = None if listing else operations.open_match_of(family)
     return render_template("suggestions/index.html", family=family, listing=listing, shown=shown,
                            show_all=show_all, children=suggestions.child_ages(family, today),
-                           neighbourhood_rule=rule, open_match=open_match, errors=errors or {}), status
+                           neighbourhood_rule=rule, open_match=open_match, errors=errors or {})
 
 
-@bp.route("/families/<uuid:family_id>/suggestions")
-@login_required
-@require_role(*STAFF)
-def index(family_id: uuid.UUID) -> ResponseReturnValue:
+@staff_route("/families/<uuid:family_id>/suggestions")
+def index(family_id: uuid.UUID) -> str:
     family = or_404(family_file(family_id))
     # The page shows the family's wishes and children's ages: a view of the file, so audited.
     families.record_view(current_user, family)
     return _render(family)
 
 
-@bp.route("/families/<uuid:family_id>/suggestions/<uuid:volunteer_id>", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/families/<uuid:family_id>/suggestions/<uuid:volunteer_id>", methods=["POST"])
 def propose(family_id: uuid.UUID, volunteer_id: uuid.UUID) -> ResponseReturnValue:
     family = or_404(family_file(family_id))
     volunteer = or_404(suggestions.candidate(volunteer_id))
-    try:
-        match = operations.propose(current_user, family, volunteer)
-    except OperationError as exc:
-        errors = {"_form": [str(exc)]}
-        return invalid_input(errors, lambda: _render(family, errors, 422))
-    flash(_("%(volunteer)s has been proposed for %(family)s.", volunteer=volunteer.name, family=family.family_name),
-          "success")
-    return redirect(url_for("matches.show", match_id=match.id))
+    # The button sends nothing but the ids in its address: an empty form, then the operation decides.
+    return run_form(Form(), lambda _nothing: operations.propose(current_user, family, volunteer),
+                    lambda errors: (_render(family, errors), 422),
+                    lambda match: (_("%(volunteer)s has been proposed for %(family)s.", volunteer=volunteer.name,
+                                     family=family.family_name), url_for("matches.show", match_id=match.id)))

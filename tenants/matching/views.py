@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
-from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import Form, refuse_future_dates, validate_input, validate_query
+from saas.errors import or_404
+from saas.forms import Form, validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import require_role, tenant_blueprint
+from saas.tenancy.context import tenant_blueprint
+from saas.web import Errors, FormPage, run_form, tenant_route
 from tenants.families.queries import staff_choices
 from tenants.life_domains import LIFE_DOMAINS
 from tenants.matching import eligibility, operations, queries
@@ -28,6 +30,8 @@ from tenants.matching.vocabulary import Frequency, NeighbourhoodRule
 bp = tenant_blueprint("matches", __name__, template_folder="templates")
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
+#: Every match page is for staff; the matching policy for managers only.
+staff_route = partial(tenant_route, bp, roles=STAFF)
 
 #: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
 AUDIT_LABELS = {
@@ -50,9 +54,11 @@ def _match_or_404(match_id: uuid.UUID) -> Match:
     return or_404(queries.match_detail(match_id))
 
 
-@bp.route("/matches/")
-@login_required
-@require_role(*STAFF)
+def _match_url(match: Match) -> str:
+    return url_for(".show", match_id=match.id)
+
+
+@staff_route("/matches/")
 def index() -> str:
     filters = validate_query(ListQuery())
     if "state" not in request.args:
@@ -62,66 +68,45 @@ def index() -> str:
                            staff=staff_choices(), today=local_today())
 
 
-def _show(match: Match, status: int = 200, errors: dict[str, Any] | None = None,
-          values: Any = None) -> ResponseReturnValue:
-    """The match page, with the errors and values of a failed one-date step."""
+def _render_match(match: Match, errors: Errors | None = None, values: Any = None) -> str:
+    """The match page, with the errors and values of a refused one-date step."""
     return render_template("matching/show.html", match=match, today=local_today(), errors=errors or {},
                            values=values or {},
                            evaluation_due=operations.evaluation_due_on(match), end_note=operations.end_note(match),
-                           latest_end=operations.latest_end_on(match)), status
+                           latest_end=operations.latest_end_on(match))
 
 
-@bp.route("/matches/<uuid:match_id>")
-@login_required
-@require_role(*STAFF)
-def show(match_id: uuid.UUID) -> ResponseReturnValue:
-    return _show(_match_or_404(match_id))
+@staff_route("/matches/<uuid:match_id>")
+def show(match_id: uuid.UUID) -> str:
+    return _render_match(_match_or_404(match_id))
 
 
-def _run_inline(match: Match, name: str, operation: Callable[[Any], None], done: str, *,
-                past_only: bool = False) -> ResponseReturnValue:
-    """Validate the one-date step ``name`` of the match page and run ``operation(day)``; errors
-    show the page again (422) with that form's errors."""
-    data, errors = validate_input(day_form(name))
-    if not errors and past_only:
-        refuse_future_dates(errors, data, name)
-    if not errors:
-        try:
-            operation(data[name])
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: _show(match, 422, errors=errors, values=request.form))
-    flash(done, "success")
-    return redirect(url_for(".show", match_id=match.id))
+def _day_step(match: Match, name: str, operation: Callable[..., object], done: str, *,
+              past_only: bool = False) -> ResponseReturnValue:
+    """The one-date step ``name``, posted from the match page: ``operation(actor, match, day)``; a
+    refusal shows the match page again with that form's errors."""
+    return run_form(day_form(name, past_only=past_only),
+                    lambda data: operation(current_user, match, data[name]),
+                    lambda errors: (_render_match(match, errors, request.form), 422),
+                    lambda _none: (done, _match_url(match)))
 
 
-@bp.route("/matches/<uuid:match_id>/introduction", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/matches/<uuid:match_id>/introduction", methods=["POST"])
 def introduction(match_id: uuid.UUID) -> ResponseReturnValue:
-    match = _match_or_404(match_id)
-    return _run_inline(match, "introduction_on", lambda day: operations.plan_introduction(current_user, match, day),
-                       _("The introduction meeting has been recorded."))
+    return _day_step(_match_or_404(match_id), "introduction_on", operations.plan_introduction,
+                     _("The introduction meeting has been recorded."))
 
 
-@bp.route("/matches/<uuid:match_id>/pause", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/matches/<uuid:match_id>/pause", methods=["POST"])
 def pause(match_id: uuid.UUID) -> ResponseReturnValue:
-    match = _match_or_404(match_id)
-    return _run_inline(match, "paused_on", lambda day: operations.pause(current_user, match, day),
-                       _("The match has been paused."), past_only=True)
+    return _day_step(_match_or_404(match_id), "paused_on", operations.pause, _("The match has been paused."),
+                     past_only=True)
 
 
-@bp.route("/matches/<uuid:match_id>/evaluation", methods=["POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/matches/<uuid:match_id>/evaluation", methods=["POST"])
 def evaluation(match_id: uuid.UUID) -> ResponseReturnValue:
-    match = _match_or_404(match_id)
-    return _run_inline(match, "interim_evaluation_on",
-                       lambda day: operations.record_evaluation(current_user, match, day),
-                       _("The interim evaluation has been recorded."), past_only=True)
+    return _day_step(_match_or_404(match_id), "interim_evaluation_on", operations.record_evaluation,
+                     _("The interim evaluation has been recorded."), past_only=True)
 
 
 def _agreement_values(match: Match) -> dict[str, Any]:
@@ -133,84 +118,59 @@ def _agreement_values(match: Match) -> dict[str, Any]:
     return values
 
 
-def _step(template: str, match: Match, form: Form, operation: Callable[[dict[str, Any]], None], done: str,
-          values: dict[str, Any]) -> ResponseReturnValue:
-    """A step with its own page: the form on GET; on POST validate, run, or show the errors."""
-    def render(values: Any, errors: dict[str, Any], status: int = 200) -> Any:
-        return render_template(template, match=match, values=values, errors=errors, today=local_today(),
-                               staff=staff_choices()), status
+def _step(template: str, match: Match, form: Callable[[], Form], operation: Callable[..., object], done: str,
+          values: Callable[[], dict[str, Any]]) -> ResponseReturnValue:
+    """A step with a page of its own: ``operation(actor, match, data)``, then back to the match."""
+    def render(form_values: Any, errors: Errors) -> str:
+        return render_template(template, match=match, values=form_values, errors=errors, today=local_today(),
+                               staff=staff_choices())
 
-    if request.method == "GET":
-        return render(values, {})
-    data, errors = validate_input(form)
-    if not errors:
-        try:
-            operation(data)
-        except OperationError as exc:
-            errors = {"_form": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: render(request.form, errors, 422))
-    flash(done, "success")
-    return redirect(url_for(".show", match_id=match.id))
+    return FormPage(form, render, partial(operation, current_user, match),
+                    lambda _none: (done, _match_url(match)), values=values).respond()
 
 
-@bp.route("/matches/<uuid:match_id>/start", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+def _refuse(message: str, match: Match) -> ResponseReturnValue:
+    """Back to the match page with ``message``: a step that does not belong to the match's state."""
+    flash(message, "error")
+    return redirect(_match_url(match))
+
+
+@staff_route("/matches/<uuid:match_id>/start", methods=["GET", "POST"])
 def start(match_id: uuid.UUID) -> ResponseReturnValue:
     """Start the match with its agreements (or resume it after a pause)."""
     match = _match_or_404(match_id)
     if not can_move(match.state, MatchState.ACTIVE):
-        flash(_("This step is not possible from the current state."), "error")
-        return redirect(url_for(".show", match_id=match.id))
-    form = AgreementsForm() if match.state == MatchState.PAUSED else StartForm()
-    return _step("matching/start.html", match, form, lambda data: operations.start(current_user, match, data),
-                 _("The match is active."), _agreement_values(match))
+        return _refuse(_("This step is not possible from the current state."), match)
+    form = AgreementsForm if match.state == MatchState.PAUSED else StartForm
+    return _step("matching/start.html", match, form, operations.start, _("The match is active."),
+                 partial(_agreement_values, match))
 
 
-@bp.route("/matches/<uuid:match_id>/agreements", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/matches/<uuid:match_id>/agreements", methods=["GET", "POST"])
 def agreements(match_id: uuid.UUID) -> ResponseReturnValue:
     match = _match_or_404(match_id)
     if not match.state.is_open:
-        flash(_("This match has ended."), "error")
-        return redirect(url_for(".show", match_id=match.id))
-    return _step("matching/agreements.html", match, AgreementsForm(),
-                 lambda data: operations.update_agreements(current_user, match, data),
-                 _("The agreements have been saved."), _agreement_values(match))
+        return _refuse(_("This match has ended."), match)
+    return _step("matching/agreements.html", match, AgreementsForm, operations.update_agreements,
+                 _("The agreements have been saved."), partial(_agreement_values, match))
 
 
-@bp.route("/matches/<uuid:match_id>/end", methods=["GET", "POST"])
-@login_required
-@require_role(*STAFF)
+@staff_route("/matches/<uuid:match_id>/end", methods=["GET", "POST"])
 def end(match_id: uuid.UUID) -> ResponseReturnValue:
     match = _match_or_404(match_id)
     if not match.state.is_open:
-        flash(_("This match has ended."), "error")
-        return redirect(url_for(".show", match_id=match.id))
-    return _step("matching/end.html", match, EndForm(), lambda data: operations.end(current_user, match, data),
-                 _("The match has ended."), {"ended_on": local_today().isoformat(), "rematch": "1"})
+        return _refuse(_("This match has ended."), match)
+    return _step("matching/end.html", match, EndForm, operations.end, _("The match has ended."),
+                 lambda: {"ended_on": local_today().isoformat(), "rematch": "1"})
 
 
-@bp.route("/matching/policy", methods=["GET", "POST"])
-@login_required
-@require_role(Role.MANAGER)
+@tenant_route(bp, "/matching/policy", roles=(Role.MANAGER,), methods=["GET", "POST"])
 def policy() -> ResponseReturnValue:
     current = eligibility.policy_for_tenant()
 
-    def render(values: Any, errors: dict[str, Any], status: int = 200) -> Any:
-        return render_template("matching/policy.html", values=values, errors=errors), status
+    def render(values: Any, errors: Errors) -> str:
+        return render_template("matching/policy.html", values=values, errors=errors)
 
-    if request.method == "GET":
-        return render({key: getattr(current, key) for key in operations.POLICY_FIELDS}, {})
-    data, errors = validate_input(PolicyForm())
-    if not errors:
-        try:
-            operations.update_policy(current_user, data)
-        except OperationError as exc:
-            errors = {"contact_alarm_days": [str(exc)]}
-    if errors:
-        return invalid_input(errors, lambda: render(request.form, errors, 422))
-    flash(_("The matching policy has been saved."), "success")
-    return redirect(url_for(".policy"))
+    return FormPage(PolicyForm, render, partial(operations.update_policy, current_user),
+                    lambda _policy: (_("The matching policy has been saved."), url_for(".policy")),
+                    values=lambda: {key: getattr(current, key) for key in operations.POLICY_FIELDS}).respond()

@@ -60,7 +60,7 @@ def _check(group: Group) -> None:
     for participant in group.participants:
         values = {key: getattr(participant, key) for key in ParticipantEditForm._declared_fields}
         values = {key: "" if value is None else str(value) for key, value in values.items()}
-        form = ParticipantEditForm(group=group, family_ids=[values["family_id"]] if values["family_id"] else [])
+        form = ParticipantEditForm(group=group, participant=participant)
         assert validate_input(form, values)[1] == {}, (group.name, values)
     recorded = []
     for session in group.sessions:
