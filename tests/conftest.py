@@ -20,8 +20,8 @@ from saas.auth.roles import FoundationRole, Role
 from saas.db import db
 from saas.extensions import limiter
 from saas.tenancy.models import Tenant
+from tests.factories.platform import create_tenant, create_user
 from tests.support import clock, databases
-from tests.support.factories import create_tenant, create_user
 from tests.support.mailbox import Mailbox, start_smtp
 from tests.support.sessions import SignIn, sign_in
 
@@ -130,6 +130,18 @@ def manager_b(app: Flask, tenant_b: Tenant) -> User:
 @pytest.fixture
 def volunteer_a(app: Flask, tenant_a: Tenant) -> User:
     return create_user(app, "volunteer@alpha.example", tenant=tenant_a, role=Role.VOLUNTEER, name="Vera Vrijwilliger")
+
+
+@pytest.fixture
+def coordinator_a(app: Flask, tenant_a: Tenant) -> User:
+    """A coordinator of tenant A who reads the pages in English (the messages' source language)."""
+    return create_user(app, "coordinator@alpha.example", tenant=tenant_a, role=Role.COORDINATOR,
+                       name="Cor Coördinator", locale="en")
+
+
+@pytest.fixture
+def report_viewer_a(app: Flask, tenant_a: Tenant) -> User:
+    return create_user(app, "reports@alpha.example", tenant=tenant_a, role=Role.REPORT_VIEWER, name="Rik Rapport")
 
 
 @pytest.fixture

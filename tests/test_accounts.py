@@ -26,7 +26,7 @@ from saas.auth.roles import FoundationRole, Role
 from saas.db import db, tenant_context
 from saas.i18n import _, force_locale
 from saas.tenancy.models import Tenant
-from tests.support.factories import PASSWORD, create_user, database
+from tests.factories.platform import PASSWORD, create_user, database
 from tests.support.mailbox import Mailbox
 from tests.support.sessions import SignIn, next_code, sign_in
 

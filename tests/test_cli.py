@@ -24,7 +24,7 @@ from saas.db import db, tenant_context
 from saas.demo import DEMO_DOMAIN, TENANTS, demo_email, demo_totp_secret
 from saas.i18n import _, force_locale
 from saas.tenancy.models import Tenant
-from tests.support.factories import create_user
+from tests.factories.platform import create_user
 from tests.support.mailbox import Mailbox
 
 GOOD_PASSWORD = "a long enough passphrase"

@@ -13,7 +13,7 @@ from saas.auth.models import Invitation, User
 from saas.auth.roles import FoundationRole, Role
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
-from tests.support.factories import create_user
+from tests.factories.platform import create_user
 from tests.support.mailbox import Mailbox
 from tests.support.sessions import SignIn
 

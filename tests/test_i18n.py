@@ -28,7 +28,7 @@ from saas.auth.roles import Role
 from saas.db import db
 from saas.i18n import LANGUAGES, RTL_LANGUAGES
 from saas.tenancy.models import Tenant
-from tests.support.factories import create_tenant, create_user
+from tests.factories.platform import create_tenant, create_user
 from tests.support.mailbox import Mailbox
 from tests.support.sessions import SignIn, sign_in
 

@@ -24,7 +24,7 @@ from saas.db import (
     tenant_fk,
 )
 from saas.tenancy.models import Tenant
-from tests.support.factories import create_user
+from tests.factories.platform import create_user
 
 
 @pytest.fixture

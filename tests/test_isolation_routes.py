@@ -24,8 +24,8 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family, FamilyMember
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerKind
-from tests.families.conftest import add_member, create_family
-from tests.support.factories import create_user
+from tests.factories.families import add_member, create_family
+from tests.factories.platform import create_user
 from tests.support.sessions import sign_in
 
 TENANT_PREFIX = f"/t/<{TENANT_ARG}>"
@@ -42,10 +42,10 @@ class World:
     family_a: Family | None = None
     family_member_a: FamilyMember | None = None
     volunteer_a: Volunteer | None = None  # linked to the volunteer member of tenant A
-    training_a: Any = None  # trainings: tests.trainings.conftest.TrainingWorld (course, session, ...)
-    matching_a: Any = None  # matching: tests.matching.conftest.MatchingWorld (match, families, contact)
-    groups_a: Any = None  # groups: tests.groups.conftest.GroupWorld (group, participant, session)
-    impact_a: Any = None  # impact: tests.impact.conftest.ImpactWorld (instrument, measurement, report)
+    training_a: Any = None  # trainings: tests.factories.trainings.TrainingWorld (course, session, ...)
+    matching_a: Any = None  # matching: tests.factories.matching.MatchingWorld (match, families, contact)
+    groups_a: Any = None  # groups: tests.factories.groups.GroupWorld (group, participant, session)
+    impact_a: Any = None  # impact: tests.factories.impact.ImpactWorld (instrument, measurement, report)
 
 
 ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -210,18 +210,18 @@ def world(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> World:
                                   user_id=w.people_a[Role.VOLUNTEER].id)
         db.session.add(w.volunteer_a)
         db.session.commit()
-    from tests.trainings.conftest import create_training_world  # trainings
+    from tests.factories.trainings import create_training_world  # trainings
 
     w.training_a = create_training_world(app, tenant_a, w.volunteer_a)
-    from tests.matching.conftest import create_matching_world  # matching
+    from tests.factories.matching import create_matching_world  # matching
 
     w.matching_a = create_matching_world(app, tenant_a, w.volunteer_a, w.people_a[Role.COORDINATOR])
     with app.app_context(), tenant_context(db.session, tenant_a.id):
         w.volunteer_a = db.session.get(Volunteer, (tenant_a.id, w.volunteer_a.id))  # now matched
-    from tests.groups.conftest import create_group_world  # groups: the volunteer facilitates the group
+    from tests.factories.groups import create_group_world  # groups: the volunteer facilitates the group
 
     w.groups_a = create_group_world(app, tenant_a, w.volunteer_a, w.people_a[Role.COORDINATOR])
-    from tests.impact.conftest import create_impact_world  # impact
+    from tests.factories.impact import create_impact_world  # impact
 
     w.impact_a = create_impact_world(app, tenant_a, w.matching_a.matched_family, w.people_a[Role.COORDINATOR])
     return w

@@ -22,9 +22,9 @@ from saas.jobs.registry import Daily, Job, Weekly
 from saas.tenancy.models import Tenant
 from tenants.home import digests
 from tenants.home.signals import SignalKind
-from tests.home.conftest import days_ago, hours_ago, running_match, signals_of
+from tests.factories.home import running_match, signals_of
+from tests.factories.platform import create_user, days_ago, hours_ago
 from tests.home.test_signals import update_tenant_created
-from tests.support.factories import create_user
 from tests.support.jobs import only_digests, with_extra_jobs
 from tests.support.mailbox import Mailbox
 

@@ -24,8 +24,8 @@ from saas.jobs import runner
 from saas.jobs.models import JobRun, RunStatus
 from saas.jobs.queue import job_queue, rq_job_id
 from saas.tenancy.models import Tenant
-from tests.home.conftest import days_ago, running_match
-from tests.support.factories import create_user
+from tests.factories.home import running_match
+from tests.factories.platform import create_user, days_ago
 from tests.support.jobs import only_digests
 from tests.support.mailbox import Mailbox
 

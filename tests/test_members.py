@@ -12,7 +12,7 @@ from saas.auth.models import Invitation, Membership, User
 from saas.auth.roles import Role
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
-from tests.support.factories import create_user
+from tests.factories.platform import create_user
 from tests.support.mailbox import Mailbox
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn

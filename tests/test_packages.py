@@ -16,8 +16,8 @@ from saas import packages
 from saas.app import create_app
 from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
+from tests.factories.platform import create_user
 from tests.support import databases
-from tests.support.factories import create_user
 from tests.support.sessions import sign_in
 from tests.test_isolation_routes import ROUTE_ARGS, tenant_rules
 

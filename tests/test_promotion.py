@@ -12,7 +12,7 @@ from saas.auth.models import Membership, User
 from saas.auth.roles import Role
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
-from tests.support.factories import PASSWORD
+from tests.factories.platform import PASSWORD
 from tests.support.sessions import sign_in
 
 

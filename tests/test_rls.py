@@ -18,8 +18,8 @@ from saas.auth.models import Membership
 from saas.auth.roles import Role
 from saas.db import TenantScoped, bind_context, db
 from saas.tenancy.models import Tenant
+from tests.factories.platform import create_user
 from tests.support import databases
-from tests.support.factories import create_user
 
 pytestmark = [
     pytest.mark.postgresql,
@@ -87,7 +87,7 @@ def test_raw_sql_sees_only_the_bound_tenant(app: Flask, people: None, tenant_a: 
 
 def test_a_person_sees_their_own_memberships_in_every_tenant(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> None:
     user = create_user(app, "both@example.org", tenant=tenant_a, role=Role.VOLUNTEER)
-    from tests.support.factories import add_membership
+    from tests.factories.platform import add_membership
 
     add_membership(app, tenant_b, user, Role.VOLUNTEER)
     create_user(app, "other@example.org", tenant=tenant_b, role=Role.VOLUNTEER)

@@ -16,7 +16,7 @@ from saas.auth.models import User
 from saas.auth.session import safe_next
 from saas.db import db
 from saas.i18n import _, force_locale
-from tests.support.factories import PASSWORD
+from tests.factories.platform import PASSWORD
 from tests.support.sessions import SignIn, next_code, sign_in
 
 PAGE_LOCALE = "nl"  # the test client sends no Accept-Language: pages use DEFAULT_LOCALE

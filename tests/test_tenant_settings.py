@@ -14,7 +14,7 @@ from saas.tenancy.models import Tenant
 from tenants.matching.eligibility import MATCHING_POLICY
 from tenants.matching.models import MatchingPolicy
 from tenants.volunteers.models import ScreeningPolicy
-from tests.support.factories import create_user
+from tests.factories.platform import create_user
 from tests.support.sessions import sign_in
 
 

@@ -20,8 +20,8 @@ from saas.tenancy.models import Tenant
 from tenants.impact import aggregates
 from tenants.impact.vocabulary import Moment
 from tenants.life_domains import LIFE_DOMAINS
-from tests.families.conftest import today
-from tests.impact.dashboard_factories import create_instrument, seed_families
+from tests.factories.dashboard import create_instrument, seed_families
+from tests.factories.platform import today
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

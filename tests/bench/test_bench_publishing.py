@@ -24,9 +24,8 @@ from saas.foundation.models import PublicationStatus, PublicationTrigger
 from saas.tenancy.models import Tenant
 from tenants.life_domains import LIFE_DOMAINS
 from tenants.publishing.job import publish_tenant
-from tests.families.conftest import today
-from tests.impact.dashboard_factories import create_instrument, seed_families
-from tests.support.factories import create_tenant
+from tests.factories.dashboard import create_instrument, seed_families
+from tests.factories.platform import create_tenant, today
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

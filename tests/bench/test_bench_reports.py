@@ -21,8 +21,8 @@ from tenants.impact import report_files, reports
 from tenants.impact.models import MunicipalityReport
 from tenants.impact.vocabulary import ReportStatus
 from tenants.life_domains import LIFE_DOMAINS
-from tests.families.conftest import today
-from tests.impact.dashboard_factories import create_instrument, seed_families
+from tests.factories.dashboard import create_instrument, seed_families
+from tests.factories.platform import today
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

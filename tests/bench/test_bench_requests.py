@@ -9,7 +9,7 @@ from flask import Flask
 
 from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
-from tests.support.factories import create_user
+from tests.factories.platform import create_user
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

@@ -25,11 +25,10 @@ from tenants.matching.states import MatchState
 from tenants.matching.suggestions import suggestions_for
 from tenants.volunteers.models import Screening, Volunteer
 from tenants.volunteers.states import VolunteerState
-from tests.families.conftest import today
-from tests.matching.conftest import waiting_family
+from tests.factories.matching import waiting_family
+from tests.factories.platform import today
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
-from tests.volunteers.conftest import coordinator_a  # noqa: F401 - a fixture
 
 VOLUNTEERS = 500
 MATCHED = 40  # volunteers with an open match (some of them full)
@@ -80,7 +79,7 @@ def timed(run: Callable[[], object]) -> tuple[float, float]:
     return statistics.median(times), statistics.fmean(times)
 
 
-def test_suggestions_for_500_volunteers(app: Flask, signed_in: SignIn, coordinator_a: User,  # noqa: F811
+def test_suggestions_for_500_volunteers(app: Flask, signed_in: SignIn, coordinator_a: User,
                                         tenant_a: Tenant) -> None:
     matched = [waiting_family(app, tenant_a, family_name=f"Familie {n}") for n in range(MATCHED)]
     family: Family = waiting_family(app, tenant_a, languages=["Arabisch"], neighbourhood="Centrum",

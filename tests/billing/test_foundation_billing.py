@@ -21,9 +21,9 @@ from saas.billing.status import LicenceStatus
 from saas.clock import local_today
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
-from tests.billing.licence_factories import give_licence
 from tests.billing.test_licence_pages import add_plan, licence_of
-from tests.support.factories import create_tenant, create_user
+from tests.factories.billing import give_licence
+from tests.factories.platform import create_tenant, create_user
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

@@ -24,8 +24,8 @@ from saas.billing.models import Interval, Licence, Plan
 from saas.billing.status import LicenceStatus
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
-from tests.billing.licence_factories import give_licence
-from tests.support.factories import create_user, database
+from tests.factories.billing import give_licence
+from tests.factories.platform import create_user, database
 from tests.support.sessions import SignIn, sign_in
 
 CHECKOUT_URL = "https://checkout.stripe.com/c/pay/cs_test_a1B2c3"

@@ -30,7 +30,7 @@ from saas.billing.models import Interval, Licence, Plan
 from saas.billing.status import LicenceStatus
 from saas.db import db
 from saas.tenancy.models import Tenant
-from tests.support.factories import database
+from tests.factories.platform import database
 from tests.support.mailbox import free_port
 
 KEY = "sk_test_localstripe"

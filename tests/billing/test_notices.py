@@ -19,9 +19,8 @@ from saas.billing.models import Licence
 from saas.billing.status import LicenceStatus
 from saas.db import db
 from saas.tenancy.models import Tenant
-from tests.billing.licence_factories import give_licence
-from tests.families.conftest import today
-from tests.support.factories import add_membership, create_user, database
+from tests.factories.billing import give_licence
+from tests.factories.platform import add_membership, create_user, database, today
 from tests.support.mailbox import Mailbox
 
 GRACE = 14

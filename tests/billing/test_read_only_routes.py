@@ -25,9 +25,8 @@ from saas.billing.status import LicenceStatus
 from saas.db import db, tenant_context
 from saas.tenancy.context import TENANT_ARG
 from saas.tenancy.models import Tenant
-from tests.billing.licence_factories import give_licence
-from tests.families.conftest import today
-from tests.support.factories import database
+from tests.factories.billing import give_licence
+from tests.factories.platform import database, today
 from tests.support.queries import count_queries
 from tests.test_isolation_routes import (
     ROUTE_ARGS,

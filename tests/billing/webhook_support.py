@@ -21,7 +21,7 @@ from saas.clock import local_today
 from saas.db import db
 from saas.tenancy.models import Tenant
 from tests.billing import stripe_payloads as payloads
-from tests.support.factories import database
+from tests.factories.platform import database
 
 URL = "/billing/webhook"
 SECRET = "whsec_test_samen_oplopen"

@@ -10,12 +10,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
 from playwright.sync_api import Locator, Page
 
 #: The axe rule sets the pages must pass: WCAG 2.0 and 2.1, levels A and AA.
@@ -25,6 +27,20 @@ BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 
 #: The type of the ``new_page`` fixture: ``new_page(viewport="desktop", *, axe=True, locale="nl-NL")``.
 NewPage = Callable[..., Page]
+#: The widths a test that asks for ``viewport`` runs at.
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 800},
+    "phone": {"width": 375, "height": 740},
+}
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """The live server the browser tests share (the ``live_server`` fixture)."""
+
+    url: str
+    app: Flask
+
 
 _axe = Axe()
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import flask_migrate
@@ -35,7 +34,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from saas.app import create_app
 from saas.db import db
 from saas.demo import seed_demo
-from tests.browser import NewPage
+from tests.browser import VIEWPORTS, LiveServer, NewPage
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Launch flags for Debian's Chromium in a container without a network: no sandbox (we run as root),
@@ -48,10 +47,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-VIEWPORTS = {
-    "desktop": {"width": 1280, "height": 800},
-    "phone": {"width": 375, "height": 740},
-}
 #: How long Playwright waits for an element or a navigation before failing, in milliseconds.
 TIMEOUT_MS = 10_000
 
@@ -98,12 +93,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
 
 
 # The live server ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    url: str
-    app: Flask
 
 
 class _QuietHandler(WSGIRequestHandler):

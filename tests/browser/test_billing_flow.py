@@ -19,8 +19,7 @@ from saas.billing.status import LicenceStatus
 from saas.db import db
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
 from saas.tenancy.models import Tenant
-from tests.browser import NewPage, assert_accessible, path_of, sign_in
-from tests.browser.conftest import VIEWPORTS, LiveServer
+from tests.browser import VIEWPORTS, LiveServer, NewPage, assert_accessible, path_of, sign_in
 
 #: Wendy Kok signs in twice elsewhere (the crawl, the volunteers flow); this is her third sign-in,
 #: so fresh_totp_code may wait for the next 30-second step.

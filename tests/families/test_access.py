@@ -8,7 +8,8 @@ from flask import Flask
 from saas.auth.models import User
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family, FamilyMember
-from tests.families.conftest import add_member, referral_form, today, written_rows
+from tests.factories.families import add_member, referral_form, written_rows
+from tests.factories.platform import today
 from tests.support.sessions import SignIn
 
 

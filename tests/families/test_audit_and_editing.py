@@ -11,15 +11,8 @@ from saas.auth.models import User
 from saas.tenancy.models import Tenant
 from tenants.families import operations
 from tenants.families.models import CaseEvent, Family
-from tests.families.conftest import (
-    add_note,
-    audit_actions,
-    create_family,
-    in_tenant,
-    load_family,
-    referral_form,
-    today,
-)
+from tests.factories.families import add_note, audit_actions, create_family, load_family, referral_form
+from tests.factories.platform import in_tenant, today
 from tests.support.sessions import SignIn
 
 

@@ -14,7 +14,8 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import CareOutcome, ClosureReason, YesNoUnknown
-from tests.families.conftest import audit_actions, create_family, days_ago, load_family, state_events, today
+from tests.factories.families import audit_actions, create_family, load_family, state_events
+from tests.factories.platform import days_ago, today
 from tests.support.sessions import SignIn
 
 

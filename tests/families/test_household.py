@@ -14,7 +14,8 @@ from saas.auth.models import User
 from saas.tenancy.models import Tenant
 from tenants.families.models import CaseEvent, Family, FamilyMember
 from tenants.families.vocabulary import MemberRole
-from tests.families.conftest import add_member, audit_actions, create_family, in_tenant, today, written_rows
+from tests.factories.families import add_member, audit_actions, create_family, written_rows
+from tests.factories.platform import in_tenant, today
 from tests.support.sessions import SignIn
 
 

@@ -17,17 +17,8 @@ from tenants.families import operations
 from tenants.families.models import CaseEvent, Family, Intake
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import ChildSafety, Gender, Judgement, MemberRole
-from tests.families.conftest import (
-    add_member,
-    create_family,
-    days_ago,
-    in_tenant,
-    load_family,
-    plan_intake,
-    state_events,
-    today,
-    written_rows,
-)
+from tests.factories.families import add_member, create_family, load_family, plan_intake, state_events, written_rows
+from tests.factories.platform import days_ago, in_tenant, today
 from tests.support.sessions import SignIn
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -13,7 +13,8 @@ from saas.auth.models import User
 from saas.tenancy.models import Tenant
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import ReferrerType
-from tests.families.conftest import create_family, days_ago, today
+from tests.factories.families import create_family
+from tests.factories.platform import days_ago, today
 from tests.support.sessions import SignIn
 
 ROW_NAME = re.compile(r'<td data-label="Family">(?:<a [^>]*>)?([^<]+)<')

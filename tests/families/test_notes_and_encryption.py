@@ -14,7 +14,8 @@ from saas.tenancy.models import Tenant
 from tenants.families import operations
 from tenants.families.models import Family, FamilyNote, Intake
 from tenants.families.states import CaseState
-from tests.families.conftest import add_note, create_family, in_tenant, plan_intake, today, written_rows
+from tests.factories.families import add_note, create_family, plan_intake, written_rows
+from tests.factories.platform import in_tenant, today
 from tests.support.sessions import SignIn
 
 SECRET = "Moeder vertelt over haar depressie en de schulden bij de woningcorporatie."

@@ -17,8 +17,8 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import CaseCounter, Family
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import Channel, Composition, ReferrerType, Track, YesNoUnknown
-from tests.families.conftest import create_family, in_tenant, referral_form, today, written_rows
-from tests.support.factories import create_user
+from tests.factories.families import create_family, referral_form, written_rows
+from tests.factories.platform import create_user, in_tenant, today
 from tests.support.sessions import SignIn, sign_in
 
 NEW = "/t/alpha/families/new"

@@ -16,8 +16,8 @@ from tenants.families import operations
 from tenants.families.models import CaseEvent, Family, FamilyMember, FamilyNote
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import Channel, MemberRole, ReferrerType
-from tests.families.conftest import add_member, add_note, create_family, in_tenant, plan_intake, today
-from tests.support.factories import database
+from tests.factories.families import add_member, add_note, create_family, plan_intake
+from tests.factories.platform import database, in_tenant, today
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

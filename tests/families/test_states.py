@@ -11,7 +11,7 @@ from saas.i18n import force_locale
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import NEEDS_REASON, TRANSITIONS, CaseState, generic_moves, is_dedicated
-from tests.families.conftest import create_family, load_family, state_events
+from tests.factories.families import create_family, load_family, state_events
 from tests.support.sessions import SignIn
 
 GENERIC_MOVES = [(source, target) for source in CaseState for target in generic_moves(source)]

@@ -35,7 +35,7 @@ from tenants.matching.models import Match
 from tenants.trainings.models import Course, CourseCompletion, Enrolment, TrainingSession
 from tenants.trainings.states import EnrolmentStatus
 from tenants.volunteers.models import Screening, Volunteer
-from tests.families.conftest import in_tenant
+from tests.factories.platform import in_tenant
 
 #: Children's age bands in whole years, inclusive (older or unknown: "other").
 AGE_BANDS = {"0-3": (0, 3), "4-11": (4, 11), "12-17": (12, 17), "18-23": (18, 23)}

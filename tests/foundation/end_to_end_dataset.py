@@ -54,10 +54,9 @@ from tenants.trainings.models import Course, CourseCompletion, Enrolment, Traini
 from tenants.trainings.states import EnrolmentStatus
 from tenants.volunteers.models import Screening, Volunteer
 from tenants.volunteers.states import VolunteerState
-from tests.families.conftest import in_tenant
-from tests.impact.dashboard_factories import create_instrument
-from tests.support.factories import create_tenant, create_user
-from tests.trainings.conftest import create_course
+from tests.factories.dashboard import create_instrument
+from tests.factories.platform import create_tenant, create_user, in_tenant
+from tests.factories.trainings import create_course
 
 DOMAINS = {"finances": {"nl": "Financiën", "en": "Finances"}, "housing": {"nl": "Wonen", "en": "Housing"},
            "social_network": {"nl": "Netwerk", "en": "Social network"}}

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass, field
 
 from saas.foundation.measures import Measure
-from tests.foundation.factories import Cell
+from tenants.publishing.cells import Cell
 
 TRACKS = ("first_1000_days", "regular")
 YEARS = (2024, 2025)

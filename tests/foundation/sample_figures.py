@@ -1,5 +1,5 @@
 """A hand-built NationalFigures for the view and export tests that are about layout, formatting
-and files rather than about computing the figures (those use tests/foundation/factories.py)."""
+and files rather than about computing the figures (those use tests/factories/foundation.py)."""
 
 from __future__ import annotations
 

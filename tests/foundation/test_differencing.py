@@ -39,8 +39,9 @@ from saas.db import bind_context, db
 from saas.foundation.measures import AGE_BAND_CATEGORIES, CHANGE_DIRECTIONS, OUTCOME_CATEGORIES, Measure
 from saas.foundation.national import NationalFigures, build_national_figures, national_figures
 from saas.foundation.published import CellKey, CellSum, PublishedData
-from tests.foundation.factories import Cell, publish
-from tests.support.factories import create_tenant
+from tenants.publishing.cells import Cell
+from tests.factories.foundation import publish
+from tests.factories.platform import create_tenant
 
 YEARS = (2023, 2024, 2025)
 TRACKS = ("a", "b", "c")

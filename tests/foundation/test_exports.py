@@ -19,9 +19,9 @@ from saas.auth.roles import FoundationRole
 from saas.foundation import national
 from saas.foundation.tables import TABLE_KEYS, TITLES
 from saas.i18n import force_locale
+from tests.factories.platform import create_user
 from tests.foundation.sample_figures import FORMULA_NAME, sample_figures
 from tests.foundation.view_support import normalised, page_tables
-from tests.support.factories import create_user
 from tests.support.sessions import SignIn
 
 

@@ -21,7 +21,7 @@ from werkzeug.routing.converters import IntegerConverter, UUIDConverter
 from saas.auth.roles import FoundationRole, Role
 from saas.tenancy.context import TENANT_ARG
 from saas.tenancy.models import Tenant
-from tests.support.factories import create_user
+from tests.factories.platform import create_user
 from tests.support.sessions import sign_in
 
 TENANT_ROLES = (Role.COORDINATOR, Role.MANAGER, Role.VOLUNTEER, Role.REPORT_VIEWER)

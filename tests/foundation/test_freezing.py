@@ -16,7 +16,8 @@ from saas.foundation.measures import Measure
 from saas.foundation.models import PublicationTrigger
 from saas.tenancy.models import Tenant
 from tenants.publishing import job
-from tests.foundation.factories import Cell, freeze_year, publish
+from tenants.publishing.cells import Cell
+from tests.factories.foundation import freeze_year, publish
 from tests.publishing.test_job import all_cells, supported_family
 from tests.support import databases
 

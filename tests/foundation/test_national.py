@@ -23,9 +23,10 @@ from saas.foundation.measures import SCORE_SCALE, Measure
 from saas.foundation.models import PublicationStatus, PublicationTrigger
 from saas.foundation.national import NationalFigures, national_figures
 from saas.tenancy.models import Tenant
-from tests.foundation.factories import Cell, freeze_year, publish
+from tenants.publishing.cells import Cell
+from tests.factories.foundation import freeze_year, publish
+from tests.factories.platform import create_tenant
 from tests.foundation.national_dataset import BANDS, TenantData, tenant_data
-from tests.support.factories import create_tenant
 from tests.support.queries import count_queries
 
 YEAR = "2025"

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from saas.auth.roles import FoundationRole
 from saas.foundation.models import PublicationStatus, PublicationTrigger
 from saas.tenancy.models import Tenant
-from tests.foundation.factories import freeze_year, publish
+from tests.factories.foundation import freeze_year, publish
+from tests.factories.platform import create_tenant, create_user
 from tests.foundation.view_support import page_tables, publish_tenants
-from tests.support.factories import create_tenant, create_user
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

@@ -18,10 +18,11 @@ from saas.foundation.measures import Measure
 from saas.foundation.models import StatisticsSnapshot
 from saas.foundation.operations import PUBLISH_ON_DEMAND
 from saas.tenancy.models import Tenant
-from tests.foundation.factories import Cell, publish
+from tenants.publishing.cells import Cell
+from tests.factories.foundation import publish
+from tests.factories.platform import create_user
 from tests.foundation.national_dataset import tenant_data
 from tests.foundation.view_support import page_tables, publish_tenants
-from tests.support.factories import create_user
 from tests.support.sessions import SignIn
 
 CONFIRMED = {"confirm": "1"}

@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 from flask import Flask
 
 from saas.tenancy.models import Tenant
-from tests.foundation.factories import publish
+from tests.factories.foundation import publish
+from tests.factories.platform import create_tenant
 from tests.foundation.national_dataset import tenant_data
-from tests.support.factories import create_tenant
 
 
 def publish_tenants(app: Flask, count: int, first: int = 0) -> list[Tenant]:

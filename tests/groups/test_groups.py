@@ -23,10 +23,10 @@ from tenants.groups import operations
 from tenants.groups.models import Group, GroupAttendance, GroupFacilitator, GroupParticipant, GroupSession
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerState
-from tests.families.conftest import create_family, in_tenant, today
-from tests.groups.conftest import add_facilitator, add_participant, add_session, create_group
-from tests.matching.conftest import ready_volunteer
-from tests.support.factories import create_user
+from tests.factories.families import create_family
+from tests.factories.groups import add_facilitator, add_participant, add_session, create_group
+from tests.factories.matching import ready_volunteer
+from tests.factories.platform import create_user, in_tenant, today
 from tests.support.sessions import sign_in
 
 A = "/t/alpha/groups"

@@ -17,10 +17,10 @@ from tenants.groups.models import Group, GroupAttendance, GroupFacilitator, Grou
 from tenants.groups.vocabulary import GroupKind
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerKind, VolunteerState
-from tests.families.conftest import create_family, in_tenant, today
-from tests.groups.conftest import add_facilitator, add_participant, add_session, create_group
-from tests.matching.conftest import ready_volunteer
-from tests.support.factories import create_user
+from tests.factories.families import create_family
+from tests.factories.groups import add_facilitator, add_participant, add_session, create_group
+from tests.factories.matching import ready_volunteer
+from tests.factories.platform import create_user, in_tenant, today
 from tests.support.queries import count_queries
 from tests.support.sessions import sign_in
 

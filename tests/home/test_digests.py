@@ -14,9 +14,9 @@ from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
 from tenants.home import digests
 from tenants.volunteers.readiness import add_months
-from tests.home.conftest import add_contact, days_ago, hours_ago, running_match, set_vog, today
+from tests.factories.home import add_contact, running_match, set_vog
+from tests.factories.platform import create_user, days_ago, hours_ago, today
 from tests.home.test_signals import update_tenant_created
-from tests.support.factories import create_user
 from tests.support.mailbox import Mailbox
 
 
@@ -68,7 +68,7 @@ def test_each_coordinator_gets_their_own_signals_and_no_family_names(
 
 
 def case_number(app: Flask, tenant: Tenant, match: object) -> str:
-    from tests.families.conftest import load_family
+    from tests.factories.families import load_family
 
     return load_family(app, tenant, match.family_id).case_number  # type: ignore[attr-defined]
 

@@ -17,10 +17,9 @@ from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
 from tenants.home.models import SignalAcknowledgement
 from tenants.matching.models import ContactMoment
-from tests.families.conftest import in_tenant
-from tests.home.conftest import add_contact, days_ago, fire_every_kind, hours_ago, running_match, signals_of
+from tests.factories.home import add_contact, fire_every_kind, running_match, signals_of
+from tests.factories.platform import create_user, days_ago, hours_ago, in_tenant
 from tests.home.test_signals import update_tenant_created
-from tests.support.factories import create_user
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn, sign_in
 

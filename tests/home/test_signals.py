@@ -25,23 +25,19 @@ from tenants.matching.eligibility import MATCHING_POLICY
 from tenants.matching.models import ContactMoment, Match
 from tenants.matching.states import MatchState
 from tenants.volunteers.readiness import add_months
-from tests.families.conftest import create_family, in_tenant
-from tests.home.conftest import (
+from tests.factories.families import create_family
+from tests.factories.home import (
     add_contact,
-    days_ago,
     fire_every_kind,
-    hours_ago,
     local_noon,
-    months_ago,
-    ready_volunteer,
     record_run,
     running_match,
     set_vog,
     signals_of,
-    today,
     update,
 )
-from tests.support.factories import create_user, database
+from tests.factories.matching import ready_volunteer
+from tests.factories.platform import create_user, database, days_ago, hours_ago, in_tenant, months_ago, today
 from tests.support.queries import count_queries
 
 CONTACT = (SignalKind.CONTACT_LATE, SignalKind.CONTACT_ALARM)

@@ -28,8 +28,9 @@ from tenants.families.states import CaseState
 from tenants.families.vocabulary import CareOutcome, ClosureReason, MemberRole, YesNoUnknown
 from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tenants.trainings.states import EnrolmentStatus
-from tests.families.conftest import create_family, in_tenant
-from tests.impact.dashboard_factories import add_match, add_measurement, add_training, add_volunteer, create_instrument
+from tests.factories.dashboard import add_match, add_measurement, add_training, add_volunteer, create_instrument
+from tests.factories.families import create_family
+from tests.factories.platform import in_tenant
 
 YEAR = 2025
 CODES = ("finances", "housing")

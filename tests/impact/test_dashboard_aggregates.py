@@ -18,7 +18,7 @@ from tenants.impact import aggregates
 from tenants.impact.aggregates import Scope, change_from_sums
 from tenants.impact.scoring import paired_change
 from tenants.impact.vocabulary import Moment
-from tests.families.conftest import in_tenant
+from tests.factories.platform import in_tenant
 from tests.impact.dashboard_dataset import YEAR, dataset  # noqa: F401 - a fixture
 
 

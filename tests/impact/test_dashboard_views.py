@@ -12,10 +12,10 @@ from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
 from tenants.impact import aggregates
 from tenants.impact.charts import SVG_CSP
-from tests.families.conftest import create_family, in_tenant, today
+from tests.factories.dashboard import create_instrument, seed_families
+from tests.factories.families import create_family
+from tests.factories.platform import create_user, in_tenant, today
 from tests.impact.dashboard_dataset import YEAR, dataset  # noqa: F401 - a fixture
-from tests.impact.dashboard_factories import create_instrument, seed_families
-from tests.support.factories import create_user
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

@@ -29,7 +29,7 @@ from tenants.impact.instrument_loader import (
 )
 from tenants.impact.instruments import Instrument, InstrumentDomain, InstrumentItem
 from tenants.life_domains import LIFE_DOMAINS
-from tests.impact.instrument_factories import create_default_instrument, default_document, small_document
+from tests.factories.instruments import create_default_instrument, default_document, small_document
 
 LANGUAGES = {"nl", "en", "ar"}
 

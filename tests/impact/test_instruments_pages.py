@@ -15,8 +15,8 @@ from saas.auth.roles import FoundationRole, Role
 from saas.db import db
 from saas.tenancy.models import Tenant
 from tenants.impact.instruments import Instrument
-from tests.impact.instrument_factories import create_default_instrument, small_document
-from tests.support.factories import create_user
+from tests.factories.instruments import create_default_instrument, small_document
+from tests.factories.platform import create_user
 from tests.support.queries import count_queries
 from tests.support.sessions import sign_in
 

@@ -19,16 +19,10 @@ from tenants.families.states import CaseState
 from tenants.impact.instruments import Instrument
 from tenants.impact.models import Answer, DomainScore, Measurement
 from tenants.impact.vocabulary import MeasurementStatus, Moment
-from tests.families.conftest import create_family, in_tenant, today
-from tests.impact.measurement_factories import (
-    answer,
-    complete,
-    create_instrument,
-    give_consent,
-    item_ids,
-    start_measurement,
-)
-from tests.matching.conftest import create_match, waiting_family
+from tests.factories.families import create_family
+from tests.factories.matching import create_match, waiting_family
+from tests.factories.measurements import answer, complete, create_instrument, give_consent, item_ids, start_measurement
+from tests.factories.platform import in_tenant, today
 
 
 @pytest.fixture

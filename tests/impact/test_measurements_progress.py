@@ -16,16 +16,16 @@ from tenants.families.states import CaseState
 from tenants.impact.charts import SVG_CSP
 from tenants.impact.instruments import Instrument
 from tenants.impact.vocabulary import Moment
-from tests.home.conftest import update
-from tests.impact.measurement_factories import (
+from tests.factories.home import update
+from tests.factories.matching import create_match, ready_volunteer, waiting_family
+from tests.factories.measurements import (
     answer,
     completed_measurement,
     create_instrument,
     give_consent,
     start_measurement,
 )
-from tests.matching.conftest import create_match, ready_volunteer, waiting_family
-from tests.support.factories import create_user
+from tests.factories.platform import create_user
 from tests.support.queries import count_queries
 
 LOW = {"finances-1": 1, "finances-2": 2, "finances-3": 4, "social_network-1": 1, "social_network-2": 1}

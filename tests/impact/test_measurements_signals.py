@@ -16,9 +16,9 @@ from tenants.home.signals import SignalKind
 from tenants.impact.instruments import Instrument
 from tenants.impact.vocabulary import Moment
 from tenants.volunteers.readiness import add_months
-from tests.families.conftest import create_family
-from tests.home.conftest import days_ago, months_ago, running_match, signals_of, update
-from tests.impact.measurement_factories import (
+from tests.factories.families import create_family
+from tests.factories.home import running_match, signals_of, update
+from tests.factories.measurements import (
     answer,
     complete,
     completed_measurement,
@@ -26,6 +26,7 @@ from tests.impact.measurement_factories import (
     give_consent,
     start_measurement,
 )
+from tests.factories.platform import days_ago, months_ago
 
 MEASUREMENT_KINDS = (SignalKind.T0_MISSING, SignalKind.T1_DUE, SignalKind.TEND_MISSING)
 

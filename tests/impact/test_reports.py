@@ -20,9 +20,8 @@ from saas.tenancy.models import Tenant
 from tenants.impact import reports
 from tenants.impact.models import MunicipalityReport
 from tenants.impact.vocabulary import ReportStatus
-from tests.families.conftest import in_tenant, today
-from tests.impact.report_factories import add_report, last_year, populate_municipality
-from tests.support.factories import create_user
+from tests.factories.platform import create_user, in_tenant, today
+from tests.factories.reports import add_report, last_year, populate_municipality
 from tests.support.queries import count_queries
 from tests.support.sessions import sign_in
 

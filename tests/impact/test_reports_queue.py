@@ -16,7 +16,7 @@ from saas.auth.models import User
 from saas.jobs.queue import job_queue, work
 from saas.tenancy.models import Tenant
 from tenants.impact.vocabulary import ReportStatus
-from tests.impact.report_factories import last_year, populate_municipality
+from tests.factories.reports import last_year, populate_municipality
 from tests.impact.test_reports import ask_for_report, client_for, load_report, load_reports, reports_url, rows_of
 from tests.test_jobs_redis import clean
 

@@ -19,9 +19,9 @@ from tenants.families.models import Family, Intake
 from tenants.families.vocabulary import MemberRole
 from tenants.matching.models import Match
 from tenants.volunteers.models import Volunteer
-from tests.families.conftest import add_member, add_note, in_tenant, today
-from tests.matching.conftest import create_match, ready_volunteer, waiting_family
-from tests.support.factories import create_user
+from tests.factories.families import add_member, add_note
+from tests.factories.matching import create_match, ready_volunteer, waiting_family
+from tests.factories.platform import create_user, in_tenant, today
 
 #: Texts of the family file a volunteer must never see (sealed or not).
 SECRETS = {

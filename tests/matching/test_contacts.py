@@ -19,11 +19,10 @@ from tenants.families.models import CaseEvent, Family
 from tenants.matching import contact_queries
 from tenants.matching.models import ContactDraft, ContactMoment, Match
 from tenants.matching.vocabulary import ContactKind, ContactMode
-from tests.families.conftest import in_tenant, today
+from tests.factories.contacts import form_fields, log_staff_contact, log_visit
+from tests.factories.matching import create_match, ready_volunteer, waiting_family
+from tests.factories.platform import create_user, in_tenant, today
 from tests.matching import contact_fixtures
-from tests.matching.conftest import create_match, ready_volunteer, waiting_family
-from tests.matching.contact_factories import form_fields, log_staff_contact, log_visit
-from tests.support.factories import create_user
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

@@ -21,10 +21,10 @@ from tenants.matching.models import ContactMoment, Match
 from tenants.matching.states import MatchState
 from tenants.matching.vocabulary import ContactKind, ContactMode, Frequency
 from tenants.volunteers.models import Volunteer
-from tests.families.conftest import in_tenant, today
+from tests.factories.contacts import log_visit
+from tests.factories.platform import in_tenant, today
 from tests.families.test_statement_counts import bulk_people
 from tests.matching import contact_fixtures
-from tests.matching.contact_factories import log_visit
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

@@ -26,11 +26,12 @@ from tenants.volunteers import operations as volunteer_operations
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.readiness import add_months
 from tenants.volunteers.states import ExitReason, VolunteerState
-from tests.families.conftest import create_family, in_tenant, today
-from tests.matching.conftest import create_match, load_match, ready_volunteer, waiting_family
+from tests.factories.families import create_family
+from tests.factories.matching import create_match, load_match, ready_volunteer, waiting_family
+from tests.factories.platform import in_tenant, today
+from tests.factories.volunteers import create_volunteer
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
-from tests.volunteers.conftest import create_volunteer
 
 
 @pytest.fixture

@@ -20,12 +20,11 @@ from tenants.matching.models import ContactMoment, Match
 from tenants.matching.states import EndReason, MatchState
 from tenants.matching.vocabulary import ContactKind, ContactMode
 from tenants.volunteers.models import Volunteer
-from tests.families.conftest import in_tenant, today
+from tests.factories.contacts import form_fields, log_staff_contact, log_visit
+from tests.factories.matching import create_match, ready_volunteer, waiting_family
+from tests.factories.platform import create_user, in_tenant, today
 from tests.matching import contact_fixtures
-from tests.matching.conftest import create_match, ready_volunteer, waiting_family
-from tests.matching.contact_factories import form_fields, log_staff_contact, log_visit
 from tests.matching.contact_fixtures import SECRETS
-from tests.support.factories import create_user
 from tests.support.sessions import SignIn, sign_in
 
 MY = "/t/alpha/my/families"

@@ -22,11 +22,11 @@ from tenants.matching.models import Match
 from tenants.matching.vocabulary import NeighbourhoodRule
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerState
-from tests.families.conftest import add_member, audit_actions, create_family, in_tenant, load_family, today
-from tests.matching.conftest import create_match, ready_volunteer, waiting_family
-from tests.support.factories import create_user
+from tests.factories.families import add_member, audit_actions, create_family, load_family
+from tests.factories.matching import create_match, ready_volunteer, waiting_family
+from tests.factories.platform import create_user, in_tenant, today
+from tests.factories.volunteers import create_volunteer, load_volunteer
 from tests.support.sessions import SignIn
-from tests.volunteers.conftest import create_volunteer, load_volunteer
 
 BASE = "/t/alpha"
 _CARD = re.compile(r'id="v-([0-9a-f-]{36})"')

@@ -14,8 +14,8 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.volunteers.models import Screening, Volunteer
 from tenants.volunteers.states import VolunteerState
-from tests.families.conftest import in_tenant, today
-from tests.matching.conftest import create_match, ready_volunteer, waiting_family
+from tests.factories.matching import create_match, ready_volunteer, waiting_family
+from tests.factories.platform import in_tenant, today
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 

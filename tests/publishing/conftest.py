@@ -25,22 +25,16 @@ from flask import Flask
 from sqlalchemy import select
 
 from saas.auth.roles import Role
-from saas.db import db, tenant_context
-from saas.foundation.models import PublishedStatistic
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family, Intake
 from tenants.families.vocabulary import Track
 from tenants.trainings.models import CourseCompletion
 from tenants.volunteers.models import Screening, Volunteer
 from tenants.volunteers.states import VolunteerState
-from tests.families.conftest import in_tenant
+from tests.factories.dashboard import add_volunteer
+from tests.factories.platform import create_user, in_tenant
+from tests.factories.trainings import create_course
 from tests.impact.dashboard_dataset import Dataset, dataset  # noqa: F401 - a fixture
-from tests.impact.dashboard_factories import add_volunteer
-from tests.support.factories import create_user
-from tests.trainings.conftest import create_course
-
-#: (measure, track, domain, moment, category) → (n, total, squares)
-Cells = dict[tuple[str, str, str, str, str], tuple[int, int, int]]
 
 
 @pytest.fixture
@@ -74,13 +68,6 @@ def statistics_dataset(app: Flask, tenant_a: Tenant, dataset: Dataset) -> Datase
                                          completed_on=completed_on, certificate_number=f"2025-{number:04d}"))
         session.commit()
     return dataset
-
-
-def published(app: Flask, tenant: Tenant, period: str) -> Cells:
-    """The cells ``tenant`` has published for ``period``."""
-    with app.app_context(), tenant_context(db.session, tenant.id):
-        rows = db.session.scalars(select(PublishedStatistic).where(PublishedStatistic.period == period))
-        return {(r.measure, r.track, r.domain, r.moment, r.category): (r.n, r.total, r.squares) for r in rows}
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from saas.foundation.periods import Period
 from saas.tenancy.models import Tenant
 from tenants.publishing.cells import STATEMENTS_PER_PERIOD, Cell, compute_cells, period_cells
 from tenants.volunteers.operations import policy_for_tenant
-from tests.families.conftest import in_tenant
-from tests.impact.dashboard_factories import create_instrument, seed_families
-from tests.publishing.conftest import Cells, statistics_dataset  # noqa: F401 - a fixture
+from tests.factories.dashboard import create_instrument, seed_families
+from tests.factories.platform import in_tenant
+from tests.factories.publishing import Cells
 from tests.support.queries import count_queries
 
 R, F = "regular", "first_1000_days"

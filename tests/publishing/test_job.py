@@ -27,9 +27,10 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.publishing import job
 from tenants.publishing.cells import STATEMENTS_PER_PERIOD
-from tests.families.conftest import create_family, in_tenant
-from tests.impact.dashboard_factories import add_match, add_volunteer, create_instrument, seed_families
-from tests.publishing.conftest import published, statistics_dataset  # noqa: F401 - a fixture
+from tests.factories.dashboard import add_match, add_volunteer, create_instrument, seed_families
+from tests.factories.families import create_family
+from tests.factories.platform import in_tenant
+from tests.factories.publishing import published
 from tests.support import databases
 from tests.support.queries import count_queries
 

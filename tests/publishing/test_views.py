@@ -13,10 +13,10 @@ from saas.foundation.models import PublicationStatus, PublicationTrigger
 from saas.tenancy.models import Tenant
 from tenants.publishing import job
 from tenants.publishing.operations import PUBLISH_REQUESTED
-from tests.families.conftest import audit_actions
-from tests.impact.dashboard_factories import create_instrument
+from tests.factories.dashboard import create_instrument
+from tests.factories.families import audit_actions
+from tests.factories.platform import create_user
 from tests.publishing.test_job import publications, supported_family
-from tests.support.factories import create_user
 from tests.support.sessions import SignIn
 
 

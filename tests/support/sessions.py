@@ -9,7 +9,7 @@ import pyotp
 from flask.testing import FlaskClient
 
 from saas.auth.models import User
-from tests.support.factories import PASSWORD
+from tests.factories.platform import PASSWORD
 
 
 def next_code(user: User) -> str:

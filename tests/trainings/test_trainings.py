@@ -23,10 +23,10 @@ from tenants.trainings.models import Course, CourseCompletion, Enrolment
 from tenants.trainings.states import EnrolmentStatus
 from tenants.volunteers.models import Screening, Volunteer, VolunteerEvent
 from tenants.volunteers.states import VolunteerState
-from tests.support.factories import create_user
+from tests.factories.platform import create_user
+from tests.factories.trainings import create_course, create_session, create_volunteer
 from tests.support.queries import count_queries
 from tests.support.sessions import sign_in
-from tests.trainings.conftest import create_course, create_session, create_volunteer
 
 A = "/t/alpha"
 _APP: list[Flask] = []

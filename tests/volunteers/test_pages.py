@@ -17,7 +17,7 @@ from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
 from tenants.volunteers.models import Volunteer, VolunteerEvent
 from tenants.volunteers.states import VolunteerState
-from tests.support.factories import create_user
+from tests.factories.platform import create_user
 from tests.support.sessions import sign_in
 
 BASE = "/t/alpha"

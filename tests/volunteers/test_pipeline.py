@@ -14,21 +14,20 @@ from saas.auth.models import User
 from saas.tenancy.models import Tenant
 from tenants.volunteers.readiness import add_months
 from tenants.volunteers.states import SET_BY_MATCHING, TRANSITIONS, ExitReason, VolunteerState, manual_moves
-from tests.support.sessions import SignIn
-from tests.volunteers.conftest import (
+from tests.factories.platform import days_ago, today
+from tests.factories.volunteers import (
     DEFAULT_POLICY,
     VOLUNTEERS,
     audit_of,
     create_volunteer,
-    days_ago,
     errors_of,
     events_of,
     load_volunteer,
     send,
     set_policy,
     snapshot,
-    today,
 )
+from tests.support.sessions import SignIn
 
 HOW = ["form", "json"]
 S = VolunteerState

@@ -23,8 +23,9 @@ from tenants.volunteers import operations
 from tenants.volunteers.models import Screening, Volunteer
 from tenants.volunteers.readiness import add_months, readiness_reasons, vog_status
 from tenants.volunteers.states import VolunteerState
+from tests.factories.platform import in_tenant, today
+from tests.factories.volunteers import VOLUNTEERS, listed_ids, set_policy
 from tests.support.sessions import SignIn
-from tests.volunteers.conftest import VOLUNTEERS, in_tenant, listed_ids, set_policy, today
 
 S = VolunteerState
 

@@ -20,21 +20,19 @@ from saas.tenancy.models import Tenant
 from tenants.volunteers import operations
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerState
-from tests.support.factories import create_user
-from tests.support.sessions import SignIn, sign_in
-from tests.volunteers.conftest import (
+from tests.factories.platform import create_user, days_ago, today
+from tests.factories.volunteers import (
     BASE,
     VOLUNTEERS,
     audit_of,
     create_volunteer,
-    days_ago,
     errors_of,
     events_of,
     load_volunteer,
     send,
     snapshot,
-    today,
 )
+from tests.support.sessions import SignIn, sign_in
 
 HOW = ["form", "json"]
 BODY = {"form": "data", "json": "json"}  # the test client's argument for each

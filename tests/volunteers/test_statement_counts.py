@@ -20,10 +20,10 @@ from saas.tenancy.models import Tenant
 from tenants.volunteers.models import Screening, Volunteer, VolunteerEvent
 from tenants.volunteers.readiness import add_months
 from tenants.volunteers.states import PIPELINE, VolunteerState
-from tests.support.factories import database
+from tests.factories.platform import database, in_tenant, today
+from tests.factories.volunteers import BASE, VOLUNTEERS, create_volunteer, set_policy
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
-from tests.volunteers.conftest import BASE, VOLUNTEERS, create_volunteer, in_tenant, set_policy, today
 
 MANY = 200
 MANY_ON_ONE_PAGE = 50

@@ -20,8 +20,9 @@ from tenants.volunteers import operations
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.readiness import add_months, vog_status
 from tenants.volunteers.states import VolunteerState
+from tests.factories.platform import in_tenant, today
+from tests.factories.volunteers import VOLUNTEERS, create_volunteer, linked_ids, set_policy
 from tests.support.sessions import SignIn
-from tests.volunteers.conftest import VOLUNTEERS, create_volunteer, in_tenant, linked_ids, set_policy, today
 
 S = VolunteerState
 

@@ -1,6 +1,7 @@
 """Rows for the dashboard tests, written straight into the tables (the figures are about stored
 data, not about how it got there): an instrument, completed measurements with their domain
-scores, volunteers, matches and attended training sessions."""
+scores, volunteers, matches and attended training sessions.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from tenants.matching.states import MatchState
 from tenants.trainings.models import Course, Enrolment, TrainingSession
 from tenants.trainings.states import EnrolmentStatus
 from tenants.volunteers.models import Volunteer
-from tests.families.conftest import in_tenant
+from tests.factories.platform import in_tenant
 
 #: Case numbers 1900-xxxx for bulk families, unique across calls (create_family uses real years).
 _CASE_SEQ = itertools.count(1)

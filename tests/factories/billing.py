@@ -1,4 +1,5 @@
-"""Giving a tenant a licence in a given state, for the billing tests."""
+"""Giving a tenant a licence in a given state, for the billing tests.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from saas.billing.models import Licence
 from saas.billing.status import LicenceStatus
 from saas.tenancy.models import Tenant
-from tests.support.factories import database
+from tests.factories.platform import database
 
 
 def give_licence(app: Flask, tenant: Tenant, status: LicenceStatus | None, **fields: Any) -> Licence:

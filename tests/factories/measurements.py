@@ -1,6 +1,7 @@
 """Factories for measurements: a small instrument of our own (so the tests do not depend on the
 default questionnaire's wording), and measurements started, answered and completed through
-:mod:`tenants.impact.operations` (so scores, timeline and audit move as in the app)."""
+:mod:`tenants.impact.operations` (so scores, timeline and audit move as in the app).
+"""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ from tenants.impact import operations
 from tenants.impact.instruments import Instrument, InstrumentDomain, InstrumentItem
 from tenants.impact.models import Measurement
 from tenants.impact.vocabulary import Mode, Moment
-from tests.families.conftest import in_tenant, today
+from tests.factories.platform import in_tenant, today
 
 SCALE = [{"value": value, "labels": {"nl": nl, "en": en, "ar": ar}} for value, nl, en, ar in (
     (1, "Helemaal niet mee eens", "Do not agree at all", "لا أوافق على الإطلاق"),
     (2, "Een beetje mee eens", "Agree a little", "أوافق قليلاً"),
     (3, "Mee eens", "Agree", "أوافق"),
     (4, "Helemaal mee eens", "Fully agree", "أوافق تماماً"))]
+
 
 #: The test instrument: domain code -> number of items; items are "<domain>-<n>" (from 1).
 DOMAINS = {"finances": 3, "social_network": 2, "wellbeing": 4}

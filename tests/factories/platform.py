@@ -1,20 +1,27 @@
-"""Factories that always take the tenant explicitly. Each commits in its own app context so the
-rows are visible to later requests of the test (the test's outer transaction rolls back)."""
+"""Factories for the platform: tenants, people and memberships, and the helpers every domain's
+factories share (a session bound to a tenant, the app's today, counting rows). Each commits in its
+own app context so the rows are visible to later requests of the test (the test's outer
+transaction rolls back).
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
+from sqlalchemy import func, select
 from sqlalchemy.orm import scoped_session
 
 from saas.auth.models import Membership, User
 from saas.auth.roles import FoundationRole, Role
 from saas.auth.secrets import hash_password, new_totp_secret, store_totp_secret
+from saas.clock import local_today
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
+from tenants.volunteers.readiness import add_months
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -70,3 +77,31 @@ def add_membership(app: Flask, tenant: Tenant, user: User, role: Role, *, active
         session.flush()
     return membership
 
+
+@contextmanager
+def in_tenant(app: Flask, tenant: Tenant) -> Iterator[scoped_session]:
+    """An app context with ``tenant`` bound to the session (reads; commit yourself to write)."""
+    with app.app_context(), tenant_context(db.session, tenant.id):
+        yield db.session
+
+
+def today(app: Flask) -> date:
+    with app.app_context():
+        return local_today()
+
+
+def count_rows(app: Flask, tenant: Tenant, model: type) -> int:
+    with in_tenant(app, tenant) as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def days_ago(app: Flask, days: int) -> date:
+    return today(app) - timedelta(days=days)
+
+
+def months_ago(app: Flask, months: int) -> date:
+    return add_months(today(app), -months)
+
+
+def hours_ago(hours: float) -> datetime:
+    return datetime.now(UTC) - timedelta(hours=hours)

@@ -1,6 +1,7 @@
-"""Fixtures and factories for matching: ready volunteers, waiting families, and matches made
-through :mod:`tenants.matching.operations` (so the family, volunteer, timeline and audit move
-with them, as in the app)."""
+"""Factories for matching: ready volunteers, waiting families, and matches made through
+:mod:`tenants.matching.operations` (so the family, volunteer, timeline and audit move with them,
+as in the app).
+"""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from tenants.matching.states import MatchState
 from tenants.matching.vocabulary import Frequency
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerState
-from tests.families.conftest import create_family, in_tenant, today
-from tests.matching.contact_factories import add_contact
-from tests.volunteers.conftest import coordinator_a, create_volunteer  # noqa: F401 - coordinator_a is a fixture
+from tests.factories.contacts import add_contact
+from tests.factories.families import create_family
+from tests.factories.platform import in_tenant, today
+from tests.factories.volunteers import create_volunteer
 
 
 def ready_volunteer(app: Flask, tenant: Tenant, name: str = "Vera de Vries", **fields: Any) -> Volunteer:
@@ -100,5 +102,5 @@ def create_matching_world(app: Flask, tenant: Tenant, volunteer: Volunteer, coor
     match = create_match(app, tenant, actor=coordinator, family=matched, volunteer=volunteer)
     waiting = waiting_family(app, tenant, family_name="Familie Wachtend")
     world = MatchingWorld(match=match, matched_family=matched, waiting_family=waiting)
-    add_contact(app, tenant, world, volunteer)  # contacts: tests/matching/contact_factories.py
+    add_contact(app, tenant, world, volunteer)  # contacts: tests/factories/contacts.py
     return world

@@ -1,5 +1,6 @@
 """Factories for municipality reports: a frozen report for the route tests, and a municipality
-with enough activity that its report shows figures (most of them above the threshold)."""
+with enough activity that its report shows figures (most of them above the threshold).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Published statistics for tests: a tenant's publication with the cells given (the publishing job's
-own Cell), written inside that tenant's own context (as the job does), and frozen years."""
+own Cell), written inside that tenant's own context (as the job does), and frozen years.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from saas.foundation.models import (
 )
 from saas.tenancy.models import Tenant
 from tenants.publishing.cells import Cell
-from tests.support.factories import database
+from tests.factories.platform import database
 
 
 def publish(app: Flask, tenant: Tenant, cells: Iterable[Cell], *,

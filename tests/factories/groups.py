@@ -1,5 +1,6 @@
-"""Fixtures and factories for the group track, made through tenants.groups.operations (audit as in
-the app), and the route tests' GroupWorld."""
+"""Factories for the group track, made through tenants.groups.operations (audit as in the app),
+and the route tests' GroupWorld.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +16,7 @@ from tenants.groups import operations
 from tenants.groups.models import Group, GroupFacilitator, GroupParticipant, GroupSession
 from tenants.groups.vocabulary import GroupKind
 from tenants.volunteers.models import Volunteer
-from tests.families.conftest import in_tenant, today
-from tests.volunteers.conftest import coordinator_a  # noqa: F401 - a fixture
+from tests.factories.platform import in_tenant, today
 
 
 def create_group(app: Flask, tenant: Tenant, *, actor: User | None = None, **fields: Any) -> Group:
@@ -75,7 +75,7 @@ class GroupWorld:
 
 
 def create_group_world(app: Flask, tenant: Tenant, volunteer: Volunteer, coordinator: User) -> GroupWorld:
-    """``volunteer`` must be available or matched (tests.matching.conftest.create_matching_world makes her so)."""
+    """``volunteer`` must be available or matched (tests.factories.matching.create_matching_world makes her so)."""
     group = create_group(app, tenant, actor=coordinator, coordinator_id=coordinator.id)
     add_facilitator(app, tenant, group, volunteer, actor=coordinator)
     return GroupWorld(group=group, participant=add_participant(app, tenant, group, actor=coordinator),

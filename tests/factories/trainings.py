@@ -1,4 +1,5 @@
-"""Helpers for the trainings tests: courses, sessions, enrolments and completions made directly."""
+"""Helpers for the trainings tests: courses, sessions, enrolments and completions made directly.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Factories for contact moments, through tenants.matching.contact_operations (sealing, timeline
 and audit as in the app), the contact the route tests use, and a reader for what a page's form
-would submit. The fixtures are in contact_fixtures.py (this module is imported by conftest)."""
+would submit. The fixtures are in tests/matching/contact_fixtures.py.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tenants.matching import contact_operations
 from tenants.matching.models import ContactMoment, Match
 from tenants.matching.vocabulary import ContactKind, ContactMode
 from tenants.volunteers.models import Volunteer
-from tests.families.conftest import in_tenant, today
+from tests.factories.platform import in_tenant, today
 
 
 def _data(app: Flask, fields: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Instruments for tests: the default one, and documents to load (valid, or broken in one place)."""
+"""Instruments for tests: the default one, and documents to load (valid, or broken in one place).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from flask import Flask
 from saas.tenancy.models import Tenant
 from tenants.impact.instrument_loader import DEFAULT_FILE, ensure_default_instrument
 from tenants.impact.instruments import Instrument
-from tests.support.factories import database
+from tests.factories.platform import database
 
 
 def default_document() -> dict[str, Any]:
