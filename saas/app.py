@@ -85,7 +85,7 @@ def _commit_request(response: Response) -> Response:
 
     Operations only flush; this is the one commit, so a request is all-or-nothing. One exception:
     a view that refuses input (422) but keeps a copy of it for its author sets
-    ``g.keep_refused_input`` (tenants.matching.contact_views: a contact log that failed validation
+    ``g.keep_refused_input`` (tenants.matching.contacts.views: a contact log that failed validation
     is kept as a draft, so it is never lost); such a view flushes nothing but that copy.
 
     After the commit, the work the view left for then runs (saas.web.after_commit), so no view

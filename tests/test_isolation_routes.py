@@ -120,7 +120,7 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "matches.evaluation": lambda w: {"match_id": w.matching_a.match.id},
     "matches.end": lambda w: {"match_id": w.matching_a.match.id},
     "matches.policy": lambda w: {},
-    # contacts (tenants/matching/contact_views.py, my_families.py); the world's contact is the
+    # contacts (tenants/matching/contacts/views.py, my_families/views.py); the world's contact is the
     # world volunteer's visit asking for the coordinator -------------------------------------------
     "contacts.index": lambda w: {"family_id": w.matching_a.matched_family.id},
     "contacts.log": lambda w: {"family_id": w.matching_a.matched_family.id},
@@ -133,7 +133,7 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "my_families.draft": lambda w: {"match_id": w.matching_a.match.id},
     "my_families.discard_draft": lambda w: {"match_id": w.matching_a.match.id},
     "my_families.edit": lambda w: {"match_id": w.matching_a.match.id, "contact_id": w.matching_a.contact.id},
-    # measurements (tenants/impact/views.py); the world's measurement is a T0 in progress of the matched
+    # measurements (tenants/impact/measurements/views.py); the world's measurement is a T0 in progress of the matched
     # family, so an empty POST of answers saves nothing (redirect) and completing twice is refused (422) ---
     "measurements.overview": lambda w: {"family_id": w.matching_a.matched_family.id},
     "measurements.chart": lambda w: {"family_id": w.matching_a.matched_family.id},
@@ -144,10 +144,10 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
                                        "measurement_id": w.impact_a.measurement.id},
     "measurements.complete": lambda w: {"family_id": w.matching_a.matched_family.id,
                                         "measurement_id": w.impact_a.measurement.id},
-    # impact dashboard (tenants/impact/dashboard_views.py): managers only, no object ids ---------------
+    # impact dashboard (tenants/impact/dashboard/views.py): managers only, no object ids ---------------
     "impact.index": lambda w: {},
     "impact.chart": lambda w: {},  # three fixed URLs (means, change, direction), one endpoint
-    # reports (tenants/impact/report_views.py); the world's report is submitted (frozen), so report
+    # reports (tenants/impact/reports/views.py); the world's report is submitted (frozen), so report
     # viewers may open it, an empty create is refused (422) and submit/regenerate redirect refused ----
     "reports.index": lambda w: {},
     "reports.create": lambda w: {},

@@ -3,7 +3,7 @@
 The national figures only know what tenants published: per cell n, Σd and Σd² of the families'
 differences (saas.foundation.measures.PAIRED_CHANGE). Adding tenants up keeps those sums exact, and
 they are all the interval needs: mean Σd/n, sample variance (Σd² − (Σd)²/n) / (n − 1), interval
-mean ± t(0.975, n − 1) × sd / √n — the definition tenants.impact.scoring.paired_change uses for one
+mean ± t(0.975, n − 1) × sd / √n — the definition tenants.impact.measurements.scoring.paired_change uses for one
 tenant, so a national figure over one tenant equals that tenant's own.
 
 ``t`` comes from :data:`T_975`, the usual two-sided 95 % table (three decimals); for a df between

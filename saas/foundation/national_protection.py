@@ -17,7 +17,7 @@ The lines of a year (``t`` a track, ``*`` all tracks, ``q`` a quarter, ``Y`` the
 * closure reasons: ``closed[Y, t] = Σ reason[r, t]`` (plus a hidden "not recorded" remainder
   should a publisher's reasons not add up), linked with the quarters through ``closed[Y, t]``;
 * children: ``children[t] = Σ children[band, t]``; paired changes: ``n[d, t] = Σ direction[d, t]``;
-* outcomes (tenants.impact.aggregates.outcomes: care stopped or reduced ⊆ with care ⊆ closed;
+* outcomes (tenants.impact.dashboard.reach.outcomes: care stopped or reduced ⊆ with care ⊆ closed;
   otherwise referred ⊆ closed and, independently of it, referral prevented ⊆ closed):
   ``with_care[t] = care_stopped[t] + care_reduced[t] + care_other[t]``, ``closed[Y, t] =
   with_care[t] + without_care[t]`` and likewise for each referral question (:data:`OUTCOME_REMAINDERS`).

@@ -69,7 +69,7 @@ class Period:
 
 def period_bounds(year: int, quarter: int | None) -> tuple[date, date]:
     """The first and last day of ``year`` (``quarter`` None) or of one of its quarters. Also
-    tenants.impact.aggregates.Scope's bounds: the tenant's dashboard and what it publishes count
+    tenants.impact.dashboard.aggregates.Scope's bounds: the tenant's dashboard and what it publishes count
     over the very same days."""
     if quarter is None:
         return date(year, 1, 1), date(year, 12, 31)

@@ -11,14 +11,14 @@ from saas.auth.models import User
 from saas.db import db, get_or_create
 from tenants.home.models import SignalAcknowledgement
 from tenants.home.signals import HANDLED_KINDS, SignalKind
-from tenants.matching.contact_operations import mark_handled
+from tenants.matching.contacts.operations import mark_handled
 
 
 def acknowledge(actor: User, kind: SignalKind, subject: Any, key: str) -> None:
     """Hide the signal ``kind`` about ``subject`` while its key stays ``key``.
 
     A volunteer's "I need my coordinator" is not hidden but handled: the contact moment records
-    who handled it and when (tenants.matching.contact_operations.mark_handled). Acknowledging
+    who handled it and when (tenants.matching.contacts.operations.mark_handled). Acknowledging
     again changes nothing.
     """
     if kind in HANDLED_KINDS:

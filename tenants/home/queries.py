@@ -1,6 +1,6 @@
 """Computing the signals of the bound tenant in a fixed number of statements, however many
 matches, families or volunteers fire them: one per kind (the flags come from
-tenants.matching.contact_queries.unhandled_flags, with its eager loads), the two policies, the
+tenants.matching.contacts.queries.unhandled_flags, with its eager loads), the two policies, the
 digest's recent runs and one for the acknowledgements (tested in tests/home/ with count_queries).
 
 The date arithmetic in months (24 months, six months, VOG renewal) is exact in Python; SQL
@@ -26,11 +26,12 @@ from tenants.families.states import CaseState
 from tenants.families.vocabulary import ConsentPurpose
 from tenants.home.models import SignalAcknowledgement
 from tenants.home.signals import DAILY_DIGEST, Severity, Signal, SignalKind
-from tenants.impact.models import Measurement
+from tenants.impact.measurements.models import Measurement
 from tenants.impact.vocabulary import MeasurementStatus, Moment
-from tenants.matching import contact_queries, eligibility
-from tenants.matching import operations as matching
-from tenants.matching.contact_operations import MATCH_KINDS
+from tenants.matching import eligibility
+from tenants.matching.contacts import queries as contact_queries
+from tenants.matching.contacts.operations import MATCH_KINDS
+from tenants.matching.matches import operations as matching
 from tenants.matching.models import ContactMoment, Match, MatchingPolicy
 from tenants.matching.states import OPEN, MatchState
 from tenants.volunteers import operations as volunteers
@@ -85,7 +86,7 @@ def _with_people(statement: Select[Any]) -> Select[Any]:
 
 def _caseload_of(match_coordinator: uuid.UUID | None, family_coordinator: uuid.UUID | None) -> frozenset[uuid.UUID]:
     """Whose caseload a signal is in: the match's coordinator, or the family's when the match names
-    none (as tenants.matching.contact_queries.unhandled_flags decides for "my" flags)."""
+    none (as tenants.matching.contacts.queries.unhandled_flags decides for "my" flags)."""
     owner = match_coordinator or family_coordinator
     return frozenset({owner}) if owner else frozenset()
 
@@ -110,7 +111,7 @@ def _contact_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
     pause against a match resumed yesterday. Each of the three must lie on or before the cutoff,
     which SQL checks one by one (no date arithmetic in SQL: the local day of ``state_changed_at``
     is compared as the UTC moment that day ends); Python then takes the latest. (The last contact
-    is the one tenants.matching.contact_queries.last_contact_dates finds, here as a correlated
+    is the one tenants.matching.contacts.queries.last_contact_dates finds, here as a correlated
     subquery so that the filter stays in SQL.)"""
     last_on = (select(func.max(ContactMoment.happened_on))
                .where(ContactMoment.tenant_id == Match.tenant_id, ContactMoment.match_id == Match.id,

@@ -4,12 +4,14 @@ impact dashboard and municipality reports."""
 from saas.packages import Package
 
 package = Package(
-    models=("tenants.impact.instruments", "tenants.impact.models"),
-    blueprints=("tenants.impact.foundation_views:bp", "tenants.impact.views:bp", "tenants.impact.dashboard_views:bp",
-                "tenants.impact.report_views:bp"),
-    demo=("tenants.impact.instrument_demo:seed", "tenants.impact.demo:seed", "tenants.impact.report_demo:seed"),
+    models=("tenants.impact.instruments.models", "tenants.impact.measurements.models",
+            "tenants.impact.reports.models"),
+    blueprints=("tenants.impact.instruments.views:bp", "tenants.impact.measurements.views:bp",
+                "tenants.impact.dashboard.views:bp", "tenants.impact.reports.views:bp"),
+    demo=("tenants.impact.instruments.demo:seed", "tenants.impact.measurements.demo:seed",
+          "tenants.impact.reports.demo:seed"),
     contribute="tenants.impact.contributions:contribute",
-    audit_labels=("tenants.impact.views:AUDIT_LABELS",
-                  "tenants.impact.report_views:AUDIT_LABELS",
-                  "tenants.impact.foundation_views:AUDIT_LABELS"),
+    audit_labels=("tenants.impact.measurements.views:AUDIT_LABELS",
+                  "tenants.impact.reports.views:AUDIT_LABELS",
+                  "tenants.impact.instruments.views:AUDIT_LABELS"),
 )

@@ -3,7 +3,7 @@ Called once by saas.packages.contribute_all while the app is built."""
 
 from __future__ import annotations
 
-from tenants.impact.views import moments_panel
+from tenants.impact.measurements.views import moments_panel
 from tenants.panels import add_panel
 
 

@@ -4,12 +4,12 @@ from saas.packages import Package
 
 package = Package(
     models=("tenants.matching.models",),
-    blueprints=("tenants.matching.views:bp",
-                "tenants.matching.suggestion_views:bp",
-                "tenants.matching.contact_views:bp",
-                "tenants.matching.my_families:bp"),
+    blueprints=("tenants.matching.matches.views:bp",
+                "tenants.matching.suggestions.views:bp",
+                "tenants.matching.contacts.views:bp",
+                "tenants.matching.my_families.views:bp"),
     demo=("tenants.matching.demo:seed",),
     contribute="tenants.matching.contributions:contribute",
-    audit_labels=("tenants.matching.views:AUDIT_LABELS",
-                  "tenants.matching.contact_views:AUDIT_LABELS"),
+    audit_labels=("tenants.matching.matches.views:AUDIT_LABELS",
+                  "tenants.matching.contacts.views:AUDIT_LABELS"),
 )

@@ -9,14 +9,16 @@ from flask import render_template
 
 from tenants.families.models import Family
 from tenants.families.operations import case_moved
-from tenants.matching import contact_queries, hooks, queries
+from tenants.matching import hooks
+from tenants.matching.contacts import queries as contact_queries
+from tenants.matching.matches import queries
 from tenants.panels import add_panel
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.operations import volunteer_moved
 
 
 def matches_of_family_panel(family: Family) -> str:
-    return render_template("matching/_matches_panel.html", partner="volunteer",
+    return render_template("matches/_matches_panel.html", partner="volunteer",
                            matches=queries.matches_of_family(family.id))
 
 
@@ -26,7 +28,7 @@ def contacts_of_family_panel(family: Family) -> str:
 
 
 def matches_of_volunteer_panel(volunteer: Volunteer) -> str:
-    return render_template("matching/_matches_panel.html", partner="family",
+    return render_template("matches/_matches_panel.html", partner="family",
                            matches=queries.matches_of_volunteer(volunteer.id))
 
 

@@ -30,7 +30,7 @@ from saas.tenancy.models import Tenant
 from tenants.demo_time import local_time
 from tenants.families.models import CaseEvent, Family
 from tenants.families.states import CaseState
-from tenants.matching.contact_operations import NOTE
+from tenants.matching.contacts.operations import NOTE
 from tenants.matching.models import ContactMoment, Match, MatchingPolicy
 from tenants.matching.states import OPEN, EndReason, MatchState
 from tenants.matching.vocabulary import ContactKind, ContactMode, Frequency, NeighbourhoodRule

@@ -18,7 +18,7 @@ from saas.errors import OperationError
 from saas.i18n import L_
 from tenants.families.models import Family
 from tenants.families.states import ENDED, CaseState
-from tenants.matching import operations
+from tenants.matching.matches import operations
 from tenants.matching.models import Match
 from tenants.matching.states import OPEN, EndReason, MatchState
 from tenants.volunteers.models import Volunteer

@@ -1,8 +1,8 @@
 """The cells the bound tenant publishes, computed per period exactly as saas.foundation.measures
 defines them (that module is the contract with the foundation's reader).
 
-The figures come from tenants.impact.aggregates (the tenant's own dashboard counts the same way),
-with a Scope per period and, for the measures split by track, per track; tenants.publishing.
+The figures come from tenants.impact.dashboard (aggregates and reach; the tenant's own dashboard
+counts the same way), with a Scope per period and, for the measures split by track, per track; tenants.publishing.
 indicators adds what the dashboard lacks (volunteers who started or stopped, fidelity). Every
 period costs the same fixed number of statements (:data:`STATEMENTS_PER_PERIOD`), however many
 families the tenant has.
@@ -30,8 +30,10 @@ from saas.foundation.measures import (
 )
 from saas.foundation.periods import Period
 from tenants.families.vocabulary import Track
-from tenants.impact import aggregates
-from tenants.impact.aggregates import AGE_BANDS, Scope
+from tenants.impact.dashboard import aggregates
+from tenants.impact.dashboard import reach as reach_figures
+from tenants.impact.dashboard.aggregates import Scope
+from tenants.impact.dashboard.reach import AGE_BANDS
 from tenants.impact.vocabulary import Moment
 from tenants.publishing import indicators
 from tenants.volunteers.models import ScreeningPolicy
@@ -105,12 +107,12 @@ def _track_cells(period: Period, track: Track) -> Iterator[Cell]:
                    squares=change.sum_of_squares, track=code, domain=change.code)
         for direction, count in zip(CHANGE_DIRECTIONS, (change.improved, change.stable, change.worse), strict=True):
             yield Cell(key, Measure.CHANGE_DIRECTION, n=count, track=code, domain=change.code, category=direction)
-    outcomes = aggregates.outcomes(scope)
+    outcomes = reach_figures.outcomes(scope)
     yield from _closure_cells(key, code, outcomes)
-    yield from _reach_cells(key, code, aggregates.family_reach(scope), outcomes.closed)
+    yield from _reach_cells(key, code, reach_figures.family_reach(scope), outcomes.closed)
 
 
-def _closure_cells(key: str, track: str, outcomes: aggregates.Outcomes) -> Iterator[Cell]:
+def _closure_cells(key: str, track: str, outcomes: reach_figures.Outcomes) -> Iterator[Cell]:
     for reason, count in outcomes.reasons.items():
         yield Cell(key, Measure.CLOSURE_REASON, n=count, track=track, category=reason.value)
     for category in OUTCOME_CATEGORIES:  # named as the Outcomes fields
@@ -119,7 +121,7 @@ def _closure_cells(key: str, track: str, outcomes: aggregates.Outcomes) -> Itera
                track=track)
 
 
-def _reach_cells(key: str, track: str, reach: aggregates.Reach, closed: int) -> Iterator[Cell]:
+def _reach_cells(key: str, track: str, reach: reach_figures.Reach, closed: int) -> Iterator[Cell]:
     """Families and children. The families "closed" are all those closed in the period (the
     outcomes' count), not only those also supported in it (``reach.closed_families``): the national
     view shows them as the total of the closure reasons and outcomes, and adds a year up from its
@@ -136,13 +138,13 @@ def _tenant_cells(period: Period, policy: ScreeningPolicy) -> Iterator[Cell]:
     """The measures over the whole tenant (track ALL): volunteers, training, municipalities, fidelity."""
     scope, key = _scope(period), period.key
     flow = indicators.volunteer_flow(scope)
-    for category, count in (("active", aggregates.volunteer_count(scope)), ("new", flow.new),
+    for category, count in (("active", reach_figures.volunteer_count(scope)), ("new", flow.new),
                             ("stopped", flow.stopped)):
         yield Cell(key, Measure.VOLUNTEERS, n=count, category=category)
-    attendances, hours = aggregates.training_attendance(scope)
+    attendances, hours = reach_figures.training_attendance(scope)
     yield Cell(key, Measure.TRAINING_HOURS, n=attendances,
                total=int((hours * HOURS_SCALE).to_integral_value(ROUND_HALF_UP)))
-    for name in aggregates.municipalities(scope):
+    for name in reach_figures.municipalities(scope):
         yield Cell(key, Measure.MUNICIPALITIES, n=1, category=name[:MUNICIPALITY_LENGTH])
     t0_done, home_visit_intake = indicators.case_start_indicators(scope)
     for category, share in (("t0_done", t0_done), ("home_visit_intake", home_visit_intake),

@@ -1,4 +1,4 @@
-"""The published figures tenants.impact.aggregates does not compute: volunteers who started or
+"""The published figures tenants.impact.dashboard does not compute: volunteers who started or
 stopped, and the fidelity indicators. Each function sends a fixed number of statements for one
 period, however many families or volunteers the tenant has, and runs inside the bound tenant.
 
@@ -16,7 +16,7 @@ The definitions (n: the cases the indicator is taken over; total: those meeting 
   tenants.trainings.queries.missing_required_course_condition makes for readiness, taken on
   the start day; with no required course every volunteer counts as trained.
 * ``valid_vog``: n volunteers active in the period (a match with a supported family, as
-  tenants.impact.aggregates counts them); total those whose VOG was valid on the period's
+  tenants.impact.dashboard.reach counts them); total those whose VOG was valid on the period's
   reference day by tenants.volunteers.readiness.vog_status (VOGs issued after that day ignored).
 * ``caseload``: n coordinators (the family's coordinator) with at least one family supported on
   the reference day (a match running that day, the case not closed before it); total those
@@ -34,9 +34,9 @@ from sqlalchemy import Select, and_, case, distinct, func, or_, select
 
 from saas.db import db
 from tenants.families.models import Family, Intake
-from tenants.impact import aggregates
-from tenants.impact.aggregates import Scope
-from tenants.impact.models import Measurement
+from tenants.impact.dashboard.aggregates import Scope
+from tenants.impact.dashboard.reach import active_volunteers
+from tenants.impact.measurements.models import Measurement
 from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tenants.matching.models import Match
 from tenants.trainings.models import Course, CourseCompletion
@@ -130,7 +130,7 @@ def valid_vog(scope: Scope, policy: ScreeningPolicy) -> Share:
         select(Volunteer.id, Volunteer.approved_on, Screening.issued_on)
         .outerjoin(Screening, and_(Screening.tenant_id == Volunteer.tenant_id, Screening.volunteer_id == Volunteer.id,
                                    Screening.issued_on <= day))
-        .where(Volunteer.id.in_(select(aggregates.active_volunteers(scope).c.volunteer_id)))
+        .where(Volunteer.id.in_(select(active_volunteers(scope).c.volunteer_id)))
         .order_by(Volunteer.id, Screening.issued_on.desc()))
     histories: dict[Any, _ScreeningHistory] = defaultdict(lambda: _ScreeningHistory(None))
     for volunteer_id, approved_on, issued_on in rows:

@@ -33,7 +33,7 @@ from saas.foundation.periods import Period, periods_between
 from saas.jobs.registry import Daily, Details, Job
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
-from tenants.impact.models import Measurement
+from tenants.impact.measurements.models import Measurement
 from tenants.matching.models import Match
 from tenants.publishing.cells import Cell, compute_cells
 from tenants.volunteers.models import Volunteer

@@ -15,7 +15,7 @@ from saas.enums import LabelledEnum
 from saas.foundation.labels import register_labels
 from saas.i18n import force_locale
 from tenants.families.vocabulary import ClosureReason, Track
-from tenants.impact.instruments import Instrument, InstrumentDomain
+from tenants.impact.instruments.models import Instrument, InstrumentDomain
 
 
 def _enum_labels(enum: type[LabelledEnum]) -> dict[str, str]:

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from saas.auth.models import User
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
-from tenants.impact import report_files, reports
-from tenants.impact.models import MunicipalityReport
+from tenants.impact.reports import figures as reports
+from tenants.impact.reports import files as report_files
+from tenants.impact.reports.models import MunicipalityReport
 from tenants.impact.vocabulary import ReportStatus
 from tenants.life_domains import LIFE_DOMAINS
 from tests.factories.dashboard import create_instrument, seed_families

@@ -21,8 +21,8 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.queries import family_file
 from tenants.matching.models import Match
+from tenants.matching.scoring import suggestions_for
 from tenants.matching.states import MatchState
-from tenants.matching.suggestions import suggestions_for
 from tenants.volunteers.models import Screening, Volunteer
 from tenants.volunteers.states import VolunteerState
 from tests.factories.matching import waiting_family

@@ -2,7 +2,7 @@
 a manager opens the impact dashboard and a municipality report, and downloads its PDF. axe checks
 every page on the way.
 
-The demo (tenants.impact.demo) leaves some matched families without a T0, so the signal is there,
+The demo (tenants.impact.measurements.demo) leaves some matched families without a T0, so the signal is there,
 and has completed measurements for the dashboard and the report.
 """
 
@@ -85,7 +85,7 @@ def test_manager_opens_the_dashboard_and_downloads_a_report(new_page: NewPage) -
 
 
 def test_the_municipality_finds_last_years_report_on_a_phone(new_page: NewPage) -> None:
-    """The demo (tenants.impact.report_demo) submits last year's report of each tenant, so the
+    """The demo (tenants.impact.reports.demo) submits last year's report of each tenant, so the
     municipality's report viewer signs in to something real."""
     page = new_page("phone")
     sign_in(page, demo_email("gemeente.papendrecht"), DEMO_PASSWORD, None)

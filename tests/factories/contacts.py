@@ -1,4 +1,4 @@
-"""Factories for contact moments, through tenants.matching.contact_operations (sealing, timeline
+"""Factories for contact moments, through tenants.matching.contacts.operations (sealing, timeline
 and audit as in the app), the contact the route tests use, and a reader for what a page's form
 would submit. The fixtures are in tests/matching/contact_fixtures.py.
 """
@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from saas.auth.models import User
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
-from tenants.matching import contact_operations
+from tenants.matching.contacts import operations as contact_operations
 from tenants.matching.models import ContactMoment, Match
 from tenants.matching.vocabulary import ContactKind, ContactMode
 from tenants.volunteers.models import Volunteer

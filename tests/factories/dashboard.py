@@ -21,8 +21,8 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family, FamilyMember
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import CareOutcome, Channel, ClosureReason, MemberRole, ReferrerType, YesNoUnknown
-from tenants.impact.instruments import Instrument, InstrumentDomain
-from tenants.impact.models import DomainScore, Measurement
+from tenants.impact.instruments.models import Instrument, InstrumentDomain
+from tenants.impact.measurements.models import DomainScore, Measurement
 from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tenants.matching.models import Match
 from tenants.matching.states import MatchState

@@ -10,8 +10,8 @@ import yaml
 from flask import Flask
 
 from saas.tenancy.models import Tenant
-from tenants.impact.instrument_loader import DEFAULT_FILE, ensure_default_instrument
-from tenants.impact.instruments import Instrument
+from tenants.impact.instruments.loader import DEFAULT_FILE, ensure_default_instrument
+from tenants.impact.instruments.models import Instrument
 from tests.factories.platform import database
 
 

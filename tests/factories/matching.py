@@ -1,5 +1,5 @@
 """Factories for matching: ready volunteers, waiting families, and matches made through
-:mod:`tenants.matching.operations` (so the family, volunteer, timeline and audit move with them,
+:mod:`tenants.matching.matches.operations` (so the family, volunteer, timeline and audit move with them,
 as in the app).
 """
 
@@ -15,7 +15,7 @@ from saas.auth.models import User
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family, Intake
 from tenants.families.states import CaseState
-from tenants.matching import operations
+from tenants.matching.matches import operations
 from tenants.matching.models import Match
 from tenants.matching.states import MatchState
 from tenants.matching.vocabulary import Frequency

@@ -1,6 +1,6 @@
 """Factories for measurements: a small instrument of our own (so the tests do not depend on the
 default questionnaire's wording), and measurements started, answered and completed through
-:mod:`tenants.impact.operations` (so scores, timeline and audit move as in the app).
+:mod:`tenants.impact.measurements.operations` (so scores, timeline and audit move as in the app).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from saas.db import db
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.vocabulary import ConsentPurpose
-from tenants.impact import operations
-from tenants.impact.instruments import Instrument, InstrumentDomain, InstrumentItem
-from tenants.impact.models import Measurement
+from tenants.impact.instruments.models import Instrument, InstrumentDomain, InstrumentItem
+from tenants.impact.measurements import operations
+from tenants.impact.measurements.models import Measurement
 from tenants.impact.vocabulary import Mode, Moment
 from tests.factories.platform import in_tenant, today
 

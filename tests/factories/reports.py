@@ -16,8 +16,9 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family, FamilyMember
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import CareOutcome, Channel, ClosureReason, MemberRole, ReferrerType, YesNoUnknown
-from tenants.impact.instrument_loader import ensure_default_instrument
-from tenants.impact.models import DomainScore, Measurement, MunicipalityReport
+from tenants.impact.instruments.loader import ensure_default_instrument
+from tenants.impact.measurements.models import DomainScore, Measurement
+from tenants.impact.reports.models import MunicipalityReport
 from tenants.impact.vocabulary import MeasurementStatus, Moment, ReportStatus
 from tenants.matching.models import ContactMoment, Match
 from tenants.matching.states import MatchState

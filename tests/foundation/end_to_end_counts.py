@@ -2,7 +2,7 @@
 for the end-to-end test of the national figures (tests/foundation/test_national_end_to_end.py).
 
 Nothing from tenants.impact or tenants.publishing is used: each definition is written out below
-from the documentation (saas.foundation.measures, the tenants.impact.aggregates module docstring,
+from the documentation (saas.foundation.measures, the tenants.impact.dashboard.aggregates module docstring,
 the tenants.publishing.indicators module docstring). Every figure is a *list* — of family ids,
 children, scores, differences, grades, hours — so that a count is its length, a mean its mean,
 and the number of tenants behind a national figure the number of tenants with a non-empty list.
@@ -29,7 +29,7 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family, FamilyMember, Intake
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import CareOutcome, MemberRole, YesNoUnknown
-from tenants.impact.models import DomainScore, Measurement
+from tenants.impact.measurements.models import DomainScore, Measurement
 from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tenants.matching.models import Match
 from tenants.trainings.models import Course, CourseCompletion, Enrolment, TrainingSession

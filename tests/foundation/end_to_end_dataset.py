@@ -45,8 +45,8 @@ from tenants.families.vocabulary import (
     Track,
     YesNoUnknown,
 )
-from tenants.impact.instruments import Instrument
-from tenants.impact.models import DomainScore, Measurement
+from tenants.impact.instruments.models import Instrument
+from tenants.impact.measurements.models import DomainScore, Measurement
 from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tenants.matching.models import Match
 from tenants.matching.states import MatchState

@@ -51,7 +51,7 @@ TOTAL = "="
 TODAY = date(2026, 6, 1)
 GROWTH = {Measure.FAMILIES.value, Measure.VOLUNTEERS.value, Measure.MUNICIPALITIES.value}
 #: The outcomes' remainders: never displayed, but "total − its displayed parts" is what a reader can
-#: compute (tenants/impact/aggregates.py outcomes(): stopped and reduced are two values of the care
+#: compute (tenants/impact/dashboard/reach.py outcomes(): stopped and reduced are two values of the care
 #: at the end of the families with care; both referral questions are asked of every closed family).
 REMAINDERS = {"care_other": ("with_care", ("care_stopped", "care_reduced")),
               "without_care": ("closed", ("with_care",)),

@@ -20,8 +20,8 @@ from saas.foundation.inference import change_from_sums, t_quantile
 from saas.foundation.measures import Measure
 from saas.foundation.national_protection import protect_year
 from saas.foundation.published import ANY_TRACK, CellKey, CellSum, PublishedData
-from tenants.impact.scoring import paired_change
-from tenants.impact.scoring import t_quantile as tenant_t_quantile
+from tenants.impact.measurements.scoring import paired_change
+from tenants.impact.measurements.scoring import t_quantile as tenant_t_quantile
 
 
 def test_a_forced_part_takes_a_second_one_with_it_and_the_total_stays() -> None:

@@ -1,4 +1,4 @@
-"""The dashboard's figures (tenants.impact.aggregates) against the hand-computed dataset of
+"""The dashboard's figures (tenants.impact.dashboard.aggregates) against the hand-computed dataset of
 tests/impact/dashboard_dataset.py (the table of families is there)."""
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from flask import Flask
 from saas.clock import local_today
 from saas.tenancy.models import Tenant
 from tenants.families.vocabulary import ClosureReason
-from tenants.impact import aggregates
-from tenants.impact.aggregates import Scope, change_from_sums
-from tenants.impact.scoring import paired_change
+from tenants.impact.dashboard import aggregates, queries
+from tenants.impact.dashboard.aggregates import Scope, change_from_sums
+from tenants.impact.measurements.scoring import paired_change
 from tenants.impact.vocabulary import Moment
 from tests.factories.platform import in_tenant
 from tests.impact.dashboard_dataset import YEAR, dataset  # noqa: F401 - a fixture
 
 
-def figures(app: Flask, tenant: Tenant, municipality: str | None = None, year: int = YEAR) -> aggregates.ImpactFigures:
+def figures(app: Flask, tenant: Tenant, municipality: str | None = None, year: int = YEAR) -> queries.ImpactFigures:
     with in_tenant(app, tenant):
-        return aggregates.impact_figures(Scope(year, municipality), "en")
+        return queries.impact_figures(Scope(year, municipality), "en")
 
 
 @pytest.mark.usefixtures("dataset")

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
-from tenants.impact import aggregates
-from tenants.impact.charts import SVG_CSP
+from tenants.impact.dashboard import aggregates
+from tenants.impact.measurements.charts import SVG_CSP
 from tests.factories.dashboard import create_instrument, seed_families
 from tests.factories.families import create_family
 from tests.factories.platform import create_user, in_tenant, today

@@ -18,7 +18,7 @@ from saas.db import db, tenant_context
 from saas.errors import OperationError
 from saas.i18n import force_locale
 from saas.tenancy.models import Tenant
-from tenants.impact.instrument_loader import (
+from tenants.impact.instruments.loader import (
     DEFAULT_CODE,
     DEFAULT_FILE,
     InstrumentError,
@@ -27,7 +27,7 @@ from tenants.impact.instrument_loader import (
     load_instrument,
     retire,
 )
-from tenants.impact.instruments import Instrument, InstrumentDomain, InstrumentItem
+from tenants.impact.instruments.models import Instrument, InstrumentDomain, InstrumentItem
 from tenants.life_domains import LIFE_DOMAINS
 from tests.factories.instruments import create_default_instrument, default_document, small_document
 

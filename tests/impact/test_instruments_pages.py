@@ -14,7 +14,7 @@ from saas.auth.models import User
 from saas.auth.roles import FoundationRole, Role
 from saas.db import db
 from saas.tenancy.models import Tenant
-from tenants.impact.instruments import Instrument
+from tenants.impact.instruments.models import Instrument
 from tests.factories.instruments import create_default_instrument, small_document
 from tests.factories.platform import create_user
 from tests.support.queries import count_queries
@@ -148,7 +148,7 @@ def test_the_list_takes_one_statement_however_many_versions(app: Flask) -> None:
 
     one = statements()
     with app.app_context():
-        from tenants.impact.instrument_loader import load_instrument
+        from tenants.impact.instruments.loader import load_instrument
 
         for version in (1, 2, 3):
             load_instrument(None, json.dumps(small_document(version=version)))

@@ -16,8 +16,8 @@ from saas.auth.models import User
 from saas.tenancy.models import Tenant
 from tenants.families.models import CaseEvent, Family
 from tenants.families.states import CaseState
-from tenants.impact.instruments import Instrument
-from tenants.impact.models import Answer, DomainScore, Measurement
+from tenants.impact.instruments.models import Instrument
+from tenants.impact.measurements.models import Answer, DomainScore, Measurement
 from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tests.factories.families import create_family
 from tests.factories.matching import create_match, waiting_family

@@ -15,14 +15,14 @@ from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
-from tenants.impact.models import Answer, Measurement
-from tenants.impact.operations import consents
-from tenants.impact.scoring import as_decimal, score_instrument
+from tenants.impact.measurements.models import Answer, Measurement
+from tenants.impact.measurements.operations import consents
+from tenants.impact.measurements.scoring import as_decimal, score_instrument
 from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tenants.matching.models import Match
 from tenants.volunteers.readiness import add_months
 
-SEEDER = "tenants.impact.demo:seed"
+SEEDER = "tenants.impact.measurements.demo:seed"
 
 
 def test_the_demo_measurements_follow_the_rules_and_show_progress(app: Flask) -> None:

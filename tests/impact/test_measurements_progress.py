@@ -13,8 +13,8 @@ from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
-from tenants.impact.charts import SVG_CSP
-from tenants.impact.instruments import Instrument
+from tenants.impact.instruments.models import Instrument
+from tenants.impact.measurements.charts import SVG_CSP
 from tenants.impact.vocabulary import Moment
 from tests.factories.home import update
 from tests.factories.matching import create_match, ready_volunteer, waiting_family

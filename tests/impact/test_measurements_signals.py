@@ -13,7 +13,7 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
 from tenants.home.signals import SignalKind
-from tenants.impact.instruments import Instrument
+from tenants.impact.instruments.models import Instrument
 from tenants.impact.vocabulary import Moment
 from tenants.volunteers.readiness import add_months
 from tests.factories.families import create_family

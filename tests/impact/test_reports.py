@@ -17,8 +17,8 @@ from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.db import db, utcnow
 from saas.tenancy.models import Tenant
-from tenants.impact import reports
-from tenants.impact.models import MunicipalityReport
+from tenants.impact.reports import figures as reports
+from tenants.impact.reports.models import MunicipalityReport
 from tenants.impact.vocabulary import ReportStatus
 from tests.factories.platform import create_user, in_tenant, today
 from tests.factories.reports import add_report, last_year, populate_municipality

@@ -29,7 +29,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tenants.impact.scoring import (
+from tenants.impact.measurements.scoring import (
     DomainResult,
     as_decimal,
     paired_change,

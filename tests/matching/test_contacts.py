@@ -16,7 +16,7 @@ from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
 from tenants.families.models import CaseEvent, Family
-from tenants.matching import contact_queries
+from tenants.matching.contacts import queries as contact_queries
 from tenants.matching.models import ContactDraft, ContactMoment, Match
 from tenants.matching.vocabulary import ContactKind, ContactMode
 from tests.factories.contacts import form_fields, log_staff_contact, log_visit

@@ -16,7 +16,7 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family, FamilyMember
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import Channel, MemberRole, ReferrerType
-from tenants.matching import contact_operations
+from tenants.matching.contacts import operations as contact_operations
 from tenants.matching.models import ContactMoment, Match
 from tenants.matching.states import MatchState
 from tenants.matching.vocabulary import ContactKind, ContactMode, Frequency

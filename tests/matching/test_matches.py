@@ -19,7 +19,8 @@ from saas.tenancy.models import Tenant
 from tenants.families import operations as family_operations
 from tenants.families.models import CaseEvent, Family
 from tenants.families.states import CaseState
-from tenants.matching import eligibility, operations
+from tenants.matching import eligibility
+from tenants.matching.matches import operations
 from tenants.matching.models import Match
 from tenants.matching.states import EndReason, MatchState
 from tenants.volunteers import operations as volunteer_operations

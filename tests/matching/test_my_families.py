@@ -189,7 +189,7 @@ def test_a_refusal_by_the_operation_rolls_back_its_writes_and_keeps_the_draft(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever an operation flushed before refusing is undone; only the draft is committed."""
     from saas.errors import OperationError
-    from tenants.matching import contact_operations
+    from tenants.matching.contacts import operations as contact_operations
 
     real = contact_operations.log_visit
 
@@ -346,7 +346,7 @@ def test_another_volunteers_family_match_and_contacts_are_404(
 def test_an_ended_match_is_no_longer_the_volunteers(
         app: Flask, tenant_a: Tenant, vera_client: FlaskClient, vera: User, match: Match, coordinator_a: User) -> None:
     contact = log_visit(app, tenant_a, match, author=vera)
-    from tenants.matching import operations
+    from tenants.matching.matches import operations
 
     with in_tenant(app, tenant_a) as session:
         operations.end(coordinator_a, session.get(Match, (tenant_a.id, match.id)),

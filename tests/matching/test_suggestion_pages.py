@@ -234,7 +234,7 @@ def test_manager_can_propose(app: Flask, signed_in: SignIn, manager_a: User, ten
 def test_the_list_starts_with_the_best_and_can_show_all(
         app: Flask, signed_in: SignIn, coordinator_a: User, tenant_a: Tenant, bakker: Family,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from tenants.matching import suggestion_views
+    from tenants.matching.suggestions import views as suggestion_views
 
     monkeypatch.setattr(suggestion_views, "SHOWN", 1)
     best = ready_volunteer(app, tenant_a, "Amira Best", languages=["Arabisch"])

@@ -19,7 +19,7 @@ from tenants.families.models import Family, FamilyMember, Intake
 from tenants.families.vocabulary import Gender, MemberRole, Track
 from tenants.matching.eligibility import ineligibility
 from tenants.matching.models import MatchingPolicy
-from tenants.matching.suggestions import Criterion, Score, score
+from tenants.matching.scoring import Criterion, Score, score
 from tenants.matching.vocabulary import NeighbourhoodRule
 from tenants.volunteers.models import Screening, ScreeningPolicy, Volunteer
 from tenants.volunteers.states import VolunteerState

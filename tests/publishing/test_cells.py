@@ -130,12 +130,12 @@ def test_empty_cells_are_left_out_and_every_cell_fits_the_contract(app: Flask, t
 
 @pytest.mark.usefixtures("statistics_dataset")
 def test_the_tracks_add_up_to_the_whole_tenant(app: Flask, tenant_a: Tenant) -> None:
-    from tenants.impact import aggregates
-    from tenants.impact.aggregates import Scope
+    from tenants.impact.dashboard.aggregates import Scope
+    from tenants.impact.dashboard.reach import family_reach
 
     with in_tenant(app, tenant_a):
         cells = as_cells(compute_cells([Period(2025)]), Period(2025))
-        whole = aggregates.family_reach(Scope(2025))
+        whole = family_reach(Scope(2025))
     supported = sum(n for (measure, _t, _d, _m, category), (n, _, _) in cells.items()
                     if measure == "families" and category == "supported")
     assert supported == whole.families == 4

@@ -1,0 +1,119 @@
+"""The tenant's impact dashboard for managers: the figures of one year (and optionally one of the
+tenant's municipalities) in tables, with charts served as SVG from their own routes.
+
+Inside the tenant the manager sees exact figures; disclosure control applies only to what leaves
+the tenant (the municipality report). Query parameters that do not fit (an unknown year, another
+municipality, text) are ignored, never an error: the page falls back to the current year and all
+municipalities. Written with the request recipe of saas.web.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from flask import Response, render_template, request
+from flask_babel import format_decimal, format_percent, get_locale
+
+from saas.auth.roles import Role
+from saas.i18n import _
+from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
+from saas.web import tenant_route
+from tenants.impact.dashboard import aggregates, charts, queries
+from tenants.impact.dashboard.aggregates import STABLE_BAND, Scope
+from tenants.impact.dashboard.reach import AGE_BANDS
+from tenants.impact.measurements.charts import SVG_CSP
+from tenants.impact.vocabulary import Moment
+
+bp = tenant_blueprint("impact", __name__, template_folder="templates")
+#: The dashboard and its charts are for managers.
+MANAGERS = (Role.MANAGER,)
+
+
+def _language() -> str:
+    return str(get_locale() or "nl")
+
+
+def _scope() -> tuple[Scope, list[int]]:
+    """The year and municipality asked for, when offered; otherwise the default year
+    (aggregates.default_year) and all municipalities."""
+    active = aggregates.years_with_activity()
+    years = aggregates.offered_years(active)
+    raw_year = request.args.get("year", "")
+    year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() and len(raw_year) == 4 else None
+    municipality = request.args.get("municipality") or None
+    return Scope(year if year in years else aggregates.default_year(active),
+                 municipality if municipality in current_tenant.municipalities else None), years
+
+
+def _number(value: Decimal | Fraction | int | None, pattern: str = "0.00") -> str:
+    """A figure for the tables ("–" for none); Fractions are shown as decimals."""
+    if value is None:
+        return "–"
+    return format_decimal(float(value) if isinstance(value, Fraction) else value, pattern)
+
+
+def _share(count: int, total: int) -> str:
+    return format_percent(count / total, "0%") if total else "–"
+
+
+@tenant_route(bp, "/impact/", roles=MANAGERS)
+def index() -> str:
+    scope, years = _scope()
+    figures = queries.impact_figures(scope, _language())
+    return render_template("dashboard/dashboard.html", figures=figures, scope=scope, years=years,
+                           municipalities=current_tenant.municipalities, moments=list(Moment),
+                           chart_moments=_chart_moments(figures.domains), age_bands=AGE_BANDS,
+                           stable_band=STABLE_BAND, number=_number, share=_share,
+                           chart_args={"year": scope.year, "municipality": scope.municipality or None})
+
+
+def _chart_moments(domains: list[aggregates.DomainMeans]) -> list[Moment]:
+    return [moment for moment in Moment if any(domain.counts.get(moment) for domain in domains)]
+
+
+def _moment_labels() -> dict[Moment, str]:
+    return {moment: str(moment.label) for moment in Moment}
+
+
+def _means_svg(scope: Scope) -> bytes:
+    domains = aggregates.domain_means(scope, aggregates.domain_labels(_language()))
+    return charts.means_chart(domains, _chart_moments(domains), moment_labels=_moment_labels(),
+                                        title=_("Mean score per life domain (1–4)"))
+
+
+def _change_svg(scope: Scope) -> bytes:
+    changes = aggregates.paired_changes(scope, aggregates.domain_labels(_language()))
+    return charts.change_chart(changes, title=_("Mean change from T0 to Tend (points on the 1–4 scale)"),
+                                         series=_("Mean change"))
+
+
+def _direction_svg(scope: Scope) -> bytes:
+    changes = aggregates.paired_changes(scope, aggregates.domain_labels(_language()))
+    return charts.direction_chart(changes, title=_("Families improved, stable or worse (%)"),
+                                            labels=[_("Improved"), _("Stable"), _("Worse")])
+
+
+CHARTS: dict[str, Callable[[Scope], bytes]] = {"means": _means_svg, "change": _change_svg,
+                                               "direction": _direction_svg}
+
+
+# One fixed URL per chart (no name in the path: nothing to look up, nothing to guess). tenant_route
+# takes no URL defaults, so these three declare the same role guard it would (sign-in is implied).
+@bp.route("/impact/chart/means.svg", defaults={"name": "means"})
+@bp.route("/impact/chart/change.svg", defaults={"name": "change"})
+@bp.route("/impact/chart/direction.svg", defaults={"name": "direction"})
+@require_role(*MANAGERS)
+def chart(name: str) -> Response:
+    render = CHARTS[name]
+    scope, _years = _scope()
+    response = Response(render(scope), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = SVG_CSP
+    return response
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"Moment": Moment}

@@ -1,0 +1,1 @@
+"""The matches: proposing, the steps, agreements, the interim evaluation, ending; the matching policy."""

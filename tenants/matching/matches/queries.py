@@ -1,0 +1,71 @@
+"""Reading matches: the filtered list, one match, and the matches of a family or a volunteer.
+
+Each function runs a fixed number of statements however many matches there are (eager loading
+with selectinload; tested in tests/matching/).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from saas.auth.models import User
+from saas.db import db
+from tenants.families.models import Family
+from tenants.matching.models import Match
+from tenants.matching.states import OPEN, MatchState
+
+PAGE_SIZE = 25
+
+
+def _with_people(statement: Select[tuple[Match]]) -> Select[tuple[Match]]:
+    return statement.options(selectinload(Match.family).selectinload(Family.coordinator),
+                             selectinload(Match.volunteer), selectinload(Match.coordinator))
+
+
+def match_list(filters: dict[str, Any], me: User) -> Select[tuple[Match]]:
+    """The list statement for the validated ``filters`` (tenants.matching.matches.schemas.ListQuery)."""
+    statement = _with_people(select(Match))
+    state = filters.get("state")
+    if state == "open":
+        statement = statement.where(Match.state.in_(OPEN))
+    elif state:
+        statement = statement.where(Match.state == MatchState(state))
+    coordinator = filters.get("coordinator")
+    if coordinator == "me":
+        statement = statement.where(Match.coordinator_id == me.id)
+    elif coordinator:
+        with contextlib.suppress(ValueError):  # a malformed id filters nothing away
+            statement = statement.where(Match.coordinator_id == uuid.UUID(coordinator))
+    return statement.order_by(Match.proposed_on.desc(), Match.id)
+
+
+def paginate(statement: Select[tuple[Match]], page: int | None) -> Pagination:
+    return db.paginate(statement, page=page or 1, per_page=PAGE_SIZE, error_out=False)
+
+
+def counts_per_state() -> dict[MatchState, int]:
+    rows = db.session.execute(select(Match.state, func.count()).group_by(Match.state))
+    return {state: count for state, count in rows}
+
+
+def match_detail(match_id: uuid.UUID) -> Match | None:
+    return db.session.scalars(_with_people(select(Match).where(Match.id == match_id))).first()
+
+
+def matches_of_family(family_id: uuid.UUID) -> list[Match]:
+    """Every match of the family, newest first (the open one, then earlier ones)."""
+    return list(db.session.scalars(select(Match).where(Match.family_id == family_id)
+                                   .options(selectinload(Match.volunteer))
+                                   .order_by(Match.proposed_on.desc(), Match.created_at.desc())))
+
+
+def matches_of_volunteer(volunteer_id: uuid.UUID) -> list[Match]:
+    return list(db.session.scalars(select(Match).where(Match.volunteer_id == volunteer_id)
+                                   .options(selectinload(Match.family))
+                                   .order_by(Match.proposed_on.desc(), Match.created_at.desc())))

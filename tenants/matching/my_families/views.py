@@ -1,0 +1,145 @@
+"""The volunteer's own families on the phone: first names, where they live, the agreements (how to
+reach each other, how often, the goals), their coordinator, and the volunteer's own contact log.
+
+Only the volunteer's own open matches are reachable: every page looks the match up with the
+volunteer record linked to ``current_user``, so another volunteer's match, an ended match or a
+contact someone else wrote is a 404 — exactly like a match that does not exist. Nothing from the
+intake, the coordinator's notes, the help question, the referral or the measurements is loaded
+for these pages, so a template cannot show it by mistake.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import partial
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from saas.auth.roles import Role
+from saas.clock import local_today
+from saas.errors import or_404
+from saas.i18n import _
+from saas.tenancy.context import tenant_blueprint
+from saas.web import Errors, FormPage, tenant_route
+from tenants.matching.contacts import operations, queries
+from tenants.matching.contacts.schemas import VisitForm
+from tenants.matching.contacts.views import (
+    autosave,
+    contact_values,
+    contact_vocabulary,
+    draft_values,
+    in_savepoint,
+    requested_page,
+    run_contact_form,
+)
+from tenants.matching.models import Match
+from tenants.matching.vocabulary import VOLUNTEER_KINDS, ContactKind, ContactMode, Frequency
+from tenants.volunteers import operations as volunteers
+from tenants.volunteers.models import Volunteer
+from tenants.volunteers.queries import own_record
+
+bp = tenant_blueprint("my_families", __name__, template_folder="templates")
+bp.context_processor(contact_vocabulary)
+#: Every page here is the volunteer's own.
+volunteer_route = partial(tenant_route, bp, roles=(Role.VOLUNTEER,))
+
+#: How many of their own contacts a volunteer sees per page of a family's log.
+LOG_PAGE_SIZE = 10
+
+
+@bp.context_processor
+def _vocabulary() -> dict[str, Any]:
+    return {"Frequency": Frequency, "volunteer_kinds": sorted(VOLUNTEER_KINDS)}
+
+
+def _my_record() -> Volunteer | None:
+    """The volunteer record of the signed-in person (linked by e-mail address on first visit,
+    as on their profile page)."""
+    volunteer = own_record(current_user.id)
+    if volunteer is None and volunteers.link_own_record(current_user) is not None:
+        volunteer = own_record(current_user.id)
+    return volunteer
+
+
+def _my_match_or_404(match_id: uuid.UUID) -> Match:
+    volunteer = or_404(_my_record())
+    return or_404(queries.open_match_for(volunteer.id, match_id))
+
+
+@volunteer_route("/my/families/")
+def index() -> str:
+    volunteer = _my_record()
+    if volunteer is None:
+        return render_template("my_families/not_linked.html")
+    matches = queries.open_matches_of(volunteer.id)
+    recent = queries.recent_own_contacts([match.id for match in matches], current_user.id)
+    return render_template("my_families/index.html", matches=matches, recent=recent, today=local_today())
+
+
+def _visit_defaults() -> dict[str, Any]:
+    """A visit at home today for an hour: "Save" alone logs the usual visit."""
+    return {"kind": ContactKind.VISIT.value, "mode": ContactMode.HOME.value,
+            "happened_on": local_today().isoformat(), "duration_minutes": 60}
+
+
+def _render_family(match: Match, values: Any = None, errors: Errors | None = None) -> str:
+    restored = False
+    if values is None:
+        values, restored = draft_values(match.family_id, _visit_defaults())
+    page = queries.paginate(queries.own_log(match.id, current_user.id), requested_page(),
+                            per_page=LOG_PAGE_SIZE)
+    notes = {contact.id: operations.note_text(contact) for contact in page.items}
+    return render_template("my_families/show.html", match=match, family=match.family, page=page, notes=notes,
+                           values=values, errors=errors or {}, draft_restored=restored,
+                           kept=bool(g.get("keep_refused_input")),
+                           today=local_today())
+
+
+def _own_log_url(match: Match, anchor: str = "#my-log") -> str:
+    return url_for(".show", match_id=match.id) + anchor
+
+
+@volunteer_route("/my/families/<uuid:match_id>")
+def show(match_id: uuid.UUID) -> str:
+    return _render_family(_my_match_or_404(match_id))
+
+
+@volunteer_route("/my/families/<uuid:match_id>/contacts", methods=["POST"])
+def log(match_id: uuid.UUID) -> ResponseReturnValue:
+    match = _my_match_or_404(match_id)
+    return run_contact_form(VisitForm(not_before=match.proposed_on), match.family_id,
+                            partial(operations.log_visit, current_user, match),
+                            lambda errors: (_render_family(match, request.form, errors), 422),
+                            lambda _contact: (_("Your visit has been logged. Thank you!"), _own_log_url(match)))
+
+
+@volunteer_route("/my/families/<uuid:match_id>/contacts/draft", methods=["POST"])
+def draft(match_id: uuid.UUID) -> ResponseReturnValue:
+    return autosave(_my_match_or_404(match_id).family_id)
+
+
+@volunteer_route("/my/families/<uuid:match_id>/contacts/draft/discard", methods=["POST"])
+def discard_draft(match_id: uuid.UUID) -> ResponseReturnValue:
+    match = _my_match_or_404(match_id)
+    operations.discard_draft(current_user, match.family_id)
+    flash(_("The draft has been discarded."), "success")
+    return redirect(_own_log_url(match, "#log-visit"))
+
+
+@volunteer_route("/my/families/<uuid:match_id>/contacts/<uuid:contact_id>/edit", methods=["GET", "POST"])
+def edit(match_id: uuid.UUID, contact_id: uuid.UUID) -> ResponseReturnValue:
+    match = _my_match_or_404(match_id)
+    contact = or_404(queries.own_contact(match.id, current_user.id, contact_id))
+
+    def render(values: Any, errors: Errors) -> str:
+        return render_template("my_families/edit.html", match=match, family=match.family, contact=contact,
+                               values=values, errors=errors, today=local_today())
+
+    # A correction is not a new log: a refused one is shown again, not kept as a draft.
+    return FormPage(partial(VisitForm, not_before=match.proposed_on), render,
+                    in_savepoint(partial(operations.update_visit, current_user, contact)),
+                    lambda _none: (_("Your contact has been saved."), _own_log_url(match)),
+                    values=lambda: contact_values(contact)).respond()
