@@ -113,20 +113,23 @@ def test_another_year(app: Flask, tenant_a: Tenant) -> None:
     assert (result.reach.families, result.reach.new_families, result.reach.training_hours) == (2, 2, Decimal(2))
     with in_tenant(app, tenant_a):
         # Years of measurements, closures and match starts, and always the current year.
-        active = aggregates.years_with_activity()
-        assert active == {2025, 2024}
-        assert aggregates.offered_years(active) == sorted({local_today().year, 2025, 2024}, reverse=True)
+        activity = aggregates.year_activity()
+        assert activity.years == {2025, 2024} and activity.measured <= activity.years
+        assert aggregates.offered_years(activity) == sorted({local_today().year, 2025, 2024}, reverse=True)
 
 
-@pytest.mark.parametrize(("today", "opens_on"), [
-    (datetime(2025, 1, 1, 12, tzinfo=UTC), 2025),   # the newest year with activity is this year
-    (datetime(2026, 1, 1, 12, tzinfo=UTC), 2025),   # New Year's Day: nothing yet this year, so last year
-    (datetime(2023, 6, 1, 12, tzinfo=UTC), 2023),   # no activity at all until then: this year
+@pytest.mark.parametrize(("today", "years", "measured", "opens_on"), [
+    (datetime(2025, 6, 1, 12, tzinfo=UTC), {2024, 2025}, {2024, 2025}, 2025),  # this year has measurements
+    (datetime(2026, 1, 1, 12, tzinfo=UTC), {2024, 2025}, {2024, 2025}, 2025),  # New Year's Day: last year
+    # A match started on New Year's Day is activity, but no figures yet: still last year.
+    (datetime(2026, 1, 1, 12, tzinfo=UTC), {2025, 2026}, {2025}, 2025),
+    (datetime(2023, 6, 1, 12, tzinfo=UTC), set(), set(), 2023),  # nothing measured anywhere: this year
 ])
-def test_the_dashboard_opens_on_a_year_with_activity(app: Flask, today: datetime, opens_on: int) -> None:
-    active = {2024, 2025} if today.year >= 2025 else set()
+def test_the_dashboard_opens_on_a_year_with_measurements(app: Flask, today: datetime, years: set[int],
+                                                         measured: set[int], opens_on: int) -> None:
+    activity = aggregates.YearActivity(frozenset(years), frozenset(measured))
     with app.app_context(), time_machine.travel(today, tick=False):
-        assert aggregates.default_year(active) == opens_on
+        assert aggregates.default_year(activity) == opens_on
 
 
 def test_an_empty_tenant_has_zeros(app: Flask, tenant_b: Tenant) -> None:

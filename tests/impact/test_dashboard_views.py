@@ -59,7 +59,7 @@ def test_a_municipality_narrows_the_figures(manager: FlaskClient) -> None:
 def test_bad_query_values_are_ignored(app: Flask, manager: FlaskClient, tenant_a: Tenant, query: str) -> None:
     html = page(manager, query)
     with in_tenant(app, tenant_a):  # this year once it has activity, else the newest year that has
-        opens_on = aggregates.default_year(aggregates.years_with_activity())
+        opens_on = aggregates.default_year(aggregates.year_activity())
     assert f'<option value="{opens_on}" selected>' in html
     assert '<option value="" selected>' in html  # all municipalities
 

@@ -31,7 +31,7 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, case, cast, distinct, extract, func, select, union
+from sqlalchemy import Integer, Select, and_, case, cast, distinct, extract, func, literal, select, union
 
 from saas.clock import local_today
 from saas.db import db
@@ -133,28 +133,39 @@ class DomainChange:
 # Years and labels ---------------------------------------------------------------------------------
 
 
-def years_with_activity() -> set[int]:
-    """Years with a completed measurement, a closure or a match start (one statement)."""
-    taken = extract("year", Measurement.taken_on)
-    closed = extract("year", Family.closed_on)
-    started = extract("year", Match.started_on)
+@dataclass(frozen=True)
+class YearActivity:
+    #: Years with a completed measurement, a closure or a match start.
+    years: frozenset[int]
+    #: Of those, the years with a completed measurement: the dashboard's figures and charts.
+    measured: frozenset[int]
+
+
+def year_activity() -> YearActivity:
+    """Which years have activity, and which of them measurements (one statement)."""
+    measured, other = literal("measured"), literal("other")
     statement = union(
-        select(taken).where(Measurement.status == MeasurementStatus.COMPLETED).distinct(),
-        select(closed).where(Family.closed_on.is_not(None)).distinct(),
-        select(started).where(Match.started_on.is_not(None)).distinct())
-    return {int(year) for year in db.session.scalars(statement) if year is not None}
+        select(extract("year", Measurement.taken_on), measured)
+        .where(Measurement.status == MeasurementStatus.COMPLETED).distinct(),
+        select(extract("year", Family.closed_on), other).where(Family.closed_on.is_not(None)).distinct(),
+        select(extract("year", Match.started_on), other).where(Match.started_on.is_not(None)).distinct())
+    rows = [(int(year), kind) for year, kind in db.session.execute(statement) if year is not None]
+    return YearActivity(frozenset(year for year, _kind in rows),
+                        frozenset(year for year, kind in rows if kind == "measured"))
 
 
-def offered_years(active: set[int]) -> list[int]:
+def offered_years(activity: YearActivity) -> list[int]:
     """The years a dashboard offers: those with activity and always the current one, newest first."""
-    return sorted((year for year in {*active, local_today().year} if FIRST_YEAR <= year <= LAST_YEAR), reverse=True)
+    years = {*activity.years, local_today().year}
+    return sorted((year for year in years if FIRST_YEAR <= year <= LAST_YEAR), reverse=True)
 
 
-def default_year(active: set[int]) -> int:
-    """The year a dashboard opens on: the current one once it has activity; before that (on
+def default_year(activity: YearActivity) -> int:
+    """The year a dashboard opens on: the current one once it has measurements; before that (on
     1 January, say) the newest year that has, so the page is not empty for the first weeks."""
     this_year = local_today().year
-    return this_year if this_year in active or not active else max(active)
+    measured = activity.measured
+    return this_year if this_year in measured or not measured else max(measured)
 
 
 def domain_labels(language: str) -> dict[str, str]:

@@ -39,12 +39,12 @@ def _language() -> str:
 def _scope() -> tuple[Scope, list[int]]:
     """The year and municipality asked for, when offered; otherwise the default year
     (aggregates.default_year) and all municipalities."""
-    active = aggregates.years_with_activity()
-    years = aggregates.offered_years(active)
+    activity = aggregates.year_activity()
+    years = aggregates.offered_years(activity)
     raw_year = request.args.get("year", "")
     year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() and len(raw_year) == 4 else None
     municipality = request.args.get("municipality") or None
-    return Scope(year if year in years else aggregates.default_year(active),
+    return Scope(year if year in years else aggregates.default_year(activity),
                  municipality if municipality in current_tenant.municipalities else None), years
 
 
