@@ -202,8 +202,13 @@ def test_an_ended_match_does_not_signal_its_end(app: Flask, tenant_a: Tenant, co
 def test_the_interim_evaluation_is_due_six_months_after_the_start(app: Flask, tenant_a: Tenant,
                                                                   coordinator_a: User) -> None:
     due = running_match(app, tenant_a, actor=coordinator_a, started_on=months_ago(app, 6), family_name="Familie Zes")
-    running_match(app, tenant_a, actor=coordinator_a, started_on=months_ago(app, 6) + timedelta(days=1),
-                  family_name="Familie Bijna", volunteer="Bea Bijna")
+    # The first start that is not due yet: the day after six months ago, or later at a month's end
+    # (on 29 February, a start on 30 August is due today: six months on is clamped to the 29th).
+    not_yet = months_ago(app, 6) + timedelta(days=1)
+    while add_months(not_yet, 6) <= today(app):
+        not_yet += timedelta(days=1)
+    running_match(app, tenant_a, actor=coordinator_a, started_on=not_yet, family_name="Familie Bijna",
+                  volunteer="Bea Bijna")
     running_match(app, tenant_a, actor=coordinator_a, started_on=months_ago(app, 8), family_name="Familie Gedaan",
                   volunteer="Gijs Gedaan", interim_evaluation_on=months_ago(app, 2))
 
