@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import flask_migrate
 import pytest
@@ -35,6 +36,9 @@ from saas.app import create_app
 from saas.db import db
 from saas.demo import seed_demo
 from tests.browser import VIEWPORTS, LiveServer, NewPage
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Launch flags for Debian's Chromium in a container without a network: no sandbox (we run as root),
@@ -102,6 +106,24 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+def _buffered(app: WSGIApplication) -> WSGIApplication:
+    """Reads each response whole and closes it before the server writes it.
+
+    Werkzeug's development server leaves a response's iterator open when the browser drops the
+    connection half-way (a favicon cancelled by a navigation), and the suite turns the unclosed
+    static file into an error. Buffering closes every file on our side of the socket."""
+
+    def buffered_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return buffered_app
+
+
 def build_live_app(database_url: str) -> Flask:
     app = create_app(
         "testing",
@@ -124,7 +146,7 @@ def build_live_app(database_url: str) -> Flask:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     database = tmp_path_factory.mktemp("browser-db") / "live.sqlite3"
     app = build_live_app(f"sqlite:///{database}")
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, _buffered(app), threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -168,8 +190,7 @@ def new_page(browser: Browser, live_url: str, request: pytest.FixtureRequest) ->
     contexts = []
 
     def _new_page(viewport: str = "desktop", *, axe: bool = True, locale: str = "nl-NL") -> Page:
-        context = browser.new_context(base_url=live_url, viewport=VIEWPORTS[viewport], locale=locale,
-                                      bypass_csp=axe)
+        context = browser.new_context(base_url=live_url, viewport=VIEWPORTS[viewport], locale=locale, bypass_csp=axe)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         contexts.append(context)
