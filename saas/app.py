@@ -62,7 +62,7 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
     from saas.errors import register_error_handlers
     from saas.security import init_security_headers
     from saas.templating import init_templating
-    from saas.tenancy.context import add_tenant_slug
+    from saas.web.tenant import add_tenant_slug
 
     init_templating(app)
     for blueprint in packages.blueprints():

@@ -14,8 +14,8 @@ from saas.auth.secrets import hash_password
 from saas.db import db
 from saas.errors import OperationError
 from saas.forms import Email
+from saas.foundation.organisations.schemas import CreateTenantForm
 from saas.tenancy.models import Tenant
-from saas.tenancy.schemas import CreateTenantForm
 
 tenants_cli = AppGroup("tenants", help="Create and list tenants (organisations).")
 users_cli = AppGroup("users", help="Manage platform accounts.")
@@ -42,7 +42,7 @@ def _system_actor() -> User | None:
 def create_tenant(name: str, slug: str, municipalities: tuple[str, ...], default_locale: str,
                   manager_email: str) -> None:
     """Create a tenant and invite its first manager (the link is mailed and printed)."""
-    from saas.tenancy.operations import create_tenant as create
+    from saas.foundation.organisations.operations import create_tenant as create
 
     data, _errors = _validated(CreateTenantForm(), name=name, slug=slug, municipalities=list(municipalities),
                               default_locale=default_locale, manager_email=manager_email)

@@ -3,13 +3,16 @@
 Every input passes a :class:`Form` (an allowlist: unknown keys are dropped) before an operation
 sees it. The field classes here replace marshmallow's English messages with translated ones and
 refuse control characters, which PostgreSQL would reject with an error instead of a message.
+
+The same fields work the other way for an edit page: :meth:`Form.form_values` dumps a stored row
+through the form's fields, each writing its value as the HTML form shows it and sends it back.
 """
 
 from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import marshmallow as ma
@@ -42,8 +45,10 @@ class String(ma.fields.String):
 
     def __init__(self, *, max_length: int = 200, **kwargs: Any) -> None:
         extra = kwargs.pop("validate", [])
-        validators = [validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
-                      *(extra if isinstance(extra, list) else [extra])]
+        validators = [
+            validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
+            *(extra if isinstance(extra, list) else [extra]),
+        ]
         super().__init__(validate=validators, **kwargs)
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
@@ -69,6 +74,9 @@ class Password(String):
         if value == "":
             value = ma.missing
         return ma.fields.String.deserialize(self, value, attr, data, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> None:
+        return None  # a password is never shown again, not even as a form's starting value
 
 
 class Email(String):
@@ -114,6 +122,10 @@ class Choice(String):
         if result not in self.choices:
             raise self.make_error("choice")
         return self.enum(result) if self.enum else result
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        # The option's value, which the form sends back (str() of a plain Enum would be its name).
+        return super()._serialize(value.value if isinstance(value, enum.Enum) else value, attr, obj, **kwargs)
 
 
 class RowId(String):
@@ -161,18 +173,25 @@ class StringList(ma.fields.List):
             value = [item for item in value if item is not None and not (isinstance(item, str) and not item.strip())]
         return super()._deserialize(value, attr, data, **kwargs)
 
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:  # type: ignore[override]
+        # One text, an item per line of the text area (not a list): as _deserialize reads it back.
+        items = super()._serialize(value, attr, obj, **kwargs)
+        return None if items is None else "\n".join(items)
+
 
 class Integer(ma.fields.Integer):
     """A whole number, optionally within ``minimum``–``maximum``; empty text counts as missing."""
 
-    default_error_messages = {**_BASE_MESSAGES, "invalid": L_("Enter a whole number."),
-                              "too_large": L_("Enter a whole number.")}
+    default_error_messages = {
+        **_BASE_MESSAGES,
+        "invalid": L_("Enter a whole number."),
+        "too_large": L_("Enter a whole number."),
+    }
 
     def __init__(self, *, minimum: int | None = None, maximum: int | None = None, **kwargs: Any) -> None:
         validators = list(kwargs.pop("validate", []))
         if minimum is not None or maximum is not None:
-            validators.append(validate.Range(min=minimum, max=maximum,
-                                             error=L_("Enter a number from {min} to {max}.")))
+            validators.append(validate.Range(min=minimum, max=maximum, error=L_("Enter a number from {min} to {max}.")))
         super().__init__(strict=False, validate=validators, **kwargs)
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
@@ -188,8 +207,11 @@ class Integer(ma.fields.Integer):
 class Date(ma.fields.Date):
     """A calendar date (YYYY-MM-DD, as a date input sends it); empty counts as missing."""
 
-    default_error_messages = {**_BASE_MESSAGES, "invalid": L_("Enter a valid date."),
-                              "format": L_("Enter a valid date.")}
+    default_error_messages = {
+        **_BASE_MESSAGES,
+        "invalid": L_("Enter a valid date."),
+        "format": L_("Enter a valid date."),
+    }
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -214,6 +236,11 @@ class LocalDateTime(Date):
         except ValueError:
             raise self.make_error("invalid") from None
 
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str:
+        from saas.clock import to_local_input
+
+        return to_local_input(value)
+
 
 class ChoiceList(ma.fields.List):
     """Several values from a fixed list (checkboxes or a multiple select); duplicates removed."""
@@ -231,11 +258,30 @@ class ChoiceList(ma.fields.List):
         return list(dict.fromkeys(v.value if isinstance(v, enum.Enum) else v for v in values))
 
 
+class RowWithValues:
+    """A row seen with ``values`` over its attributes of the same name: what a form shows that the row
+    does not hold as it is (a decrypted text, a default where nothing is stored yet)."""
+
+    def __init__(self, row: Any, values: Mapping[str, Any]) -> None:
+        self._row, self._values = row, values
+
+    def __getattr__(self, name: str) -> Any:
+        return self._values[name] if name in self._values else getattr(self._row, name)
+
+
 class Form(ma.Schema):
     """Base of every input schema: allowlist of declared fields, translated messages."""
 
     class Meta:
         unknown = EXCLUDE
+
+    def form_values(self, row: Any, **extra: Any) -> dict[str, Any]:
+        """``row`` as this form's starting values (an edit page's GET): each field reads its attribute
+        (``attribute=`` where that differs from the field's name) and writes it as the HTML form shows
+        it and sends it back: a date as ISO text, a list of texts as lines, an id as text, an enum as
+        its value, nothing as "". ``extra`` gives values by attribute name over the row's own."""
+        dumped = self.dump(RowWithValues(row, extra) if extra else row)
+        return {key: "" if value is None else value for key, value in dumped.items()}
 
 
 class TenantForm(Form):
@@ -269,7 +315,7 @@ def submitted_data(schema: ma.Schema | None = None) -> dict[str, Any]:
             raise InvalidJSON()
         return data
     data = request.form.to_dict()
-    for name, field in (schema.fields.items() if schema is not None else ()):
+    for name, field in schema.fields.items() if schema is not None else ():
         if getattr(field, "multiple", False):
             data[name] = [value for value in request.form.getlist(field.data_key or name) if value]
     return data
@@ -322,7 +368,6 @@ def _plain_messages(messages: Any) -> Any:
     if isinstance(messages, list):
         return [str(value) if not isinstance(value, (dict, list)) else _plain_messages(value) for value in messages]
     return [str(messages)]
-
 
 
 class SaasRequest(Request):

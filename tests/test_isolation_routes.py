@@ -19,8 +19,8 @@ from flask.testing import FlaskClient
 from saas.auth.models import Invitation, Membership, User
 from saas.auth.roles import Role
 from saas.db import db, tenant_context, utcnow
-from saas.tenancy.context import TENANT_ARG
 from saas.tenancy.models import Tenant
+from saas.web.tenant import TENANT_ARG
 from tenants.families.models import Family, FamilyMember
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.states import VolunteerKind

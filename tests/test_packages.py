@@ -28,7 +28,7 @@ package = Package(blueprints=("tinypkg.views:bp",), audit_labels=("tinypkg.views
 '''
 VIEWS = '''
 from saas.auth.roles import Role
-from saas.tenancy.context import require_role, tenant_blueprint
+from saas.web.tenant import require_role, tenant_blueprint
 
 bp = tenant_blueprint("tiny", __name__)
 AUDIT_LABELS = {"tiny.done": "Tiny thing done"}

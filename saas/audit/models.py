@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saas.auth.models import User
 from saas.db import TenantScoped, db, utcnow
+
+if TYPE_CHECKING:
+    from saas.auth.models import User  # audit sits below auth: auth records its events here
 
 
 class AuditEvent(TenantScoped, db.Model):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
 
 from saas.audit.models import AuditEvent, PlatformEvent
-from saas.auth.models import User
 from saas.db import db
+
+if TYPE_CHECKING:
+    from saas.auth.models import User  # audit sits below auth: auth records its events here
 
 
 def _client_address() -> str | None:
@@ -34,11 +36,13 @@ def record(actor: User | None, action: str, obj: Any = None, **details: Any) -> 
     return event
 
 
-def record_platform(action: str, *, user: User | None = None, tenant_id: uuid.UUID | None = None,
-                    **details: Any) -> PlatformEvent:
+def record_platform(
+    action: str, *, user: User | None = None, tenant_id: uuid.UUID | None = None, **details: Any
+) -> PlatformEvent:
     """Append a platform event (sign-ins, password resets, tenant creation)."""
-    event = PlatformEvent(user_id=user.id if user else None, tenant_id=tenant_id, action=action,
-                          details=details, ip=_client_address())
+    event = PlatformEvent(
+        user_id=user.id if user else None, tenant_id=tenant_id, action=action, details=details, ip=_client_address()
+    )
     db.session.add(event)
     db.session.flush()
     return event

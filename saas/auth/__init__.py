@@ -1,8 +1,8 @@
-"""Accounts: users, memberships, sign-in with a second factor, invitations, password reset, members."""
+"""Accounts: users, memberships, sign-in with a second factor, invitations, password reset."""
 
 from saas.packages import Package
 
 package = Package(
     models=("saas.auth.models",),
-    blueprints=("saas.auth.views:bp", "saas.auth.two_factor:bp", "saas.auth.account:bp", "saas.auth.members:bp"),
+    blueprints=("saas.auth.views:bp", "saas.auth.two_factor:bp", "saas.auth.account:bp"),
 )

@@ -170,7 +170,7 @@ class InvitationLink:
 def invite(actor: User, tenant: Tenant, email: str, role: Role) -> InvitationLink:
     """Invite ``email`` to ``tenant`` with ``role`` and mail the link (in the tenant's language)."""
     if _active_member(email) is not None:
-        raise OperationError(L_("This person is already a member of this organisation."))
+        raise OperationError(L_("This person is already a member of this organisation."), field="email")
     token, token_hash = auth_secrets.new_token()
     # A new invitation replaces any open one for the same address.
     db.session.execute(update(Invitation).where(
@@ -236,7 +236,7 @@ def change_role(actor: User, membership: Membership, role: Role) -> None:
     if membership.role == role:
         return
     if membership.role == Role.MANAGER and _managers_left(membership) == 0:
-        raise OperationError(LAST_MANAGER)
+        raise OperationError(LAST_MANAGER, field="role")
     old = membership.role
     membership.role = role
     record(actor, "member.role_changed", membership, user=str(membership.user_id), old=old.value, new=role.value)

@@ -8,4 +8,5 @@ package = Package(
     demo=("saas.billing.demo:seed",),
     jobs=("saas.billing.notices:billing_reminders",),
     audit_labels=("saas.billing.sync:AUDIT_LABELS", "saas.billing.operations:AUDIT_LABELS"),
+    contribute="saas.billing.entitlements:contribute",
 )

@@ -1,8 +1,9 @@
 """Entitlements at request time: what the current tenant's licence allows (saas.billing.status),
 and read-only mode — every write route of a tenant refused with a clear message, nothing changed.
 
-The tenant hook (saas.tenancy.context) loads the licence together with the membership, in one
-statement, and calls :func:`refuse_writes_when_read_only` before the view runs: a refused write
+The tenant hook (saas.web.tenant) loads the licence together with the membership, in one
+statement, and runs :func:`refuse_writes_when_read_only` before the view (:func:`contribute` adds it,
+with the banner's template context, from the package's front door): a refused write
 never reaches the view, so it cannot change anything, whatever the view does. Reading and
 exporting (GET) keep working; billing never deletes case data.
 """
@@ -23,6 +24,7 @@ from saas.billing.status import Access, Entitlement, entitlement
 from saas.clock import local_today
 from saas.errors import error_response, wants_json
 from saas.i18n import _
+from saas.web.tenant import add_entry_check, add_template_context
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -45,16 +47,22 @@ def licence_entitlement(licence: Licence | None, today: date) -> Entitlement:
     """What ``licence`` allows on ``today``, with the configured grace period (None: full use)."""
     if licence is None:
         return entitlement(None, today)
-    return entitlement(licence.status, today, past_due_since=licence.past_due_since,
-                       manual_until=licence.manual_until, grace_days=current_app.config["BILLING_GRACE_DAYS"])
+    return entitlement(
+        licence.status,
+        today,
+        past_due_since=licence.past_due_since,
+        manual_until=licence.manual_until,
+        grace_days=current_app.config["BILLING_GRACE_DAYS"],
+    )
 
 
 def current_entitlement() -> Entitlement:
-    """The current tenant's entitlement today, computed once per request from ``g.licence``
+    """The current tenant's entitlement today, computed once per request from its licence
     (loaded by the tenant hook; outside a tenant there is none, which means full use)."""
     cached = g.get("entitlement")
     if cached is None:
-        cached = g.entitlement = licence_entitlement(g.get("licence"), local_today())
+        tenant = g.get("tenant")
+        cached = g.entitlement = licence_entitlement(tenant.licence if tenant is not None else None, local_today())
     return cached
 
 
@@ -69,11 +77,15 @@ def licence_page_path(**values: Any) -> str | None:
 def read_only_message(state: Entitlement) -> str:
     """What read-only means, for the refusal page, its JSON and the banner."""
     if state.read_only_from is not None:
-        return _("This organisation's licence is read-only since %(date)s: you can read and export everything, "
-                 "but not change anything. A manager can renew the licence on the Licence page.",
-                 date=format_date(state.read_only_from))
-    return _("This organisation's licence is read-only: you can read and export everything, but not change "
-             "anything. A manager can renew the licence on the Licence page.")
+        return _(
+            "This organisation's licence is read-only since %(date)s: you can read and export everything, "
+            "but not change anything. A manager can renew the licence on the Licence page.",
+            date=format_date(state.read_only_from),
+        )
+    return _(
+        "This organisation's licence is read-only: you can read and export everything, but not change "
+        "anything. A manager can renew the licence on the Licence page."
+    )
 
 
 def refuse_writes_when_read_only(endpoint: str | None) -> None:
@@ -93,8 +105,12 @@ def _refusal(state: Entitlement) -> Any:
     message = read_only_message(state)
     if wants_json():
         return error_response(403, message)
-    return make_response(render_template("billing/read_only.html", message=message,
-                                         licence_url=licence_page_path(), hide_billing_banner=True), 403)
+    return make_response(
+        render_template(
+            "billing/read_only.html", message=message, licence_url=licence_page_path(), hide_billing_banner=True
+        ),
+        403,
+    )
 
 
 @dataclass(frozen=True)
@@ -116,9 +132,15 @@ def billing_banner() -> Banner | None:
     link = licence_page_path() if is_manager and request.endpoint != LICENCE_ENDPOINT else None
     if state.access == Access.GRACE and is_manager and state.read_only_from is not None:
         last_full_day = state.read_only_from - timedelta(days=1)
-        return Banner(state.access, _("A payment failed. Full use continues until %(date)s; then the organisation "
-                                      "becomes read-only. Renew on the Licence page.",
-                                      date=format_date(last_full_day)), link)
+        return Banner(
+            state.access,
+            _(
+                "A payment failed. Full use continues until %(date)s; then the organisation "
+                "becomes read-only. Renew on the Licence page.",
+                date=format_date(last_full_day),
+            ),
+            link,
+        )
     if state.read_only:
         return Banner(state.access, read_only_message(state), link)
     return None
@@ -128,3 +150,9 @@ def billing_template_context() -> dict[str, Any]:
     """Template context of tenant pages: ``billing_banner()`` (called by the banner include, so
     pages that do not show it compute nothing)."""
     return {"billing_banner": billing_banner}
+
+
+def contribute() -> None:
+    """Billing's part of every tenant request: writes refused while read-only, and the banner."""
+    add_entry_check("billing.read_only", refuse_writes_when_read_only)
+    add_template_context("billing", billing_template_context)

@@ -51,16 +51,12 @@ LIVE_SUBSCRIPTION = frozenset(LicenceStatus) - {LicenceStatus.CANCELED, LicenceS
                                                 LicenceStatus.MANUAL}
 #: Licences that count towards the recurring revenue (a running manual licence counts too).
 EARNING = frozenset({LicenceStatus.ACTIVE, LicenceStatus.TRIALING, LicenceStatus.PAST_DUE})
+#: How far ahead a licence invoiced outside Stripe may run. A bound is needed: the day after the
+#: end date (the first read-only day) is computed on every page of the organisation, and for
+#: 9999-12-31 it does not exist.
+LONGEST_MANUAL_LICENCE = timedelta(days=10 * 366)
 #: Licences Stripe will invoice again at the end of the period (unless cancelled at period end).
 RENEWING = frozenset({LicenceStatus.ACTIVE, LicenceStatus.TRIALING})
-
-
-class FieldConflict(OperationError):
-    """A business rule refused one field of a form (a taken code or Stripe price)."""
-
-    def __init__(self, field: str, message: object) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 # Reading -----------------------------------------------------------------------------------------
@@ -155,9 +151,9 @@ def portal_url(actor: User, tenant: Tenant) -> str:
 def _check_unique(plan: Plan | None, *, code: str | None = None, stripe_price_id: str | None = None) -> None:
     others = select(Plan.id).where(Plan.id != plan.id) if plan is not None else select(Plan.id)
     if code is not None and db.session.scalar(others.where(Plan.code == code)) is not None:
-        raise FieldConflict("code", L_("Another plan already has this code."))
+        raise OperationError(L_("Another plan already has this code."), field="code")
     if stripe_price_id is not None and db.session.scalar(others.where(Plan.stripe_price_id == stripe_price_id)):
-        raise FieldConflict("stripe_price_id", L_("Another plan already uses this Stripe price."))
+        raise OperationError(L_("Another plan already uses this Stripe price."), field="stripe_price_id")
 
 
 def _plan_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -188,12 +184,19 @@ def update_plan(actor: User, plan: Plan, **values: Any) -> None:
     record_platform(PLAN_UPDATED, user=actor, plan=plan.code, fields=changed)
 
 
-def set_manual_licence(actor: User, tenant: Tenant, plan: Plan, until: date) -> Licence:
+def set_manual_licence(actor: User, tenant: Tenant, plan: Plan | None, until: date) -> Licence:
     """Mark ``tenant`` as invoiced outside Stripe for ``plan`` up to and including ``until``.
 
-    Refused while Stripe bills the tenant: two licences would be paid for. Stripe's period dates
-    of an old, ended subscription are cleared so the overview does not show them as current.
+    Refused without a plan, for an end date in the past or too far ahead, and while Stripe bills
+    the tenant: two licences would be paid for. Stripe's period dates of an old, ended subscription
+    are cleared so the overview does not show them as current.
     """
+    if plan is None:
+        raise OperationError(L_("Choose a plan."), field="plan_id")
+    if until < local_today():
+        raise OperationError(L_("The end date cannot be in the past."), field="until")
+    if until > local_today() + LONGEST_MANUAL_LICENCE:
+        raise OperationError(L_("The end date can be at most ten years from today."), field="until")
     licence = _licence_row(tenant)
     if has_live_subscription(licence):
         raise OperationError(L_("This organisation pays through Stripe. "

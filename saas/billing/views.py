@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -25,8 +25,8 @@ from saas.errors import OperationError
 from saas.forms import validate_input
 from saas.i18n import _
 from saas.security import content_security_policy
-from saas.tenancy.context import current_tenant, tenant_blueprint
 from saas.web import tenant_route
+from saas.web.tenant import current_tenant, tenant_blueprint
 
 bp = tenant_blueprint("licence", __name__, template_folder="templates")
 
@@ -75,7 +75,7 @@ def _to_stripe(open_page: Callable[[], str]) -> Response:
 
 @manager_route("/licence/")
 def index() -> str:
-    licence = g.licence  # loaded with the membership by the tenant hook
+    licence = current_tenant.licence  # loaded with the membership by the tenant hook
     stripe = gateway.stripe_configured()
     live = operations.has_live_subscription(licence)
     return render_template("billing/licence.html", licence=licence, entitlement=current_entitlement(),
@@ -108,7 +108,7 @@ def done() -> Response | str:
     webhook has confirmed the subscription. A small script (static/licence-done.js) asks this URL
     for JSON every few seconds and updates the status in place — no reload, so nothing moves under
     the reader (a meta refresh would); without script the "look again" link does the same."""
-    licence = g.licence  # read afresh by the tenant hook on every request, so each poll sees the webhook
+    licence = current_tenant.licence  # read afresh by the tenant hook on each request: a poll sees the webhook
     confirmed = licence is not None and licence.status in CONFIRMED
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         return jsonify(confirmed=confirmed)

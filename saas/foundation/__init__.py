@@ -4,6 +4,6 @@ from saas.packages import Package
 
 package = Package(
     models=("saas.foundation.models",),
-    blueprints=("saas.foundation.views:bp",),
+    blueprints=("saas.foundation.views:bp", "saas.foundation.organisations.views:bp"),
     audit_labels=("saas.foundation.views:AUDIT_LABELS",),
 )

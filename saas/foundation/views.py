@@ -20,7 +20,7 @@ from saas.auth.roles import FoundationRole
 from saas.charts import SVG_CSP
 from saas.db import db, utcnow
 from saas.errors import OperationError
-from saas.forms import Boolean, Form, Integer, String, validate_input, validate_query
+from saas.forms import Boolean, Form, Integer, String, validate_query
 from saas.foundation import annual_report, exports, national, operations
 from saas.foundation.access import foundation_blueprint, require_foundation_admin
 from saas.foundation.charts import CHARTS
@@ -29,7 +29,7 @@ from saas.foundation.national import NationalFigures
 from saas.foundation.periods import FIRST_YEAR, LAST_YEAR
 from saas.foundation.tables import TABLE_KEYS, all_tables, impact_parts, table
 from saas.i18n import L_, _, get_locale
-from saas.web import after_commit
+from saas.web import after_commit, back_with_refusal, run_form
 
 logger = logging.getLogger("saas.foundation")
 
@@ -143,19 +143,17 @@ def annual_pdf(year: int) -> Response:
 def freeze(year: int) -> ResponseReturnValue:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         abort(404)
-    data, _errors = validate_input(FreezeForm())
-    if not data.get("confirm"):
-        flash(_("Nothing was frozen: tick the box to confirm that the figures of %(year)s may no longer change.",
-                year=year), "error")
-    else:
-        try:
-            operations.freeze_year(current_user, year)
-        except OperationError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("The figures of %(year)s are frozen: later publications no longer change them.", year=year),
-                  "success")
-    return redirect(url_for(".dashboard", year=year, _anchor="snapshot"))
+    back = url_for(".dashboard", year=year, _anchor="snapshot")
+
+    def confirmed_freeze(data: dict[str, Any]) -> object:
+        if not data.get("confirm"):
+            raise OperationError(_("Nothing was frozen: tick the box to confirm that the figures of %(year)s may "
+                                   "no longer change.", year=year))
+        return operations.freeze_year(current_user, year)
+
+    return run_form(FreezeForm(), confirmed_freeze, back_with_refusal(back),
+                    lambda _snapshot: (_("The figures of %(year)s are frozen: later publications no longer change "
+                                         "them.", year=year), back))
 
 
 @bp.route("/publications/run", methods=["POST"])

@@ -1,8 +1,8 @@
-"""Tenants: the model, resolving the current tenant of a request, and provisioning."""
+"""Tenants: the Tenant and TenantKey models, the base every other package stands on.
+
+Resolving the tenant of a request lives in saas.web.tenant; provisioning one (the foundation's
+organisations pages) in saas.foundation.organisations."""
 
 from saas.packages import Package
 
-package = Package(
-    models=("saas.tenancy.models",),
-    blueprints=("saas.tenancy.views:bp",),
-)
+package = Package(models=("saas.tenancy.models",))

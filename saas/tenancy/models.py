@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saas.db import Model, TenantScoped, utcnow
+
+if TYPE_CHECKING:
+    from saas.billing.models import Licence
 
 
 class Tenant(Model):
@@ -26,6 +30,10 @@ class Tenant(Model):
     #: An inactive tenant is closed for everyone (its data stays).
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    #: The organisation's licence (saas.billing; None: none yet). Named by type only, so tenancy does
+    #: not import billing; the tenant hook loads it in the statement that resolves the tenant.
+    licence: Mapped[Licence | None] = relationship(viewonly=True)
 
 
 class TenantKey(TenantScoped, Model):

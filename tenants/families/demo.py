@@ -23,7 +23,6 @@ from saas.crypto import seal_text
 from saas.db import db
 from saas.tenancy.models import Tenant
 from tenants.demo_time import local_time, stamp_timeline
-from tenants.families import operations
 from tenants.families.demo_data import (
     AGENCIES,
     CBS_CODES,
@@ -38,7 +37,18 @@ from tenants.families.demo_data import (
     REFERRERS,
     STORIES,
 )
-from tenants.families.models import CaseCounter, CaseEvent, Family, FamilyMember, FamilyNote, Intake
+from tenants.families.models import (
+    CHILD_SAFETY_NOTES,
+    HELP_QUESTION,
+    INTAKE_STORY,
+    NOTE,
+    CaseCounter,
+    CaseEvent,
+    Family,
+    FamilyMember,
+    FamilyNote,
+    Intake,
+)
 from tenants.families.states import CASELOAD, NEEDS_REASON, CaseState
 from tenants.families.vocabulary import (
     CareOutcome,
@@ -187,7 +197,7 @@ def _referral(rng: random.Random, family: Family, origin: str, household: list[t
     text, domains = rng.choice(_questions(family, origin, household))
     speaker = next(label for member, label in household if member.legal_representative)
     text = text.format(Ouder=speaker.capitalize())
-    family.help_question_sealed = seal_text(text, operations.HELP_QUESTION, family.id)
+    family.help_question_sealed = seal_text(text, HELP_QUESTION, family.id)
     family.help_domains = domains.split()
     family.professional_care_involved = rng.random() < 0.75
     if family.professional_care_involved:
@@ -218,7 +228,7 @@ def _intake(rng: random.Random, family: Family, path: list[CaseState], done_on: 
         [f"{who} en coördinator", f"{who}, oudste kind en coördinator"] if household > 2 else
         [f"{who} en coördinator"])
     story = rng.choice(STORIES).format(p=parent)
-    intake.story_sealed = seal_text(story, operations.INTAKE_STORY, intake.id)
+    intake.story_sealed = seal_text(story, INTAKE_STORY, intake.id)
     intake.wish_languages = [language for language in family.languages if language != "Nederlands"]
     intake.wish_gender = _pick(rng, {Gender.ANY: 75, Gender.FEMALE: 22, Gender.MALE: 3})
     intake.wish_day_parts = rng.sample([part.value for part in DayPart], k=rng.randint(1, 2))
@@ -228,7 +238,7 @@ def _intake(rng: random.Random, family: Family, path: list[CaseState], done_on: 
     if rng.random() < 0.05:  # the form asks for a note with any concern
         intake.child_safety = ChildSafety.CONCERNS_DISCUSSED
         intake.child_safety_notes_sealed = seal_text("Spanningen thuis besproken; het wijkteam blijft betrokken.",
-                                                     operations.CHILD_SAFETY_NOTES, intake.id)
+                                                     CHILD_SAFETY_NOTES, intake.id)
 
 
 def _close(rng: random.Random, family: Family, path: list[CaseState], closed_on: date) -> None:
@@ -320,7 +330,7 @@ def _timeline(rng: random.Random, family: Family, actor: User, household: list[t
         day = referred_on + timedelta(days=rng.randint(0, max(0, last_note)))
         state = [step for step, on in zip(path, days, strict=True) if on <= day and step in CASELOAD][-1]
         note = FamilyNote(id=uuid.uuid4(), family_id=family.id, author_id=actor.id)
-        note.body_sealed = seal_text(rng.choice(NOTES[state]), operations.NOTE, note.id)
+        note.body_sealed = seal_text(rng.choice(NOTES[state]), NOTE, note.id)
         timeline.append((day, _event(family, actor, "note_added"), note))
     return timeline
 

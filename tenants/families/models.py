@@ -26,6 +26,13 @@ from tenants.families.vocabulary import (
     YesNoUnknown,
 )
 
+# What each sealed text is bound to (saas.crypto): a text sealed for one place does not open in another.
+# Writes (operations) and reads (queries) must name the same one.
+HELP_QUESTION = "help_question"
+INTAKE_STORY = "intake_story"
+CHILD_SAFETY_NOTES = "child_safety_notes"
+NOTE = "family_note"
+
 
 class Family(TenantScoped, db.Model):
     """A family's case file, from referral to closure. A family referred again gets a new file."""
@@ -75,7 +82,8 @@ class Family(TenantScoped, db.Model):
     professional_agency_count: Mapped[int] = mapped_column(default=0)
     #: Without Samen Oplopen, would the family have been referred to professional care?
     would_otherwise_be_referred: Mapped[YesNoUnknown] = mapped_column(
-        enum_type(YesNoUnknown, "would_otherwise_be_referred"), default=YesNoUnknown.UNKNOWN)
+        enum_type(YesNoUnknown, "would_otherwise_be_referred"), default=YesNoUnknown.UNKNOWN
+    )
     handover_from_professional_care: Mapped[bool] = mapped_column(default=False)
     consent_given: Mapped[bool] = mapped_column(default=False)
     consent_purposes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -89,7 +97,8 @@ class Family(TenantScoped, db.Model):
     closure_reason: Mapped[ClosureReason | None] = mapped_column(enum_type(ClosureReason, "closure_reason"))
     professional_care_at_end: Mapped[CareOutcome | None] = mapped_column(enum_type(CareOutcome, "care_outcome"))
     prevented_referral_confirmed: Mapped[YesNoUnknown | None] = mapped_column(
-        enum_type(YesNoUnknown, "prevented_referral_confirmed"))
+        enum_type(YesNoUnknown, "prevented_referral_confirmed")
+    )
     #: The family's grade for the support, 1–10 (a Dutch school grade).
     satisfaction: Mapped[int | None] = mapped_column(sa.SmallInteger)
     informal_contact_continues: Mapped[bool | None]
@@ -100,7 +109,8 @@ class Family(TenantScoped, db.Model):
 
     coordinator: Mapped[User | None] = relationship()
     members: Mapped[list[FamilyMember]] = relationship(
-        back_populates="family", order_by="FamilyMember.birth_date", cascade="all, delete-orphan")
+        back_populates="family", order_by="FamilyMember.birth_date", cascade="all, delete-orphan"
+    )
     intake: Mapped[Intake | None] = relationship(back_populates="family", uselist=False, cascade="all, delete-orphan")
 
     @property
@@ -138,8 +148,10 @@ class Intake(TenantScoped, db.Model):
     """The home-visit intake: planned, then recorded by a coordinator."""
 
     __tablename__ = "intakes"
-    __table_args__ = (tenant_fk("family_id", "families", ondelete="CASCADE"),
-                      sa.UniqueConstraint("tenant_id", "family_id"))
+    __table_args__ = (
+        tenant_fk("family_id", "families", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "family_id"),
+    )
 
     family_id: Mapped[uuid.UUID]
     planned_at: Mapped[datetime | None]
@@ -166,8 +178,10 @@ class FamilyNote(TenantScoped, db.Model):
     """A coordinator's note on the file: only coordinators and managers read it; encrypted at rest."""
 
     __tablename__ = "family_notes"
-    __table_args__ = (tenant_fk("family_id", "families", ondelete="CASCADE"),
-                      sa.Index(None, "tenant_id", "family_id", "created_at"))
+    __table_args__ = (
+        tenant_fk("family_id", "families", ondelete="CASCADE"),
+        sa.Index(None, "tenant_id", "family_id", "created_at"),
+    )
 
     family_id: Mapped[uuid.UUID]
     author_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -181,8 +195,10 @@ class CaseEvent(TenantScoped, db.Model):
     """One line of the file's timeline: a state change or another change to the file."""
 
     __tablename__ = "case_events"
-    __table_args__ = (tenant_fk("family_id", "families", ondelete="CASCADE"),
-                      sa.Index(None, "tenant_id", "family_id", "at"))
+    __table_args__ = (
+        tenant_fk("family_id", "families", ondelete="CASCADE"),
+        sa.Index(None, "tenant_id", "family_id", "at"),
+    )
 
     family_id: Mapped[uuid.UUID]
     actor_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

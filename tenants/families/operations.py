@@ -15,45 +15,94 @@ from sqlalchemy import select
 
 from saas.audit.operations import record
 from saas.auth.models import User
-from saas.crypto import open_text, seal_text
+from saas.crypto import seal_text
 from saas.db import db, get_or_create, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
-from tenants.families.models import CaseCounter, CaseEvent, Family, FamilyMember, FamilyNote, Intake
+from tenants.families.models import (
+    CHILD_SAFETY_NOTES,
+    HELP_QUESTION,
+    INTAKE_STORY,
+    NOTE,
+    CaseCounter,
+    CaseEvent,
+    Family,
+    FamilyMember,
+    FamilyNote,
+    Intake,
+)
+from tenants.families.queries import help_question
 from tenants.families.states import NEEDS_REASON, CaseState, can_move
 from tenants.families.vocabulary import MemberRole
-
-HELP_QUESTION = "help_question"
-INTAKE_STORY = "intake_story"
-CHILD_SAFETY_NOTES = "child_safety_notes"
-NOTE = "family_note"
 
 #: Sent after every state move as ``case_moved.send(actor, family=…, previous=…, target=…)``;
 #: the matching package listens (a closed case ends its open match) without families importing it.
 case_moved = Namespace().signal("case-moved")
 
 #: Fields of the family form stored as they are (the help question is sealed separately).
-FAMILY_FIELDS = frozenset({
-    "family_name", "coordinator_id", "track", "expected_due_date", "composition", "languages",
-    "interpreter_needed", "municipality", "municipality_code", "neighbourhood", "referred_on", "channel",
-    "referrer_type", "referrer_organisation", "referrer_contact", "help_domains", "professional_care_involved",
-    "professional_agencies", "professional_agency_count", "would_otherwise_be_referred",
-    "handover_from_professional_care", "consent_given", "consent_purposes", "consent_on", "consent_by",
-    "consent_by_legal_representative",
-})
+FAMILY_FIELDS = frozenset(
+    {
+        "family_name",
+        "coordinator_id",
+        "track",
+        "expected_due_date",
+        "composition",
+        "languages",
+        "interpreter_needed",
+        "municipality",
+        "municipality_code",
+        "neighbourhood",
+        "referred_on",
+        "channel",
+        "referrer_type",
+        "referrer_organisation",
+        "referrer_contact",
+        "help_domains",
+        "professional_care_involved",
+        "professional_agencies",
+        "professional_agency_count",
+        "would_otherwise_be_referred",
+        "handover_from_professional_care",
+        "consent_given",
+        "consent_purposes",
+        "consent_on",
+        "consent_by",
+        "consent_by_legal_representative",
+    }
+)
 
 
-def add_event(actor: User | None, family: Family, kind: str, *, reason: str | None = None,
-           from_state: CaseState | None = None, to_state: CaseState | None = None, **details: Any) -> None:
-    db.session.add(CaseEvent(family_id=family.id, actor_id=actor.id if actor else None, kind=kind,
-                             from_state=from_state, to_state=to_state, reason=reason, details=details))
+def add_event(
+    actor: User | None,
+    family: Family,
+    kind: str,
+    *,
+    reason: str | None = None,
+    from_state: CaseState | None = None,
+    to_state: CaseState | None = None,
+    **details: Any,
+) -> None:
+    db.session.add(
+        CaseEvent(
+            family_id=family.id,
+            actor_id=actor.id if actor else None,
+            kind=kind,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            details=details,
+        )
+    )
 
 
 def next_case_number(year: int) -> int:
     """The next number in ``year`` for the bound tenant (a counter row per year, no gaps)."""
     # FOR UPDATE: a second registration at the same moment waits instead of reading the same number.
-    counter = get_or_create(db.session, select(CaseCounter).where(CaseCounter.year == year).with_for_update(),
-                            lambda: CaseCounter(year=year, last=0))
+    counter = get_or_create(
+        db.session,
+        select(CaseCounter).where(CaseCounter.year == year).with_for_update(),
+        lambda: CaseCounter(year=year, last=0),
+    )
     counter.last += 1
     db.session.flush()
     return counter.last
@@ -61,9 +110,13 @@ def next_case_number(year: int) -> int:
 
 def register_family(actor: User, data: dict[str, Any]) -> Family:
     """Register a referral: a new family file in state "referred" with its case number."""
-    family = Family(id=uuid.uuid4(), state=CaseState.REFERRED, case_year=data["referred_on"].year,
-                    case_seq=next_case_number(data["referred_on"].year),
-                    **{key: value for key, value in data.items() if key in FAMILY_FIELDS})
+    family = Family(
+        id=uuid.uuid4(),
+        state=CaseState.REFERRED,
+        case_year=data["referred_on"].year,
+        case_seq=next_case_number(data["referred_on"].year),
+        **{key: value for key, value in data.items() if key in FAMILY_FIELDS},
+    )
     family.help_question_sealed = seal_text(data.get("help_question"), HELP_QUESTION, family.id)
     db.session.add(family)
     db.session.flush()
@@ -83,10 +136,6 @@ def update_family(actor: User, family: Family, data: dict[str, Any]) -> None:
     if changed:
         add_event(actor, family, "updated", fields=changed)
         record(actor, "family.updated", family, fields=changed)
-
-
-def help_question(family: Family) -> str | None:
-    return open_text(family.help_question_sealed, HELP_QUESTION, family.id)
 
 
 def add_member(actor: User, family: Family, data: dict[str, Any]) -> FamilyMember:
@@ -145,8 +194,17 @@ def record_intake(actor: User, family: Family, data: dict[str, Any]) -> None:
     if _has_child_under_16(family, data["done_on"]) and not family.consent_by_legal_representative:
         raise OperationError(L_("With children under 16, consent must come from a legal representative."))
     intake = _intake_of(family)
-    for key in ("done_on", "coordinator_id", "present", "wish_languages", "wish_gender", "wish_day_parts",
-                "wish_experience", "judgement", "child_safety"):
+    for key in (
+        "done_on",
+        "coordinator_id",
+        "present",
+        "wish_languages",
+        "wish_gender",
+        "wish_day_parts",
+        "wish_experience",
+        "judgement",
+        "child_safety",
+    ):
         if key in data:  # optional fields left out of the input keep their defaults
             setattr(intake, key, data[key])
     intake.story_sealed = seal_text(data.get("story"), INTAKE_STORY, intake.id)
@@ -158,11 +216,6 @@ def record_intake(actor: User, family: Family, data: dict[str, Any]) -> None:
 
 def _has_child_under_16(family: Family, day: date) -> bool:
     return any(m.role == MemberRole.CHILD and (m.age_on(day) or 0) < 16 for m in family.members)
-
-
-def intake_texts(intake: Intake) -> dict[str, str | None]:
-    return {"story": open_text(intake.story_sealed, INTAKE_STORY, intake.id),
-            "child_safety_notes": open_text(intake.child_safety_notes_sealed, CHILD_SAFETY_NOTES, intake.id)}
 
 
 def close_case(actor: User, family: Family, data: dict[str, Any]) -> None:
@@ -186,11 +239,6 @@ def add_note(actor: User, family: Family, body: str) -> FamilyNote:
     return note
 
 
-def note_text(note: FamilyNote) -> str:
-    return open_text(note.body_sealed, NOTE, note.id) or ""
-
-
 def record_view(actor: User, family: Family) -> None:
     """Staff opened the file: that is personal data of children, so every view is audited."""
     record(actor, "family.viewed", family)
-

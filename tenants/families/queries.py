@@ -1,4 +1,5 @@
-"""Reading family files: the filtered list, the waiting list and one file with everything it shows.
+"""Reading family files: the filtered list, the waiting list and one file with everything it shows,
+its sealed texts opened.
 
 Each function runs a fixed number of statements however many families, members, notes or
 timeline entries there are (eager loading with selectinload; tested in tests/families/).
@@ -18,16 +19,29 @@ from sqlalchemy.orm import selectinload
 from saas.auth.models import Membership, User
 from saas.auth.roles import STAFF_ROLES
 from saas.clock import local_today
+from saas.crypto import open_text
 from saas.db import db
-from tenants.families.models import CaseEvent, Family, FamilyNote, Intake
+from tenants.families.models import (
+    CHILD_SAFETY_NOTES,
+    HELP_QUESTION,
+    INTAKE_STORY,
+    NOTE,
+    CaseEvent,
+    Family,
+    FamilyNote,
+    Intake,
+)
 from tenants.families.states import CASELOAD, CaseState
 
 PAGE_SIZE = 25
 
 SORTS = {
-    "referred": Family.referred_on.asc(), "-referred": Family.referred_on.desc(),
-    "case": (Family.case_year.asc(), Family.case_seq.asc()), "-case": (Family.case_year.desc(), Family.case_seq.desc()),
-    "name": Family.family_name.asc(), "-name": Family.family_name.desc(),
+    "referred": Family.referred_on.asc(),
+    "-referred": Family.referred_on.desc(),
+    "case": (Family.case_year.asc(), Family.case_seq.asc()),
+    "-case": (Family.case_year.desc(), Family.case_seq.desc()),
+    "name": Family.family_name.asc(),
+    "-name": Family.family_name.desc(),
 }
 
 
@@ -63,8 +77,9 @@ def family_list(filters: dict[str, Any], me: User) -> Select[tuple[Family]]:
         statement = statement.where(Family.referrer_type == filters["referrer_type"])
     if filters.get("waiting") is not None:
         cutoff = local_today() - timedelta(days=filters["waiting"])
-        statement = statement.where(Family.state.in_(CASELOAD - {CaseState.MATCHED, CaseState.CLOSING}),
-                                    Family.referred_on <= cutoff)
+        statement = statement.where(
+            Family.state.in_(CASELOAD - {CaseState.MATCHED, CaseState.CLOSING}), Family.referred_on <= cutoff
+        )
     order = SORTS.get(filters.get("sort") or "-referred")
     order = order if isinstance(order, tuple) else (order,)
     return statement.order_by(*order, Family.id)
@@ -76,29 +91,73 @@ def paginate(statement: Select[tuple[Family]], page: int | None) -> Pagination:
 
 def waiting_list() -> Select[tuple[Family]]:
     """Families waiting for a match, longest waiting first."""
-    return (select(Family).options(selectinload(Family.coordinator))
-            .where(Family.state == CaseState.WAITING).order_by(Family.referred_on, Family.id))
+    return (
+        select(Family)
+        .options(selectinload(Family.coordinator))
+        .where(Family.state == CaseState.WAITING)
+        .order_by(Family.referred_on, Family.id)
+    )
 
 
 def staff_choices() -> list[tuple[str, str]]:
     """(user id, name) of the tenant's active coordinators and managers, by name."""
-    rows = db.session.execute(select(User.id, User.name).join(Membership, Membership.user_id == User.id)
-                              .where(Membership.is_active, Membership.role.in_(STAFF_ROLES)).order_by(User.name))
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.is_active, Membership.role.in_(STAFF_ROLES))
+        .order_by(User.name)
+    )
     return [(str(user_id), name) for user_id, name in rows]
 
 
 def family_file(family_id: uuid.UUID) -> Family | None:
     """One family with its members, intake and coordinators loaded."""
-    return db.session.scalars(select(Family).where(Family.id == family_id).options(
-        selectinload(Family.members), selectinload(Family.coordinator),
-        selectinload(Family.intake).selectinload(Intake.coordinator))).first()
+    return db.session.scalars(
+        select(Family)
+        .where(Family.id == family_id)
+        .options(
+            selectinload(Family.members),
+            selectinload(Family.coordinator),
+            selectinload(Family.intake).selectinload(Intake.coordinator),
+        )
+    ).first()
 
 
 def notes_of(family: Family) -> list[FamilyNote]:
-    return list(db.session.scalars(select(FamilyNote).where(FamilyNote.family_id == family.id)
-                                   .options(selectinload(FamilyNote.author)).order_by(FamilyNote.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(FamilyNote)
+            .where(FamilyNote.family_id == family.id)
+            .options(selectinload(FamilyNote.author))
+            .order_by(FamilyNote.created_at.desc())
+        )
+    )
 
 
 def timeline_of(family: Family) -> list[CaseEvent]:
-    return list(db.session.scalars(select(CaseEvent).where(CaseEvent.family_id == family.id)
-                                   .options(selectinload(CaseEvent.actor)).order_by(CaseEvent.at.desc())))
+    return list(
+        db.session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.family_id == family.id)
+            .options(selectinload(CaseEvent.actor))
+            .order_by(CaseEvent.at.desc())
+        )
+    )
+
+
+def help_question(family: Family) -> str | None:
+    """The family's help question, opened with the tenant's key (None when none was given)."""
+    return open_text(family.help_question_sealed, HELP_QUESTION, family.id)
+
+
+def intake_texts(intake: Intake) -> dict[str, str | None]:
+    """The intake's sealed texts, opened: the family's story and the child-safety notes."""
+    return {
+        "story": open_text(intake.story_sealed, INTAKE_STORY, intake.id),
+        "child_safety_notes": open_text(intake.child_safety_notes_sealed, CHILD_SAFETY_NOTES, intake.id),
+    }
+
+
+def note_text(note: FamilyNote) -> str:
+    """A coordinator's note, opened."""
+    return open_text(note.body_sealed, NOTE, note.id) or ""

@@ -18,8 +18,8 @@ from saas.db import db
 from saas.errors import OperationError, or_404
 from saas.forms import Form, validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import current_tenant, tenant_blueprint
 from saas.web import Errors, FormPage, run_form, tenant_route
+from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families import operations, queries
 from tenants.families.models import Family, FamilyMember
 from tenants.families.schemas import (
@@ -69,11 +69,26 @@ AUDIT_LABELS = {
 @bp.context_processor
 def _vocabulary() -> dict[str, Any]:
     """The fixed lists the family templates offer as choices and show as labels."""
-    return {"CaseState": CaseState, "ReferrerType": ReferrerType, "Channel": Channel, "YesNoUnknown": YesNoUnknown,
-            "Composition": Composition, "Track": Track, "MemberRole": MemberRole, "ConsentPurpose": ConsentPurpose,
-            "Judgement": Judgement, "ChildSafety": ChildSafety, "Gender": Gender, "DayPart": DayPart,
-            "ClosureReason": ClosureReason, "CareOutcome": CareOutcome, "LIFE_DOMAINS": LIFE_DOMAINS,
-            "life_domains": life_domain_choices(), "panels": panels}
+    return {
+        "CaseState": CaseState,
+        "ReferrerType": ReferrerType,
+        "Channel": Channel,
+        "YesNoUnknown": YesNoUnknown,
+        "Composition": Composition,
+        "Track": Track,
+        "MemberRole": MemberRole,
+        "ConsentPurpose": ConsentPurpose,
+        "Judgement": Judgement,
+        "ChildSafety": ChildSafety,
+        "Gender": Gender,
+        "DayPart": DayPart,
+        "ClosureReason": ClosureReason,
+        "CareOutcome": CareOutcome,
+        "LIFE_DOMAINS": LIFE_DOMAINS,
+        "life_domains": life_domain_choices(),
+        "panels": panels,
+    }
+
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 #: Every family page is for staff.
@@ -93,9 +108,16 @@ def _file_url(family: Family, anchor: str = "") -> str:
 def index() -> str:
     filters = validate_query(ListQuery())
     page = queries.paginate(queries.family_list(filters, current_user), filters.get("page"))
-    return render_template("families/index.html", page=page, filters=filters, today=local_today(),
-                           states=list(CaseState), referrer_types=list(ReferrerType),
-                           staff=queries.staff_choices(), municipalities=current_tenant.municipalities)
+    return render_template(
+        "families/index.html",
+        page=page,
+        filters=filters,
+        today=local_today(),
+        states=list(CaseState),
+        referrer_types=list(ReferrerType),
+        staff=queries.staff_choices(),
+        municipalities=current_tenant.municipalities,
+    )
 
 
 @staff_route("/families/waiting")
@@ -106,22 +128,40 @@ def waiting() -> str:
 
 def _family_page(family: Family | None) -> FormPage[Any]:
     """The referral form: a new family, or the file's details."""
+
     def render(values: Any, errors: Errors) -> str:
-        return render_template("families/form.html", family=family, values=values, errors=errors,
-                               staff=queries.staff_choices(), municipalities=current_tenant.municipalities)
+        return render_template(
+            "families/form.html",
+            family=family,
+            values=values,
+            errors=errors,
+            staff=queries.staff_choices(),
+            municipalities=current_tenant.municipalities,
+        )
 
     def form() -> Form:
         return FamilyForm(municipalities=current_tenant.municipalities)
 
     if family is None:
-        return FormPage(form, render, partial(operations.register_family, current_user),
-                        lambda new: (_("Family %(case)s has been registered.", case=new.case_number), _file_url(new)),
-                        values=lambda: {"referred_on": local_today().isoformat(), "track": "regular",
-                                        "coordinator_id": str(current_user.id),
-                                        "would_otherwise_be_referred": "unknown"})
-    return FormPage(form, render, partial(operations.update_family, current_user, family),
-                    lambda _none: (_("The file has been saved."), _file_url(family)),
-                    values=lambda: _family_values(family))
+        return FormPage(
+            form,
+            render,
+            partial(operations.register_family, current_user),
+            lambda new: (_("Family %(case)s has been registered.", case=new.case_number), _file_url(new)),
+            values=lambda: {
+                "referred_on": local_today().isoformat(),
+                "track": "regular",
+                "coordinator_id": str(current_user.id),
+                "would_otherwise_be_referred": "unknown",
+            },
+        )
+    return FormPage(
+        form,
+        render,
+        partial(operations.update_family, current_user, family),
+        lambda _none: (_("The file has been saved."), _file_url(family)),
+        values=lambda: form().form_values(family, help_question=queries.help_question(family)),
+    )
 
 
 @staff_route("/families/new", methods=["GET", "POST"])
@@ -139,11 +179,19 @@ def show(family_id: uuid.UUID) -> str:
 def _render_file(family: Family, **inline_errors: Any) -> str:
     """The family file, with the errors of one of its inline forms when one was refused."""
     context = {"member_errors": {}, "member_values": {}, "note_errors": {}, "move_errors": {}, **inline_errors}
-    intake_texts = operations.intake_texts(family.intake) if family.intake else {}
-    notes = [(note, operations.note_text(note)) for note in queries.notes_of(family)]
-    return render_template("families/show.html", family=family, help_question=operations.help_question(family),
-                           intake_texts=intake_texts, notes=notes, timeline=queries.timeline_of(family),
-                           moves=generic_moves(family.state), today=local_today(), **context)
+    intake_texts = queries.intake_texts(family.intake) if family.intake else {}
+    notes = [(note, queries.note_text(note)) for note in queries.notes_of(family)]
+    return render_template(
+        "families/show.html",
+        family=family,
+        help_question=queries.help_question(family),
+        intake_texts=intake_texts,
+        notes=notes,
+        timeline=queries.timeline_of(family),
+        moves=generic_moves(family.state),
+        today=local_today(),
+        **context,
+    )
 
 
 @staff_route("/families/<uuid:family_id>/edit", methods=["GET", "POST"])
@@ -151,40 +199,40 @@ def edit(family_id: uuid.UUID) -> ResponseReturnValue:
     return _family_page(_family_or_404(family_id)).respond()
 
 
-def _family_values(family: Family) -> dict[str, Any]:
-    """The form's values for an existing file (lists and dates as the form shows them)."""
-    values: dict[str, Any] = {}
-    for key in operations.FAMILY_FIELDS:
-        value = getattr(family, key)
-        if isinstance(value, list) and key in ("languages", "professional_agencies"):
-            value = "\n".join(value)
-        values[key] = value.isoformat() if hasattr(value, "isoformat") else value
-    values["coordinator_id"] = str(family.coordinator_id) if family.coordinator_id else ""
-    values["help_question"] = operations.help_question(family) or ""
-    return values
-
-
 @staff_route("/families/<uuid:family_id>/members", methods=["POST"])
 def add_member(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    return run_form(MemberForm(), partial(operations.add_member, current_user, family),
-                    lambda errors: (_render_file(family, member_errors=errors, member_values=request.form), 422),
-                    lambda member: (_("%(name)s has been added to the household.", name=member.first_name),
-                                    _file_url(family, "#household")))
+    return run_form(
+        MemberForm(),
+        partial(operations.add_member, current_user, family),
+        lambda errors: (_render_file(family, member_errors=errors, member_values=request.form), 422),
+        lambda member: (
+            _("%(name)s has been added to the household.", name=member.first_name),
+            _file_url(family, "#household"),
+        ),
+    )
 
 
 @staff_route("/families/<uuid:family_id>/members/<uuid:member_id>/delete", methods=["POST"])
 def remove_member(family_id: uuid.UUID, member_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    member = db.first_or_404(select(FamilyMember).where(FamilyMember.id == member_id,
-                                                        FamilyMember.family_id == family.id))
+    member = db.first_or_404(
+        select(FamilyMember).where(FamilyMember.id == member_id, FamilyMember.family_id == family.id)
+    )
     operations.remove_member(current_user, family, member)
     flash(_("%(name)s has been removed from the household.", name=member.first_name), "success")
     return redirect(_file_url(family, "#household"))
 
 
-def _step(family: Family, template: str, allowed_from: tuple[CaseState, ...], form: type[Form],
-          operation: Any, done: str, values: Any) -> ResponseReturnValue:
+def _step(
+    family: Family,
+    template: str,
+    allowed_from: tuple[CaseState, ...],
+    form: type[Form],
+    operation: Any,
+    done: str,
+    values: Any,
+) -> ResponseReturnValue:
     """A step in the case's life with a form of its own (plan or record the intake, close): shown
     and run only from the states it belongs to."""
     if family.state not in allowed_from:
@@ -192,11 +240,18 @@ def _step(family: Family, template: str, allowed_from: tuple[CaseState, ...], fo
         return redirect(_file_url(family))
 
     def render(form_values: Any, errors: Errors) -> str:
-        return render_template(template, family=family, values=form_values, errors=errors, today=local_today(),
-                               staff=queries.staff_choices())
+        return render_template(
+            template,
+            family=family,
+            values=form_values,
+            errors=errors,
+            today=local_today(),
+            staff=queries.staff_choices(),
+        )
 
-    return FormPage(form, render, partial(operation, current_user, family),
-                    lambda _none: (done, _file_url(family)), values=values).respond()
+    return FormPage(
+        form, render, partial(operation, current_user, family), lambda _none: (done, _file_url(family)), values=values
+    ).respond()
 
 
 @staff_route("/families/<uuid:family_id>/intake/plan", methods=["GET", "POST"])
@@ -205,28 +260,52 @@ def plan_intake(family_id: uuid.UUID) -> ResponseReturnValue:
 
     def values() -> dict[str, str]:
         coordinator = (family.intake and family.intake.coordinator_id) or family.coordinator_id or current_user.id
-        return {"coordinator_id": str(coordinator),
-                "planned_at": to_local_input(family.intake.planned_at if family.intake else None)}
+        return {
+            "coordinator_id": str(coordinator),
+            "planned_at": to_local_input(family.intake.planned_at if family.intake else None),
+        }
 
-    return _step(family, "families/plan_intake.html", (CaseState.REFERRED, CaseState.INTAKE_PLANNED),
-                 PlanIntakeForm, operations.plan_intake, _("The intake has been planned."), values)
+    return _step(
+        family,
+        "families/plan_intake.html",
+        (CaseState.REFERRED, CaseState.INTAKE_PLANNED),
+        PlanIntakeForm,
+        operations.plan_intake,
+        _("The intake has been planned."),
+        values,
+    )
 
 
 @staff_route("/families/<uuid:family_id>/intake", methods=["GET", "POST"])
 def record_intake(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    return _step(family, "families/intake.html", (CaseState.INTAKE_PLANNED,), IntakeForm,
-                 operations.record_intake, _("The intake has been recorded."),
-                 lambda: {"done_on": local_today().isoformat(), "wish_gender": "any",
-                          "coordinator_id": str(family.intake.coordinator_id if family.intake else current_user.id)})
+    return _step(
+        family,
+        "families/intake.html",
+        (CaseState.INTAKE_PLANNED,),
+        IntakeForm,
+        operations.record_intake,
+        _("The intake has been recorded."),
+        lambda: {
+            "done_on": local_today().isoformat(),
+            "wish_gender": "any",
+            "coordinator_id": str(family.intake.coordinator_id if family.intake else current_user.id),
+        },
+    )
 
 
 @staff_route("/families/<uuid:family_id>/close", methods=["GET", "POST"])
 def close(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    return _step(family, "families/close.html", (CaseState.WAITING, CaseState.MATCHED, CaseState.CLOSING),
-                 CloseForm, operations.close_case, _("The case has been closed."),
-                 lambda: {"closed_on": local_today().isoformat(), "prevented_referral_confirmed": "unknown"})
+    return _step(
+        family,
+        "families/close.html",
+        (CaseState.WAITING, CaseState.MATCHED, CaseState.CLOSING),
+        CloseForm,
+        operations.close_case,
+        _("The case has been closed."),
+        lambda: {"closed_on": local_today().isoformat(), "prevented_referral_confirmed": "unknown"},
+    )
 
 
 @staff_route("/families/<uuid:family_id>/state", methods=["POST"])
@@ -238,13 +317,20 @@ def transition(family_id: uuid.UUID) -> ResponseReturnValue:
             raise OperationError(NOT_FROM_THIS_STATE, field="to_state")
         operations.move(current_user, family, data["to_state"], data.get("reason"))
 
-    return run_form(TransitionForm(), move, lambda errors: (_render_file(family, move_errors=errors), 422),
-                    lambda _none: (_("The case is now: %(state)s.", state=family.state.label), _file_url(family)))
+    return run_form(
+        TransitionForm(),
+        move,
+        lambda errors: (_render_file(family, move_errors=errors), 422),
+        lambda _none: (_("The case is now: %(state)s.", state=family.state.label), _file_url(family)),
+    )
 
 
 @staff_route("/families/<uuid:family_id>/notes", methods=["POST"])
 def add_note(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
-    return run_form(NoteForm(), lambda data: operations.add_note(current_user, family, data["body"]),
-                    lambda errors: (_render_file(family, note_errors=errors), 422),
-                    lambda _note: (_("The note has been saved."), _file_url(family, "#notes")))
+    return run_form(
+        NoteForm(),
+        lambda data: operations.add_note(current_user, family, data["body"]),
+        lambda errors: (_render_file(family, note_errors=errors), 422),
+        lambda _note: (_("The note has been saved."), _file_url(family, "#notes")),
+    )

@@ -22,8 +22,8 @@ from saas.db import db
 from saas.errors import OperationError, or_404
 from saas.forms import validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import current_membership, current_tenant, tenant_blueprint
 from saas.web import Errors, FormPage, run_form, tenant_route
+from saas.web.tenant import current_membership, current_tenant, tenant_blueprint
 from tenants.families import queries as family_queries
 from tenants.groups import operations, queries
 from tenants.groups.models import Group, GroupParticipant, GroupSession
@@ -92,11 +92,21 @@ def index() -> str:
     if _is_staff():
         statement = queries.group_list(filters.get("period"), today)
     else:
-        statement = queries.group_list(filters.get("period"), today, only_facilitated=True,
-                                       facilitator=volunteer_queries.own_record(current_user.id))
+        statement = queries.group_list(
+            filters.get("period"),
+            today,
+            only_facilitated=True,
+            facilitator=volunteer_queries.own_record(current_user.id),
+        )
     page = queries.paginate(statement, filters.get("page"))
-    return render_template("groups/index.html", page=page, filters=filters, today=today, is_staff=_is_staff(),
-                           counts=queries.counts_for([g.id for g in page.items], today))
+    return render_template(
+        "groups/index.html",
+        page=page,
+        filters=filters,
+        today=today,
+        is_staff=_is_staff(),
+        counts=queries.counts_for([g.id for g in page.items], today),
+    )
 
 
 def _group_url(group: Group, anchor: str = "") -> str:
@@ -105,9 +115,16 @@ def _group_url(group: Group, anchor: str = "") -> str:
 
 def _group_page(group: Group | None) -> FormPage[Any]:
     """The group's details: a new group, or the group's own."""
+
     def render(values: Any, errors: Errors) -> str:
-        return render_template("groups/form.html", group=group, values=values, errors=errors,
-                               staff=family_queries.staff_choices(), municipalities=current_tenant.municipalities)
+        return render_template(
+            "groups/form.html",
+            group=group,
+            values=values,
+            errors=errors,
+            staff=family_queries.staff_choices(),
+            municipalities=current_tenant.municipalities,
+        )
 
     def form() -> GroupForm:
         return GroupForm(municipalities=current_tenant.municipalities, group=group)
@@ -116,18 +133,20 @@ def _group_page(group: Group | None) -> FormPage[Any]:
         return _("The group %(name)s has been saved.", name=new.name), _group_url(new)
 
     if group is None:
-        return FormPage(form, render, partial(operations.create_group, current_user), saved,
-                        values=lambda: {"starts_on": local_today().isoformat(), "coordinator_id": str(current_user.id)})
-    return FormPage(form, render, partial(operations.update_group, current_user, group), lambda _changed: saved(group),
-                    values=lambda: _group_values(group))
-
-
-def _group_values(group: Group) -> dict[str, Any]:
-    """The form's values for an existing group (dates as the form shows them)."""
-    values = {key: getattr(group, key) for key in operations.GROUP_FIELDS}
-    values = {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in values.items()}
-    values["coordinator_id"] = str(group.coordinator_id) if group.coordinator_id else ""
-    return values
+        return FormPage(
+            form,
+            render,
+            partial(operations.create_group, current_user),
+            saved,
+            values=lambda: {"starts_on": local_today().isoformat(), "coordinator_id": str(current_user.id)},
+        )
+    return FormPage(
+        form,
+        render,
+        partial(operations.update_group, current_user, group),
+        lambda _changed: saved(group),
+        values=lambda: form().form_values(group),
+    )
 
 
 @staff_route("/groups/new", methods=["GET", "POST"])
@@ -145,12 +164,23 @@ def _render_group(group: Group, **errors: Any) -> str:
     today = local_today()
     attendance = queries.attendance_counts([s.id for s in group.sessions])
     if not _is_staff():
-        return render_template("groups/facilitator.html", group=group, today=today, attendance=attendance,
-                               participants=[p for p in group.participants if p.left_on is None or p.left_on >= today])
+        return render_template(
+            "groups/facilitator.html",
+            group=group,
+            today=today,
+            attendance=attendance,
+            participants=[p for p in group.participants if p.left_on is None or p.left_on >= today],
+        )
     context = {"facilitator_errors": {}, "participant_errors": {}, "session_errors": {}, "values": {}, **errors}
     return render_template(
-        "groups/show.html", group=group, today=today, attendance=attendance,
-        volunteers=queries.possible_facilitators(group), families=_free_families(group), **context)
+        "groups/show.html",
+        group=group,
+        today=today,
+        attendance=attendance,
+        volunteers=queries.possible_facilitators(group),
+        families=_free_families(group),
+        **context,
+    )
 
 
 @facilitator_route("/groups/<uuid:group_id>")
@@ -171,10 +201,15 @@ def add_facilitator(group_id: uuid.UUID) -> ResponseReturnValue:
         operations.add_facilitator(current_user, group, volunteer)
         return volunteer
 
-    return run_form(FacilitatorForm(group=group), add,
-                    lambda errors: (_render_group(group, facilitator_errors=errors), 422),
-                    lambda volunteer: (_("%(name)s now facilitates this group.", name=volunteer.name),
-                                       _group_url(group, "#facilitators")))
+    return run_form(
+        FacilitatorForm(group=group),
+        add,
+        lambda errors: (_render_group(group, facilitator_errors=errors), 422),
+        lambda volunteer: (
+            _("%(name)s now facilitates this group.", name=volunteer.name),
+            _group_url(group, "#facilitators"),
+        ),
+    )
 
 
 @staff_route("/groups/<uuid:group_id>/facilitators/<uuid:volunteer_id>/delete", methods=["POST"])
@@ -195,10 +230,15 @@ def _free_families(group: Group, participant: GroupParticipant | None = None) ->
 @staff_route("/groups/<uuid:group_id>/participants", methods=["POST"])
 def add_participant(group_id: uuid.UUID) -> ResponseReturnValue:
     group = _group_or_404(group_id)
-    return run_form(ParticipantForm(group=group), partial(operations.add_participant, current_user, group),
-                    lambda errors: (_render_group(group, participant_errors=errors, values=request.form), 422),
-                    lambda joined: (_("%(name)s has joined the group.", name=joined.first_name),
-                                    _group_url(group, "#participants")))
+    return run_form(
+        ParticipantForm(group=group),
+        partial(operations.add_participant, current_user, group),
+        lambda errors: (_render_group(group, participant_errors=errors, values=request.form), 422),
+        lambda joined: (
+            _("%(name)s has joined the group.", name=joined.first_name),
+            _group_url(group, "#participants"),
+        ),
+    )
 
 
 @staff_route("/groups/<uuid:group_id>/participants/<uuid:participant_id>", methods=["GET", "POST"])
@@ -208,19 +248,26 @@ def edit_participant(group_id: uuid.UUID, participant_id: uuid.UUID) -> Response
     participant = or_404(next((p for p in group.participants if p.id == participant_id), None))
 
     def render(values: Any, errors: Errors) -> str:
-        return render_template("groups/participant.html", group=group, participant=participant, values=values,
-                               errors=errors, families=_free_families(group, participant))
+        return render_template(
+            "groups/participant.html",
+            group=group,
+            participant=participant,
+            values=values,
+            errors=errors,
+            families=_free_families(group, participant),
+        )
 
-    def stored() -> dict[str, str]:
-        values = {key: getattr(participant, key) for key in operations.PARTICIPANT_FIELDS}
-        return {key: "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
-                for key, value in values.items()}
-
-    return FormPage(partial(ParticipantEditForm, group=group, participant=participant), render,
-                    partial(operations.update_participant, current_user, group, participant),
-                    lambda _changed: (_("The details of %(name)s have been saved.", name=participant.first_name),
-                                      _group_url(group, "#participants")),
-                    values=stored).respond()
+    form = partial(ParticipantEditForm, group=group, participant=participant)
+    return FormPage(
+        form,
+        render,
+        partial(operations.update_participant, current_user, group, participant),
+        lambda _changed: (
+            _("The details of %(name)s have been saved.", name=participant.first_name),
+            _group_url(group, "#participants"),
+        ),
+        values=lambda: form().form_values(participant),
+    ).respond()
 
 
 @staff_route("/groups/<uuid:group_id>/sessions", methods=["POST"])
@@ -233,10 +280,15 @@ def add_session(group_id: uuid.UUID) -> ResponseReturnValue:
         except operations.SessionTaken as taken:  # stored by another request meanwhile: say so at the date
             raise OperationError(str(taken), field="held_on") from taken
 
-    return run_form(SessionForm(group=group), add,
-                    lambda errors: (_render_group(group, session_errors=errors, values=request.form), 422),
-                    lambda session: (_("The session has been added."),
-                                     url_for(".show_session", group_id=group.id, session_id=session.id)))
+    return run_form(
+        SessionForm(group=group),
+        add,
+        lambda errors: (_render_group(group, session_errors=errors, values=request.form), 422),
+        lambda session: (
+            _("The session has been added."),
+            url_for(".show_session", group_id=group.id, session_id=session.id),
+        ),
+    )
 
 
 # A session's attendance (staff and the group's facilitators) ---------------------------------------
@@ -253,8 +305,16 @@ def show_session(group_id: uuid.UUID, session_id: uuid.UUID) -> ResponseReturnVa
         if errors:  # show the boxes as they were sent
             ticked = set(request.form.getlist("present"))
             recorded = {p.id: str(p.id) in ticked for p in participants}
-        return render_template("groups/session.html", group=group, session=session, participants=participants,
-                               recorded=recorded, errors=errors, today=local_today(), is_staff=_is_staff())
+        return render_template(
+            "groups/session.html",
+            group=group,
+            session=session,
+            participants=participants,
+            recorded=recorded,
+            errors=errors,
+            today=local_today(),
+            is_staff=_is_staff(),
+        )
 
     if request.method == "GET":
         return render({})
@@ -263,9 +323,13 @@ def show_session(group_id: uuid.UUID, session_id: uuid.UUID) -> ResponseReturnVa
     def record(data: dict[str, Any]) -> int:
         if not participants:
             raise OperationError(_("Nobody was in the group on the day of this session."))
-        return operations.record_attendance(current_user, session, participants,
-                                            {uuid.UUID(pid) for pid in data["present"]})
+        return operations.record_attendance(
+            current_user, session, participants, {uuid.UUID(pid) for pid in data["present"]}
+        )
 
-    return run_form(AttendanceForm(participant_ids=[str(p.id) for p in participants]), record,
-                    lambda errors: (render(errors), 422),
-                    lambda _count: (_("The attendance has been saved."), _group_url(group, "#sessions")))
+    return run_form(
+        AttendanceForm(participant_ids=[str(p.id) for p in participants]),
+        record,
+        lambda errors: (render(errors), 422),
+        lambda _count: (_("The attendance has been saved."), _group_url(group, "#sessions")),
+    )

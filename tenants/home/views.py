@@ -14,8 +14,8 @@ from saas.auth.roles import STAFF_ROLES, Role
 from saas.errors import or_404
 from saas.forms import validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import ALL_ROLES, current_membership, current_tenant, tenant_blueprint
 from saas.web import Errors, run_form, tenant_route
+from saas.web.tenant import ALL_ROLES, current_membership, current_tenant, tenant_blueprint
 from tenants.home import operations, queries
 from tenants.home.schemas import AcknowledgeForm, HomeQuery
 from tenants.home.signals import HANDLED_KINDS, MANAGER_KINDS, by_kind, default_scope, visible_to

@@ -23,9 +23,9 @@ from saas.db import db
 from saas.foundation.models import PublicationStatus, PublicationTrigger
 from saas.i18n import L_, _
 from saas.jobs.tasks import run_task
-from saas.tenancy.context import current_tenant, tenant_blueprint
 from saas.tenancy.models import Tenant
 from saas.web import after_commit, tenant_route
+from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.publishing import operations, queries
 from tenants.publishing.job import publish_all, publish_tenant
 

@@ -22,7 +22,7 @@ from saas.i18n import _
 from saas.web import Errors, FormPage
 from tenants.trainings import operations
 from tenants.trainings.models import Course
-from tenants.trainings.schemas import CatalogueCourseForm, course_values
+from tenants.trainings.schemas import CatalogueCourseForm
 
 bp = foundation_blueprint("courses", __name__, template_folder="templates")
 PAGE_SIZE = 25
@@ -39,31 +39,35 @@ def _course_or_404(course_id: uuid.UUID) -> Course:
     return course
 
 
-def _values(course: Course) -> dict[str, object]:
-    return {**course_values(course), "required_before_first_match": course.required_before_first_match,
-            "is_active": course.is_active}
-
-
 @bp.route("/courses/")
 def index() -> str:
-    page = db.paginate(_catalogue().order_by(Course.is_active.desc(), Course.name, Course.id), per_page=PAGE_SIZE,
-                       error_out=False)
+    page = db.paginate(
+        _catalogue().order_by(Course.is_active.desc(), Course.name, Course.id), per_page=PAGE_SIZE, error_out=False
+    )
     return render_template("foundation_courses/index.html", page=page)
 
 
 def _course_page(course: Course | None) -> FormPage[Any]:
     """The catalogue course form: a new course, or one of the catalogue's."""
+
     def render(values: Any, errors: Errors) -> str:
         return render_template("foundation_courses/form.html", course=course, values=values, errors=errors)
 
     if course is None:
-        return FormPage(CatalogueCourseForm, render, partial(operations.create_catalogue_course, current_user),
-                        lambda new: (_("The course %(name)s has been added to the catalogue.", name=new.name),
-                                     url_for(".index")),
-                        values=lambda: {"is_active": True})
-    return FormPage(CatalogueCourseForm, render, partial(operations.update_catalogue_course, current_user, course),
-                    lambda _changed: (_("The course %(name)s has been saved.", name=course.name), url_for(".index")),
-                    values=lambda: _values(course))
+        return FormPage(
+            CatalogueCourseForm,
+            render,
+            partial(operations.create_catalogue_course, current_user),
+            lambda new: (_("The course %(name)s has been added to the catalogue.", name=new.name), url_for(".index")),
+            values=lambda: {"is_active": True},
+        )
+    return FormPage(
+        CatalogueCourseForm,
+        render,
+        partial(operations.update_catalogue_course, current_user, course),
+        lambda _changed: (_("The course %(name)s has been saved.", name=course.name), url_for(".index")),
+        values=lambda: CatalogueCourseForm().form_values(course),
+    )
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])

@@ -30,18 +30,21 @@ class ModuleLines(ma.fields.Field):
     ``{"name", "hours"}``); at least one, hours more than 0 and at most 100."""
 
     default_error_messages = {
-        "required": REQUIRED, "null": REQUIRED,
+        "required": REQUIRED,
+        "null": REQUIRED,
         "empty": L_("Enter at least one module."),
         "too_many": L_("Enter at most {max} modules."),
-        "line": L_("Line {line}: write the module name, a | and the hours, for example \"Listening | 2\"."),
+        "line": L_('Line {line}: write the module name, a | and the hours, for example "Listening | 2".'),
         "hours": L_("Line {line}: the hours must be more than 0 and at most {max}."),
         "name": L_("Line {line}: the module name can have at most 120 characters."),
     }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[dict[str, Any]]:
         if isinstance(value, list):
-            lines = [f"{item.get('name', '')} | {item.get('hours', '')}" if isinstance(item, dict) else str(item)
-                     for item in value]
+            lines = [
+                f"{item.get('name', '')} | {item.get('hours', '')}" if isinstance(item, dict) else str(item)
+                for item in value
+            ]
         elif isinstance(value, str):
             lines = value.splitlines()
         else:
@@ -69,16 +72,9 @@ class ModuleLines(ma.fields.Field):
             raise self.make_error("too_many", max=MAX_MODULES)
         return modules
 
-
-def modules_text(modules: list[dict[str, Any]]) -> str:
-    """The modules as the form's text area shows them."""
-    return "\n".join(f"{m['name']} | {m['hours']}" for m in modules or [])
-
-
-def course_values(course: Any) -> dict[str, Any]:
-    """A course's fields as CourseForm shows them (the catalogue form adds its own)."""
-    return {"name": course.name, "description": course.description, "modules": modules_text(course.modules),
-            "validity_months": course.validity_months}
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str:
+        # One "name | hours" line per module, as _deserialize reads them back.
+        return "\n".join(f"{module['name']} | {module['hours']}" for module in value or [])
 
 
 class CourseForm(Form):
@@ -111,15 +107,19 @@ def active_course_ids() -> Select[uuid.UUID]:
 def active_course_session_ids() -> Select[uuid.UUID]:
     """Ids of the tenant's sessions of an active course: the ones a volunteer may ask to enrol in
     (whether it has started, or they are in it already, is the operation's refusal)."""
-    return (visible_courses(TrainingSession.id)
-            .join_from(TrainingSession, Course, TrainingSession.course_id == Course.id).where(Course.is_active))
+    return (
+        visible_courses(TrainingSession.id)
+        .join_from(TrainingSession, Course, TrainingSession.course_id == Course.id)
+        .where(Course.is_active)
+    )
 
 
 def enrolable_volunteer_ids(session: TrainingSession) -> Select[uuid.UUID]:
     """Ids of the volunteers who have not stopped and are not (still) enrolled in ``session``: the
     ones the enrolment form offers (queries.enrolable_volunteers lists them)."""
-    taken = select(Enrolment.volunteer_id).where(Enrolment.session_id == session.id,
-                                                 Enrolment.status != EnrolmentStatus.CANCELLED)
+    taken = select(Enrolment.volunteer_id).where(
+        Enrolment.session_id == session.id, Enrolment.status != EnrolmentStatus.CANCELLED
+    )
     return select(Volunteer.id).where(Volunteer.state != VolunteerState.STOPPED, Volunteer.id.not_in(taken))
 
 
@@ -148,8 +148,11 @@ class SessionForm(Form):
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
         course = self.courses.get(data.get("course_id"))
-        if course is not None and data.get("module_index") is not None \
-                and data["module_index"] >= len(course.modules or []):
+        if (
+            course is not None
+            and data.get("module_index") is not None
+            and data["module_index"] >= len(course.modules or [])
+        ):
             errors["module_index"] = [L_("Choose one of the course's modules.")]
         if not data.get("online") and not data.get("location"):
             errors["location"] = [L_("Enter the place, or tick that the session is online.")]
@@ -159,8 +162,9 @@ class SessionForm(Form):
 
 def enrol_form(session: TrainingSession) -> ma.Schema:
     """A coordinator enrols one of the volunteers ``session`` can take."""
-    return Form.from_dict({"volunteer_id": RowId(partial(enrolable_volunteer_ids, session), required=True)},
-                          name="EnrolForm")()
+    return Form.from_dict(
+        {"volunteer_id": RowId(partial(enrolable_volunteer_ids, session), required=True)}, name="EnrolForm"
+    )()
 
 
 class OwnEnrolForm(Form):
@@ -171,8 +175,9 @@ class OwnEnrolForm(Form):
 
 def own_cancel_form(volunteer: Volunteer) -> ma.Schema:
     """A volunteer cancels one of their own enrolments (self-service)."""
-    return Form.from_dict({"enrolment_id": RowId(partial(own_enrolment_ids, volunteer), required=True)},
-                          name="OwnCancelForm")()
+    return Form.from_dict(
+        {"enrolment_id": RowId(partial(own_enrolment_ids, volunteer), required=True)}, name="OwnCancelForm"
+    )()
 
 
 ATTENDANCE_CHOICES = ["attended", "absent"]

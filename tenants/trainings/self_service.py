@@ -25,8 +25,8 @@ from saas.db import db
 from saas.errors import or_404
 from saas.forms import submitted_data
 from saas.i18n import _
-from saas.tenancy.context import tenant_blueprint
 from saas.web import Done, Errors, back_with_refusal, run_form, tenant_route
+from saas.web.tenant import tenant_blueprint
 from tenants.trainings import operations, queries
 from tenants.trainings.models import Enrolment
 from tenants.trainings.schemas import OwnEnrolForm, own_cancel_form

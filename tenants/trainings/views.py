@@ -20,8 +20,8 @@ from saas.db import db, utcnow
 from saas.errors import OperationError, or_404
 from saas.forms import Form
 from saas.i18n import L_, _
-from saas.tenancy.context import current_membership, current_tenant, tenant_blueprint
 from saas.web import Done, Errors, FormPage, back_with_refusal, run_form, tenant_route
+from saas.web.tenant import current_membership, current_tenant, tenant_blueprint
 from tenants.trainings import operations, queries
 from tenants.trainings.certificate import certificate_pdf
 from tenants.trainings.models import Course, CourseCompletion, Enrolment, TrainingSession
@@ -30,7 +30,6 @@ from tenants.trainings.schemas import (
     CourseForm,
     SessionForm,
     attendance_form,
-    course_values,
     enrol_form,
 )
 from tenants.trainings.states import SEATED, EnrolmentStatus
@@ -202,7 +201,7 @@ def edit_course(course_id: uuid.UUID) -> ResponseReturnValue:
     return FormPage(CourseForm, partial(_render_course, course),
                     partial(operations.update_own_course, current_user, course),
                     lambda _changed: (_("The course %(name)s has been saved.", name=course.name), url_for(".courses")),
-                    values=lambda: course_values(course)).respond()
+                    values=lambda: CourseForm().form_values(course)).respond()
 
 
 @staff_route("/trainings/courses/<uuid:course_id>/active", methods=["POST"])
@@ -217,7 +216,7 @@ def course_active(course_id: uuid.UUID) -> ResponseReturnValue:
 
     return run_form(CourseActiveForm(),
                     lambda data: operations.set_own_course_active(current_user, course, data["is_active"] == "1"),
-                    lambda errors: (_render_course(course, course_values(course), errors), 422), switched)
+                    lambda errors: (_render_course(course, CourseForm().form_values(course), errors), 422), switched)
 
 
 @tenant_route(bp, "/trainings/completions/<uuid:completion_id>/certificate.pdf",

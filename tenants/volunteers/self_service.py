@@ -16,8 +16,8 @@ from flask_login import current_user
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.i18n import _
-from saas.tenancy.context import tenant_blueprint
 from saas.web import Errors, FormPage, tenant_route
+from saas.web.tenant import tenant_blueprint
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 from tenants.volunteers import operations, queries
@@ -52,15 +52,13 @@ def index() -> str:
         return render_template("self_service/not_linked.html")
     policy = operations.policy_for_tenant()
     today = local_today()
-    return render_template("self_service/index.html", volunteer=volunteer, today=today,
-                           vog=vog_status(volunteer, policy, today),
-                           reasons=reasons_per_volunteer([volunteer], policy, today)[volunteer.id])
-
-
-def _values(volunteer: Volunteer) -> dict[str, Any]:
-    values = {key: getattr(volunteer, key) for key in operations.SELF_SERVICE_FIELDS}
-    values["languages"] = "\n".join(volunteer.languages or [])
-    return values
+    return render_template(
+        "self_service/index.html",
+        volunteer=volunteer,
+        today=today,
+        vog=vog_status(volunteer, policy, today),
+        reasons=reasons_per_volunteer([volunteer], policy, today)[volunteer.id],
+    )
 
 
 def _render_form(values: Any, errors: Errors) -> str:
@@ -72,6 +70,10 @@ def edit() -> ResponseReturnValue:
     volunteer = my_record()
     if volunteer is None:
         return redirect(url_for(".index"))
-    return FormPage(SelfServiceForm, _render_form, partial(operations.update_own_profile, current_user, volunteer),
-                    lambda _none: (_("Your details have been saved."), url_for(".index")),
-                    values=lambda: _values(volunteer)).respond()
+    return FormPage(
+        SelfServiceForm,
+        _render_form,
+        partial(operations.update_own_profile, current_user, volunteer),
+        lambda _none: (_("Your details have been saved."), url_for(".index")),
+        values=lambda: SelfServiceForm().form_values(volunteer),
+    ).respond()

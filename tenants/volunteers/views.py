@@ -19,8 +19,8 @@ from saas.clock import local_today
 from saas.errors import OperationError, or_404
 from saas.forms import Form, validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import current_tenant, tenant_blueprint
 from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
+from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 from tenants.panels import panels
@@ -55,9 +55,16 @@ NOT_FROM_THIS_STATE = L_("This step is not possible from the current state.")
 @bp.context_processor
 def _vocabulary() -> dict[str, Any]:
     """The fixed lists the volunteer templates offer as choices and show as labels."""
-    return {"VolunteerState": VolunteerState, "VolunteerKind": VolunteerKind, "ExitReason": ExitReason,
-            "DayPart": DayPart, "Track": Track, "LIFE_DOMAINS": LIFE_DOMAINS, "life_domains": life_domain_choices(),
-            "panels": panels}
+    return {
+        "VolunteerState": VolunteerState,
+        "VolunteerKind": VolunteerKind,
+        "ExitReason": ExitReason,
+        "DayPart": DayPart,
+        "Track": Track,
+        "LIFE_DOMAINS": LIFE_DOMAINS,
+        "life_domains": life_domain_choices(),
+        "panels": panels,
+    }
 
 
 def _volunteer_or_404(volunteer_id: uuid.UUID) -> Volunteer:
@@ -77,17 +84,29 @@ def index() -> str:
     page = queries.paginate(queries.volunteer_list(filters, policy), filters.get("page"))
     reasons = reasons_per_volunteer(page.items, policy, today)
     rows = [(volunteer, reasons[volunteer.id], vog_status(volunteer, policy, today)) for volunteer in page.items]
-    return render_template("volunteers/index.html", page=page, rows=rows, filters=filters,
-                           counts=queries.counts_per_state(), municipalities=current_tenant.municipalities,
-                           more_filters=[(more, more.options()) for more in more_filters])
+    return render_template(
+        "volunteers/index.html",
+        page=page,
+        rows=rows,
+        filters=filters,
+        counts=queries.counts_per_state(),
+        municipalities=current_tenant.municipalities,
+        more_filters=[(more, more.options()) for more in more_filters],
+    )
 
 
 @staff_route("/volunteers/applicants")
 def applicants() -> str:
     policy = operations.policy_for_tenant()
     page = queries.paginate(queries.applicants(), request.args.get("page", type=int))
-    return render_template("volunteers/applicants.html", page=page, policy=policy, today=local_today(),
-                           cutoff=queries.waiting_cutoff(policy), pipeline=[s for s in VolunteerState if s in PIPELINE])
+    return render_template(
+        "volunteers/applicants.html",
+        page=page,
+        policy=policy,
+        today=local_today(),
+        cutoff=queries.waiting_cutoff(policy),
+        pipeline=[s for s in VolunteerState if s in PIPELINE],
+    )
 
 
 @staff_route("/volunteers/screening")
@@ -96,30 +115,47 @@ def screening() -> str:
     today = local_today()
     expiring = queries.paginate(queries.vog_expiring(policy), request.args.get("expiring_page", type=int))
     expired = queries.paginate(queries.vog_expired(policy), request.args.get("expired_page", type=int))
-    return render_template("volunteers/screening.html", policy=policy, today=today,
-                           expiring=expiring, expired=expired,
-                           expiring_rows=[(v, vog_status(v, policy, today)) for v in expiring.items],
-                           expired_rows=[(v, vog_status(v, policy, today)) for v in expired.items])
+    return render_template(
+        "volunteers/screening.html",
+        policy=policy,
+        today=today,
+        expiring=expiring,
+        expired=expired,
+        expiring_rows=[(v, vog_status(v, policy, today)) for v in expiring.items],
+        expired_rows=[(v, vog_status(v, policy, today)) for v in expired.items],
+    )
 
 
 def _volunteer_page(volunteer: Volunteer | None) -> FormPage[Any]:
     """The application form: a new volunteer, or the profile's details."""
+
     def render(values: Any, errors: Errors) -> str:
-        return render_template("volunteers/form.html", volunteer=volunteer, values=values, errors=errors,
-                               municipalities=current_tenant.municipalities)
+        return render_template(
+            "volunteers/form.html",
+            volunteer=volunteer,
+            values=values,
+            errors=errors,
+            municipalities=current_tenant.municipalities,
+        )
 
     def form() -> Form:
         return VolunteerForm(municipalities=current_tenant.municipalities)
 
     if volunteer is None:
-        return FormPage(form, render, partial(operations.register_volunteer, current_user),
-                        lambda new: (_("%(name)s has been registered as an applicant.", name=new.name),
-                                     _profile_url(new)),
-                        values=lambda: {"applied_on": local_today().isoformat(), "kind": "individual",
-                                        "max_families": 1})
-    return FormPage(form, render, partial(operations.update_volunteer, current_user, volunteer),
-                    lambda _none: (_("The profile has been saved."), _profile_url(volunteer)),
-                    values=lambda: _volunteer_values(volunteer))
+        return FormPage(
+            form,
+            render,
+            partial(operations.register_volunteer, current_user),
+            lambda new: (_("%(name)s has been registered as an applicant.", name=new.name), _profile_url(new)),
+            values=lambda: {"applied_on": local_today().isoformat(), "kind": "individual", "max_families": 1},
+        )
+    return FormPage(
+        form,
+        render,
+        partial(operations.update_volunteer, current_user, volunteer),
+        lambda _none: (_("The profile has been saved."), _profile_url(volunteer)),
+        values=lambda: form().form_values(volunteer),
+    )
 
 
 @staff_route("/volunteers/new", methods=["GET", "POST"])
@@ -132,27 +168,22 @@ def _render_profile(volunteer: Volunteer, **inline_errors: Any) -> str:
     policy = operations.policy_for_tenant()
     today = local_today()
     context = {"move_errors": {}, "screening_errors": {}, **inline_errors}
-    return render_template("volunteers/show.html", volunteer=volunteer, policy=policy, today=today,
-                           vog=vog_status(volunteer, policy, today),
-                           reasons=reasons_per_volunteer([volunteer], policy, today)[volunteer.id],
-                           moves=manual_moves(volunteer.state), timeline=queries.timeline_of(volunteer),
-                           **context)
+    return render_template(
+        "volunteers/show.html",
+        volunteer=volunteer,
+        policy=policy,
+        today=today,
+        vog=vog_status(volunteer, policy, today),
+        reasons=reasons_per_volunteer([volunteer], policy, today)[volunteer.id],
+        moves=manual_moves(volunteer.state),
+        timeline=queries.timeline_of(volunteer),
+        **context,
+    )
 
 
 @staff_route("/volunteers/<uuid:volunteer_id>")
 def show(volunteer_id: uuid.UUID) -> str:
     return _render_profile(_volunteer_or_404(volunteer_id))
-
-
-def _volunteer_values(volunteer: Volunteer) -> dict[str, Any]:
-    """The form's values for an existing volunteer (lists and dates as the form shows them)."""
-    values: dict[str, Any] = {}
-    for key in operations.VOLUNTEER_FIELDS:
-        value = getattr(volunteer, key)
-        if key == "languages":
-            value = "\n".join(value or [])
-        values[key] = value.isoformat() if hasattr(value, "isoformat") else value
-    return values
 
 
 @staff_route("/volunteers/<uuid:volunteer_id>/edit", methods=["GET", "POST"])
@@ -167,30 +198,50 @@ def transition(volunteer_id: uuid.UUID) -> ResponseReturnValue:
     def move(data: dict[str, Any]) -> None:
         if data["to_state"] not in manual_moves(volunteer.state):
             raise OperationError(NOT_FROM_THIS_STATE, field="to_state")
-        operations.move(current_user, volunteer, data["to_state"], exit_reason=data.get("exit_reason"),
-                        interviewed_on=data.get("interviewed_on"), approved_on=data.get("approved_on"))
+        operations.move(
+            current_user,
+            volunteer,
+            data["to_state"],
+            exit_reason=data.get("exit_reason"),
+            interviewed_on=data.get("interviewed_on"),
+            approved_on=data.get("approved_on"),
+        )
 
-    return run_form(TransitionForm(), move, lambda errors: (_render_profile(volunteer, move_errors=errors), 422),
-                    lambda _none: (_("%(name)s is now: %(state)s.", name=volunteer.name, state=volunteer.state.label),
-                                   _profile_url(volunteer)))
+    return run_form(
+        TransitionForm(),
+        move,
+        lambda errors: (_render_profile(volunteer, move_errors=errors), 422),
+        lambda _none: (
+            _("%(name)s is now: %(state)s.", name=volunteer.name, state=volunteer.state.label),
+            _profile_url(volunteer),
+        ),
+    )
 
 
 @staff_route("/volunteers/<uuid:volunteer_id>/screenings", methods=["POST"])
 def add_screening(volunteer_id: uuid.UUID) -> ResponseReturnValue:
     volunteer = _volunteer_or_404(volunteer_id)
-    return run_form(ScreeningForm(), partial(operations.add_screening, current_user, volunteer),
-                    lambda errors: (_render_profile(volunteer, screening_errors=errors), 422),
-                    lambda _screening: (_("The certificate of conduct (VOG) has been recorded."),
-                                        _profile_url(volunteer, "#screening")))
+    return run_form(
+        ScreeningForm(),
+        partial(operations.add_screening, current_user, volunteer),
+        lambda errors: (_render_profile(volunteer, screening_errors=errors), 422),
+        lambda _screening: (
+            _("The certificate of conduct (VOG) has been recorded."),
+            _profile_url(volunteer, "#screening"),
+        ),
+    )
 
 
 @staff_route("/volunteers/<uuid:volunteer_id>/invite", methods=["POST"])
 def invite(volunteer_id: uuid.UUID) -> ResponseReturnValue:
     volunteer = _volunteer_or_404(volunteer_id)
     send_invitation = partial(operations.invite_volunteer_account, current_user, current_tenant, volunteer)
-    return run_form(Form(), lambda _nothing: send_invitation(), back_with_refusal(_profile_url(volunteer)),
-                    lambda _link: (_("An invitation has been sent to %(email)s.", email=volunteer.email),
-                                   _profile_url(volunteer)))
+    return run_form(
+        Form(),
+        lambda _nothing: send_invitation(),
+        back_with_refusal(_profile_url(volunteer)),
+        lambda _link: (_("An invitation has been sent to %(email)s.", email=volunteer.email), _profile_url(volunteer)),
+    )
 
 
 @tenant_route(bp, "/volunteers/policy", roles=(Role.MANAGER,), methods=["GET", "POST"])
@@ -198,10 +249,10 @@ def policy() -> ResponseReturnValue:
     def render(values: Any, errors: Errors) -> str:
         return render_template("volunteers/policy.html", values=values, errors=errors)
 
-    def stored() -> dict[str, Any]:
-        current = operations.policy_for_tenant()
-        return {key: getattr(current, key) for key in operations.POLICY_FIELDS}
-
-    return FormPage(PolicyForm, render, partial(operations.update_policy, current_user),
-                    lambda _policy: (_("The screening policy has been saved."), url_for(".policy")),
-                    values=stored).respond()
+    return FormPage(
+        PolicyForm,
+        render,
+        partial(operations.update_policy, current_user),
+        lambda _policy: (_("The screening policy has been saved."), url_for(".policy")),
+        values=lambda: PolicyForm().form_values(operations.policy_for_tenant()),
+    ).respond()

@@ -4,6 +4,7 @@ and how a request gets it (saas.billing.entitlements): the configured grace peri
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask, g
@@ -12,7 +13,7 @@ from saas.auth.roles import Role
 from saas.billing.entitlements import allowed_when_read_only, current_entitlement, licence_entitlement
 from saas.billing.models import Licence
 from saas.billing.status import Access, LicenceStatus, entitlement
-from saas.tenancy.context import require_role
+from saas.web.tenant import require_role
 
 TODAY = date(2026, 11, 24)
 GRACE = 14
@@ -52,10 +53,16 @@ TABLE = [
 ]
 
 
-@pytest.mark.parametrize(("status", "past_due_since", "manual_until", "access", "read_only_from"), TABLE,
-                         ids=lambda value: str(value))
-def test_the_entitlement_table(status: LicenceStatus | None, past_due_since: date | None, manual_until: date | None,
-                               access: Access, read_only_from: date | None) -> None:
+@pytest.mark.parametrize(
+    ("status", "past_due_since", "manual_until", "access", "read_only_from"), TABLE, ids=lambda value: str(value)
+)
+def test_the_entitlement_table(
+    status: LicenceStatus | None,
+    past_due_since: date | None,
+    manual_until: date | None,
+    access: Access,
+    read_only_from: date | None,
+) -> None:
     result = entitlement(status, TODAY, past_due_since=past_due_since, manual_until=manual_until, grace_days=GRACE)
 
     assert (result.access, result.status, result.read_only_from) == (access, status, read_only_from)
@@ -81,9 +88,9 @@ def test_a_request_uses_the_configured_grace_period(app: Flask, monkeypatch: pyt
 
 def test_the_entitlement_is_computed_once_per_request(app: Flask) -> None:
     with app.test_request_context():
-        g.licence = Licence(status=S.CANCELED)
+        g.tenant = SimpleNamespace(licence=Licence(status=S.CANCELED))
         first = current_entitlement()
-        g.licence = None  # a later change in the same request does not flip the answer halfway
+        g.tenant = SimpleNamespace(licence=None)  # a later change in the same request does not flip the answer halfway
         assert current_entitlement() is first and first.read_only
     with app.test_request_context():
         assert current_entitlement().access == Access.FULL  # outside a tenant: no licence, full use

@@ -59,13 +59,17 @@ def test_create_customer_sends_the_key_and_the_tenant(stripe_app: Flask, mocked:
     (call,) = mocked.calls
     assert call.request.headers["Authorization"] == f"Bearer {KEY}"
     assert call.request.headers["Stripe-Version"] == payloads.API_VERSION
-    assert form(call) == {"name": "Samen Oplopen Alpha", "email": "manager@alpha.example",
-                          "metadata[tenant_id]": TENANT}
+    assert form(call) == {
+        "name": "Samen Oplopen Alpha",
+        "email": "manager@alpha.example",
+        "metadata[tenant_id]": TENANT,
+    }
     assert call.request.headers["Idempotency-Key"].startswith(f"customer-{TENANT}-")
 
 
 def test_create_customer_retried_with_the_same_details_reuses_the_idempotency_key(
-        stripe_app: Flask, mocked: responses.RequestsMock) -> None:
+    stripe_app: Flask, mocked: responses.RequestsMock
+) -> None:
     mocked.post(f"{API}/v1/customers", json=payloads.customer())
     gateway.create_customer(tenant_id=TENANT, name="Alpha", email=None)
     gateway.create_customer(tenant_id=TENANT, name="Alpha", email=None)
@@ -77,14 +81,25 @@ def test_create_customer_retried_with_the_same_details_reuses_the_idempotency_ke
 
 
 def test_create_checkout_session_is_a_subscription_for_the_tenant(
-        stripe_app: Flask, mocked: responses.RequestsMock) -> None:
-    session = payloads.checkout_session(customer="cus_alpha", subscription_id=None, client_reference_id=TENANT,
-                                        url="https://checkout.stripe.com/c/pay/cs_test_a1")
+    stripe_app: Flask, mocked: responses.RequestsMock
+) -> None:
+    session = payloads.checkout_session(
+        customer="cus_alpha",
+        subscription_id=None,
+        client_reference_id=TENANT,
+        url="https://checkout.stripe.com/c/pay/cs_test_a1",
+    )
     mocked.post(f"{API}/v1/checkout/sessions", json=session)
 
-    url = gateway.create_checkout_session(customer_id="cus_alpha", price_id="price_yearly", tenant_id=TENANT,
-                                          success_url="https://app.example/done", cancel_url="https://app.example/no",
-                                          trial_days=30, idempotency_key="checkout-alpha-1")
+    url = gateway.create_checkout_session(
+        customer_id="cus_alpha",
+        price_id="price_yearly",
+        tenant_id=TENANT,
+        success_url="https://app.example/done",
+        cancel_url="https://app.example/no",
+        trial_days=30,
+        idempotency_key="checkout-alpha-1",
+    )
 
     assert url == "https://checkout.stripe.com/c/pay/cs_test_a1"
     (call,) = mocked.calls
@@ -105,10 +120,19 @@ def test_create_checkout_session_is_a_subscription_for_the_tenant(
 
 
 def test_checkout_without_trial_sends_no_trial(stripe_app: Flask, mocked: responses.RequestsMock) -> None:
-    mocked.post(f"{API}/v1/checkout/sessions", json=payloads.checkout_session(
-        customer="cus_alpha", subscription_id=None, client_reference_id=TENANT, url="https://checkout.stripe.com/x"))
-    gateway.create_checkout_session(customer_id="cus_alpha", price_id="price_yearly", tenant_id=TENANT,
-                                    success_url="https://app.example/done", cancel_url="https://app.example/no")
+    mocked.post(
+        f"{API}/v1/checkout/sessions",
+        json=payloads.checkout_session(
+            customer="cus_alpha", subscription_id=None, client_reference_id=TENANT, url="https://checkout.stripe.com/x"
+        ),
+    )
+    gateway.create_checkout_session(
+        customer_id="cus_alpha",
+        price_id="price_yearly",
+        tenant_id=TENANT,
+        success_url="https://app.example/done",
+        cancel_url="https://app.example/no",
+    )
     sent = form(mocked.calls[0])
     assert "subscription_data[trial_period_days]" not in sent
     # Without a key of ours the SDK still sends one of its own, so its retries are safe too.
@@ -138,22 +162,33 @@ def test_retrieve_subscription_gives_a_plain_dict(stripe_app: Flask, mocked: res
     assert mocked.calls[0].request.headers["Authorization"] == f"Bearer {KEY}"
 
 
-def test_api_base_points_the_client_elsewhere(stripe_app: Flask, mocked: responses.RequestsMock,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_base_points_the_client_elsewhere(
+    stripe_app: Flask, mocked: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(stripe_app.config, "STRIPE_API_BASE", "http://127.0.0.1:12111")
     mocked.post("http://127.0.0.1:12111/v1/customers", json=payloads.customer(customer_id="cus_local"))
     assert gateway.create_customer(tenant_id=TENANT, name="Alpha", email=None) == "cus_local"
 
 
 def test_a_refused_request_becomes_billing_unavailable_and_is_logged(
-        stripe_app: Flask, mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture) -> None:
-    mocked.post(f"{API}/v1/checkout/sessions", status=400, headers={"Request-Id": "req_missing_price"},
-                json=payloads.error("No such price: 'price_gone'", param="line_items[0][price]"))
+    stripe_app: Flask, mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    mocked.post(
+        f"{API}/v1/checkout/sessions",
+        status=400,
+        headers={"Request-Id": "req_missing_price"},
+        json=payloads.error("No such price: 'price_gone'", param="line_items[0][price]"),
+    )
     caplog.set_level(logging.INFO, logger="saas.billing.gateway")
 
     with pytest.raises(gateway.BillingUnavailable) as raised:
-        gateway.create_checkout_session(customer_id="cus_alpha", price_id="price_gone", tenant_id=TENANT,
-                                        success_url="https://app.example/done", cancel_url="https://app.example/no")
+        gateway.create_checkout_session(
+            customer_id="cus_alpha",
+            price_id="price_gone",
+            tenant_id=TENANT,
+            success_url="https://app.example/done",
+            cancel_url="https://app.example/no",
+        )
 
     assert str(raised.value) == str(gateway.REFUSED)
     assert "create checkout session failed: InvalidRequestError" in caplog.text
@@ -162,16 +197,19 @@ def test_a_refused_request_becomes_billing_unavailable_and_is_logged(
 
 
 def test_a_wrong_key_says_stripe_is_not_set_up_correctly(stripe_app: Flask, mocked: responses.RequestsMock) -> None:
-    mocked.post(f"{API}/v1/customers", status=401,
-                json=payloads.error("Invalid API Key provided: sk_test_****", type_="invalid_request_error",
-                                    code=None))
+    mocked.post(
+        f"{API}/v1/customers",
+        status=401,
+        json=payloads.error("Invalid API Key provided: sk_test_****", type_="invalid_request_error", code=None),
+    )
     with pytest.raises(gateway.BillingUnavailable) as raised:
         gateway.create_customer(tenant_id=TENANT, name="Alpha", email=None)
     assert str(raised.value) == str(gateway.MISCONFIGURED)
 
 
-def test_an_unreachable_stripe_says_so(stripe_app: Flask, mocked: responses.RequestsMock,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreachable_stripe_says_so(
+    stripe_app: Flask, mocked: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(gateway, "NETWORK_RETRIES", 0)
     mocked.get(f"{API}/v1/subscriptions/sub_x", body=requests.ConnectionError("connection refused"))
     with pytest.raises(gateway.BillingUnavailable) as raised:
@@ -180,18 +218,22 @@ def test_an_unreachable_stripe_says_so(stripe_app: Flask, mocked: responses.Requ
 
 
 def test_a_server_error_is_retried_with_the_same_idempotency_key(
-        stripe_app: Flask, mocked: responses.RequestsMock) -> None:
+    stripe_app: Flask, mocked: responses.RequestsMock
+) -> None:
     mocked.post(f"{API}/v1/billing_portal/sessions", status=500, json=payloads.error("boom", type_="api_error"))
-    mocked.post(f"{API}/v1/billing_portal/sessions",
-                json=payloads.portal_session(customer="cus_alpha", return_url="https://app.example/r"))
+    mocked.post(
+        f"{API}/v1/billing_portal/sessions",
+        json=payloads.portal_session(customer="cus_alpha", return_url="https://app.example/r"),
+    )
 
     assert gateway.create_portal_session(customer_id="cus_alpha", return_url="https://app.example/r")
     first, second = mocked.calls
     assert first.request.headers["Idempotency-Key"] == second.request.headers["Idempotency-Key"]
 
 
-def test_without_a_key_nothing_is_sent(app: Flask, mocked: responses.RequestsMock,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_key_nothing_is_sent(
+    app: Flask, mocked: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "")
     with app.test_request_context():
         with pytest.raises(gateway.BillingUnavailable) as raised:

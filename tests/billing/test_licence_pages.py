@@ -66,8 +66,13 @@ def stripe(app: Flask, monkeypatch: pytest.MonkeyPatch) -> FakeStripe:
 
 
 def add_plan(app: Flask, code: str, **fields: Any) -> Plan:
-    values: dict[str, Any] = {"name": code.title(), "amount_cents": 4_800_00, "interval": Interval.YEAR,
-                              "stripe_price_id": f"price_{code.replace('-', '')}123", **fields}
+    values: dict[str, Any] = {
+        "name": code.title(),
+        "amount_cents": 4_800_00,
+        "interval": Interval.YEAR,
+        "stripe_price_id": f"price_{code.replace('-', '')}123",
+        **fields,
+    }
     with database(app) as session:
         plan = Plan(code=code, **values)
         session.add(plan)
@@ -93,7 +98,8 @@ def manager(signed_in: SignIn, manager_a: User) -> FlaskClient:
 
 
 def test_a_manager_sees_the_plans_on_offer_with_price_limits_and_trial(
-        app: Flask, manager: FlaskClient, stripe: FakeStripe) -> None:
+    app: Flask, manager: FlaskClient, stripe: FakeStripe
+) -> None:
     add_plan(app, "jaar", name="Jaarlicentie", max_municipalities=3, trial_days=30)
     add_plan(app, "maand", name="Maandlicentie", amount_cents=450_50, interval=Interval.MONTH, max_active_matches=40)
     add_plan(app, "oud", name="Oude licentie", is_active=False)
@@ -110,7 +116,8 @@ def test_a_manager_sees_the_plans_on_offer_with_price_limits_and_trial(
 
 
 def test_without_stripe_the_licence_is_arranged_with_the_foundation(
-        app: Flask, manager: FlaskClient, tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask, manager: FlaskClient, tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "")
     plan = add_plan(app, "jaar", name="Jaarlicentie", stripe_price_id=None)
     give_licence(app, tenant_a, LicenceStatus.MANUAL, plan_id=plan.id, manual_until=date(2031, 12, 31))
@@ -121,9 +128,16 @@ def test_without_stripe_the_licence_is_arranged_with_the_foundation(
 
 
 def test_read_only_and_grace_are_explained_on_the_page(
-        app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe) -> None:
-    give_licence(app, tenant_a, LicenceStatus.PAST_DUE, stripe_customer_id="cus_x", stripe_subscription_id="sub_x",
-                 past_due_since=date.today() - timedelta(days=2))
+    app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe
+) -> None:
+    give_licence(
+        app,
+        tenant_a,
+        LicenceStatus.PAST_DUE,
+        stripe_customer_id="cus_x",
+        stripe_subscription_id="sub_x",
+        past_due_since=date.today() - timedelta(days=2),
+    )
     page = manager.get("/t/alpha/licence/").text
     assert "notice--warning" in page and 'action="/t/alpha/licence/portal"' in page
     assert "/licence/checkout" not in page, "a live subscription is managed in the portal, not paid again"
@@ -137,7 +151,8 @@ def test_read_only_and_grace_are_explained_on_the_page(
 
 
 def test_choosing_a_plan_sends_the_manager_to_checkout_and_creates_the_customer_once(
-        app: Flask, manager: FlaskClient, manager_a: User, tenant_a: Tenant, stripe: FakeStripe) -> None:
+    app: Flask, manager: FlaskClient, manager_a: User, tenant_a: Tenant, stripe: FakeStripe
+) -> None:
     plan = add_plan(app, "jaar", trial_days=14)
     for _attempt in range(2):  # e.g. back from Checkout without paying, and choosing again
         response = manager.post("/t/alpha/licence/checkout", data={"plan_id": str(plan.id)})
@@ -159,7 +174,8 @@ def test_choosing_a_plan_sends_the_manager_to_checkout_and_creates_the_customer_
 
 @pytest.mark.parametrize("change", [{"is_active": False}, {"stripe_price_id": None}], ids=["inactive", "no-price"])
 def test_a_plan_that_is_not_on_offer_cannot_be_bought(
-        app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe, change: dict[str, Any]) -> None:
+    app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe, change: dict[str, Any]
+) -> None:
     plan = add_plan(app, "jaar", **change)
     response = manager.post("/t/alpha/licence/checkout", data={"plan_id": str(plan.id)})
     assert response.status_code == 303 and response.location == "/t/alpha/licence/"
@@ -169,7 +185,8 @@ def test_a_plan_that_is_not_on_offer_cannot_be_bought(
 
 @pytest.mark.parametrize("plan_id", ["", "not-a-uuid", "00000000-0000-0000-0000-000000000000"])
 def test_a_missing_or_unknown_plan_is_sent_back_to_the_page(
-        app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe, plan_id: str) -> None:
+    app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe, plan_id: str
+) -> None:
     response = manager.post("/t/alpha/licence/checkout", data={"plan_id": plan_id})
     assert response.status_code == 303 and response.location == "/t/alpha/licence/"
     assert stripe.checkouts == [] and licence_of(app, tenant_a) is None
@@ -177,7 +194,8 @@ def test_a_missing_or_unknown_plan_is_sent_back_to_the_page(
 
 @pytest.mark.parametrize("status", [LicenceStatus.ACTIVE, LicenceStatus.TRIALING, LicenceStatus.PAST_DUE])
 def test_a_tenant_with_a_live_subscription_uses_the_portal_not_a_second_checkout(
-        app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe, status: LicenceStatus) -> None:
+    app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe, status: LicenceStatus
+) -> None:
     plan = add_plan(app, "jaar")
     give_licence(app, tenant_a, status, stripe_customer_id="cus_live", stripe_subscription_id="sub_live")
     response = manager.post("/t/alpha/licence/checkout", data={"plan_id": str(plan.id)})
@@ -186,7 +204,8 @@ def test_a_tenant_with_a_live_subscription_uses_the_portal_not_a_second_checkout
 
 
 def test_when_stripe_is_unreachable_the_manager_gets_a_message_not_an_error(
-        app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe) -> None:
+    app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe
+) -> None:
     plan = add_plan(app, "jaar")
     stripe.checkout_error = gateway.BillingUnavailable(gateway.UNREACHABLE)
     response = manager.post("/t/alpha/licence/checkout", data={"plan_id": str(plan.id)})
@@ -198,7 +217,8 @@ def test_when_stripe_is_unreachable_the_manager_gets_a_message_not_an_error(
 
 
 def test_without_stripe_keys_choosing_is_refused_and_nothing_is_written(
-        app: Flask, manager: FlaskClient, tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask, manager: FlaskClient, tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The real gateway, without a key: it refuses before calling Stripe."""
     monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "")
     plan = add_plan(app, "jaar")
@@ -208,8 +228,9 @@ def test_without_stripe_keys_choosing_is_refused_and_nothing_is_written(
     assert licence_of(app, tenant_a) is None
 
 
-def test_a_read_only_tenant_can_still_pay(app: Flask, manager: FlaskClient, tenant_a: Tenant,
-                                          stripe: FakeStripe) -> None:
+def test_a_read_only_tenant_can_still_pay(
+    app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe
+) -> None:
     plan = add_plan(app, "jaar")
     give_licence(app, tenant_a, LicenceStatus.CANCELED, stripe_customer_id="cus_old")
     assert 'action="/t/alpha/licence/checkout"' in manager.get("/t/alpha/licence/").text
@@ -221,8 +242,9 @@ def test_a_read_only_tenant_can_still_pay(app: Flask, manager: FlaskClient, tena
 # The portal ------------------------------------------------------------------------------------------
 
 
-def test_the_portal_opens_for_the_tenants_own_customer(app: Flask, manager: FlaskClient, tenant_a: Tenant,
-                                                       stripe: FakeStripe) -> None:
+def test_the_portal_opens_for_the_tenants_own_customer(
+    app: Flask, manager: FlaskClient, tenant_a: Tenant, stripe: FakeStripe
+) -> None:
     give_licence(app, tenant_a, LicenceStatus.ACTIVE, stripe_customer_id="cus_live", stripe_subscription_id="sub_1")
     response = manager.post("/t/alpha/licence/portal")
     assert response.status_code == 303 and response.location == PORTAL_URL
@@ -240,15 +262,22 @@ def test_without_a_stripe_customer_there_is_no_portal(app: Flask, manager: Flask
 
 
 def test_the_done_page_says_processing_until_the_webhook_confirms(
-        app: Flask, manager: FlaskClient, tenant_a: Tenant) -> None:
+    app: Flask, manager: FlaskClient, tenant_a: Tenant
+) -> None:
     page = manager.get("/t/alpha/licence/done?session_id=cs_test_a1B2c3").text
     # No meta refresh (it would reload the page under the reader): a script asks for JSON instead.
     assert 'http-equiv="refresh"' not in page and "licence-done.js" in page
     assert 'role="status"' in page and 'data-poll-url="/t/alpha/licence/done"' in page
     asked = manager.get("/t/alpha/licence/done", headers={"Accept": "application/json"})
     assert asked.is_json and asked.json == {"confirmed": False}
-    give_licence(app, tenant_a, LicenceStatus.TRIALING, stripe_customer_id="cus_1", stripe_subscription_id="sub_1",
-                 trial_end=datetime.now(UTC) + timedelta(days=14))
+    give_licence(
+        app,
+        tenant_a,
+        LicenceStatus.TRIALING,
+        stripe_customer_id="cus_1",
+        stripe_subscription_id="sub_1",
+        trial_end=datetime.now(UTC) + timedelta(days=14),
+    )
     assert manager.get("/t/alpha/licence/done", headers={"Accept": "application/json"}).json == {"confirmed": True}
     page = manager.get("/t/alpha/licence/done?session_id=cs_test_a1B2c3").text
     assert "licence-done.js" not in page and 'id="done-heading"' in page
@@ -257,8 +286,12 @@ def test_the_done_page_says_processing_until_the_webhook_confirms(
 
 # Who may ---------------------------------------------------------------------------------------------
 
-LICENCE_ROUTES = [("GET", "/t/alpha/licence/"), ("POST", "/t/alpha/licence/checkout"),
-                  ("POST", "/t/alpha/licence/portal"), ("GET", "/t/alpha/licence/done")]
+LICENCE_ROUTES = [
+    ("GET", "/t/alpha/licence/"),
+    ("POST", "/t/alpha/licence/checkout"),
+    ("POST", "/t/alpha/licence/portal"),
+    ("GET", "/t/alpha/licence/done"),
+]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.VOLUNTEER, Role.REPORT_VIEWER], ids=lambda r: r.value)
@@ -270,8 +303,9 @@ def test_only_managers_open_the_licence_pages(app: Flask, tenant_a: Tenant, stri
     assert stripe.customers == [] and stripe.portals == []
 
 
-def test_a_manager_of_another_tenant_finds_nothing(app: Flask, signed_in: SignIn, manager_b: User,
-                                                   tenant_a: Tenant, stripe: FakeStripe) -> None:
+def test_a_manager_of_another_tenant_finds_nothing(
+    app: Flask, signed_in: SignIn, manager_b: User, tenant_a: Tenant, stripe: FakeStripe
+) -> None:
     client = signed_in(manager_b)
     for method, url in LICENCE_ROUTES:
         assert client.open(url, method=method).status_code == 404, (method, url)

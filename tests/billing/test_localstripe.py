@@ -34,8 +34,10 @@ from tests.factories.platform import database
 from tests.support.mailbox import free_port
 
 KEY = "sk_test_localstripe"
-LAUNCHER = ("from aiohttp import web; from localstripe.server import app; "
-            "web.run_app(app, host='127.0.0.1', port={port}, print=None)")
+LAUNCHER = (
+    "from aiohttp import web; from localstripe.server import app; "
+    "web.run_app(app, host='127.0.0.1', port={port}, print=None)"
+)
 START_SECONDS = 20
 
 
@@ -46,8 +48,9 @@ def localstripe() -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen([sys.executable, "-c", LAUNCHER.format(port=port)],
-                                   stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER.format(port=port)], stdout=output, stderr=subprocess.STDOUT
+        )
         try:
             _wait_until_it_answers(base, process, output)
             yield base
@@ -90,23 +93,35 @@ def sdk(base: str) -> stripe.StripeClient:
 
 def subscribe(client: stripe.StripeClient, customer_id: str, *, plan_id: str) -> stripe.Subscription:
     """What Checkout does at Stripe: a card as default payment method, then the subscription."""
-    card = client.v1.payment_methods.create(params={
-        "type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2035, "cvc": "123"}})
+    card = client.v1.payment_methods.create(
+        params={"type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2035, "cvc": "123"}}
+    )
     client.v1.payment_methods.attach(card.id, params={"customer": customer_id})
     client.v1.customers.update(customer_id, params={"invoice_settings": {"default_payment_method": card.id}})
-    client.v1.plans.create(params={"id": plan_id, "amount": 120_000, "currency": "eur", "interval": "year",
-                                   "product": {"name": "Jaarlicentie"}})
+    client.v1.plans.create(
+        params={
+            "id": plan_id,
+            "amount": 120_000,
+            "currency": "eur",
+            "interval": "year",
+            "product": {"name": "Jaarlicentie"},
+        }
+    )
     return client.v1.subscriptions.create(params={"customer": customer_id, "items": [{"plan": plan_id}]})
 
 
 def test_create_customer_stores_the_tenant_at_stripe(stripe_app: Flask, localstripe: str) -> None:
-    customer_id = gateway.create_customer(tenant_id="tenant-1", name="Samen Oplopen Alpha",
-                                          email="manager@alpha.example")
+    customer_id = gateway.create_customer(
+        tenant_id="tenant-1", name="Samen Oplopen Alpha", email="manager@alpha.example"
+    )
 
     assert customer_id.startswith("cus_")
     customer = sdk(localstripe).v1.customers.retrieve(customer_id)
     assert (customer.name, customer.email, customer.metadata["tenant_id"]) == (
-        "Samen Oplopen Alpha", "manager@alpha.example", "tenant-1")
+        "Samen Oplopen Alpha",
+        "manager@alpha.example",
+        "tenant-1",
+    )
 
 
 def test_subscription_lifecycle_reaches_the_licence(stripe_app: Flask, localstripe: str, tenant_a: Tenant) -> None:
@@ -115,8 +130,11 @@ def test_subscription_lifecycle_reaches_the_licence(stripe_app: Flask, localstri
     plan_id = f"plan_yearly_{tenant_a.id.hex[:8]}"
     created = subscribe(client, customer_id, plan_id=plan_id)
     with database(stripe_app) as session:
-        session.add(Plan(code=plan_id, name="Jaarlicentie", amount_cents=120_000, interval=Interval.YEAR,
-                         stripe_price_id=plan_id))
+        session.add(
+            Plan(
+                code=plan_id, name="Jaarlicentie", amount_cents=120_000, interval=Interval.YEAR, stripe_price_id=plan_id
+            )
+        )
         session.add(Licence(tenant_id=tenant_a.id, stripe_customer_id=customer_id))
 
     subscription = gateway.retrieve_subscription(created.id)

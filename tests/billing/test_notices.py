@@ -58,8 +58,7 @@ def remind(app: Flask) -> dict[str, int]:
 
 def warned_on(app: Flask, tenant: Tenant) -> date | None:
     with app.app_context():
-        return db.session.scalars(select(Licence.read_only_warning_sent_on)
-                                  .where(Licence.tenant_id == tenant.id)).one()
+        return db.session.scalars(select(Licence.read_only_warning_sent_on).where(Licence.tenant_id == tenant.id)).one()
 
 
 def recipients(mailbox: Mailbox) -> list[str]:
@@ -67,7 +66,8 @@ def recipients(mailbox: Mailbox) -> list[str]:
 
 
 def test_a_failed_payment_mails_each_active_manager_in_their_language(
-        app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox) -> None:
+    app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox
+) -> None:
     day = today(app)
     licence = give_licence(app, tenant_a, LicenceStatus.PAST_DUE, past_due_since=day)
 
@@ -85,7 +85,8 @@ def test_a_failed_payment_mails_each_active_manager_in_their_language(
 
 
 def test_a_failure_that_arrives_before_the_status_counts_its_grace_from_today(
-        app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox) -> None:
+    app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox
+) -> None:
     """Stripe does not order its events: the licence may still say active."""
     fail_payment(app, give_licence(app, tenant_a, LicenceStatus.ACTIVE))
 
@@ -94,14 +95,16 @@ def test_a_failure_that_arrives_before_the_status_counts_its_grace_from_today(
 
 
 def test_a_failure_on_a_read_only_licence_says_it_is_read_only_now(
-        app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox) -> None:
+    app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox
+) -> None:
     fail_payment(app, give_licence(app, tenant_a, LicenceStatus.UNPAID))
 
     assert "The organisation is read-only now" in mailbox.last_body("mia@alpha.example")
 
 
 def test_a_first_payment_failing_in_checkout_mails_nobody(
-        app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox) -> None:
+    app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox
+) -> None:
     """The manager is still in Checkout, which says so; there is no grace period to announce."""
     fail_payment(app, give_licence(app, tenant_a, LicenceStatus.INCOMPLETE))
 
@@ -109,14 +112,16 @@ def test_a_first_payment_failing_in_checkout_mails_nobody(
 
 
 def test_no_mail_leaves_when_the_transaction_rolls_back(
-        app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox) -> None:
+    app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox
+) -> None:
     fail_payment(app, give_licence(app, tenant_a, LicenceStatus.PAST_DUE), commit=False)
 
     assert mailbox.messages == []
 
 
 def test_the_reminder_warns_the_managers_once_when_read_only_is_near(
-        app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox) -> None:
+    app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox
+) -> None:
     day = today(app)
     give_licence(app, tenant_a, LicenceStatus.PAST_DUE, past_due_since=day - timedelta(days=GRACE - 2))
 
@@ -133,26 +138,41 @@ def test_the_reminder_warns_the_managers_once_when_read_only_is_near(
 
 
 def test_a_new_read_only_start_is_warned_about_again(
-        app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox) -> None:
+    app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox
+) -> None:
     day = today(app)
-    give_licence(app, tenant_a, LicenceStatus.MANUAL, manual_until=day + timedelta(days=1),
-                 read_only_warning_sent_on=day - timedelta(days=40))  # about the previous end
+    give_licence(
+        app,
+        tenant_a,
+        LicenceStatus.MANUAL,
+        manual_until=day + timedelta(days=1),
+        read_only_warning_sent_on=day - timedelta(days=40),
+    )  # about the previous end
 
     assert remind(app)["mails"] == 2
     assert "ends soon" in mailbox.last_body("mia@alpha.example")
 
 
-@pytest.mark.parametrize(("status", "fields"), [
-    (LicenceStatus.PAST_DUE, {"past_due_since": -5}),  # read-only in 9 days: not yet
-    (LicenceStatus.PAST_DUE, {"past_due_since": -GRACE}),  # read-only already
-    (LicenceStatus.MANUAL, {"manual_until": 3}),  # read-only in 4 days: not yet
-    (LicenceStatus.MANUAL, {}),  # no end date
-    (LicenceStatus.CANCELED, {}),
-    (LicenceStatus.ACTIVE, {}),
-], ids=str)
+@pytest.mark.parametrize(
+    ("status", "fields"),
+    [
+        (LicenceStatus.PAST_DUE, {"past_due_since": -5}),  # read-only in 9 days: not yet
+        (LicenceStatus.PAST_DUE, {"past_due_since": -GRACE}),  # read-only already
+        (LicenceStatus.MANUAL, {"manual_until": 3}),  # read-only in 4 days: not yet
+        (LicenceStatus.MANUAL, {}),  # no end date
+        (LicenceStatus.CANCELED, {}),
+        (LicenceStatus.ACTIVE, {}),
+    ],
+    ids=str,
+)
 def test_the_reminder_leaves_licences_without_a_near_end_alone(
-        app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox, status: LicenceStatus,
-        fields: dict[str, int]) -> None:
+    app: Flask,
+    tenant_a: Tenant,
+    managers: dict[str, User],
+    mailbox: Mailbox,
+    status: LicenceStatus,
+    fields: dict[str, int],
+) -> None:
     day = today(app)
     give_licence(app, tenant_a, status, **{name: day + timedelta(days=n) for name, n in fields.items()})
 
@@ -160,8 +180,9 @@ def test_the_reminder_leaves_licences_without_a_near_end_alone(
     assert mailbox.messages == []
 
 
-def test_the_reminder_skips_inactive_tenants(app: Flask, tenant_a: Tenant, managers: dict[str, User],
-                                              mailbox: Mailbox) -> None:
+def test_the_reminder_skips_inactive_tenants(
+    app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox
+) -> None:
     give_licence(app, tenant_a, LicenceStatus.MANUAL, manual_until=today(app))
     with database(app) as session:
         session.get(Tenant, tenant_a.id).is_active = False
@@ -173,8 +194,9 @@ def run_job(app: Flask) -> Result:
     return app.test_cli_runner().invoke(args=["jobs", "run", "--job", "billing_reminders"])
 
 
-def test_the_reminder_is_a_registered_daily_job(app: Flask, tenant_a: Tenant, managers: dict[str, User],
-                                                mailbox: Mailbox) -> None:
+def test_the_reminder_is_a_registered_daily_job(
+    app: Flask, tenant_a: Tenant, managers: dict[str, User], mailbox: Mailbox
+) -> None:
     give_licence(app, tenant_a, LicenceStatus.MANUAL, manual_until=today(app))
 
     result = run_job(app)
@@ -182,6 +204,7 @@ def test_the_reminder_is_a_registered_daily_job(app: Flask, tenant_a: Tenant, ma
     assert result.exit_code == 0, result.output
     assert "billing_reminders" in result.output and "mails=2" in result.output
     assert len(mailbox.messages) == 2
-    assert "mails=0" in app.test_cli_runner().invoke(
-        args=["jobs", "run", "--job", "billing_reminders", "--force"]).output
+    assert (
+        "mails=0" in app.test_cli_runner().invoke(args=["jobs", "run", "--job", "billing_reminders", "--force"]).output
+    )
     assert len(mailbox.messages) == 2

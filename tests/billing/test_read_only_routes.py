@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask, g, url_for
@@ -23,8 +24,8 @@ from saas.billing.entitlements import SAFE_METHODS, allowed_when_read_only, refu
 from saas.billing.models import Licence
 from saas.billing.status import LicenceStatus
 from saas.db import db, tenant_context
-from saas.tenancy.context import TENANT_ARG
 from saas.tenancy.models import Tenant
+from saas.web.tenant import TENANT_ARG
 from tests.factories.billing import give_licence
 from tests.factories.platform import database, today
 from tests.support.queries import count_queries
@@ -51,8 +52,18 @@ EXPECTED_ALLOWED_WHEN_READ_ONLY = frozenset({"licence.checkout", "licence.portal
 MINIMUM_WRITE_ROUTES = 60
 
 #: Posted to every write route: enough that many views would write something if they ran.
-FORM = {"email": "x@example.org", "role": "volunteer", "active": "0", "name": "Nieuw", "family_name": "Familie Nieuw",
-        "note": "Notitie", "text": "Tekst", "title": "Titel", "kind": "visit", "happened_on": "2026-11-20"}
+FORM = {
+    "email": "x@example.org",
+    "role": "volunteer",
+    "active": "0",
+    "name": "Nieuw",
+    "family_name": "Familie Nieuw",
+    "note": "Notitie",
+    "text": "Tekst",
+    "title": "Titel",
+    "kind": "visit",
+    "happened_on": "2026-11-20",
+}
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+\"?(\w+)", re.IGNORECASE)
@@ -65,21 +76,26 @@ TABLES_A_READ_MAY_WRITE = frozenset({"audit_events"})
 
 def write_requests(app: Flask) -> list[tuple[object, str]]:
     """Every (tenant rule, write method) whose view is not marked ``allowed_when_read_only``."""
-    return [(rule, method) for rule in tenant_rules(app) for method in methods_of(rule)
-            if method not in SAFE_METHODS
-            and not getattr(app.view_functions[rule.endpoint], "allowed_when_read_only", False)]
+    return [
+        (rule, method)
+        for rule in tenant_rules(app)
+        for method in methods_of(rule)
+        if method not in SAFE_METHODS
+        and not getattr(app.view_functions[rule.endpoint], "allowed_when_read_only", False)
+    ]
 
 
 def marked_endpoints(app: Flask) -> set[str]:
-    return {endpoint for endpoint, view in app.view_functions.items()
-            if getattr(view, "allowed_when_read_only", False)}
+    return {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "allowed_when_read_only", False)}
 
 
 def row_counts(app: Flask, tenant: Tenant) -> dict[str, int]:
     """The number of rows of every table, read inside ``tenant`` (row-level security on PostgreSQL)."""
     with app.app_context(), tenant_context(db.session, tenant.id):
-        return {table.name: db.session.scalar(select(func.count()).select_from(table))
-                for table in db.Model.metadata.sorted_tables}
+        return {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.Model.metadata.sorted_tables
+        }
 
 
 def url_of(app: Flask, endpoint: str, w: World) -> str:
@@ -103,7 +119,8 @@ def read_only_world(app: Flask, world: World) -> World:  # noqa: F811 - the fixt
 
 
 def test_every_tenant_write_route_is_refused_under_read_only_and_nothing_changes(
-        app: Flask, read_only_world: World) -> None:
+    app: Flask, read_only_world: World
+) -> None:
     w = read_only_world
     manager = client_for(app, w.people_a[Role.MANAGER])
     requests = write_requests(app)
@@ -136,6 +153,7 @@ def test_the_meta_test_walks_every_write_route_and_only_payment_is_allowed(app: 
 
 def test_any_write_route_is_refused_unless_marked(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     """The hook does not know the routes: a new one is refused from the moment it exists."""
+
     def new_write_route() -> str:
         return "written"
 
@@ -145,13 +163,13 @@ def test_any_write_route_is_refused_unless_marked(app: Flask, monkeypatch: pytes
     monkeypatch.setitem(app.view_functions, "probe.write", new_write_route)
     monkeypatch.setitem(app.view_functions, "probe.pay", allowed_when_read_only(payment_route))
     with app.test_request_context(method="POST", headers={"Accept": "application/json"}):
-        g.licence = Licence(status=LicenceStatus.UNPAID)
+        g.tenant = SimpleNamespace(licence=Licence(status=LicenceStatus.UNPAID), default_locale="nl")
         with pytest.raises(HTTPException) as refused:
             refuse_writes_when_read_only("probe.write")
         assert refused.value.response.status_code == 403
         refuse_writes_when_read_only("probe.pay")  # no refusal
     with app.test_request_context(method="GET"):
-        g.licence = Licence(status=LicenceStatus.UNPAID)
+        g.tenant = SimpleNamespace(licence=Licence(status=LicenceStatus.UNPAID), default_locale="nl")
         refuse_writes_when_read_only("probe.write")  # reading is never refused
 
 
@@ -174,7 +192,8 @@ def test_no_tenant_read_writes_anything_but_the_access_log(app: Flask, read_only
 
 
 def test_a_read_only_refusal_is_a_page_with_the_reason_and_json_for_json_clients(
-        app: Flask, read_only_world: World) -> None:
+    app: Flask, read_only_world: World
+) -> None:
     w = read_only_world
     give_licence(app, w.tenant_a, LicenceStatus.PAST_DUE, past_due_since=today(app) - timedelta(days=20))
     manager = client_for(app, w.people_a[Role.MANAGER])
@@ -191,15 +210,26 @@ def test_a_read_only_refusal_is_a_page_with_the_reason_and_json_for_json_clients
     [message] = answer.json["errors"]["_request"]
     assert READ_ONLY_TEXT in message
     with app.app_context(), tenant_context(db.session, w.tenant_a.id):
-        assert db.session.scalar(select(func.count()).select_from(Invitation)
-                                 .where(Invitation.email == "x@example.org")) == 0
+        assert (
+            db.session.scalar(select(func.count()).select_from(Invitation).where(Invitation.email == "x@example.org"))
+            == 0
+        )
 
 
 def test_reading_and_exporting_keep_working_under_read_only(app: Flask, read_only_world: World) -> None:
     w = read_only_world
     manager = client_for(app, w.people_a[Role.MANAGER])
-    for endpoint in ("home.index", "families.index", "families.show", "volunteers.index", "matches.show",
-                     "audit.index", "reports.show", "reports.download_xlsx", "reports.download_pdf"):
+    for endpoint in (
+        "home.index",
+        "families.index",
+        "families.show",
+        "volunteers.index",
+        "matches.show",
+        "audit.index",
+        "reports.show",
+        "reports.download_xlsx",
+        "reports.download_pdf",
+    ):
         response = manager.get(url_of(app, endpoint, w))
         assert response.status_code == 200, f"{endpoint} -> {response.status_code}"
 
@@ -219,21 +249,24 @@ def test_every_member_sees_the_read_only_banner_and_managers_the_way_out(app: Fl
 
 def test_the_other_tenant_is_not_affected(app: Flask, read_only_world: World) -> None:
     outsider = client_for(app, read_only_world.outsider)
-    response = outsider.post(f"/t/{read_only_world.tenant_b.slug}/members/invite",
-                             data={"email": "new@beta.example", "role": "volunteer"})
+    response = outsider.post(
+        f"/t/{read_only_world.tenant_b.slug}/members/invite", data={"email": "new@beta.example", "role": "volunteer"}
+    )
     assert response.status_code == 302
     assert "Read-only" not in outsider.get(f"/t/{read_only_world.tenant_b.slug}/").text
 
 
 def test_during_the_grace_period_writes_work_and_only_managers_see_the_banner(
-        app: Flask, read_only_world: World) -> None:
+    app: Flask, read_only_world: World
+) -> None:
     w = read_only_world
     give_licence(app, w.tenant_a, LicenceStatus.PAST_DUE, past_due_since=today(app) - timedelta(days=3))
     manager = client_for(app, w.people_a[Role.MANAGER])
     coordinator = client_for(app, w.people_a[Role.COORDINATOR])
 
-    response = manager.post(url_of(app, "members.invite", w), data={"email": "new@alpha.example.org",
-                                                                    "role": "volunteer"})
+    response = manager.post(
+        url_of(app, "members.invite", w), data={"email": "new@alpha.example.org", "role": "volunteer"}
+    )
     assert response.status_code == 302
 
     home = manager.get(url_of(app, "home.index", w)).text
@@ -242,8 +275,9 @@ def test_during_the_grace_period_writes_work_and_only_managers_see_the_banner(
 
 
 @pytest.mark.parametrize("status", [None, LicenceStatus.ACTIVE, LicenceStatus.CANCELED], ids=str)
-def test_loading_the_licence_costs_no_statement(app: Flask, read_only_world: World,
-                                                status: LicenceStatus | None) -> None:
+def test_loading_the_licence_costs_no_statement(
+    app: Flask, read_only_world: World, status: LicenceStatus | None
+) -> None:
     """The licence comes with the membership (one statement), with or without a licence row."""
     w = read_only_world
     manager = client_for(app, w.people_a[Role.MANAGER])

@@ -30,19 +30,30 @@ from tests.billing.webhook_support import (
 
 #: The shared fixtures, under the names pytest finds them by.
 webhook_settings, log, plan, licence_a, licence_b, notices = (
-    support.webhook_settings, support.log, support.plan, support.licence_a, support.licence_b, support.notices)
+    support.webhook_settings,
+    support.log,
+    support.plan,
+    support.licence_a,
+    support.licence_b,
+    support.notices,
+)
 
 
 # --- ignored, answered 200 so Stripe stops retrying -------------------------------------------------
 
-def test_an_unknown_customer_is_ignored(app: Flask, client: FlaskClient, licence_a: Licence,
-                                        log: pytest.LogCaptureFixture) -> None:
+
+def test_an_unknown_customer_is_ignored(
+    app: Flask, client: FlaskClient, licence_a: Licence, log: pytest.LogCaptureFixture
+) -> None:
     event = subscription_event(customer="cus_nobody")
     response = deliver(client, event)
     assert response.status_code == 200
     record = stored(app, event["id"])
-    assert (record.outcome, record.reason, record.tenant_id) == (EventOutcome.IGNORED, "unknown customer cus_nobody",
-                                                                 None)
+    assert (record.outcome, record.reason, record.tenant_id) == (
+        EventOutcome.IGNORED,
+        "unknown customer cus_nobody",
+        None,
+    )
     assert "for customer cus_nobody that no licence has" in log.text
     assert reload(app, licence_a).status is None
 
@@ -58,14 +69,16 @@ def test_an_unknown_event_type_is_ignored(app: Flask, client: FlaskClient, log: 
 
 # --- refused: 400, nothing written, a reason in the log ----------------------------------------------
 
+
 def assert_refused(app: Flask, response: TestResponse, log: pytest.LogCaptureFixture, reason: str) -> None:
     assert response.status_code == 400
     assert count(app, StripeEvent) == 0
     assert f"stripe webhook refused: {reason}" in log.text
 
 
-def test_a_tampered_body_is_refused(app: Flask, client: FlaskClient, licence_a: Licence,
-                                    log: pytest.LogCaptureFixture) -> None:
+def test_a_tampered_body_is_refused(
+    app: Flask, client: FlaskClient, licence_a: Licence, log: pytest.LogCaptureFixture
+) -> None:
     body, signature = payloads.signed(subscription_event(status="active"), SECRET)
     tampered = body.replace(b'"status": "active"', b'"status": "canceled"')
     response = client.post(URL, data=tampered, headers={"Stripe-Signature": signature})
@@ -73,8 +86,9 @@ def test_a_tampered_body_is_refused(app: Flask, client: FlaskClient, licence_a: 
     assert reload(app, licence_a).status is None
 
 
-def test_a_stale_timestamp_is_refused(app: Flask, client: FlaskClient, licence_a: Licence,
-                                      log: pytest.LogCaptureFixture) -> None:
+def test_a_stale_timestamp_is_refused(
+    app: Flask, client: FlaskClient, licence_a: Licence, log: pytest.LogCaptureFixture
+) -> None:
     response = deliver(client, subscription_event(status="active"), timestamp=payloads.now() - 301)
     assert_refused(app, response, log, "signature check failed: Timestamp outside the tolerance zone")
 
@@ -90,33 +104,42 @@ def test_a_missing_signature_is_refused(app: Flask, client: FlaskClient, log: py
 
 
 @pytest.mark.parametrize("header", ["garbage", "t=notanumber,v1=abc", "v1=abc", "t=1700000000"])
-def test_a_garbage_signature_is_refused(app: Flask, client: FlaskClient, log: pytest.LogCaptureFixture,
-                                        header: str) -> None:
+def test_a_garbage_signature_is_refused(
+    app: Flask, client: FlaskClient, log: pytest.LogCaptureFixture, header: str
+) -> None:
     response = client.post(URL, data=b"{}", headers={"Stripe-Signature": header})
     assert_refused(app, response, log, "signature check failed")
 
 
-def test_without_a_configured_secret_everything_is_refused(app: Flask, client: FlaskClient,
-                                                          monkeypatch: pytest.MonkeyPatch,
-                                                          log: pytest.LogCaptureFixture) -> None:
+def test_without_a_configured_secret_everything_is_refused(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch, log: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", "")
     response = deliver(client, subscription_event())
     assert_refused(app, response, log, "no webhook secret configured")
     assert any(r.levelno == logging.ERROR for r in log.records if "no webhook secret" in r.getMessage())
 
 
-@pytest.mark.parametrize(("body", "reason"), [
-    ("this is not json{", "body is not JSON"),
-    ("", "body is not JSON"),
-    ("[1, 2, 3]", "not a Stripe event"),
-    ('{"id": "evt_1", "type": "invoice.paid", "created": "yesterday", "data": {"object": {}}}', "not a Stripe event"),
-    ('{"id": "evt_1", "type": "invoice.paid", "created": 1, "data": {"object": []}}', "not a Stripe event"),
-    ('{"id": "evt_1", "type": "invoice.paid", "created": true, "data": {"object": {}}}', "not a Stripe event"),
-    ('{"id": "' + "e" * 300 + '", "type": "x", "created": 1, "data": {"object": {}}}', "not a Stripe event"),
-    ('{"id": "evt_1", "type": "invoice.paid", "created": 1}', "not a Stripe event"),
-], ids=["garbage", "empty", "list", "created-text", "object-list", "created-bool", "long-id", "no-data"])
-def test_signed_but_unreadable_bodies_are_refused(app: Flask, client: FlaskClient, log: pytest.LogCaptureFixture,
-                                                  body: str, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("this is not json{", "body is not JSON"),
+        ("", "body is not JSON"),
+        ("[1, 2, 3]", "not a Stripe event"),
+        (
+            '{"id": "evt_1", "type": "invoice.paid", "created": "yesterday", "data": {"object": {}}}',
+            "not a Stripe event",
+        ),
+        ('{"id": "evt_1", "type": "invoice.paid", "created": 1, "data": {"object": []}}', "not a Stripe event"),
+        ('{"id": "evt_1", "type": "invoice.paid", "created": true, "data": {"object": {}}}', "not a Stripe event"),
+        ('{"id": "' + "e" * 300 + '", "type": "x", "created": 1, "data": {"object": {}}}', "not a Stripe event"),
+        ('{"id": "evt_1", "type": "invoice.paid", "created": 1}', "not a Stripe event"),
+    ],
+    ids=["garbage", "empty", "list", "created-text", "object-list", "created-bool", "long-id", "no-data"],
+)
+def test_signed_but_unreadable_bodies_are_refused(
+    app: Flask, client: FlaskClient, log: pytest.LogCaptureFixture, body: str, reason: str
+) -> None:
     assert_refused(app, deliver(client, body), log, reason)
 
 
@@ -126,25 +149,46 @@ def test_a_body_that_is_not_utf8_is_refused(app: Flask, client: FlaskClient, log
     assert_refused(app, response, log, "body is not UTF-8")
 
 
-@pytest.mark.parametrize(("type_", "obj"), [
-    ("customer.subscription.updated", {"customer": {"id": "cus_alpha"}, "id": "sub_x", "status": "no-such-status"}),
-    ("customer.subscription.created", {"customer": ["cus_alpha"]}),
-    ("customer.subscription.updated", {"customer": "cus_alpha", "id": "sub_z", "status": ["active"]}),
-    ("customer.subscription.updated", {"customer": "cus_alpha", "id": "sub_z", "status": "manual"}),
-    ("customer.subscription.updated", {"customer": "cus_alpha", "status": "active"}),
-    ("customer.subscription.updated", {"customer": "cus_alpha", "status": "active", "id": "sub_y",
-                                       "items": {"data": ["not-an-item"]}, "current_period_end": "soon",
-                                       "trial_end": True}),
-    ("invoice.paid", {"customer": "cus_alpha", "parent": None, "subscription": None}),
-    ("invoice.payment_failed", {"customer": "cus_alpha", "parent": {"subscription_details": {"subscription": 7}}}),
-    ("checkout.session.completed", {"customer": "cus_alpha", "mode": "subscription", "client_reference_id": None}),
-    ("checkout.session.completed", {"customer": "cus_alpha", "mode": "payment"}),
-], ids=["bad-status", "customer-list", "status-list", "status-ours", "no-id", "odd-fields", "invoice-no-parent",
+@pytest.mark.parametrize(
+    ("type_", "obj"),
+    [
+        ("customer.subscription.updated", {"customer": {"id": "cus_alpha"}, "id": "sub_x", "status": "no-such-status"}),
+        ("customer.subscription.created", {"customer": ["cus_alpha"]}),
+        ("customer.subscription.updated", {"customer": "cus_alpha", "id": "sub_z", "status": ["active"]}),
+        ("customer.subscription.updated", {"customer": "cus_alpha", "id": "sub_z", "status": "manual"}),
+        ("customer.subscription.updated", {"customer": "cus_alpha", "status": "active"}),
+        (
+            "customer.subscription.updated",
+            {
+                "customer": "cus_alpha",
+                "status": "active",
+                "id": "sub_y",
+                "items": {"data": ["not-an-item"]},
+                "current_period_end": "soon",
+                "trial_end": True,
+            },
+        ),
+        ("invoice.paid", {"customer": "cus_alpha", "parent": None, "subscription": None}),
+        ("invoice.payment_failed", {"customer": "cus_alpha", "parent": {"subscription_details": {"subscription": 7}}}),
+        ("checkout.session.completed", {"customer": "cus_alpha", "mode": "subscription", "client_reference_id": None}),
+        ("checkout.session.completed", {"customer": "cus_alpha", "mode": "payment"}),
+    ],
+    ids=[
+        "bad-status",
+        "customer-list",
+        "status-list",
+        "status-ours",
+        "no-id",
+        "odd-fields",
+        "invoice-no-parent",
         "invoice-odd-subscription",
-        "checkout-no-reference", "checkout-payment-mode"])
-def test_odd_but_signed_objects_are_answered_without_an_error(app: Flask, client: FlaskClient, licence_a: Licence,
-                                                              log: pytest.LogCaptureFixture, type_: str,
-                                                              obj: dict[str, Any]) -> None:
+        "checkout-no-reference",
+        "checkout-payment-mode",
+    ],
+)
+def test_odd_but_signed_objects_are_answered_without_an_error(
+    app: Flask, client: FlaskClient, licence_a: Licence, log: pytest.LogCaptureFixture, type_: str, obj: dict[str, Any]
+) -> None:
     event = payloads.event(type_, obj)
     assert deliver(client, event).status_code == 200
     assert stored(app, event["id"]) is not None
@@ -153,9 +197,10 @@ def test_odd_but_signed_objects_are_answered_without_an_error(app: Flask, client
 
 # --- our own failures roll back and ask Stripe to deliver again -------------------------------------
 
-def test_a_database_error_rolls_back_and_answers_400(app: Flask, client: FlaskClient, licence_a: Licence,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     log: pytest.LogCaptureFixture) -> None:
+
+def test_a_database_error_rolls_back_and_answers_400(
+    app: Flask, client: FlaskClient, licence_a: Licence, monkeypatch: pytest.MonkeyPatch, log: pytest.LogCaptureFixture
+) -> None:
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise OperationalError("UPDATE licences", {}, Exception("database is locked"))
 
@@ -176,8 +221,9 @@ def test_a_database_error_rolls_back_and_answers_400(app: Flask, client: FlaskCl
     assert reload(app, licence_a).status == LicenceStatus.ACTIVE
 
 
-def test_the_webhook_needs_no_csrf_token(app: Flask, client: FlaskClient, licence_a: Licence,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_webhook_needs_no_csrf_token(
+    app: Flask, client: FlaskClient, licence_a: Licence, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     assert deliver(client, subscription_event(status="active")).status_code == 200
     assert reload(app, licence_a).status == LicenceStatus.ACTIVE

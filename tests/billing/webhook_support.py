@@ -43,8 +43,13 @@ def log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 @pytest.fixture
 def plan(app: Flask) -> Plan:
     with database(app) as session:
-        plan = Plan(code="yearly", name="Jaarlicentie", amount_cents=120_000, interval=Interval.YEAR,
-                    stripe_price_id="price_yearly")
+        plan = Plan(
+            code="yearly",
+            name="Jaarlicentie",
+            amount_cents=120_000,
+            interval=Interval.YEAR,
+            stripe_price_id="price_yearly",
+        )
         session.add(plan)
     return plan
 
@@ -77,8 +82,9 @@ def notices(monkeypatch: pytest.MonkeyPatch) -> list[uuid.UUID]:
     return told
 
 
-def deliver(client: FlaskClient, payload: dict[str, Any] | str | bytes, *, timestamp: int | None = None,
-            secret: str = SECRET) -> TestResponse:
+def deliver(
+    client: FlaskClient, payload: dict[str, Any] | str | bytes, *, timestamp: int | None = None, secret: str = SECRET
+) -> TestResponse:
     body, signature = payloads.signed(payload, secret, timestamp=timestamp)
     return client.post(URL, data=body, headers={"Stripe-Signature": signature, "Content-Type": "application/json"})
 
@@ -98,15 +104,21 @@ def count(app: Flask, model: type, *criteria: Any) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(*criteria))
 
 
-def subscription_event(type_: str = "customer.subscription.updated", *, created: int | None = None,
-                       event_id: str | None = None, **fields: Any) -> dict[str, Any]:
+def subscription_event(
+    type_: str = "customer.subscription.updated",
+    *,
+    created: int | None = None,
+    event_id: str | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
     fields.setdefault("customer", "cus_alpha")
     fields.setdefault("subscription_id", "sub_alpha")
     return payloads.event(type_, payloads.subscription(**fields), created=created, event_id=event_id)
 
 
-def invoice_event(type_: str, *, created: int | None = None, subscription_id: str = "sub_alpha",
-                  customer: str = "cus_alpha") -> dict[str, Any]:
+def invoice_event(
+    type_: str, *, created: int | None = None, subscription_id: str = "sub_alpha", customer: str = "cus_alpha"
+) -> dict[str, Any]:
     invoice = payloads.invoice(customer=customer, subscription_id=subscription_id, paid=type_ == "invoice.paid")
     return payloads.event(type_, invoice, created=created)
 

@@ -12,8 +12,7 @@ from saas.auth.models import User
 from saas.crypto import seal_text
 from saas.db import utcnow
 from saas.tenancy.models import Tenant
-from tenants.families import operations
-from tenants.families.models import CaseEvent, Family, FamilyMember, FamilyNote
+from tenants.families.models import NOTE, CaseEvent, Family, FamilyMember, FamilyNote
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import Channel, MemberRole, ReferrerType
 from tests.factories.families import add_member, add_note, create_family, plan_intake
@@ -44,17 +43,28 @@ def add_families(app: Flask, tenant: Tenant, count: int, coordinators: list[User
     """``count`` families at once (one commit), with numbers clear of the counter's and varied coordinators."""
     day = today(app)
     with in_tenant(app, tenant) as session:
-        session.add_all([
-            Family(case_year=day.year, case_seq=5000 + n, family_name=f"Familie Bulk {n:03d}", state=state,
-                   coordinator_id=coordinators[n % len(coordinators)].id if n % 3 else None,
-                   referred_on=day - timedelta(days=n % 90), channel=Channel.PHONE,
-                   referrer_type=ReferrerType.SCHOOL, municipality="Alpha")
-            for n in range(count)])
+        session.add_all(
+            [
+                Family(
+                    case_year=day.year,
+                    case_seq=5000 + n,
+                    family_name=f"Familie Bulk {n:03d}",
+                    state=state,
+                    coordinator_id=coordinators[n % len(coordinators)].id if n % 3 else None,
+                    referred_on=day - timedelta(days=n % 90),
+                    channel=Channel.PHONE,
+                    referrer_type=ReferrerType.SCHOOL,
+                    municipality="Alpha",
+                )
+                for n in range(count)
+            ]
+        )
         session.commit()
 
 
 def test_the_family_list_sends_the_same_statements_for_1_or_200_families(
-        app: Flask, signed_in: SignIn, coordinator_a: User, manager_a: User, tenant_a: Tenant) -> None:
+    app: Flask, signed_in: SignIn, coordinator_a: User, manager_a: User, tenant_a: Tenant
+) -> None:
     create_family(app, tenant_a, coordinator_id=coordinator_a.id)
     client: FlaskClient = signed_in(coordinator_a)
     url = "/t/alpha/families/?state=open"
@@ -65,7 +75,8 @@ def test_the_family_list_sends_the_same_statements_for_1_or_200_families(
 
 
 def test_the_waiting_list_sends_the_same_statements_for_1_or_200_families(
-        app: Flask, signed_in: SignIn, coordinator_a: User, manager_a: User, tenant_a: Tenant) -> None:
+    app: Flask, signed_in: SignIn, coordinator_a: User, manager_a: User, tenant_a: Tenant
+) -> None:
     create_family(app, tenant_a, coordinator_id=coordinator_a.id, state=CaseState.WAITING)
     client: FlaskClient = signed_in(coordinator_a)
     url = "/t/alpha/families/waiting"
@@ -83,22 +94,32 @@ def fill_file(app: Flask, tenant: Tenant, family: Family, count: int, people: li
     with in_tenant(app, tenant) as session:
         rows: list[object] = []
         for n in range(count):
-            rows.append(FamilyMember(family_id=family.id, role=MemberRole.CHILD, first_name=f"Kind {n:03d}",
-                                     birth_date=today(app) - timedelta(days=365 + n)))
-            note = FamilyNote(id=uuid.uuid4(), family_id=family.id, author_id=authors[n].id,
-                              created_at=now - timedelta(minutes=n))
-            note.body_sealed = seal_text(f"Notitie {n:03d}", operations.NOTE, note.id)
+            rows.append(
+                FamilyMember(
+                    family_id=family.id,
+                    role=MemberRole.CHILD,
+                    first_name=f"Kind {n:03d}",
+                    birth_date=today(app) - timedelta(days=365 + n),
+                )
+            )
+            note = FamilyNote(
+                id=uuid.uuid4(), family_id=family.id, author_id=authors[n].id, created_at=now - timedelta(minutes=n)
+            )
+            note.body_sealed = seal_text(f"Notitie {n:03d}", NOTE, note.id)
             rows.append(note)
-            rows.append(CaseEvent(family_id=family.id, actor_id=actors[n].id, kind="note_added",
-                                  at=now - timedelta(minutes=n)))
+            rows.append(
+                CaseEvent(family_id=family.id, actor_id=actors[n].id, kind="note_added", at=now - timedelta(minutes=n))
+            )
         session.add_all(rows)
         session.commit()
 
 
 def test_the_family_file_sends_the_same_statements_for_1_or_200_members_notes_and_events(
-        app: Flask, signed_in: SignIn, coordinator_a: User, manager_a: User, tenant_a: Tenant) -> None:
-    family = create_family(app, tenant_a, actor=coordinator_a, coordinator_id=coordinator_a.id,
-                           help_question="Hulp bij opvoeding")
+    app: Flask, signed_in: SignIn, coordinator_a: User, manager_a: User, tenant_a: Tenant
+) -> None:
+    family = create_family(
+        app, tenant_a, actor=coordinator_a, coordinator_id=coordinator_a.id, help_question="Hulp bij opvoeding"
+    )
     add_member(app, tenant_a, family, actor=coordinator_a)
     add_note(app, tenant_a, family, "Eerste notitie", actor=coordinator_a)
     plan_intake(app, tenant_a, family, actor=coordinator_a, coordinator=manager_a)

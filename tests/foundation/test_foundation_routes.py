@@ -19,8 +19,8 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import IntegerConverter, UUIDConverter
 
 from saas.auth.roles import FoundationRole, Role
-from saas.tenancy.context import TENANT_ARG
 from saas.tenancy.models import Tenant
+from saas.web.tenant import TENANT_ARG
 from tests.factories.platform import create_user
 from tests.support.sessions import sign_in
 
@@ -62,7 +62,7 @@ def signed_in_client(app: Flask, **person: Any) -> FlaskClient:
 def test_the_route_lists_are_not_empty(app: Flask) -> None:
     foundation = {rule.endpoint for rule in rules_under(app, "/foundation/")}
     assert {"foundation.dashboard", "foundation.chart", "foundation.export", "foundation.export_all",
-            "foundation.annual_pdf", "foundation.freeze", "foundation.publish_now", "tenancy.index"} <= foundation
+            "foundation.annual_pdf", "foundation.freeze", "foundation.publish_now", "organisations.index"} <= foundation
     tenant_rules = rules_under(app, f"/t/<{TENANT_ARG}>")
     assert len(tenant_rules) > 50
     for rules in (rules_under(app, "/foundation/"), tenant_rules):  # both methods are exercised

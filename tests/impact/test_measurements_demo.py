@@ -16,7 +16,7 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
 from tenants.impact.measurements.models import Answer, Measurement
-from tenants.impact.measurements.operations import consents
+from tenants.impact.measurements.queries import consents
 from tenants.impact.measurements.scoring import as_decimal, score_instrument
 from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tenants.matching.models import Match
@@ -36,12 +36,20 @@ def test_the_demo_measurements_follow_the_rules_and_show_progress(app: Flask) ->
 
 
 def _check(tenant: Tenant) -> None:
-    measurements = list(db.session.scalars(select(Measurement).options(
-        selectinload(Measurement.answers), selectinload(Measurement.scores), selectinload(Measurement.family),
-        selectinload(Measurement.instrument))))
+    measurements = list(
+        db.session.scalars(
+            select(Measurement).options(
+                selectinload(Measurement.answers),
+                selectinload(Measurement.scores),
+                selectinload(Measurement.family),
+                selectinload(Measurement.instrument),
+            )
+        )
+    )
     assert measurements, tenant.slug
-    first_match = dict(db.session.execute(select(Match.family_id, func.min(Match.started_on))
-                                          .group_by(Match.family_id)).all())
+    first_match = dict(
+        db.session.execute(select(Match.family_id, func.min(Match.started_on)).group_by(Match.family_id)).all()
+    )
     grades: dict[Moment, list[Decimal]] = defaultdict(list)
     for measurement in measurements:
         family = measurement.family

@@ -14,8 +14,7 @@ from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.crypto import seal_text
 from saas.tenancy.models import Tenant
-from tenants.families import operations as family_operations
-from tenants.families.models import Family, Intake
+from tenants.families.models import CHILD_SAFETY_NOTES, INTAKE_STORY, Family, Intake
 from tenants.families.vocabulary import MemberRole
 from tenants.matching.models import Match
 from tenants.volunteers.models import Volunteer
@@ -37,8 +36,9 @@ SECRETS = {
 @pytest.fixture
 def vera(app: Flask, tenant_a: Tenant) -> User:
     """A volunteer's account, reading the pages in English."""
-    return create_user(app, "vera@alpha.example", tenant=tenant_a, role=Role.VOLUNTEER, name="Vera de Vries",
-                       locale="en")
+    return create_user(
+        app, "vera@alpha.example", tenant=tenant_a, role=Role.VOLUNTEER, name="Vera de Vries", locale="en"
+    )
 
 
 @pytest.fixture
@@ -49,17 +49,29 @@ def vera_record(app: Flask, tenant_a: Tenant, vera: User) -> Volunteer:
 @pytest.fixture
 def family(app: Flask, tenant_a: Tenant, coordinator_a: User) -> Family:
     """A waiting family with a household, a help question, an intake story and a coordinator's note."""
-    family = waiting_family(app, tenant_a, family_name="Familie Bakker", coordinator_id=coordinator_a.id,
-                            neighbourhood="Oost", help_question=SECRETS["help_question"],
-                            referrer_contact=SECRETS["referrer_contact"])
+    family = waiting_family(
+        app,
+        tenant_a,
+        family_name="Familie Bakker",
+        coordinator_id=coordinator_a.id,
+        neighbourhood="Oost",
+        help_question=SECRETS["help_question"],
+        referrer_contact=SECRETS["referrer_contact"],
+    )
     add_member(app, tenant_a, family, first_name="Sara")
-    add_member(app, tenant_a, family, first_name="Omar", role=MemberRole.CHILD,
-               birth_date=today(app) - timedelta(days=2000), legal_representative=False)
+    add_member(
+        app,
+        tenant_a,
+        family,
+        first_name="Omar",
+        role=MemberRole.CHILD,
+        birth_date=today(app) - timedelta(days=2000),
+        legal_representative=False,
+    )
     with in_tenant(app, tenant_a) as session:
         intake = session.scalars(select(Intake).where(Intake.family_id == family.id)).one()
-        intake.story_sealed = seal_text(SECRETS["story"], family_operations.INTAKE_STORY, intake.id)
-        intake.child_safety_notes_sealed = seal_text(SECRETS["child_safety_notes"],
-                                                     family_operations.CHILD_SAFETY_NOTES, intake.id)
+        intake.story_sealed = seal_text(SECRETS["story"], INTAKE_STORY, intake.id)
+        intake.child_safety_notes_sealed = seal_text(SECRETS["child_safety_notes"], CHILD_SAFETY_NOTES, intake.id)
         session.commit()
     add_note(app, tenant_a, family, SECRETS["note"], actor=coordinator_a)
     return family
@@ -67,5 +79,11 @@ def family(app: Flask, tenant_a: Tenant, coordinator_a: User) -> Family:
 
 @pytest.fixture
 def match(app: Flask, tenant_a: Tenant, coordinator_a: User, family: Family, vera_record: Volunteer) -> Match:
-    return create_match(app, tenant_a, actor=coordinator_a, family=family, volunteer=vera_record,
-                        started_on=today(app) - timedelta(days=30))
+    return create_match(
+        app,
+        tenant_a,
+        actor=coordinator_a,
+        family=family,
+        volunteer=vera_record,
+        started_on=today(app) - timedelta(days=30),
+    )

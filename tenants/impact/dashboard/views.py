@@ -19,8 +19,8 @@ from flask_babel import format_decimal, format_percent, get_locale
 
 from saas.auth.roles import Role
 from saas.i18n import _
-from saas.tenancy.context import current_tenant, require_role, tenant_blueprint
 from saas.web import tenant_route
+from saas.web.tenant import current_tenant, require_role, tenant_blueprint
 from tenants.impact.dashboard import aggregates, charts, queries
 from tenants.impact.dashboard.aggregates import STABLE_BAND, Scope
 from tenants.impact.dashboard.reach import AGE_BANDS
@@ -44,8 +44,10 @@ def _scope() -> tuple[Scope, list[int]]:
     raw_year = request.args.get("year", "")
     year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() and len(raw_year) == 4 else None
     municipality = request.args.get("municipality") or None
-    return Scope(year if year in years else aggregates.default_year(activity),
-                 municipality if municipality in current_tenant.municipalities else None), years
+    return Scope(
+        year if year in years else aggregates.default_year(activity),
+        municipality if municipality in current_tenant.municipalities else None,
+    ), years
 
 
 def _number(value: Decimal | Fraction | int | None, pattern: str = "0.00") -> str:
@@ -63,11 +65,20 @@ def _share(count: int, total: int) -> str:
 def index() -> str:
     scope, years = _scope()
     figures = queries.impact_figures(scope, _language())
-    return render_template("dashboard/dashboard.html", figures=figures, scope=scope, years=years,
-                           municipalities=current_tenant.municipalities, moments=list(Moment),
-                           chart_moments=_chart_moments(figures.domains), age_bands=AGE_BANDS,
-                           stable_band=STABLE_BAND, number=_number, share=_share,
-                           chart_args={"year": scope.year, "municipality": scope.municipality or None})
+    return render_template(
+        "dashboard/dashboard.html",
+        figures=figures,
+        scope=scope,
+        years=years,
+        municipalities=current_tenant.municipalities,
+        moments=list(Moment),
+        chart_moments=_chart_moments(figures.domains),
+        age_bands=AGE_BANDS,
+        stable_band=STABLE_BAND,
+        number=_number,
+        share=_share,
+        chart_args={"year": scope.year, "municipality": scope.municipality or None},
+    )
 
 
 def _chart_moments(domains: list[aggregates.DomainMeans]) -> list[Moment]:
@@ -80,24 +91,26 @@ def _moment_labels() -> dict[Moment, str]:
 
 def _means_svg(scope: Scope) -> bytes:
     domains = aggregates.domain_means(scope, aggregates.domain_labels(_language()))
-    return charts.means_chart(domains, _chart_moments(domains), moment_labels=_moment_labels(),
-                                        title=_("Mean score per life domain (1–4)"))
+    return charts.means_chart(
+        domains, _chart_moments(domains), moment_labels=_moment_labels(), title=_("Mean score per life domain (1–4)")
+    )
 
 
 def _change_svg(scope: Scope) -> bytes:
     changes = aggregates.paired_changes(scope, aggregates.domain_labels(_language()))
-    return charts.change_chart(changes, title=_("Mean change from T0 to Tend (points on the 1–4 scale)"),
-                                         series=_("Mean change"))
+    return charts.change_chart(
+        changes, title=_("Mean change from T0 to Tend (points on the 1–4 scale)"), series=_("Mean change")
+    )
 
 
 def _direction_svg(scope: Scope) -> bytes:
     changes = aggregates.paired_changes(scope, aggregates.domain_labels(_language()))
-    return charts.direction_chart(changes, title=_("Families improved, stable or worse (%)"),
-                                            labels=[_("Improved"), _("Stable"), _("Worse")])
+    return charts.direction_chart(
+        changes, title=_("Families improved, stable or worse (%)"), labels=[_("Improved"), _("Stable"), _("Worse")]
+    )
 
 
-CHARTS: dict[str, Callable[[Scope], bytes]] = {"means": _means_svg, "change": _change_svg,
-                                               "direction": _direction_svg}
+CHARTS: dict[str, Callable[[Scope], bytes]] = {"means": _means_svg, "change": _change_svg, "direction": _direction_svg}
 
 
 # One fixed URL per chart (no name in the path: nothing to look up, nothing to guess). tenant_route

@@ -1,1 +1,2 @@
-"""The foundation's versioned instruments: models, loader and checks, pages and `flask instruments`."""
+"""The foundation's versioned instruments: models, loader and checks, queries, pages and the
+`flask instruments` commands (cli.py)."""

@@ -27,7 +27,8 @@ from tenants.families.models import CaseEvent, Family
 from tenants.families.states import CaseState
 from tenants.impact.instruments.models import Instrument
 from tenants.impact.measurements.models import Answer, Measurement
-from tenants.impact.measurements.operations import T1_MONTHS, consents, store_scores
+from tenants.impact.measurements.operations import store_scores
+from tenants.impact.measurements.queries import T1_MONTHS, consents
 from tenants.impact.vocabulary import MeasurementStatus, Mode, Moment
 from tenants.matching.models import Match
 from tenants.volunteers.readiness import add_months
@@ -46,13 +47,24 @@ def seed(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> 
     from tenants.impact.instruments.loader import ensure_default_instrument
 
     instrument = ensure_default_instrument()
-    instrument = db.session.scalars(select(Instrument).where(Instrument.id == instrument.id).options(
-        selectinload(Instrument.domains), selectinload(Instrument.items))).one()
+    instrument = db.session.scalars(
+        select(Instrument)
+        .where(Instrument.id == instrument.id)
+        .options(selectinload(Instrument.domains), selectinload(Instrument.items))
+    ).one()
     coordinators = people.get(Role.COORDINATOR) or people.get(Role.MANAGER) or [None]
-    first_match = dict(db.session.execute(select(Match.family_id, func.min(Match.started_on))
-                                          .where(Match.started_on.is_not(None)).group_by(Match.family_id)).all())
-    families = db.session.scalars(select(Family).options(selectinload(Family.intake)).where(
-        Family.state.in_([CaseState.MATCHED, CaseState.CLOSING, CaseState.CLOSED])))
+    first_match = dict(
+        db.session.execute(
+            select(Match.family_id, func.min(Match.started_on))
+            .where(Match.started_on.is_not(None))
+            .group_by(Match.family_id)
+        ).all()
+    )
+    families = db.session.scalars(
+        select(Family)
+        .options(selectinload(Family.intake))
+        .where(Family.state.in_([CaseState.MATCHED, CaseState.CLOSING, CaseState.CLOSED]))
+    )
     today = local_today()
     for family in families:
         if not consents(family) or (family.state != CaseState.CLOSED and family.id not in first_match):
@@ -62,8 +74,9 @@ def seed(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> 
             _measure(rng, family, instrument, moment, taken_on, step, actor)
 
 
-def _moments(rng: random.Random, family: Family, started_on: date | None,
-             today: date) -> list[tuple[Moment, date, int]]:
+def _moments(
+    rng: random.Random, family: Family, started_on: date | None, today: date
+) -> list[tuple[Moment, date, int]]:
     """(moment, day, steps of progress since T0) of the family's measurements."""
     intake_on = family.intake.done_on if family.intake and family.intake.done_on else family.referred_on
     moments = [(Moment.T0, intake_on, 0)]
@@ -77,14 +90,28 @@ def _moments(rng: random.Random, family: Family, started_on: date | None,
     return moments
 
 
-def _measure(rng: random.Random, family: Family, instrument: Instrument, moment: Moment, taken_on: date,
-             step: int, actor: User | None) -> None:
+def _measure(
+    rng: random.Random,
+    family: Family,
+    instrument: Instrument,
+    moment: Moment,
+    taken_on: date,
+    step: int,
+    actor: User | None,
+) -> None:
     rng_family = random.Random(f"{family.id}")  # noqa: S311 - the family's own pattern at every moment
-    measurement = Measurement(id=uuid.UUID(int=rng.getrandbits(128), version=4), family_id=family.id,
-                              instrument=instrument, instrument_id=instrument.id, moment=moment, taken_on=taken_on,
-                              status=MeasurementStatus.COMPLETED, language=rng.choice(["nl", "nl", "nl", "en", "ar"]),
-                              mode=Mode.INTERPRETER if family.interpreter_needed else Mode.INTERVIEW,
-                              administered_by_id=actor.id if actor else None)
+    measurement = Measurement(
+        id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        family_id=family.id,
+        instrument=instrument,
+        instrument_id=instrument.id,
+        moment=moment,
+        taken_on=taken_on,
+        status=MeasurementStatus.COMPLETED,
+        language=rng.choice(["nl", "nl", "nl", "en", "ar"]),
+        mode=Mode.INTERPRETER if family.interpreter_needed else Mode.INTERVIEW,
+        administered_by_id=actor.id if actor else None,
+    )
     at = local_time(taken_on, rng.randint(9 * 60, 16 * 60))
     measurement.created_at = measurement.completed_at = at
     levels = {domain.id: _level(rng_family, domain.code, step) for domain in instrument.domains}
@@ -95,8 +122,15 @@ def _measure(rng: random.Random, family: Family, instrument: Instrument, moment:
         measurement.answers.append(Answer(measurement_id=measurement.id, item_id=item.id, value=value))
     store_scores(measurement)
     db.session.add(measurement)
-    db.session.add(CaseEvent(family_id=family.id, actor_id=actor.id if actor else None, kind="measurement_completed",
-                             details={"moment": moment.value}, at=at))
+    db.session.add(
+        CaseEvent(
+            family_id=family.id,
+            actor_id=actor.id if actor else None,
+            kind="measurement_completed",
+            details={"moment": moment.value},
+            at=at,
+        )
+    )
 
 
 def _level(rng_family: random.Random, code: str, step: int) -> float:

@@ -3,15 +3,15 @@
 Each function takes the acting person, only flushes, and writes the audit log; completing a
 measurement also writes a line on the family's timeline. Saving answers recomputes the stored
 DomainScore rows through :mod:`tenants.impact.measurements.scoring`, so dashboards can aggregate them in SQL.
+Which moments may be recorded, and when they fall due, are reads: tenants.impact.measurements.queries.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from saas.audit.operations import record
 from saas.auth.models import User
@@ -20,66 +20,19 @@ from saas.errors import OperationError
 from saas.i18n import L_
 from tenants.families.models import Family
 from tenants.families.operations import add_event
-from tenants.families.states import CaseState
-from tenants.families.vocabulary import ConsentPurpose
+from tenants.impact.instruments.loader import ensure_default_instrument
 from tenants.impact.instruments.models import Instrument
+from tenants.impact.instruments.queries import active_instrument
 from tenants.impact.measurements.models import Answer, DomainScore, Measurement
+from tenants.impact.measurements.queries import match_started_on, refusal
 from tenants.impact.measurements.scoring import as_decimal, score_instrument
 from tenants.impact.vocabulary import MeasurementStatus, Moment
-from tenants.matching.models import Match
-
-#: The case states in which each moment can be recorded: T0 from the intake on (late entry
-#: allowed), T1 once a match has started (checked separately), Tend while closing or closed.
-MOMENT_STATES: dict[Moment, frozenset[CaseState]] = {
-    Moment.T0: frozenset({CaseState.INTAKE_DONE, CaseState.WAITING, CaseState.MATCHED, CaseState.CLOSING,
-                          CaseState.CLOSED}),
-    Moment.T1: frozenset({CaseState.MATCHED, CaseState.CLOSING, CaseState.CLOSED}),
-    Moment.TEND: frozenset({CaseState.CLOSING, CaseState.CLOSED}),
-}
-#: T1 is due this many months after the (first) match started.
-T1_MONTHS = 12
-
-NO_CONSENT = L_("The family has not given consent for the impact measurement. Record their consent in the "
-                "file first.")
-NOT_YET = {
-    Moment.T0: L_("T0 can be recorded once the intake is done."),
-    Moment.T1: L_("T1 can be recorded once a match has started."),
-    Moment.TEND: L_("Tend can be recorded when the case is closing or closed."),
-}
-
-
-def active_instrument() -> Instrument | None:
-    """The instrument new measurements use (tenants.impact.instruments.loader decides)."""
-    from tenants.impact.instruments.loader import active_instrument as loader_choice  # the loader imports models
-
-    return loader_choice()
 
 
 def _default_instrument() -> Instrument | None:
     """The platform's default instrument, loaded on first use; None when the foundation retired it."""
-    from tenants.impact.instruments.loader import ensure_default_instrument
-
     instrument = ensure_default_instrument()
     return None if instrument.is_retired else instrument
-
-
-def match_started_on(family_id: uuid.UUID) -> date | None:
-    """The day the family's first match started (T1 counts from it), or None."""
-    return db.session.scalar(select(func.min(Match.started_on)).where(Match.family_id == family_id))
-
-
-def consents(family: Family) -> bool:
-    """Whether the family agreed to take part in the impact measurement (asked at the referral)."""
-    return family.consent_given and ConsentPurpose.IMPACT_MEASUREMENT.value in (family.consent_purposes or [])
-
-
-def refusal(family: Family, moment: Moment, match_start: date | None) -> str | None:
-    """Why ``moment`` cannot be recorded for ``family`` now (translated), or None when it can."""
-    if not consents(family):
-        return str(NO_CONSENT)
-    if family.state not in MOMENT_STATES[moment] or (moment == Moment.T1 and match_start is None):
-        return str(NOT_YET[moment])
-    return None
 
 
 def start_measurement(actor: User, family: Family, data: dict[str, Any]) -> tuple[Measurement, bool]:
@@ -88,12 +41,18 @@ def start_measurement(actor: User, family: Family, data: dict[str, Any]) -> tupl
     moment: Moment = data["moment"]
     # Lock the family: two starts at once wait for each other instead of colliding on the unique key.
     db.session.scalars(select(Family).where(Family.id == family.id).with_for_update()).one()
-    existing = db.session.scalars(select(Measurement).where(Measurement.family_id == family.id,
-                                                            Measurement.moment == moment)).first()
+    existing = db.session.scalars(
+        select(Measurement).where(Measurement.family_id == family.id, Measurement.moment == moment)
+    ).first()
     if existing is not None:
         if existing.status == MeasurementStatus.COMPLETED:
-            raise OperationError(L_("The %(moment)s measurement of this family has already been completed; "
-                                    "there is one measurement per moment.", moment=moment.label))
+            raise OperationError(
+                L_(
+                    "The %(moment)s measurement of this family has already been completed; "
+                    "there is one measurement per moment.",
+                    moment=moment.label,
+                )
+            )
         return existing, True
     reason = refusal(family, moment, match_started_on(family.id))
     if reason:
@@ -101,13 +60,27 @@ def start_measurement(actor: User, family: Family, data: dict[str, Any]) -> tupl
     instrument = active_instrument() or _default_instrument()
     if instrument is None:
         raise OperationError(L_("No questionnaire is available. Ask the foundation to load one."))
-    measurement = Measurement(id=uuid.uuid4(), family_id=family.id, instrument_id=instrument.id, moment=moment,
-                              taken_on=data["taken_on"], mode=data["mode"], language=data["language"],
-                              administered_by_id=actor.id, status=MeasurementStatus.IN_PROGRESS)
+    measurement = Measurement(
+        id=uuid.uuid4(),
+        family_id=family.id,
+        instrument_id=instrument.id,
+        moment=moment,
+        taken_on=data["taken_on"],
+        mode=data["mode"],
+        language=data["language"],
+        administered_by_id=actor.id,
+        status=MeasurementStatus.IN_PROGRESS,
+    )
     db.session.add(measurement)
     db.session.flush()
-    record(actor, "measurement.started", measurement, family_id=str(family.id), moment=moment.value,
-           instrument=f"{instrument.code} v{instrument.version}")
+    record(
+        actor,
+        "measurement.started",
+        measurement,
+        family_id=str(family.id),
+        moment=moment.value,
+        instrument=f"{instrument.code} v{instrument.version}",
+    )
     return measurement, False
 
 
@@ -125,15 +98,18 @@ def save_answers(actor: User, measurement: Measurement, answers: dict[uuid.UUID,
             measurement.answers.append(Answer(measurement_id=measurement.id, item_id=item_id, value=value))
     store_scores(measurement)
     db.session.flush()
-    record(actor, "measurement.answers_saved", measurement, family_id=str(measurement.family_id),
-           items=len(answers))
+    record(actor, "measurement.answers_saved", measurement, family_id=str(measurement.family_id), items=len(answers))
 
 
 def _lock(measurement: Measurement) -> None:
     """Reload the measurement under a row lock, so a double submit or a save racing "complete"
     waits and then sees the state the other request left."""
-    db.session.scalars(select(Measurement).where(Measurement.id == measurement.id).with_for_update()
-                       .execution_options(populate_existing=True)).one()
+    db.session.scalars(
+        select(Measurement)
+        .where(Measurement.id == measurement.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     db.session.refresh(measurement, ["answers", "scores"])
 
 
@@ -159,5 +135,11 @@ def complete(actor: User, measurement: Measurement, family: Family) -> None:
     measurement.status, measurement.completed_at = MeasurementStatus.COMPLETED, utcnow()
     add_event(actor, family, "measurement_completed", moment=measurement.moment.value)
     db.session.flush()
-    record(actor, "measurement.completed", measurement, family_id=str(family.id), moment=measurement.moment.value,
-           answered=sum(1 for answer in measurement.answers if answer.value is not None))
+    record(
+        actor,
+        "measurement.completed",
+        measurement,
+        family_id=str(family.id),
+        moment=measurement.moment.value,
+        answered=sum(1 for answer in measurement.answers if answer.value is not None),
+    )

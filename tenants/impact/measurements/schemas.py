@@ -11,7 +11,8 @@ import re
 import uuid
 from typing import Any
 
-from marshmallow import validates_schema
+import marshmallow as ma
+from marshmallow import pre_load, validates_schema
 
 from saas.forms import Choice, Date, Form, raise_errors, refuse_future_dates
 from saas.i18n import L_
@@ -28,6 +29,8 @@ OFF_SCALE = L_("Choose one of the points of the scale.")
 
 
 class StartForm(Form):
+    """Starting a measurement: the moment, the day it was taken, how and in which language."""
+
     moment = Choice(Moment, required=True)
     taken_on = Date(required=True)
     mode = Choice(Mode, required=True)
@@ -40,6 +43,43 @@ class StartForm(Form):
         raise_errors(errors)
 
 
+class PageChoice(ma.fields.Raw):
+    """Text that only chooses the page shown next (the domain code, where to go): anything that is
+    not text counts as absent rather than as an error, and an unknown value shows the first page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(load_default=None, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+        return value if isinstance(value, str) else None
+
+
+class AnswersForm(Form):
+    """One domain page of a measurement: its answers, the page it came from and where to go next.
+
+    ``answers`` comes out as {item id: value or None}; only items of ``instrument`` with values on
+    its scale pass (:func:`check_answers`), else the whole page is refused. ``from_json`` says
+    where the answers are: a JSON ``answers`` object, or the form's ``item-<id>`` fields."""
+
+    domain = PageChoice()
+    go = PageChoice()
+    answers = ma.fields.Raw(load_default=dict)
+
+    def __init__(self, instrument: Instrument, *, from_json: bool, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.instrument = instrument
+        self.from_json = from_json
+
+    @pre_load
+    def _checked_answers(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        raw, errors = raw_answers(data, data if self.from_json else None)
+        clean: dict[uuid.UUID, int | None] = {}
+        if not errors:
+            clean, errors = check_answers(self.instrument, raw)
+        raise_errors(errors)
+        return {**data, "answers": clean}
+
+
 def raw_answers(form: Any, json: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The submitted answers as {item id text: raw value}, from a JSON body or the form fields."""
     if json is not None:
@@ -50,8 +90,9 @@ def raw_answers(form: Any, json: Any) -> tuple[dict[str, Any], dict[str, list[st
     return {key.removeprefix(ITEM_PREFIX): value for key, value in form.items() if key.startswith(ITEM_PREFIX)}, {}
 
 
-def check_answers(instrument: Instrument, raw: dict[str, Any]) -> tuple[dict[uuid.UUID, int | None],
-                                                                        dict[str, list[str]]]:
+def check_answers(
+    instrument: Instrument, raw: dict[str, Any]
+) -> tuple[dict[uuid.UUID, int | None], dict[str, list[str]]]:
     """The answers as {item id: value or None}, or the errors (keyed ``item-<id>``) when any item
     is not of ``instrument`` or any value is off its scale."""
     items = {str(item.id): item.id for item in instrument.items}

@@ -1,14 +1,13 @@
 """Every change to a municipality report: asking for one, submitting (freezing) it, asking for it
-to be generated again. Generation itself is tenants.impact.reports.jobs."""
+to be generated again. Each only flushes and audits; generation itself is tenants.impact.reports.jobs,
+and the reads are tenants.impact.reports.queries."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer, load_only
 
 from saas.audit.operations import record
 from saas.auth.models import User
@@ -19,42 +18,43 @@ from saas.jobs.tasks import TASK_TIMEOUT
 from tenants.impact.reports.models import MunicipalityReport
 from tenants.impact.vocabulary import ReportStatus
 
-#: The files are large: lists and status pages never load them.
-WITHOUT_FILES = (defer(MunicipalityReport.pdf), defer(MunicipalityReport.xlsx))
-PAGE_SIZE = 25
 #: A report still queued or running this long after it was asked for was lost (a worker crashed,
 #: or RQ's timeout stopped it): it may be generated again.
 STALE_AFTER = timedelta(seconds=2 * TASK_TIMEOUT)
-#: What the list shows: not the files, nor the figures.
-LIST_COLUMNS = load_only(MunicipalityReport.municipality, MunicipalityReport.period_start,
-                         MunicipalityReport.period_end, MunicipalityReport.status, MunicipalityReport.progress,
-                         MunicipalityReport.created_at, MunicipalityReport.generated_at,
-                         MunicipalityReport.submitted_at)
 
 
 def request_report(actor: User, data: dict[str, Any]) -> MunicipalityReport:
-    report = MunicipalityReport(municipality=data["municipality"], period_start=data["period_start"],
-                                period_end=data["period_end"], status=ReportStatus.QUEUED, progress=0,
-                                figures={}, requested_by_id=actor.id)
+    """Ask for a report on ``data``'s municipality and period; it waits in the queue to be generated."""
+    report = MunicipalityReport(
+        municipality=data["municipality"],
+        period_start=data["period_start"],
+        period_end=data["period_end"],
+        status=ReportStatus.QUEUED,
+        progress=0,
+        figures={},
+        requested_by_id=actor.id,
+    )
     db.session.add(report)
     db.session.flush()
-    record(actor, "report.requested", report, municipality=report.municipality,
-           period_start=report.period_start.isoformat(), period_end=report.period_end.isoformat())
+    record(
+        actor,
+        "report.requested",
+        report,
+        municipality=report.municipality,
+        period_start=report.period_start.isoformat(),
+        period_end=report.period_end.isoformat(),
+    )
     return report
-
-
-def is_calendar_year(start: date, end: date, today: date) -> bool:
-    """Reports cover fixed periods only — one calendar year (this year: up to today) — so two
-    reports never overlap in part and cannot be subtracted to single out a family."""
-    if start != date(start.year, 1, 1):
-        return False
-    return end == date(start.year, 12, 31) or (start.year == today.year and end == today)
 
 
 def _lock(report: MunicipalityReport) -> MunicipalityReport:
     """The report as it is now, locked: a submit and a generation never interleave."""
-    return db.session.scalars(select(MunicipalityReport).where(MunicipalityReport.id == report.id)
-                              .with_for_update().execution_options(populate_existing=True)).one()
+    return db.session.scalars(
+        select(MunicipalityReport)
+        .where(MunicipalityReport.id == report.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def submit_report(actor: User, report: MunicipalityReport) -> None:
@@ -65,12 +65,22 @@ def submit_report(actor: User, report: MunicipalityReport) -> None:
         raise OperationError(L_("This report has already been submitted."))
     if report.status != ReportStatus.READY:
         raise OperationError(L_("Only a report that is ready can be submitted."))
-    earlier = db.session.scalar(select(MunicipalityReport.id).where(
-        MunicipalityReport.municipality == report.municipality, MunicipalityReport.status == ReportStatus.SUBMITTED,
-        MunicipalityReport.period_start == report.period_start, MunicipalityReport.id != report.id))
+    earlier = db.session.scalar(
+        select(MunicipalityReport.id).where(
+            MunicipalityReport.municipality == report.municipality,
+            MunicipalityReport.status == ReportStatus.SUBMITTED,
+            MunicipalityReport.period_start == report.period_start,
+            MunicipalityReport.id != report.id,
+        )
+    )
     if earlier is not None:
-        raise OperationError(L_("A report for %(municipality)s and %(year)s has already been submitted.",
-                                municipality=report.municipality, year=report.period_start.year))
+        raise OperationError(
+            L_(
+                "A report for %(municipality)s and %(year)s has already been submitted.",
+                municipality=report.municipality,
+                year=report.period_start.year,
+            )
+        )
     report.status, report.submitted_at, report.submitted_by_id = ReportStatus.SUBMITTED, utcnow(), actor.id
     db.session.flush()
     record(actor, "report.submitted", report, municipality=report.municipality)
@@ -80,33 +90,14 @@ def prepare_regeneration(actor: User, report: MunicipalityReport) -> None:
     """Queue the report to be generated again (e.g. after corrections, or when it failed)."""
     report = _lock(report)
     if report.status == ReportStatus.SUBMITTED:
-        raise OperationError(L_("A submitted report is frozen and cannot be generated again. "
-                                "Ask for a new report for the same municipality and period instead."))
+        raise OperationError(
+            L_(
+                "A submitted report is frozen and cannot be generated again. "
+                "Ask for a new report for the same municipality and period instead."
+            )
+        )
     if report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and report.created_at > utcnow() - STALE_AFTER:
         raise OperationError(L_("This report is being generated already."))
     report.status, report.progress, report.error = ReportStatus.QUEUED, 0, None
     db.session.flush()
     record(actor, "report.regenerated", report)
-
-
-def report_list(*, submitted_only: bool) -> Any:
-    """Reports newest first, without their files or figures (one statement per page, and its count)."""
-    statement = select(MunicipalityReport).options(LIST_COLUMNS).order_by(
-        MunicipalityReport.created_at.desc(), MunicipalityReport.id)
-    if submitted_only:
-        statement = statement.where(MunicipalityReport.status == ReportStatus.SUBMITTED)
-    return statement
-
-
-def report_detail(report_id: uuid.UUID) -> MunicipalityReport | None:
-    return db.session.scalars(select(MunicipalityReport).options(*WITHOUT_FILES)
-                              .where(MunicipalityReport.id == report_id)).first()
-
-
-def report_file(report_id: uuid.UUID, kind: str) -> tuple[MunicipalityReport, bytes | None] | None:
-    """The report with only the one file asked for loaded."""
-    column = MunicipalityReport.pdf if kind == "pdf" else MunicipalityReport.xlsx
-    other = MunicipalityReport.xlsx if kind == "pdf" else MunicipalityReport.pdf
-    report = db.session.scalars(select(MunicipalityReport).options(defer(other))
-                                .where(MunicipalityReport.id == report_id)).first()
-    return None if report is None else (report, getattr(report, column.key))

@@ -9,7 +9,7 @@ from marshmallow import validates_schema
 from saas.clock import local_today
 from saas.forms import Choice, Date, TenantForm, raise_errors, refuse_future_dates
 from saas.i18n import L_
-from tenants.impact.reports.operations import is_calendar_year
+from tenants.impact.reports.queries import is_calendar_year
 
 PERIOD_RULE = L_("A report covers one calendar year: from 1 January to 31 December, or to today for this year.")
 

@@ -11,19 +11,19 @@ import uuid
 from functools import partial
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
-from saas.errors import OperationError, invalid_input, or_404
-from saas.forms import PageQuery, validate_input, validate_query
+from saas.errors import or_404
+from saas.forms import Form, PageQuery, validate_query
 from saas.i18n import L_, _, get_locale
-from saas.tenancy.context import current_membership, current_tenant, tenant_blueprint
-from saas.web import after_commit, tenant_route
-from tenants.impact.reports import jobs, operations
+from saas.web import Errors, FormPage, after_commit, back_with_refusal, run_form, tenant_route
+from saas.web.tenant import current_membership, current_tenant, tenant_blueprint
+from tenants.impact.reports import jobs, operations, queries
 from tenants.impact.reports.models import MunicipalityReport
 from tenants.impact.reports.schemas import ReportForm
 from tenants.impact.vocabulary import ReportStatus
@@ -42,8 +42,10 @@ READERS = (Role.MANAGER, Role.REPORT_VIEWER)
 reader_route = partial(tenant_route, bp, roles=READERS)
 #: Asking for, submitting and generating again: managers only.
 manager_route = partial(tenant_route, bp, roles=(Role.MANAGER,))
-FILES = {"pdf": ("application/pdf", "pdf"),
-         "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")}
+FILES = {
+    "pdf": ("application/pdf", "pdf"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
 DOWNLOADABLE = frozenset({ReportStatus.READY, ReportStatus.SUBMITTED})
 
 
@@ -60,36 +62,55 @@ def _visible_or_404(report: MunicipalityReport | None) -> MunicipalityReport:
 
 
 def _default_values() -> dict[str, Any]:
-    today = local_today()
-    last_year = today.year - 1
+    """The form's starting values: last calendar year, and the municipality when there is one only."""
+    last_year = local_today().year - 1
     municipalities = current_tenant.municipalities or []
-    return {"municipality": municipalities[0] if len(municipalities) == 1 else "",
-            "period_start": f"{last_year}-01-01", "period_end": f"{last_year}-12-31"}
+    return {
+        "municipality": municipalities[0] if len(municipalities) == 1 else "",
+        "period_start": f"{last_year}-01-01",
+        "period_end": f"{last_year}-12-31",
+    }
 
 
-def _render_index(values: Any, errors: dict[str, Any], status: int = 200) -> Any:
+def _render_index(values: Any, errors: Errors) -> str:
     number = validate_query(PageQuery()).get("page") or 1
-    page = db.paginate(operations.report_list(submitted_only=_is_viewer()), page=number,
-                       per_page=operations.PAGE_SIZE, error_out=False)
-    return render_template("reports/index.html", page=page, values=values, errors=errors,
-                           municipalities=current_tenant.municipalities or [], can_manage=not _is_viewer(),
-                           ReportStatus=ReportStatus), status
+    page = db.paginate(
+        queries.report_list(submitted_only=_is_viewer()), page=number, per_page=queries.PAGE_SIZE, error_out=False
+    )
+    return render_template(
+        "reports/index.html",
+        page=page,
+        values=values,
+        errors=errors,
+        municipalities=current_tenant.municipalities or [],
+        can_manage=not _is_viewer(),
+        ReportStatus=ReportStatus,
+    )
+
+
+def _report_page() -> FormPage[MunicipalityReport]:
+    """The list with the form that asks for a report. Asking says nothing: the report's page that
+    follows shows its progress."""
+
+    def form() -> ReportForm:
+        return ReportForm(municipalities=current_tenant.municipalities)
+
+    def ask(data: dict[str, Any]) -> MunicipalityReport:
+        report = operations.request_report(current_user, data)
+        _generate(report)
+        return report
+
+    return FormPage(form, _render_index, ask, lambda report: (None, _report_url(report)), values=_default_values)
 
 
 @reader_route("/reports/")
-def index() -> Any:
-    return _render_index(_default_values(), {})
+def index() -> ResponseReturnValue:
+    return _report_page().respond()
 
 
 @manager_route("/reports/", methods=["POST"])
 def create() -> ResponseReturnValue:
-    # Not run_form: the report page that follows shows the progress, so no message is flashed.
-    data, errors = validate_input(ReportForm(municipalities=current_tenant.municipalities))
-    if errors:
-        return invalid_input(errors, lambda: _render_index(request.form, errors, 422))
-    report = operations.request_report(current_user, data)
-    _generate(report)
-    return redirect(url_for(".show", report_id=report.id))
+    return _report_page().respond()
 
 
 def _generate(report: MunicipalityReport) -> None:
@@ -98,16 +119,26 @@ def _generate(report: MunicipalityReport) -> None:
     after_commit(partial(jobs.start_generation, report, str(get_locale() or "nl")))
 
 
+def _report_url(report: MunicipalityReport) -> str:
+    return url_for(".show", report_id=report.id)
+
+
 @reader_route("/reports/<uuid:report_id>")
-def show(report_id: uuid.UUID) -> Any:
-    report = _visible_or_404(operations.report_detail(report_id))
+def show(report_id: uuid.UUID) -> str:
+    report = _visible_or_404(queries.report_detail(report_id))
     running = report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
-    return render_template("reports/show.html", report=report, running=running, can_manage=not _is_viewer(),
-                           downloadable=report.status in DOWNLOADABLE, ReportStatus=ReportStatus)
+    return render_template(
+        "reports/show.html",
+        report=report,
+        running=running,
+        can_manage=not _is_viewer(),
+        downloadable=report.status in DOWNLOADABLE,
+        ReportStatus=ReportStatus,
+    )
 
 
 def _download(report_id: uuid.UUID, kind: str) -> Response:
-    found = operations.report_file(report_id, kind)
+    found = queries.report_file(report_id, kind)
     report, content = _visible_or_404(found[0] if found else None), (found[1] if found else None)
     if report.status not in DOWNLOADABLE or content is None:
         abort(404)
@@ -135,26 +166,24 @@ def download_xlsx(report_id: uuid.UUID) -> Response:
 
 @manager_route("/reports/<uuid:report_id>/submit", methods=["POST"])
 def submit(report_id: uuid.UUID) -> ResponseReturnValue:
-    # Not run_form: this is a button on the report page, so a refusal is told there (a flash and
-    # back, for JSON clients too), not as a form error.
-    report = or_404(operations.report_detail(report_id))
-    try:
-        operations.submit_report(current_user, report)
-    except OperationError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("The report has been marked as submitted. It is now frozen."), "success")
-    return redirect(url_for(".show", report_id=report.id))
+    report = or_404(queries.report_detail(report_id))
+    # A button on the report page: it sends nothing, and a refusal is told on that page.
+    return run_form(
+        Form(),
+        lambda _nothing: operations.submit_report(current_user, report),
+        back_with_refusal(_report_url(report)),
+        lambda _none: (_("The report has been marked as submitted. It is now frozen."), _report_url(report)),
+    )
 
 
 @manager_route("/reports/<uuid:report_id>/regenerate", methods=["POST"])
 def regenerate(report_id: uuid.UUID) -> ResponseReturnValue:
-    # Not run_form, like submit: a refusal is told on the report page; the progress there is the message.
-    report = or_404(operations.report_detail(report_id))
-    try:
+    report = or_404(queries.report_detail(report_id))
+
+    def generate_again(_nothing: dict[str, Any]) -> None:
         operations.prepare_regeneration(current_user, report)
-    except OperationError as exc:
-        flash(str(exc), "error")
-    else:
         _generate(report)
-    return redirect(url_for(".show", report_id=report.id))
+
+    # A button like submit; the progress on the report page is the message.
+    return run_form(Form(), generate_again, back_with_refusal(_report_url(report)),
+                    lambda _none: (None, _report_url(report)))

@@ -34,8 +34,8 @@ from saas.db import db
 from saas.errors import or_404, wants_json
 from saas.forms import Form, PageQuery, validate_input, validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import tenant_blueprint
 from saas.web import Done, Errors, back_with_refusal, run_form, tenant_route
+from saas.web.tenant import tenant_blueprint
 from tenants.families import operations as families
 from tenants.families.models import Family
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices

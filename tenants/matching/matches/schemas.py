@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import post_load, validates_schema
+from marshmallow import post_load, pre_dump, validates_schema
 
-from saas.forms import Boolean, Choice, Date, Form, Integer, String, raise_errors, refuse_future_dates
+from saas.forms import (
+    Boolean,
+    Choice,
+    Date,
+    Form,
+    Integer,
+    RowWithValues,
+    String,
+    raise_errors,
+    refuse_future_dates,
+)
 from saas.i18n import L_
 from tenants.life_domains import LIFE_DOMAINS
 from tenants.matching.states import EndReason, MatchState
@@ -44,9 +54,13 @@ class AgreementsForm(Form):
 
     @post_load
     def _collect_goals(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        data["goals"] = {code: text for code in LIFE_DOMAINS
-                         if (text := data.pop(f"{GOAL_PREFIX}{code}", None))}
+        data["goals"] = {code: text for code in LIFE_DOMAINS if (text := data.pop(f"{GOAL_PREFIX}{code}", None))}
         return data
+
+    @pre_dump
+    def _spread_goals(self, match: Any, **_kwargs: Any) -> RowWithValues:
+        """The stored goals as the form's goal fields, for form_values (the way back of _collect_goals)."""
+        return RowWithValues(match, {f"{GOAL_PREFIX}{code}": text for code, text in (match.goals or {}).items()})
 
 
 class StartForm(AgreementsForm):

@@ -4,7 +4,7 @@ agreements, the end, and the tenant's matching policy."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -17,8 +17,8 @@ from saas.clock import local_today
 from saas.errors import or_404
 from saas.forms import Form, validate_query
 from saas.i18n import L_, _
-from saas.tenancy.context import tenant_blueprint
 from saas.web import Errors, FormPage, run_form, tenant_route
+from saas.web.tenant import tenant_blueprint
 from tenants.families.queries import staff_choices
 from tenants.life_domains import LIFE_DOMAINS
 from tenants.matching import eligibility
@@ -55,8 +55,15 @@ AUDIT_LABELS = {
 
 @bp.context_processor
 def _vocabulary() -> dict[str, Any]:
-    return {"MatchState": MatchState, "EndReason": EndReason, "Frequency": Frequency, "LIFE_DOMAINS": LIFE_DOMAINS,
-            "NeighbourhoodRule": NeighbourhoodRule, "GOAL_PREFIX": GOAL_PREFIX, "can_move": can_move}
+    return {
+        "MatchState": MatchState,
+        "EndReason": EndReason,
+        "Frequency": Frequency,
+        "LIFE_DOMAINS": LIFE_DOMAINS,
+        "NeighbourhoodRule": NeighbourhoodRule,
+        "GOAL_PREFIX": GOAL_PREFIX,
+        "can_move": can_move,
+    }
 
 
 def _match_or_404(match_id: uuid.UUID) -> Match:
@@ -73,16 +80,28 @@ def index() -> str:
     if "state" not in request.args:
         filters["state"] = "open"  # the list opens on the running matches; "all" sends an empty state
     page = queries.paginate(queries.match_list(filters, current_user), filters.get("page"))
-    return render_template("matches/index.html", page=page, filters=filters, counts=queries.counts_per_state(),
-                           staff=staff_choices(), today=local_today())
+    return render_template(
+        "matches/index.html",
+        page=page,
+        filters=filters,
+        counts=queries.counts_per_state(),
+        staff=staff_choices(),
+        today=local_today(),
+    )
 
 
 def _render_match(match: Match, errors: Errors | None = None, values: Any = None) -> str:
     """The match page, with the errors and values of a refused one-date step."""
-    return render_template("matches/show.html", match=match, today=local_today(), errors=errors or {},
-                           values=values or {},
-                           evaluation_due=operations.evaluation_due_on(match), end_note=operations.end_note(match),
-                           latest_end=operations.latest_end_on(match))
+    return render_template(
+        "matches/show.html",
+        match=match,
+        today=local_today(),
+        errors=errors or {},
+        values=values or {},
+        evaluation_due=operations.evaluation_due_on(match),
+        end_note=operations.end_note(match),
+        latest_end=operations.latest_end_on(match),
+    )
 
 
 @staff_route("/matches/<uuid:match_id>")
@@ -90,52 +109,65 @@ def show(match_id: uuid.UUID) -> str:
     return _render_match(_match_or_404(match_id))
 
 
-def _day_step(match: Match, name: str, operation: Callable[..., object], done: str, *,
-              past_only: bool = False) -> ResponseReturnValue:
+def _day_step(
+    match: Match, name: str, operation: Callable[..., object], done: str, *, past_only: bool = False
+) -> ResponseReturnValue:
     """The one-date step ``name``, posted from the match page: ``operation(actor, match, day)``; a
     refusal shows the match page again with that form's errors."""
-    return run_form(day_form(name, past_only=past_only),
-                    lambda data: operation(current_user, match, data[name]),
-                    lambda errors: (_render_match(match, errors, request.form), 422),
-                    lambda _none: (done, _match_url(match)))
+    return run_form(
+        day_form(name, past_only=past_only),
+        lambda data: operation(current_user, match, data[name]),
+        lambda errors: (_render_match(match, errors, request.form), 422),
+        lambda _none: (done, _match_url(match)),
+    )
 
 
 @staff_route("/matches/<uuid:match_id>/introduction", methods=["POST"])
 def introduction(match_id: uuid.UUID) -> ResponseReturnValue:
-    return _day_step(_match_or_404(match_id), "introduction_on", operations.plan_introduction,
-                     _("The introduction meeting has been recorded."))
+    return _day_step(
+        _match_or_404(match_id),
+        "introduction_on",
+        operations.plan_introduction,
+        _("The introduction meeting has been recorded."),
+    )
 
 
 @staff_route("/matches/<uuid:match_id>/pause", methods=["POST"])
 def pause(match_id: uuid.UUID) -> ResponseReturnValue:
-    return _day_step(_match_or_404(match_id), "paused_on", operations.pause, _("The match has been paused."),
-                     past_only=True)
+    return _day_step(
+        _match_or_404(match_id), "paused_on", operations.pause, _("The match has been paused."), past_only=True
+    )
 
 
 @staff_route("/matches/<uuid:match_id>/evaluation", methods=["POST"])
 def evaluation(match_id: uuid.UUID) -> ResponseReturnValue:
-    return _day_step(_match_or_404(match_id), "interim_evaluation_on", operations.record_evaluation,
-                     _("The interim evaluation has been recorded."), past_only=True)
+    return _day_step(
+        _match_or_404(match_id),
+        "interim_evaluation_on",
+        operations.record_evaluation,
+        _("The interim evaluation has been recorded."),
+        past_only=True,
+    )
 
 
-def _agreement_values(match: Match) -> dict[str, Any]:
-    values: dict[str, Any] = {"frequency": match.frequency.value if match.frequency else "",
-                              "contact_agreement": match.contact_agreement or "",
-                              "planned_end_on": match.planned_end_on.isoformat() if match.planned_end_on else "",
-                              "started_on": (match.started_on or local_today()).isoformat()}
-    values.update({f"{GOAL_PREFIX}{code}": text for code, text in (match.goals or {}).items()})
-    return values
-
-
-def _step(template: str, match: Match, form: Callable[[], Form], operation: Callable[..., object], done: str,
-          values: Callable[[], dict[str, Any]]) -> ResponseReturnValue:
+def _step(
+    template: str,
+    match: Match,
+    form: Callable[[], Form],
+    operation: Callable[..., object],
+    done: str,
+    values: Callable[[], Mapping[str, Any]],
+) -> ResponseReturnValue:
     """A step with a page of its own: ``operation(actor, match, data)``, then back to the match."""
-    def render(form_values: Any, errors: Errors) -> str:
-        return render_template(template, match=match, values=form_values, errors=errors, today=local_today(),
-                               staff=staff_choices())
 
-    return FormPage(form, render, partial(operation, current_user, match),
-                    lambda _none: (done, _match_url(match)), values=values).respond()
+    def render(form_values: Any, errors: Errors) -> str:
+        return render_template(
+            template, match=match, values=form_values, errors=errors, today=local_today(), staff=staff_choices()
+        )
+
+    return FormPage(
+        form, render, partial(operation, current_user, match), lambda _none: (done, _match_url(match)), values=values
+    ).respond()
 
 
 def _refuse(message: str, match: Match) -> ResponseReturnValue:
@@ -151,8 +183,14 @@ def start(match_id: uuid.UUID) -> ResponseReturnValue:
     if not can_move(match.state, MatchState.ACTIVE):
         return _refuse(_("This step is not possible from the current state."), match)
     form = AgreementsForm if match.state == MatchState.PAUSED else StartForm
-    return _step("matches/start.html", match, form, operations.start, _("The match is active."),
-                 partial(_agreement_values, match))
+    return _step(
+        "matches/start.html",
+        match,
+        form,
+        operations.start,
+        _("The match is active."),
+        lambda: form().form_values(match, started_on=match.started_on or local_today()),
+    )
 
 
 @staff_route("/matches/<uuid:match_id>/agreements", methods=["GET", "POST"])
@@ -160,8 +198,14 @@ def agreements(match_id: uuid.UUID) -> ResponseReturnValue:
     match = _match_or_404(match_id)
     if not match.state.is_open:
         return _refuse(_("This match has ended."), match)
-    return _step("matches/agreements.html", match, AgreementsForm, operations.update_agreements,
-                 _("The agreements have been saved."), partial(_agreement_values, match))
+    return _step(
+        "matches/agreements.html",
+        match,
+        AgreementsForm,
+        operations.update_agreements,
+        _("The agreements have been saved."),
+        lambda: AgreementsForm().form_values(match),
+    )
 
 
 @staff_route("/matches/<uuid:match_id>/end", methods=["GET", "POST"])
@@ -169,8 +213,14 @@ def end(match_id: uuid.UUID) -> ResponseReturnValue:
     match = _match_or_404(match_id)
     if not match.state.is_open:
         return _refuse(_("This match has ended."), match)
-    return _step("matches/end.html", match, EndForm, operations.end, _("The match has ended."),
-                 lambda: {"ended_on": local_today().isoformat(), "rematch": "1"})
+    return _step(
+        "matches/end.html",
+        match,
+        EndForm,
+        operations.end,
+        _("The match has ended."),
+        lambda: {"ended_on": local_today().isoformat(), "rematch": "1"},
+    )
 
 
 @tenant_route(bp, "/matching/policy", roles=(Role.MANAGER,), methods=["GET", "POST"])
@@ -180,6 +230,10 @@ def policy() -> ResponseReturnValue:
     def render(values: Any, errors: Errors) -> str:
         return render_template("matches/policy.html", values=values, errors=errors)
 
-    return FormPage(PolicyForm, render, partial(operations.update_policy, current_user),
-                    lambda _policy: (_("The matching policy has been saved."), url_for(".policy")),
-                    values=lambda: {key: getattr(current, key) for key in operations.POLICY_FIELDS}).respond()
+    return FormPage(
+        PolicyForm,
+        render,
+        partial(operations.update_policy, current_user),
+        lambda _policy: (_("The matching policy has been saved."), url_for(".policy")),
+        values=lambda: PolicyForm().form_values(current),
+    ).respond()

@@ -22,8 +22,8 @@ from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.errors import or_404
 from saas.i18n import _
-from saas.tenancy.context import tenant_blueprint
 from saas.web import Errors, FormPage, tenant_route
+from saas.web.tenant import tenant_blueprint
 from tenants.matching.contacts import operations, queries
 from tenants.matching.contacts.schemas import VisitForm
 from tenants.matching.contacts.views import (

@@ -19,8 +19,8 @@ from saas.clock import local_today
 from saas.errors import or_404
 from saas.forms import Form
 from saas.i18n import _
-from saas.tenancy.context import tenant_blueprint
 from saas.web import Errors, run_form, tenant_route
+from saas.web.tenant import tenant_blueprint
 from tenants.families import operations as families
 from tenants.families.models import Family
 from tenants.families.queries import family_file

@@ -23,9 +23,14 @@ class EditTenantForm(TenantForm):
 
 
 class CreateTenantForm(TenantForm):
-    slug = String(required=True, max_length=40, validate=[
-        validate.Length(min=3, error=L_("Use at least {min} characters.")),
-        validate.Regexp(SLUG_PATTERN, error=L_("Use lowercase letters, digits and single hyphens only."))])
+    slug = String(
+        required=True,
+        max_length=40,
+        validate=[
+            validate.Length(min=3, error=L_("Use at least {min} characters.")),
+            validate.Regexp(SLUG_PATTERN, error=L_("Use lowercase letters, digits and single hyphens only.")),
+        ],
+    )
     manager_email = Email(required=True)
 
 

@@ -5,10 +5,11 @@ The slug is accepted only when the signed-in person has an active membership the
 else — unknown slug, inactive tenant, no membership — is the same 404, so slugs cannot be
 probed. The tenant is then bound to the database session for the rest of the request.
 
-The same statement loads the tenant's licence (an outer join: most requests need it to know
-whether the organisation is read-only, and a second query per request would cost every page),
-kept on ``g.licence``; writes are refused there while the licence is read-only
-(saas.billing.entitlements), before the view runs.
+The same statement loads the tenant's licence (``Tenant.licence``, an outer join: most requests
+need it to know whether the organisation is read-only, and a second query per request would cost
+every page). What the licence means is billing's business: saas.billing adds its check (refuse
+writes while read-only) and its banner through :func:`add_entry_check` and
+:func:`add_template_context` from its front door, so this module never imports billing.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from typing import Any, ParamSpec, Protocol, TypeVar, cast
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 from werkzeug.local import LocalProxy
 
 from saas.auth.models import Membership
 from saas.auth.roles import Role
-from saas.billing.entitlements import billing_template_context, refuse_writes_when_read_only
-from saas.billing.models import Licence
 from saas.db import bind_context, cross_tenant, db
 from saas.extensions import login_manager
 from saas.tenancy.models import Tenant
@@ -40,6 +40,22 @@ P = ParamSpec("P")
 R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
 
+#: Checks run when a tenant request enters, before the view, by name (``check(endpoint)`` may abort).
+_ENTRY_CHECKS: dict[str, Callable[[str | None], None]] = {}
+#: Template context every tenant page gets, by name.
+_TEMPLATE_CONTEXT: dict[str, Callable[[], dict[str, Any]]] = {}
+
+
+def add_entry_check(name: str, check: Callable[[str | None], None]) -> None:
+    """Run ``check(endpoint)`` on every tenant request once the tenant is bound, before the view
+    (it aborts to refuse). For a package's ``contribute()``; adding the same name again replaces it."""
+    _ENTRY_CHECKS[name] = check
+
+
+def add_template_context(name: str, provider: Callable[[], dict[str, Any]]) -> None:
+    """Merge ``provider()`` into the template context of every tenant page (for ``contribute()``)."""
+    _TEMPLATE_CONTEXT[name] = provider
+
 
 class RoleGuardedView(Protocol[P, R_co]):
     """A view wrapped by :func:`require_role`: called like the view, and carrying its roles."""
@@ -53,18 +69,28 @@ def tenant_blueprint(name: str, import_name: str, **kwargs: Any) -> Blueprint:
     """A blueprint whose routes live under ``/t/<tenant_slug>/`` and require a membership."""
     blueprint = Blueprint(name, import_name, url_prefix=f"/t/<{TENANT_ARG}>", **kwargs)
     blueprint.url_value_preprocessor(_enter_tenant)
-    blueprint.context_processor(billing_template_context)
+    blueprint.context_processor(_contributed_template_context)
     return blueprint
 
 
-def membership_and_licence_for(slug: str, user: Any) -> tuple[Membership, Licence | None] | None:
-    """The active membership of ``user`` in the active tenant ``slug`` and that tenant's licence
-    (None: no licence row), in one statement; None without such a membership."""
-    statement = (select(Membership, Licence).join(Tenant, Tenant.id == Membership.tenant_id)
-                 .outerjoin(Licence, Licence.tenant_id == Tenant.id)
-                 .where(Tenant.slug == slug, Tenant.is_active, Membership.user_id == user.id, Membership.is_active))
-    row = db.session.execute(cross_tenant(statement, "resolve the tenant of the request")).first()
-    return (row[0], row[1]) if row is not None else None
+def _contributed_template_context() -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for provider in _TEMPLATE_CONTEXT.values():
+        context.update(provider())
+    return context
+
+
+def membership_for(slug: str, user: Any) -> Membership | None:
+    """The active membership of ``user`` in the active tenant ``slug``, with the tenant and its
+    licence loaded, in one statement; None without such a membership."""
+    statement = (
+        select(Membership)
+        .join(Membership.tenant)
+        .outerjoin(Tenant.licence)
+        .options(contains_eager(Membership.tenant).contains_eager(Tenant.licence))
+        .where(Tenant.slug == slug, Tenant.is_active, Membership.user_id == user.id, Membership.is_active)
+    )
+    return db.session.scalar(cross_tenant(statement, "resolve the tenant of the request"))
 
 
 def _enter_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
@@ -73,25 +99,27 @@ def _enter_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
         return
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    found = membership_and_licence_for(slug, current_user)
-    if found is None:
+    membership = membership_for(slug, current_user)
+    if membership is None:
         abort(404)
-    membership, licence = found
     if membership.role.requires_two_factor and not current_user.has_two_factor:
         # Promoted to a staff role since signing in: the authenticator comes first.
         abort(redirect(url_for("two_factor.setup", next=request.full_path)))
     g.tenant = membership.tenant
     g.membership = membership
-    g.licence = licence
     bind_context(db.session, tenant_id=membership.tenant_id)
-    refuse_writes_when_read_only(endpoint)
+    for check in _ENTRY_CHECKS.values():
+        check(endpoint)
 
 
 def add_tenant_slug(endpoint: str, values: dict[str, Any]) -> None:
     """``url_for`` default: tenant routes get the current tenant's slug unless one is given."""
     tenant = g.get("tenant")
-    if tenant is not None and TENANT_ARG not in values and current_app.url_map.is_endpoint_expecting(
-            endpoint, TENANT_ARG):
+    if (
+        tenant is not None
+        and TENANT_ARG not in values
+        and current_app.url_map.is_endpoint_expecting(endpoint, TENANT_ARG)
+    ):
         values[TENANT_ARG] = tenant.slug
 
 
@@ -100,6 +128,7 @@ def require_role(*roles: Role) -> Callable[[Callable[P, R]], RoleGuardedView[P, 
 
     The roles are kept on the view (``allowed_roles``) so the role tests can check every route.
     """
+
     def decorator(view: Callable[P, R]) -> RoleGuardedView[P, R]:
         @functools.wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -110,6 +139,7 @@ def require_role(*roles: Role) -> Callable[[Callable[P, R]], RoleGuardedView[P, 
         guarded = cast("RoleGuardedView[P, R]", wrapper)
         guarded.allowed_roles = frozenset(roles)
         return guarded
+
     return decorator
 
 

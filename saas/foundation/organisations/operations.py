@@ -20,11 +20,12 @@ from saas.tenancy.models import Tenant
 RESERVED_SLUGS = frozenset({"admin", "api", "foundation", "login", "static", "new", "www"})
 
 
-def create_tenant(actor: User, *, name: str, slug: str, municipalities: list[str], default_locale: str,
-                  manager_email: str) -> tuple[Tenant, InvitationLink]:
+def create_tenant(
+    actor: User, *, name: str, slug: str, municipalities: list[str], default_locale: str, manager_email: str
+) -> tuple[Tenant, InvitationLink]:
     """Create a tenant and invite its first manager; both are audited."""
     if slug in RESERVED_SLUGS or db.session.scalar(select(Tenant.id).where(Tenant.slug == slug)) is not None:
-        raise OperationError(L_("This address is already taken. Choose another."))
+        raise OperationError(L_("This address is already taken. Choose another."), field="slug")
     tenant = Tenant(name=name, slug=slug, municipalities=municipalities, default_locale=default_locale)
     db.session.add(tenant)
     db.session.flush()
@@ -47,4 +48,7 @@ def update_tenant(actor: User, tenant: Tenant, **changes: Any) -> None:
 def invite_manager(actor: User, tenant: Tenant, email: str) -> InvitationLink:
     """Invite (another) manager into ``tenant`` on the foundation's behalf."""
     with tenant_context(db.session, tenant.id):
-        return invite(actor, tenant, email, Role.MANAGER)
+        try:
+            return invite(actor, tenant, email, Role.MANAGER)
+        except OperationError as refusal:  # the organisation page asks for the address as manager_email
+            raise OperationError(str(refusal), field="manager_email") from None

@@ -1,7 +1,7 @@
 """One way to write a page: the request recipe every view module follows.
 
 * :func:`tenant_route` declares a tenant route and the roles that may use it. Signing in is implied:
-  the tenant hook (saas.tenancy.context) sends visitors to the sign-in page and other tenants'
+  the tenant hook (saas.web.tenant) sends visitors to the sign-in page and other tenants'
   members to a 404 before any view runs, so a tenant view never repeats ``login_required``.
 * :class:`FormPage` is a form page: GET shows the form with its starting values; POST validates
   through the schema, runs the operation, flashes what happened and redirects — or shows the form
@@ -11,7 +11,8 @@
 * :func:`run_form` is the POST half on its own, for forms that live inside another page (a
   household member on the family file) and show that page again when refused; with
   :func:`back_with_refusal` for a button that has no form to show again.
-* ``done`` gives ``(message, address)``, or ``(message, address, category)`` when what happened is
+* ``done`` gives ``(message, address)`` (a message of None: the next page says it), or
+  ``(message, address, category)`` when what happened is
   not simply a success (a place on the waiting list is a warning).
 * :func:`after_commit` leaves work for after the request's one commit: a background task must find
   the request's rows from another transaction (an RQ worker), or commits as it goes (a report
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import marshmallow as ma
 from flask import Blueprint, flash, g, redirect, request
@@ -31,7 +32,7 @@ from flask.typing import ResponseReturnValue
 from saas.auth.roles import Role
 from saas.errors import OperationError, invalid_input
 from saas.forms import validate_input
-from saas.tenancy.context import require_role
+from saas.web.tenant import require_role
 
 View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
 Result = TypeVar("Result")
@@ -47,8 +48,9 @@ def after_commit(callback: Callable[[], None]) -> None:
     g.setdefault(AFTER_COMMIT, []).append(callback)
 
 
-def tenant_route(blueprint: Blueprint, rule: str, *, roles: Iterable[Role],
-                 methods: Iterable[str] = ("GET",)) -> Callable[[View], View]:
+def tenant_route(
+    blueprint: Blueprint, rule: str, *, roles: Iterable[Role], methods: Iterable[str] = ("GET",)
+) -> Callable[[View], View]:
     """Register the view at ``rule`` on a tenant blueprint, open to members with one of ``roles``
     (others get 403; the roles stay on the view for the route tests)."""
     allowed = tuple(roles)
@@ -56,17 +58,23 @@ def tenant_route(blueprint: Blueprint, rule: str, *, roles: Iterable[Role],
     def decorator(view: View) -> View:
         guarded = require_role(*allowed)(view)
         blueprint.add_url_rule(rule, view_func=guarded, methods=list(methods))
-        return guarded
+        # Called like the view it wraps (functools.wraps), and carrying ``allowed_roles`` besides.
+        return cast("View", guarded)
+
     return decorator
 
 
-#: What ``done`` returns: (flash message, address) or (flash message, address, flash category).
-Done = tuple[str, str] | tuple[str, str, str]
+#: What ``done`` returns: (flash message, address) or (flash message, address, flash category). A
+#: message of None flashes nothing: the page that follows says what happened (a progress bar).
+Done = tuple[str | None, str] | tuple[str | None, str, str]
 
 
-def run_form(schema: ma.Schema, operation: Callable[[dict[str, Any]], Result],
-             refused: Callable[[Errors], ResponseReturnValue],
-             done: Callable[[Result], Done]) -> ResponseReturnValue:
+def run_form(
+    schema: ma.Schema,
+    operation: Callable[[dict[str, Any]], Result],
+    refused: Callable[[Errors], ResponseReturnValue],
+    done: Callable[[Result], Done],
+) -> ResponseReturnValue:
     """Validate the request's input with ``schema`` and run ``operation`` on the clean data; then
     flash the message and redirect to the address ``done`` gives. When the input is invalid or the
     operation refuses, ``refused(errors)`` renders the page again (it answers 422)."""
@@ -79,18 +87,21 @@ def run_form(schema: ma.Schema, operation: Callable[[dict[str, Any]], Result],
     if errors:
         return invalid_input(errors, lambda: refused(errors))
     message, url, *category = done(result)
-    flash(message, category[0] if category else "success")
+    if message is not None:
+        flash(message, category[0] if category else "success")
     return redirect(url)
 
 
 def back_with_refusal(url: str) -> Callable[[Errors], ResponseReturnValue]:
     """``refused`` for run_form when there is no form to show again (a button: invite, cancel): the
     refusal is flashed on the page at ``url`` instead."""
+
     def refused(errors: Errors) -> ResponseReturnValue:
         for messages in errors.values():
             for message in messages:
                 flash(message, "error")
         return redirect(url)
+
     return refused
 
 
@@ -112,5 +123,6 @@ class FormPage(Generic[Result]):
     def respond(self) -> ResponseReturnValue:
         if request.method == "GET":
             return self.render(self.values(), {})
-        return run_form(self.schema(), self.operation, lambda errors: (self.render(request.form, errors), 422),
-                        self.done)
+        return run_form(
+            self.schema(), self.operation, lambda errors: (self.render(request.form, errors), 422), self.done
+        )
