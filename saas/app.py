@@ -27,9 +27,20 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
     app = Flask("saas", root_path=str(ROOT / "saas"), instance_path=str(ROOT / "instance"))
     _configure(app, settings)
     _init_logging(app)
+    _init_data(app)
+    _init_requests(app, settings)
+    _init_people(app, settings)
+    _init_pages(app)
 
-    # 1. Data: the engine (with SQLite's pragmas) and migrations.
-    from saas.extensions import csrf, limiter, login_manager, migrate
+    from saas.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_data(app: Flask) -> None:
+    """The engine (with SQLite's pragmas) and migrations, over every package's models."""
+    from saas.extensions import migrate
 
     packages.import_models()
     db.init_app(app)
@@ -37,7 +48,10 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
 
-    # 2. Requests: proxies, JSON errors, CSRF on every form, rate limits.
+
+def _init_requests(app: Flask, settings: dict[str, Any]) -> None:
+    """Proxies, JSON errors, CSRF on every form, rate limits."""
+    from saas.extensions import csrf, limiter
     from saas.forms import SaasRequest
 
     app.request_class = SaasRequest
@@ -46,8 +60,11 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    # 3. People: sessions, language.
+
+def _init_people(app: Flask, settings: dict[str, Any]) -> None:
+    """Sessions and language."""
     from saas.auth.session import init_session_handling
+    from saas.extensions import login_manager
     from saas.i18n import babel, select_locale
 
     login_manager.init_app(app)
@@ -58,7 +75,9 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_timezone=settings["TIMEZONE"],
                    default_translation_directories=str(ROOT / "translations"))
 
-    # 4. Pages: templates, blueprints, errors, headers, one commit per request.
+
+def _init_pages(app: Flask) -> None:
+    """Templates, every package's blueprints and contributions, errors, headers, one commit per request."""
     from saas.errors import register_error_handlers
     from saas.security import init_security_headers
     from saas.templating import init_templating
@@ -72,12 +91,6 @@ def create_app(environment: str | None = None, **overrides: Any) -> Flask:
     register_error_handlers(app)
     init_security_headers(app)
     app.after_request(_commit_request)
-
-    # 5. Commands.
-    from saas.cli import register_commands
-
-    register_commands(app)
-    return app
 
 
 def _commit_request(response: Response) -> Response:
