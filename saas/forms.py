@@ -17,7 +17,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Request, request
-from marshmallow import EXCLUDE, ValidationError, validate
+from marshmallow import EXCLUDE, ValidationError, validate, validates_schema
 from sqlalchemy import Select
 from werkzeug.exceptions import BadRequest
 
@@ -282,6 +282,23 @@ class Form(ma.Schema):
         its value, nothing as "". ``extra`` gives values by attribute name over the row's own."""
         dumped = self.dump(RowWithValues(row, extra) if extra else row)
         return {key: "" if value is None else value for key, value in dumped.items()}
+
+
+NOT_CONFIRMED = L_("Nothing has changed: this cannot be undone, so confirm first that you want to do it.")
+#: What a confirmed action sends: the dialog's confirm button or the box ticked without JavaScript.
+_CONFIRMED_VALUES = ("1", 1, True, "true", "on")
+
+
+class Confirmed(Form):
+    """An irreversible action (remove, submit, freeze …): refused unless the input carries
+    ``confirmed=1``, which the dialog of ``macros/confirm.html`` (or its tick box, without JavaScript)
+    sends. A refusal of the whole form, so run_form and back_with_refusal report it like any other;
+    ``confirmed`` is no field, so the operation's data stays as it was."""
+
+    @validates_schema(pass_original=True)
+    def _require_confirmation(self, _data: dict[str, Any], original: Any, **_kwargs: Any) -> None:
+        if not isinstance(original, Mapping) or original.get("confirmed") not in _CONFIRMED_VALUES:
+            raise ValidationError(str(NOT_CONFIRMED), "_form")
 
 
 class TenantForm(Form):

@@ -13,6 +13,7 @@ from saas.auth.roles import Role
 from saas.db import db, tenant_context
 from saas.tenancy.models import Tenant
 from tests.factories.platform import create_user
+from tests.support.confirm import CONFIRMED
 from tests.support.mailbox import Mailbox
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
@@ -115,7 +116,7 @@ def test_revoked_invitations_cannot_be_accepted(app: Flask, signed_in: SignIn, m
     link = re.search(r"http://localhost(/invite/\S+)", mailbox.last_body("new@example.org")).group(1)
     with app.app_context(), tenant_context(db.session, tenant_a.id):
         invitation_id = db.session.scalars(select(Invitation.id)).one()
-    assert client.post(f"/t/alpha/invitations/{invitation_id}/revoke").status_code == 302
+    assert client.post(f"/t/alpha/invitations/{invitation_id}/revoke", data=CONFIRMED).status_code == 302
     assert app.test_client().get(link).status_code == 404
 
 

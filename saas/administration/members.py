@@ -7,17 +7,17 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from saas.auth import operations
 from saas.auth.models import Invitation, Membership, User
 from saas.auth.roles import Role
 from saas.auth.schemas import ChangeRoleForm, InviteMemberForm, SetActiveForm
 from saas.db import db, utcnow
+from saas.forms import Confirmed
 from saas.i18n import _
 from saas.web import Errors, run_form, tenant_route
 from saas.web.tenant import current_tenant, tenant_blueprint
@@ -64,11 +64,12 @@ def invite() -> ResponseReturnValue:
 
 
 @manager_route("/invitations/<uuid:invitation_id>/revoke", methods=["POST"])
-def revoke(invitation_id: uuid.UUID) -> Response:
+def revoke(invitation_id: uuid.UUID) -> ResponseReturnValue:
     invitation = db.first_or_404(select(Invitation).where(Invitation.id == invitation_id))
-    operations.revoke_invitation(current_user, invitation)
-    flash(_("The invitation for %(email)s has been withdrawn.", email=invitation.email), "success")
-    return redirect(url_for(".index"))
+    # Confirmed in a dialog first: a refusal shows the team page with its reason.
+    return run_form(Confirmed(), lambda _nothing: operations.revoke_invitation(current_user, invitation), _refused,
+                    lambda _none: (_("The invitation for %(email)s has been withdrawn.", email=invitation.email),
+                                   url_for(".index")))
 
 
 @manager_route("/members/<uuid:member_id>/role", methods=["POST"])

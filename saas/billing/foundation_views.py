@@ -19,7 +19,7 @@ from saas.billing.schemas import CreatePlanForm, ManualLicenceForm, PlanForm
 from saas.billing.status import LicenceStatus
 from saas.db import db
 from saas.errors import or_404
-from saas.forms import Form
+from saas.forms import Confirmed
 from saas.foundation.access import foundation_blueprint, require_foundation_admin
 from saas.i18n import _
 from saas.tenancy.models import Tenant
@@ -129,7 +129,7 @@ def set_manual(slug: str) -> ResponseReturnValue:
 def end_manual(slug: str) -> ResponseReturnValue:
     organisation = _tenant_or_404(slug)
     address = url_for(".tenant", slug=organisation.slug)
-    return run_form(Form(), lambda _nothing: operations.end_manual_licence(current_user, organisation),
+    return run_form(Confirmed(), lambda _nothing: operations.end_manual_licence(current_user, organisation),
                     back_with_refusal(address),
                     lambda _licence: (_("The licence of %(name)s invoiced outside Stripe has ended.",
                                         name=organisation.name), address))

@@ -19,8 +19,7 @@ from flask_login import current_user
 from saas.auth.roles import FoundationRole
 from saas.charts import SVG_CSP
 from saas.db import db, utcnow
-from saas.errors import OperationError
-from saas.forms import Boolean, Form, Integer, String, validate_query
+from saas.forms import Confirmed, Form, Integer, String, validate_query
 from saas.foundation import annual_report, exports, national, operations
 from saas.foundation.access import foundation_blueprint, require_foundation_admin
 from saas.foundation.charts import CHARTS
@@ -49,10 +48,6 @@ class FiguresQuery(Form):
 
     year = Integer(minimum=FIRST_YEAR, maximum=LAST_YEAR, allow_none=True)
     track = String(max_length=40, allow_none=True)
-
-
-class FreezeForm(Form):
-    confirm = Boolean()
 
 
 def _language() -> str:
@@ -144,14 +139,8 @@ def freeze(year: int) -> ResponseReturnValue:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         abort(404)
     back = url_for(".dashboard", year=year, _anchor="snapshot")
-
-    def confirmed_freeze(data: dict[str, Any]) -> object:
-        if not data.get("confirm"):
-            raise OperationError(_("Nothing was frozen: tick the box to confirm that the figures of %(year)s may "
-                                   "no longer change.", year=year))
-        return operations.freeze_year(current_user, year)
-
-    return run_form(FreezeForm(), confirmed_freeze, back_with_refusal(back),
+    # Freezing cannot be undone: confirmed in a dialog (or with the tick box, without JavaScript).
+    return run_form(Confirmed(), lambda _nothing: operations.freeze_year(current_user, year), back_with_refusal(back),
                     lambda _snapshot: (_("The figures of %(year)s are frozen: later publications no longer change "
                                          "them.", year=year), back))
 

@@ -18,6 +18,7 @@ from saas.forms import (
     Boolean,
     Choice,
     ChoiceList,
+    Confirmed,
     Date,
     Form,
     Integer,
@@ -182,7 +183,7 @@ class TransitionForm(Form):
     reason = String(max_length=500, allow_none=True)
 
 
-class CloseForm(Form):
+class CloseForm(Confirmed):
     closed_on = Date(required=True)
     closure_reason = Choice(ClosureReason, required=True)
     professional_care_at_end = Choice(CareOutcome, required=True)

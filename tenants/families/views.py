@@ -16,9 +16,9 @@ from saas.auth.roles import Role
 from saas.clock import local_today, to_local_input
 from saas.db import db
 from saas.errors import OperationError, or_404
-from saas.forms import Form, validate_query
+from saas.forms import Confirmed, Form, validate_query
 from saas.i18n import L_, _
-from saas.web import Errors, FormPage, run_form, tenant_route
+from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
 from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families import operations, queries
 from tenants.families.models import Family, FamilyMember
@@ -219,9 +219,14 @@ def remove_member(family_id: uuid.UUID, member_id: uuid.UUID) -> ResponseReturnV
     member = db.first_or_404(
         select(FamilyMember).where(FamilyMember.id == member_id, FamilyMember.family_id == family.id)
     )
-    operations.remove_member(current_user, family, member)
-    flash(_("%(name)s has been removed from the household.", name=member.first_name), "success")
-    return redirect(_file_url(family, "#household"))
+    back = _file_url(family, "#household")
+    # A button in the household table: confirmed in a dialog, and a refusal is told on the file.
+    return run_form(
+        Confirmed(),
+        lambda _nothing: operations.remove_member(current_user, family, member),
+        back_with_refusal(back),
+        lambda _none: (_("%(name)s has been removed from the household.", name=member.first_name), back),
+    )
 
 
 def _step(

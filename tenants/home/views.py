@@ -8,26 +8,40 @@ from typing import Any
 
 from flask import abort, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_number
 from flask_login import current_user
 
 from saas.auth.roles import STAFF_ROLES, Role
+from saas.clock import local_today
 from saas.errors import or_404
 from saas.forms import validate_query
 from saas.i18n import L_, _
 from saas.web import Errors, run_form, tenant_route
 from saas.web.tenant import ALL_ROLES, current_membership, current_tenant, tenant_blueprint
 from tenants.home import operations, queries
+from tenants.home.figures import key_figures
 from tenants.home.schemas import AcknowledgeForm, HomeQuery
 from tenants.home.signals import HANDLED_KINDS, MANAGER_KINDS, by_kind, default_scope, visible_to
+from tenants.home.volunteer_day import volunteer_day
+from tenants.volunteers.self_service import my_record
 
 bp = tenant_blueprint("home", __name__, template_folder="templates")
 
 #: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
 AUDIT_LABELS = {"signal.acknowledged": L_("Signal acknowledged")}
+#: Signals shown of a kind with an urgent one before the rest fold away (a phone stays short).
+SIGNALS_SHOWN = 2
+
+
+@bp.context_processor
+def _numbers() -> dict[str, Any]:
+    return {"format_number": format_number, "signals_shown": SIGNALS_SHOWN}
 
 
 @tenant_route(bp, "/", roles=ALL_ROLES)
 def index() -> ResponseReturnValue:
+    if current_membership.role == Role.VOLUNTEER:
+        return _render_volunteer_home()
     if current_membership.role not in STAFF_ROLES:
         return render_template("home/index.html")
     scope = validate_query(HomeQuery()).get("scope") or default_scope(current_membership.role)
@@ -39,8 +53,17 @@ def _render_home(scope: str, errors: Errors | None = None) -> str:
     role = current_membership.role
     signals = queries.compute_signals(current_tenant)
     mine, everything = visible_to(signals, current_user, role, "mine"), visible_to(signals, current_user, role, "all")
-    return render_template("home/index.html", scope=scope, groups=by_kind(mine if scope == "mine" else everything),
+    shown = mine if scope == "mine" else everything
+    return render_template("home/index.html", scope=scope, groups=by_kind(shown),
+                           figures=key_figures(shown, local_today()),
                            counts={"mine": len(mine), "all": len(everything)}, errors=errors or {})
+
+
+def _render_volunteer_home() -> str:
+    """The volunteer's day (their record linked on first visit, as on their profile page)."""
+    volunteer = my_record()
+    day = volunteer_day(volunteer, current_user.id, local_today()) if volunteer is not None else None
+    return render_template("home/index.html", day=day, today=local_today())
 
 
 def _acknowledge_signal(data: dict[str, Any]) -> dict[str, Any]:

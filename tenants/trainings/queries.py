@@ -239,3 +239,19 @@ def volunteer_summary(volunteer_id: uuid.UUID) -> dict[str, Any]:
     return {"hours": learning_hours([volunteer_id]).get(volunteer_id, 0.0),
             "completions": completions_of(volunteer_id),
             "enrolments": enrolments_of_volunteer(volunteer_id)[:20]}
+
+
+def next_enrolment_of(volunteer_id: uuid.UUID) -> Enrolment | None:
+    """The volunteer's enrolment (seated or on the waiting list) in their soonest upcoming session,
+    with session and course, or None (two statements at most: the volunteer's home page)."""
+    enrolment = db.session.scalars(
+        select(Enrolment).where(Enrolment.volunteer_id == volunteer_id,
+                                Enrolment.status.in_([EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING]))
+        .join(TrainingSession, and_(TrainingSession.tenant_id == Enrolment.tenant_id,
+                                    TrainingSession.id == Enrolment.session_id))
+        .where(TrainingSession.starts_at >= utcnow())
+        .options(contains_eager(Enrolment.session))
+        .order_by(TrainingSession.starts_at, Enrolment.id).limit(1)).first()
+    if enrolment is not None:
+        _load_courses([enrolment.session])
+    return enrolment

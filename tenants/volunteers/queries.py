@@ -173,3 +173,10 @@ def timeline_of(volunteer: Volunteer) -> list[VolunteerEvent]:
     return list(db.session.scalars(select(VolunteerEvent).where(VolunteerEvent.volunteer_id == volunteer.id)
                                    .options(selectinload(VolunteerEvent.actor))
                                    .order_by(VolunteerEvent.at.desc())))
+
+
+def ready_count(policy: ScreeningPolicy, today: date, *conditions: ColumnElement[bool]) -> int:
+    """How many volunteers are ready to be matched (ready_condition) and meet ``conditions`` (room
+    for a family, which tenants.matching knows), in one statement: the managers' key figures."""
+    return db.session.scalar(select(func.count()).select_from(Volunteer).where(
+        ready_condition(policy, today), *conditions)) or 0

@@ -24,6 +24,7 @@ from saas.tenancy.models import Tenant
 from tests.billing.test_licence_pages import add_plan, licence_of
 from tests.factories.billing import give_licence
 from tests.factories.platform import create_tenant, create_user
+from tests.support.confirm import CONFIRMED
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 
@@ -285,7 +286,7 @@ def test_staff_read_plans_but_change_nothing(app: Flask, signed_in: SignIn, staf
     client = signed_in(staff)
     assert "Jaarlicentie" in client.get("/foundation/billing/plans/").text
     page = client.get(f"/foundation/billing/plans/{plan.id}").text
-    assert "<form" not in page.split('<main id="main"')[1] and "4.800,00" in page
+    assert "<form" not in page.split('<main id="main"')[1].split("</main>")[0] and "4.800,00" in page
     assert 'href="/foundation/billing/plans/new"' not in client.get("/foundation/billing/plans/").text
     assert client.get("/foundation/billing/plans/new").status_code == 403
     assert client.post("/foundation/billing/plans/new", data=NEW_PLAN).status_code == 403
@@ -297,7 +298,7 @@ def test_staff_read_plans_but_change_nothing(app: Flask, signed_in: SignIn, staf
         ).status_code
         == 403
     )
-    assert client.post("/foundation/billing/tenants/alpha/manual/end").status_code == 403
+    assert client.post("/foundation/billing/tenants/alpha/manual/end", data=CONFIRMED).status_code == 403
     assert plan_count(app) == 1 and licence_of(app, tenant_a) is None
     assert not any(action.startswith(("plan.", "licence.")) for action in platform_actions(app))
     with app.app_context():
@@ -308,7 +309,7 @@ def test_unknown_plans_and_tenants_are_404(app: Flask, signed_in: SignIn, founda
     client = signed_in(foundation_admin)
     assert client.get("/foundation/billing/plans/00000000-0000-0000-0000-000000000000").status_code == 404
     assert client.get("/foundation/billing/tenants/nowhere").status_code == 404
-    assert client.post("/foundation/billing/tenants/nowhere/manual/end").status_code == 404
+    assert client.post("/foundation/billing/tenants/nowhere/manual/end", data=CONFIRMED).status_code == 404
 
 
 # Invoiced outside Stripe -----------------------------------------------------------------------------
@@ -331,7 +332,7 @@ def test_an_admin_arranges_and_ends_a_licence_invoiced_outside_stripe(
     page = client.get("/foundation/billing/tenants/alpha").text
     assert "/foundation/billing/tenants/alpha/manual/end" in page
 
-    assert client.post("/foundation/billing/tenants/alpha/manual/end").status_code == 302
+    assert client.post("/foundation/billing/tenants/alpha/manual/end", data=CONFIRMED).status_code == 302
     licence = licence_of(app, tenant_a)
     assert licence.status == LicenceStatus.MANUAL and licence.manual_until == today(app) - timedelta(days=1)
     with app.test_request_context():
@@ -352,7 +353,7 @@ def test_an_admin_arranges_and_ends_a_licence_invoiced_outside_stripe(
                 )
             ) == ["licence.manual_set", "licence.manual_ended"]
     # Ending twice: there is nothing left to end today, so the page says so and nothing changes.
-    response = client.post("/foundation/billing/tenants/alpha/manual/end")
+    response = client.post("/foundation/billing/tenants/alpha/manual/end", data=CONFIRMED)
     assert response.status_code == 302
     assert licence_of(app, tenant_a).manual_until == today(app) - timedelta(days=1)
 
@@ -370,7 +371,8 @@ def test_no_manual_licence_while_stripe_bills_the_tenant(
     licence = licence_of(app, tenant_a)
     assert licence.status == LicenceStatus.ACTIVE and licence.manual_until is None
     assert "licence.manual_set" not in platform_actions(app)
-    assert client.post("/foundation/billing/tenants/alpha/manual/end").status_code == 302  # refused, with a message
+    # Refused, with a message:
+    assert client.post("/foundation/billing/tenants/alpha/manual/end", data=CONFIRMED).status_code == 302
     assert licence_of(app, tenant_a).status == LicenceStatus.ACTIVE
 
 

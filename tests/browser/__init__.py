@@ -175,7 +175,16 @@ def sign_in(
     return page
 
 
+def open_menu(page: Page) -> None:
+    """On a phone the main menu is a folded <details>: open it, as a person taps "Menu" (nothing to
+    do on a wide screen, where it is always open)."""
+    toggle = page.locator("summary.site-menu__toggle")
+    if toggle.is_visible() and page.locator("details.site-menu[open]").count() == 0:
+        toggle.click()
+
+
 def sign_out(page: Page) -> None:
+    open_menu(page)
     with page.expect_navigation():
         page.locator(".site-nav form[action='/logout'] button[type=submit]").click()
     _expect_path(page, "/login")
@@ -206,7 +215,10 @@ def path_of(page: Page) -> str:
 
 
 def follow(page: Page, selector: str) -> None:
-    """Click the first element matching ``selector`` and wait for the page it leads to."""
+    """Click the first element matching ``selector`` and wait for the page it leads to (a link of
+    the main menu: with the menu opened first, on a phone)."""
+    if selector.startswith(".site-nav"):
+        open_menu(page)
     with page.expect_navigation():
         page.locator(selector).first.click()
 

@@ -19,7 +19,7 @@ from saas.billing.status import LicenceStatus
 from saas.db import db
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
 from saas.tenancy.models import Tenant
-from tests.browser import VIEWPORTS, LiveServer, NewPage, assert_accessible, path_of, sign_in
+from tests.browser import VIEWPORTS, LiveServer, NewPage, assert_accessible, follow, path_of, sign_in
 
 #: Wendy Kok signs in twice elsewhere (the crawl, the volunteers flow); this is her third sign-in,
 #: so fresh_totp_code may wait for the next 30-second step.
@@ -43,8 +43,7 @@ def licence_status(live_server: LiveServer, slug: str, status: LicenceStatus) ->
 
 
 def open_licence_page(page: Page, slug: str) -> None:
-    with page.expect_navigation():
-        page.locator(f".site-nav a[href='/t/{slug}/licence/']").click()
+    follow(page, f".site-nav a[href='/t/{slug}/licence/']")
     assert path_of(page) == f"/t/{slug}/licence/"
 
 

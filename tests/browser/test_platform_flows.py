@@ -9,7 +9,16 @@ from __future__ import annotations
 from playwright.sync_api import ConsoleMessage, Error, Page
 
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
-from tests.browser import NewPage, assert_accessible, html_lang_dir, path_of, sign_in, sign_out, switch_language
+from tests.browser import (
+    NewPage,
+    assert_accessible,
+    follow,
+    html_lang_dir,
+    path_of,
+    sign_in,
+    sign_out,
+    switch_language,
+)
 
 
 def staff(local_part: str) -> tuple[str, str, str]:
@@ -63,16 +72,14 @@ def test_manager_opens_team_and_audit_log(page: Page) -> None:
     sign_in(page, *staff("manager.heusden"))
     assert path_of(page) == "/t/heusden/"
 
-    with page.expect_navigation():
-        page.locator(".site-nav a[href='/t/heusden/members/']").click()
+    follow(page, ".site-nav a[href='/t/heusden/members/']")
     assert path_of(page) == "/t/heusden/members/"
     members = page.locator("section[aria-labelledby=members-heading] tbody")
     assert members.locator("td", has_text="manager.heusden@").is_visible()  # the manager's own row
     assert members.locator("tr").count() >= 6  # the demo team of Heusden
     assert_accessible(page)
 
-    with page.expect_navigation():
-        page.locator(".site-nav a[href='/t/heusden/audit/']").click()
+    follow(page, ".site-nav a[href='/t/heusden/audit/']")
     assert path_of(page) == "/t/heusden/audit/"
     assert page.locator("main table").count() >= 1
     assert_accessible(page)
@@ -81,8 +88,7 @@ def test_manager_opens_team_and_audit_log(page: Page) -> None:
 def test_foundation_admin_opens_organisations_and_new_form(page: Page) -> None:
     sign_in(page, *staff("stichting"))
     assert path_of(page) == "/foundation/"  # the national statistics: where the foundation lands
-    with page.expect_navigation():
-        page.locator(".site-nav a[href='/foundation/tenants/']").click()
+    follow(page, ".site-nav a[href='/foundation/tenants/']")
     assert path_of(page) == "/foundation/tenants/"
     assert page.locator("main table tbody a", has_text="Samen Oplopen Heusden").is_visible()
     assert_accessible(page)

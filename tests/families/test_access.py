@@ -10,6 +10,7 @@ from saas.tenancy.models import Tenant
 from tenants.families.models import Family, FamilyMember
 from tests.factories.families import add_member, referral_form, written_rows
 from tests.factories.platform import today
+from tests.support.confirm import CONFIRMED
 from tests.support.sessions import SignIn
 
 
@@ -27,7 +28,7 @@ def family_urls(app: Flask, family: Family, member: FamilyMember, coordinator: U
         ("GET", f"{base}/edit", {}),
         ("POST", f"{base}/edit", referral_form(coordinator, today(app), family_name="Familie Gewijzigd")),
         ("POST", f"{base}/members", {"role": "parent", "first_name": "Eva"}),
-        ("POST", f"{base}/members/{member.id}/delete", {}),
+        ("POST", f"{base}/members/{member.id}/delete", CONFIRMED),
         ("GET", f"{base}/intake/plan", {}),
         ("POST", f"{base}/intake/plan", {"planned_at": f"{day}T10:00", "coordinator_id": str(coordinator.id)}),
         ("GET", f"{base}/intake", {}),
@@ -35,7 +36,8 @@ def family_urls(app: Flask, family: Family, member: FamilyMember, coordinator: U
                                     "judgement": "suitable", "child_safety": "no_concerns"}),
         ("GET", f"{base}/close", {}),
         ("POST", f"{base}/close", {"closed_on": day, "closure_reason": "goals_reached",
-                                   "professional_care_at_end": "stopped", "prevented_referral_confirmed": "yes"}),
+                                   "professional_care_at_end": "stopped", "prevented_referral_confirmed": "yes",
+                                   **CONFIRMED}),
         ("POST", f"{base}/state", {"to_state": "withdrawn", "reason": "Gezin stopt"}),
         ("POST", f"{base}/notes", {"body": "Een notitie"}),
     ]

@@ -16,6 +16,7 @@ from tenants.families.states import CaseState
 from tenants.families.vocabulary import CareOutcome, ClosureReason, YesNoUnknown
 from tests.factories.families import audit_actions, create_family, load_family, state_events
 from tests.factories.platform import days_ago, today
+from tests.support.confirm import CONFIRMED
 from tests.support.sessions import SignIn
 
 
@@ -26,7 +27,7 @@ def close_url(family: Family) -> str:
 def closure_form(app: Flask, **overrides: Any) -> dict[str, Any]:
     form: dict[str, Any] = {"closed_on": today(app).isoformat(), "closure_reason": "goals_reached",
                             "professional_care_at_end": "reduced", "prevented_referral_confirmed": "yes",
-                            "satisfaction": "8", "informal_contact_continues": "1"}
+                            "satisfaction": "8", "informal_contact_continues": "1", **CONFIRMED}
     form.update(overrides)
     return form
 

@@ -16,6 +16,7 @@ from tenants.families.models import CaseEvent, Family, FamilyMember
 from tenants.families.vocabulary import MemberRole
 from tests.factories.families import add_member, audit_actions, create_family, written_rows
 from tests.factories.platform import in_tenant, today
+from tests.support.confirm import CONFIRMED
 from tests.support.sessions import SignIn
 
 
@@ -123,11 +124,15 @@ def test_an_invalid_member_shows_the_file_again_with_the_error_and_the_input(
     assert written_rows(app, tenant_a) == before
 
 
+def remove_url(family: Family, member: FamilyMember) -> str:
+    return f"/t/alpha/families/{family.id}/members/{member.id}/delete"
+
+
 def test_a_coordinator_removes_a_member(app: Flask, signed_in: SignIn, coordinator_a: User, tenant_a: Tenant,
                                         family_a: Family) -> None:
     sara = add_member(app, tenant_a, family_a, first_name="Sara")
     add_member(app, tenant_a, family_a, first_name="Ahmed")
-    response = signed_in(coordinator_a).post(f"/t/alpha/families/{family_a.id}/members/{sara.id}/delete")
+    response = signed_in(coordinator_a).post(remove_url(family_a, sara), data=CONFIRMED)
     assert response.status_code == 302
     assert response.location == f"/t/alpha/families/{family_a.id}#household"
     assert [m.first_name for m in members_of(app, tenant_a, family_a)] == ["Ahmed"]
@@ -140,7 +145,7 @@ def test_removing_a_member_of_another_family_is_404(app: Flask, signed_in: SignI
                                                     tenant_a: Tenant, family_a: Family) -> None:
     other = create_family(app, tenant_a, family_name="Familie Visser")
     stranger = add_member(app, tenant_a, other, first_name="Piet")
-    response = signed_in(coordinator_a).post(f"/t/alpha/families/{family_a.id}/members/{stranger.id}/delete")
+    response = signed_in(coordinator_a).post(remove_url(family_a, stranger), data=CONFIRMED)
     assert response.status_code == 404
     assert [m.first_name for m in members_of(app, tenant_a, other)] == ["Piet"]
 
@@ -149,7 +154,7 @@ def test_removing_a_member_of_another_tenant_is_404(app: Flask, signed_in: SignI
                                                     tenant_a: Tenant, tenant_b: Tenant, family_a: Family) -> None:
     elsewhere = create_family(app, tenant_b, family_name="Familie Visser")
     stranger = add_member(app, tenant_b, elsewhere, first_name="Piet")
-    response = signed_in(coordinator_a).post(f"/t/alpha/families/{family_a.id}/members/{stranger.id}/delete")
+    response = signed_in(coordinator_a).post(remove_url(family_a, stranger), data=CONFIRMED)
     assert response.status_code == 404
     assert [m.first_name for m in members_of(app, tenant_b, elsewhere)] == ["Piet"]
 

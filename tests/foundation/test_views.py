@@ -92,7 +92,7 @@ def test_admins_see_the_freeze_and_publish_forms(app: Flask, published: list[Ten
     client = signed_in(create_user(app, "beheer@stichting.example", foundation_role=FoundationRole.ADMIN,
                                    locale="en"))
     html = client.get("/foundation/?year=2024").text
-    assert 'action="/foundation/years/2024/freeze"' in html and 'name="confirm"' in html
+    assert 'action="/foundation/years/2024/freeze"' in html and 'name="confirmed"' in html
     assert 'action="/foundation/publications/run"' in html
 
 

@@ -23,9 +23,8 @@ from tests.factories.foundation import publish
 from tests.factories.platform import create_user
 from tests.foundation.national_dataset import tenant_data
 from tests.foundation.view_support import page_tables, publish_tenants
+from tests.support.confirm import CONFIRMED
 from tests.support.sessions import SignIn
-
-CONFIRMED = {"confirm": "1"}
 
 
 @pytest.fixture
@@ -90,7 +89,7 @@ def test_freezing_twice_is_refused_and_writes_nothing(app: Flask, signed_in: Sig
 
 
 @pytest.mark.parametrize(("year", "data", "message"), [
-    (2025, {}, "Nothing was frozen: tick the box"),
+    (2025, {}, "Nothing has changed: this cannot be undone"),
     (2023, CONFIRMED, "No organisation has published statistics for 2023 yet"),
 ])
 def test_a_year_is_frozen_only_when_confirmed_and_published(app: Flask, signed_in: SignIn, admin: User,

@@ -26,6 +26,7 @@ from tests.factories.matching import create_match, waiting_family
 from tests.factories.measurements import create_instrument, give_consent, item_ids, start_measurement
 from tests.factories.platform import create_user, in_tenant, today
 from tests.factories.reports import last_year, populate_municipality
+from tests.support.confirm import CONFIRMED
 from tests.support.sessions import sign_in
 
 
@@ -100,7 +101,7 @@ def test_asking_for_a_report_says_nothing_and_its_buttons_say_what_happened(
     report = f"/t/alpha/reports/{report_id}"
 
     assert client.post(f"{report}/regenerate").location.endswith(report) and flashed(client) == []
-    client.post(f"{report}/submit")
+    client.post(f"{report}/submit", data=CONFIRMED)
     assert flashed(client) == [("success", "The report has been marked as submitted. It is now frozen.")]
     client.get(report)
     refused = client.post(f"{report}/regenerate")
@@ -122,7 +123,7 @@ def test_an_upload_lists_every_problem_at_its_field_and_retiring_twice_is_explai
     with app.app_context():
         instrument = db.session.scalars(select(Instrument).where(Instrument.code == "test-instrument")).one()
     assert loaded.location.endswith(str(instrument.id))
-    admin.post(f"/foundation/instruments/{instrument.id}/retire")
+    admin.post(f"/foundation/instruments/{instrument.id}/retire", data=CONFIRMED)
     admin.get(loaded.location)
-    admin.post(f"/foundation/instruments/{instrument.id}/retire")
+    admin.post(f"/foundation/instruments/{instrument.id}/retire", data=CONFIRMED)
     assert flashed(admin) == [("error", "This version has already been retired.")]

@@ -17,6 +17,7 @@ from saas.tenancy.models import Tenant
 from tenants.impact.instruments.models import Instrument
 from tests.factories.instruments import create_default_instrument, small_document
 from tests.factories.platform import create_user
+from tests.support.confirm import CONFIRMED
 from tests.support.queries import count_queries
 from tests.support.sessions import sign_in
 
@@ -81,11 +82,12 @@ def test_an_admin_loads_a_yaml_or_json_file_and_retires_a_version(app: Flask) ->
     assert upload(admin, json.dumps(small_document(code="licensed", version=2)), "V2.JSON").status_code == 302
     assert instruments(app) == [("licensed", 1, False), ("licensed", 2, False)]
 
-    response = admin.post(f"{INDEX}{loaded.id}/retire")
+    response = admin.post(f"{INDEX}{loaded.id}/retire", data=CONFIRMED)
     assert response.status_code == 302
     assert "has been retired" in admin.get(response.location).text
     assert instruments(app) == [("licensed", 1, True), ("licensed", 2, False)]
-    response = admin.post(f"{INDEX}{loaded.id}/retire", follow_redirects=True)  # twice: explained, nothing changes
+    # Twice: explained, nothing changes.
+    response = admin.post(f"{INDEX}{loaded.id}/retire", data=CONFIRMED, follow_redirects=True)
     assert "This version has already been retired." in response.text
     assert "Retired on" in admin.get(INDEX).text
 
@@ -123,7 +125,7 @@ def test_only_admins_change_and_tenant_members_cannot_get_in(
     staff = foundation_client(app, FoundationRole.STAFF)
     assert staff.get(f"{INDEX}{default.id}").status_code == 200
     assert upload(staff, json.dumps(small_document()), "x.json").status_code == 403
-    assert staff.post(f"{INDEX}{default.id}/retire").status_code == 403
+    assert staff.post(f"{INDEX}{default.id}/retire", data=CONFIRMED).status_code == 403
     assert instruments(app) == [(default.code, 1, False)]
 
     coordinator = create_user(app, "coordinator@alpha.example", tenant=tenant_a, role=Role.COORDINATOR)
@@ -132,7 +134,7 @@ def test_only_admins_change_and_tenant_members_cannot_get_in(
         for path in (INDEX, f"{INDEX}{default.id}"):
             assert client.get(path).status_code == 404, path
         assert upload(client, json.dumps(small_document()), "x.json").status_code == 404
-        assert client.post(f"{INDEX}{default.id}/retire").status_code == 404
+        assert client.post(f"{INDEX}{default.id}/retire", data=CONFIRMED).status_code == 404
     assert app.test_client().get(INDEX).status_code == 302  # signed out: to the sign-in page
     assert instruments(app) == [(default.code, 1, False)]
 

@@ -22,6 +22,7 @@ from tenants.impact.reports.models import MunicipalityReport
 from tenants.impact.vocabulary import ReportStatus
 from tests.factories.platform import create_user, in_tenant, today
 from tests.factories.reports import add_report, last_year, populate_municipality
+from tests.support.confirm import CONFIRMED
 from tests.support.queries import count_queries
 from tests.support.sessions import sign_in
 
@@ -151,7 +152,7 @@ def test_submitting_freezes_the_report(app: Flask, tenant_a: Tenant, manager_a: 
     ask_for_report(manager, tenant_a)
     [report] = load_reports(app, tenant_a)
 
-    response = manager.post(reports_url(tenant_a, f"{report.id}/submit"))
+    response = manager.post(reports_url(tenant_a, f"{report.id}/submit"), data=CONFIRMED)
 
     assert response.status_code == 302
     submitted = load_report(app, tenant_a, report.id)
@@ -165,7 +166,7 @@ def test_submitting_freezes_the_report(app: Flask, tenant_a: Tenant, manager_a: 
     frozen = load_report(app, tenant_a, report.id)
     assert frozen.status == ReportStatus.SUBMITTED and frozen.figures == submitted.figures
     assert frozen.pdf == submitted.pdf and frozen.generated_at == submitted.generated_at
-    again = manager.post(reports_url(tenant_a, f"{report.id}/submit"), follow_redirects=True)
+    again = manager.post(reports_url(tenant_a, f"{report.id}/submit"), data=CONFIRMED, follow_redirects=True)
     assert "already been submitted" in again.get_data(as_text=True)
     # A new version for the same municipality and period is a new report.
     ask_for_report(manager, tenant_a)
@@ -206,7 +207,7 @@ def test_a_failing_generation_is_recorded_as_failed(app: Flask, tenant_a: Tenant
     page = manager.get(response.location)
     assert page.status_code == 200 and "failed" in page.get_data(as_text=True)
     assert manager.get(reports_url(tenant_a, f"{report.id}/report.pdf")).status_code == 404
-    assert manager.post(reports_url(tenant_a, f"{report.id}/submit")).status_code == 302
+    assert manager.post(reports_url(tenant_a, f"{report.id}/submit"), data=CONFIRMED).status_code == 302
     assert load_report(app, tenant_a, report.id).status == ReportStatus.FAILED  # not submittable
 
 
@@ -260,7 +261,7 @@ def test_report_viewers_see_and_download_only_submitted_reports(app: Flask, tena
     for tail in (str(ready.id), f"{ready.id}/report.pdf", f"{ready.id}/report.xlsx"):
         assert viewer.get(reports_url(tenant_a, tail)).status_code == 404
     assert ask_for_report(viewer, tenant_a).status_code == 403
-    assert viewer.post(reports_url(tenant_a, f"{ready.id}/submit")).status_code == 403
+    assert viewer.post(reports_url(tenant_a, f"{ready.id}/submit"), data=CONFIRMED).status_code == 403
     assert viewer.post(reports_url(tenant_a, f"{ready.id}/regenerate")).status_code == 403
     assert load_report(app, tenant_a, ready.id).status == ReportStatus.READY
     assert len(load_reports(app, tenant_a)) == 2
@@ -347,8 +348,8 @@ def test_one_report_per_municipality_and_year_is_submitted(app: Flask, tenant_a:
     ask_for_report(manager, tenant_a)
     ask_for_report(manager, tenant_a)
     first, second = load_reports(app, tenant_a)
-    assert manager.post(reports_url(tenant_a, f"{first.id}/submit")).status_code == 302
-    refused = manager.post(reports_url(tenant_a, f"{second.id}/submit"), follow_redirects=True)
+    assert manager.post(reports_url(tenant_a, f"{first.id}/submit"), data=CONFIRMED).status_code == 302
+    refused = manager.post(reports_url(tenant_a, f"{second.id}/submit"), data=CONFIRMED, follow_redirects=True)
     assert "has already been submitted" in refused.get_data(as_text=True)
     assert load_report(app, tenant_a, second.id).status == ReportStatus.READY
 

@@ -31,6 +31,7 @@ from tests.factories.families import create_family
 from tests.factories.matching import create_match, load_match, ready_volunteer, waiting_family
 from tests.factories.platform import in_tenant, today
 from tests.factories.volunteers import create_volunteer
+from tests.support.confirm import CONFIRMED
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 
@@ -139,13 +140,14 @@ def test_a_coordinator_walks_a_match_from_proposal_to_rematch(
     assert started.planned_end_on == add_months(day, 12)  # the default: a year
     page = coordinator.get(base)
     assert "Post samen openen" in page.text and "Bellen na 18:00" in page.text
-    assert coordinator.post(f"{base}/evaluation", data={"interim_evaluation_on": day.isoformat()}).status_code == 302
-    assert coordinator.post(f"{base}/pause", data={"paused_on": day.isoformat()}).status_code == 302
+    evaluation = {"interim_evaluation_on": day.isoformat(), **CONFIRMED}
+    assert coordinator.post(f"{base}/evaluation", data=evaluation).status_code == 302
+    assert coordinator.post(f"{base}/pause", data={"paused_on": day.isoformat(), **CONFIRMED}).status_code == 302
     assert states(app, tenant_a, match)[0] == MatchState.PAUSED
     assert coordinator.post(f"{base}/start", data={"frequency": "monthly"}).status_code == 302
     assert states(app, tenant_a, match)[0] == MatchState.ACTIVE
     response = coordinator.post(f"{base}/end", data={"ended_on": day.isoformat(), "end_reason": "no_click",
-                                                      "rematch": "1"})
+                                                      "rematch": "1", **CONFIRMED})
     assert response.status_code == 302
     assert states(app, tenant_a, match) == (MatchState.REMATCHED, CaseState.WAITING, VolunteerState.AVAILABLE)
 
@@ -154,7 +156,8 @@ def test_ending_without_rematch_moves_the_case_to_closing(app: Flask, tenant_a: 
                                                           coordinator: FlaskClient) -> None:
     match = create_match(app, tenant_a, actor=coordinator_a)
     response = coordinator.post(f"/t/{tenant_a.slug}/matches/{match.id}/end", data={
-        "ended_on": today(app).isoformat(), "end_reason": "goals_reached", "informal_contact_continues": "1"})
+        "ended_on": today(app).isoformat(), "end_reason": "goals_reached", "informal_contact_continues": "1",
+        **CONFIRMED})
     assert response.status_code == 302
     assert states(app, tenant_a, match) == (MatchState.ENDED, CaseState.CLOSING, VolunteerState.AVAILABLE)
     assert load_match(app, tenant_a, match.id).informal_contact_continues is True
@@ -190,7 +193,7 @@ def test_a_step_that_does_not_fit_the_state_is_refused(app: Flask, tenant_a: Ten
                                                        coordinator: FlaskClient) -> None:
     match = create_match(app, tenant_a, actor=coordinator_a, state=MatchState.PROPOSED)
     response = coordinator.post(f"/t/{tenant_a.slug}/matches/{match.id}/pause",
-                                data={"paused_on": today(app).isoformat()})
+                                data={"paused_on": today(app).isoformat(), **CONFIRMED})
     assert response.status_code == 422
     assert "not possible" in response.text
     assert states(app, tenant_a, match)[0] == MatchState.PROPOSED
@@ -342,12 +345,13 @@ def test_an_ended_match_takes_no_more_steps_and_ends_once(app: Flask, tenant_a: 
                                                           coordinator: FlaskClient) -> None:
     match = create_match(app, tenant_a, actor=coordinator_a)
     url = f"/t/{tenant_a.slug}/matches/{match.id}"
-    end = {"ended_on": today(app).isoformat(), "end_reason": "goals_reached", "end_note": "Moeder heeft nu werk."}
+    end = {"ended_on": today(app).isoformat(), "end_reason": "goals_reached", "end_note": "Moeder heeft nu werk.",
+           **CONFIRMED}
     assert coordinator.post(f"{url}/end", data=end).status_code == 302
     assert coordinator.post(f"{url}/end", data=end).status_code == 302  # the page says it has ended
     for step, field in (("introduction", "introduction_on"), ("evaluation", "interim_evaluation_on"),
                         ("pause", "paused_on")):
-        assert coordinator.post(f"{url}/{step}", data={field: today(app).isoformat()}).status_code == 422
+        assert coordinator.post(f"{url}/{step}", data={field: today(app).isoformat(), **CONFIRMED}).status_code == 422
     with in_tenant(app, tenant_a) as session:
         ended = session.get(Match, (tenant_a.id, match.id))
         assert b"Moeder heeft nu werk" not in (ended.end_note_sealed or b"")  # sealed at rest

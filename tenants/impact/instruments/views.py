@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from saas.db import db
 from saas.errors import or_404
-from saas.forms import Form
+from saas.forms import Confirmed
 from saas.foundation.access import foundation_blueprint, require_foundation_admin
 from saas.i18n import L_, _
 from saas.web import Errors, back_with_refusal, run_form
@@ -100,9 +100,9 @@ def retire(instrument_id: uuid.UUID) -> ResponseReturnValue:
         )
         return message, _instrument_url(instrument)
 
-    # A button on the version's page: it sends nothing, and a refusal is told on that page.
+    # A button on the version's page, confirmed in a dialog; a refusal is told on that page.
     return run_form(
-        Form(),
+        Confirmed(),
         lambda _nothing: loader.retire(current_user, instrument),
         back_with_refusal(_instrument_url(instrument)),
         retired,

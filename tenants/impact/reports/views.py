@@ -19,7 +19,7 @@ from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
 from saas.errors import or_404
-from saas.forms import Form, PageQuery, validate_query
+from saas.forms import Confirmed, Form, PageQuery, validate_query
 from saas.i18n import L_, _, get_locale
 from saas.web import Errors, FormPage, after_commit, back_with_refusal, run_form, tenant_route
 from saas.web.tenant import current_membership, current_tenant, tenant_blueprint
@@ -167,9 +167,10 @@ def download_xlsx(report_id: uuid.UUID) -> Response:
 @manager_route("/reports/<uuid:report_id>/submit", methods=["POST"])
 def submit(report_id: uuid.UUID) -> ResponseReturnValue:
     report = or_404(queries.report_detail(report_id))
-    # A button on the report page: it sends nothing, and a refusal is told on that page.
+    # A button on the report page, confirmed in a dialog (submitting freezes it); a refusal is told
+    # on that page.
     return run_form(
-        Form(),
+        Confirmed(),
         lambda _nothing: operations.submit_report(current_user, report),
         back_with_refusal(_report_url(report)),
         lambda _none: (_("The report has been marked as submitted. It is now frozen."), _report_url(report)),

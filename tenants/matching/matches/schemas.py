@@ -9,6 +9,7 @@ from marshmallow import post_load, pre_dump, validates_schema
 from saas.forms import (
     Boolean,
     Choice,
+    Confirmed,
     Date,
     Form,
     Integer,
@@ -36,10 +37,17 @@ class _PastDayForm(Form):
         raise_errors(errors)
 
 
-def day_form(name: str, *, past_only: bool = False) -> Form:
+class _ConfirmedPastDayForm(Confirmed, _PastDayForm):
+    """A past day that is also confirmed first (a pause, an evaluation: issue #15)."""
+
+
+def day_form(name: str, *, past_only: bool = False, confirmed: bool = False) -> Form:
     """A step that records only its day (``introduction_on``, ``paused_on``, ``interim_evaluation_on``);
-    each has its own field name, so the forms on the match page never share an id."""
-    base = _PastDayForm if past_only else Form
+    each has its own field name, so the forms on the match page never share an id. ``confirmed``: the
+    step is refused unless confirmed (saas.forms.Confirmed)."""
+    base: type[Form] = _PastDayForm if past_only else Form
+    if confirmed:
+        base = _ConfirmedPastDayForm if past_only else Confirmed
     return base.from_dict({name: Date(required=True)}, name=f"DayForm_{name}")()
 
 
@@ -77,7 +85,7 @@ class StartForm(AgreementsForm):
         raise_errors(errors)
 
 
-class EndForm(Form):
+class EndForm(Confirmed):
     ended_on = Date(required=True)
     end_reason = Choice(EndReason, required=True)
     end_note = String(max_length=500, allow_none=True)

@@ -110,12 +110,13 @@ def show(match_id: uuid.UUID) -> str:
 
 
 def _day_step(
-    match: Match, name: str, operation: Callable[..., object], done: str, *, past_only: bool = False
+    match: Match, name: str, operation: Callable[..., object], done: str, *, recorded: bool = False
 ) -> ResponseReturnValue:
     """The one-date step ``name``, posted from the match page: ``operation(actor, match, day)``; a
-    refusal shows the match page again with that form's errors."""
+    refusal shows the match page again with that form's errors. A ``recorded`` step (a pause, an
+    evaluation) happened already: its day is not in the future, and it is confirmed first."""
     return run_form(
-        day_form(name, past_only=past_only),
+        day_form(name, past_only=recorded, confirmed=recorded),
         lambda data: operation(current_user, match, data[name]),
         lambda errors: (_render_match(match, errors, request.form), 422),
         lambda _none: (done, _match_url(match)),
@@ -135,7 +136,7 @@ def introduction(match_id: uuid.UUID) -> ResponseReturnValue:
 @staff_route("/matches/<uuid:match_id>/pause", methods=["POST"])
 def pause(match_id: uuid.UUID) -> ResponseReturnValue:
     return _day_step(
-        _match_or_404(match_id), "paused_on", operations.pause, _("The match has been paused."), past_only=True
+        _match_or_404(match_id), "paused_on", operations.pause, _("The match has been paused."), recorded=True
     )
 
 
@@ -146,7 +147,7 @@ def evaluation(match_id: uuid.UUID) -> ResponseReturnValue:
         "interim_evaluation_on",
         operations.record_evaluation,
         _("The interim evaluation has been recorded."),
-        past_only=True,
+        recorded=True,
     )
 
 

@@ -1,0 +1,68 @@
+"""The key figures that open the staff's home page: families waiting for a match (and how long the
+longest has waited), active matches, volunteers who can take a family now, and the signals by
+urgency. Three statements (and the screening policy), however many rows they count.
+
+The families, matches and volunteers are counted for the whole organisation; the signals are the
+ones the page shows below (the reader's caseload or the whole organisation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, func, select
+
+from saas.clock import local_zone
+from saas.db import db
+from tenants.families.models import Family
+from tenants.families.states import CaseState
+from tenants.home.signals import Severity, Signal
+from tenants.matching.models import Match
+from tenants.matching.states import OPEN, MatchState
+from tenants.volunteers import operations as volunteers
+from tenants.volunteers.models import Volunteer
+from tenants.volunteers.queries import ready_count
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    waiting: int
+    #: Days the longest-waiting family has been on the waiting list (None: nobody waits).
+    longest_wait_days: int | None
+    active_matches: int
+    #: Ready to be matched (tenants.volunteers readiness) and with room for another family.
+    ready_volunteers: int
+    urgent: int
+    attention: int
+
+
+def _waiting(today: date) -> tuple[int, int | None]:
+    """How many families wait, and for how many days the longest has (since it entered the list,
+    as the "waiting long" signal counts)."""
+    count, earliest = db.session.execute(select(func.count(), func.min(Family.state_changed_at)).where(
+        Family.state == CaseState.WAITING)).one()
+    if earliest is None:
+        return count, None
+    return count, (today - earliest.astimezone(local_zone()).date()).days
+
+
+def _has_room() -> ColumnElement[bool]:
+    """SQL correlated to Volunteer: fewer open matches than the families they said they can take
+    (tenants.matching.eligibility's "room", here as a condition so the count stays one statement)."""
+    load = (select(func.count()).select_from(Match)
+            .where(Match.tenant_id == Volunteer.tenant_id, Match.volunteer_id == Volunteer.id,
+                   Match.state.in_(OPEN))
+            .correlate(Volunteer).scalar_subquery())
+    return load < func.coalesce(Volunteer.max_families, 0)
+
+
+def key_figures(signals: Iterable[Signal], today: date) -> KeyFigures:
+    """The figures of the bound tenant on ``today``, with ``signals`` (those shown) by urgency."""
+    waiting, longest = _waiting(today)
+    active = db.session.scalar(select(func.count()).select_from(Match).where(Match.state == MatchState.ACTIVE)) or 0
+    ready = ready_count(volunteers.policy_for_tenant(), today, _has_room())
+    severities = [signal.severity for signal in signals]
+    return KeyFigures(waiting, longest, active, ready, severities.count(Severity.ALARM),
+                      severities.count(Severity.WARNING))
