@@ -86,8 +86,12 @@ NLDS_COMPONENTS := document skip-link link link-button button textbox textarea s
                    alert table heading-1 heading-2 heading-3 unordered-list
 NLDS_TMP        := $(or $(TMPDIR),/tmp)/samen-oplopen-nlds
 NLDS_OUT        := saas/static/vendor/utrecht-components.css
+# htmx (0BSD), pinned, for the few places where a page reload is felt (filtering a list, acknowledging a
+# signal); every page works without it. Its indicator styles and eval stay off (base.html): strict CSP.
+HTMX_PACKAGE    := htmx.org@2.0.4
+HTMX_TMP        := $(or $(TMPDIR),/tmp)/samen-oplopen-htmx
 
-vendor:  ## refresh the vendored NL Design System CSS (needs npm and the registry; commit the result)
+vendor:  ## refresh the vendored NL Design System CSS and htmx (needs npm and the registry; commit the result)
 	rm -rf $(NLDS_TMP)
 	npm install --prefix $(NLDS_TMP) --no-audit --no-fund --no-save $(NLDS_BUNDLE)
 	mkdir -p saas/static/vendor
@@ -97,3 +101,9 @@ vendor:  ## refresh the vendored NL Design System CSS (needs npm and the registr
 	} > $(NLDS_OUT)
 	cp $(NLDS_TMP)/node_modules/@utrecht/component-library-css/LICENSE.md saas/static/vendor/utrecht-LICENSE.md
 	rm -rf $(NLDS_TMP)
+	rm -rf $(HTMX_TMP)
+	npm install --prefix $(HTMX_TMP) --no-audit --no-fund --no-save $(HTMX_PACKAGE)
+	{ printf '/* %s, dist/htmx.min.js. Licence 0BSD (see htmx-LICENSE). Vendored by `make vendor`: do not edit. */\n' \
+	    "$(HTMX_PACKAGE)"; cat $(HTMX_TMP)/node_modules/htmx.org/dist/htmx.min.js; } > saas/static/vendor/htmx.min.js
+	cp $(HTMX_TMP)/node_modules/htmx.org/LICENSE saas/static/vendor/htmx-LICENSE
+	rm -rf $(HTMX_TMP)

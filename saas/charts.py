@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import base64
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import pygal
+from flask_babel import format_decimal, format_percent
 from pygal.etree import etree
 from pygal.style import Style
 
@@ -44,16 +45,75 @@ MOMENT_PALETTE = (VERMILION, BLUE, GREEN)
 SCREEN_STYLE: dict[str, Any] = dict(
     background="#ffffff", plot_background="#ffffff", foreground="#1f2933", foreground_strong="#1f2933",
     foreground_subtle="#6b7280", font_family="system-ui, sans-serif", label_font_size=13,
-    major_label_font_size=13, legend_font_size=14, title_font_size=16, value_font_size=12)
+    major_label_font_size=13, legend_font_size=14, title_font_size=16, value_font_size=12,
+    value_label_font_size=13)
 #: … and in the PDFs (a font WeasyPrint finds on the server, slightly smaller).
 PRINT_STYLE: dict[str, Any] = dict(
     background="#ffffff", plot_background="#ffffff", foreground="#1f2933", foreground_strong="#1f2933",
     foreground_subtle="#6b7280", font_family="DejaVu Sans, sans-serif", label_font_size=12,
-    major_label_font_size=12, legend_font_size=13, title_font_size=15)
+    major_label_font_size=12, legend_font_size=13, title_font_size=15, value_label_font_size=12)
 
 #: Options of every chart: no JavaScript, full labels, the legend below, "—" when there is no data.
+#: (``print_labels`` writes the text of a value :func:`marked` as not shown; no other value has one.)
 COMMON_OPTIONS: dict[str, Any] = dict(js=[], width=900, height=460, truncate_label=-1, legend_at_bottom=True,
-                                      print_values=False, no_data_text="—")
+                                      print_values=False, print_labels=True, no_data_text="—")
+
+# Phone layout (issue #15): the desktop chart (900 px wide) shrunk onto a 375 px screen has 5 px
+# text. The phone variant is drawn at about the width it is shown at, with horizontal bars (the
+# category names get a line of their own) and larger type: 15 px in 360 SVG px, shown at ≥ 300
+# CSS px, stays ≥ 12 CSS px.
+PHONE = "phone"
+DESKTOP = "desktop"
+PHONE_STYLE: dict[str, Any] = {**SCREEN_STYLE, "label_font_size": 15, "major_label_font_size": 15,
+                               "legend_font_size": 15, "title_font_size": 16, "value_font_size": 15,
+                               "value_label_font_size": 15, "tooltip_font_size": 15}
+
+
+def layout_of(args: Mapping[str, str]) -> str:
+    """The layout a chart URL asks for: ``?layout=phone``; any other value gives the desktop chart."""
+    return PHONE if args.get("layout") == PHONE else DESKTOP
+
+
+def phone_options(rows: int, bars_per_row: int = 1, legend_rows: int = 0) -> dict[str, Any]:
+    """Options of a phone chart: narrow, as tall as its bars need, the legend in one column."""
+    return {**COMMON_OPTIONS, "width": 360, "height": 120 + rows * (20 * bars_per_row + 16) + 24 * legend_rows,
+            "legend_at_bottom_columns": 1, "truncate_legend": -1, "x_label_rotation": 0}
+
+
+def chart_style(colours: Sequence[str], layout: str = DESKTOP, *, printed: bool = False) -> Style:
+    """:func:`style`, with the phone layout's larger type."""
+    if layout == PHONE and not printed:
+        return Style(colors=tuple(colours) or (BLUE,), **PHONE_STYLE)
+    return style(colours, printed=printed)
+
+
+def decimal_formatter(pattern: str = "#,##0.##") -> Callable[[Any], str]:
+    """Axis numbers in the reader's locale (Babel): "2,5" on a Dutch page, never "2.5"."""
+    return lambda value: "" if value is None else format_decimal(value, pattern)
+
+
+def percent_formatter() -> Callable[[Any], str]:
+    """A share given in per cent (0–100), written as the locale writes a percentage."""
+    return lambda value: "" if value is None else format_percent(value / 100, "#,##0%")
+
+
+def count_ticks(values: Iterable[float | int | None], most: int = 6) -> list[int]:
+    """Whole-number ticks for an axis of counts (pygal's own give 2.5 and 7.5 families): from 0 in
+    steps of 1, 2 or 5 × 10ⁿ, at most ``most`` steps, reaching the largest value."""
+    top = max((value for value in values if value is not None), default=0)
+    steps = (factor * 10**power for power in range(10) for factor in (1, 2, 5))
+    step = next(step for step in steps if top <= step * most)
+    return list(range(0, -(-int(top) // step) * step + step, step)) if top else [0, 1]
+
+
+#: The style pygal gives the bar of a :func:`marked` value; :func:`render` takes that bar out.
+_NO_BAR = "display: none"
+
+
+def marked(text: str, at: float = 0) -> dict[str, Any]:
+    """A value that is not shown (suppressed): no bar, but ``text`` (e.g. "<10") at its place, at
+    ``at`` on the value axis (its start), so a hidden figure never reads as "nothing"."""
+    return {"value": at, "label": text, "style": _NO_BAR}
 
 
 def style(colours: Sequence[str], *, printed: bool = False) -> Style:
@@ -63,8 +123,25 @@ def style(colours: Sequence[str], *, printed: bool = False) -> Style:
 
 def render(chart: pygal.graph.graph.Graph) -> bytes:
     """The chart as an SVG document without pygal's configuration script (added even with
-    ``js=[]``): an image runs none anyway, and nothing in the file should need one."""
-    return without_scripts(chart.render_tree())
+    ``js=[]``): an image runs none anyway, and nothing in the file should need one. A value
+    :func:`marked` as not shown loses its (empty) bar and keeps its text, moved off the axis."""
+    tree = chart.render_tree()
+    _draw_marks(tree, horizontal=bool(getattr(chart, "horizontal", False)))
+    return without_scripts(tree)
+
+
+def _draw_marks(tree: Any, *, horizontal: bool) -> None:
+    for parent in list(tree.iter()):
+        for child in list(parent):
+            if child.get("class") == "bar" and child.get("style") == _NO_BAR:
+                parent.remove(child)
+            elif str(child.tag).endswith("text") and child.get("class") == "label":
+                # pygal centres the text on the axis, half of it outside the plot: start beside it.
+                if horizontal:
+                    child.set("text-anchor", "start")
+                    child.set("x", str(float(child.get("x")) + 6))
+                else:
+                    child.set("y", str(float(child.get("y")) - 10))
 
 
 def without_scripts(tree: Any) -> bytes:

@@ -6,12 +6,22 @@ Rules (enforced by review and by tests/test_i18n.py):
 * Placeholders are filled *after* translation: ``_("{n} members").format(n=3)`` or
   ``_("%(n)s members", n=3)``; never an f-string inside ``_()``.
 * Templates use ``{% trans trimmed %}``; ``# i18n:`` comments explain ambiguous words.
+* Numbers, dates and times a person reads go through Babel (``format_date``, ``format_hours``…) in
+  the reader's locale, never ``f"{x:.1f}"`` or ``isoformat()``. English is formatted the British
+  way (``interface_locale``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+from babel import Locale
+from babel.localedata import LocaleDataDict
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale, lazy_gettext, ngettext, pgettext
+from flask_babel import Babel, format_decimal, get_locale, lazy_gettext, ngettext, pgettext
+from flask_babel import force_locale as _force_babel_locale
 from flask_babel import gettext as _
 
 L_ = lazy_gettext
@@ -23,8 +33,47 @@ RTL_LANGUAGES = frozenset({"ar"})
 babel = Babel()
 
 
-def select_locale() -> str:
+class _BritishEnglish(Locale):
+    """English named "en" (the catalogue, ``str(get_locale())`` as a key for instrument texts and
+    figures) but formatting with en_GB's data: our English readers are Dutch organisations, who
+    expect "7 Dec 2026, 16:46", not the US "12/7/26, 4:46 PM". tests/test_formatting.py guards the
+    override of Babel's ``_data``, should a Babel upgrade change it."""
+
+    _british = Locale("en", "GB")
+
+    def __init__(self) -> None:
+        super().__init__("en")
+
+    @property
+    def _data(self) -> LocaleDataDict:
+        return self._british._data
+
+
+@cache
+def interface_locale(language: str) -> Locale:
+    """The Babel locale for an interface language: British English for "en", else the language."""
+    return _BritishEnglish() if language == "en" else Locale.parse(language)
+
+
+@contextmanager
+def force_locale(language: str) -> Iterator[None]:
+    """Render in ``language`` (a mail, a PDF), formatted like the pages in that language."""
+    with _force_babel_locale(interface_locale(language)):
+        yield
+
+
+def format_hours(hours: float | int | None) -> str:
+    """Hours (of a course, a module, a volunteer's learning) in the reader's locale: "2,5" in Dutch;
+    one decimal at most, as the module hours are entered."""
+    return format_decimal(hours or 0, "#,##0.#")
+
+
+def select_locale() -> Locale:
     """The user's choice, else the tenant's default, else the browser's, else Dutch."""
+    return interface_locale(_chosen_language())
+
+
+def _chosen_language() -> str:
     if not has_request_context():
         return current_app.config["DEFAULT_LOCALE"]
     from flask_login import current_user  # local: i18n is imported by the models
@@ -44,5 +93,5 @@ def text_direction() -> str:
     return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
 
 
-__all__ = ["LANGUAGES", "L_", "_", "babel", "force_locale", "get_locale", "ngettext", "pgettext",
-           "select_locale", "text_direction"]
+__all__ = ["LANGUAGES", "L_", "_", "babel", "force_locale", "format_hours", "get_locale", "interface_locale",
+           "ngettext", "pgettext", "select_locale", "text_direction"]

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, g
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
-from saas.i18n import LANGUAGES, get_locale, text_direction
+from saas.i18n import LANGUAGES, format_hours, get_locale, text_direction
 
 
 def _format_iso_date(value: str) -> str:
@@ -26,6 +26,9 @@ def init_templating(app: Flask) -> None:
         LANGUAGES=LANGUAGES,
         format_datetime=format_datetime,
         format_date=format_date,
+        format_decimal=format_decimal,
+        format_hours=format_hours,
+        format_percent=format_percent,
     )
 
     @app.context_processor

@@ -1,95 +1,165 @@
 """The national dashboard's charts (server-rendered SVG, saas.charts), drawn only from the
-protected figures: a suppressed count or a mean that is not shown is a gap, never a guess.
-The tables next to them on the page carry the same figures and are the accessible version.
+protected figures: a suppressed count, or a mean not shown because it rests on fewer than 10
+families, is marked "<10" at its place (never drawn as an empty bar, never guessed). The tables
+next to them on the page carry the same figures and are the accessible version. Each chart has a
+desktop and a phone layout (``layout``, saas.charts.PHONE: horizontal bars, larger type).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
 
 import pygal
+from flask_babel import format_decimal
 
 from saas import charts
-from saas.foundation.national import Breakdown, Count, NationalFigures
+from saas.foundation.disclosure import THRESHOLD
+from saas.foundation.national import Breakdown, Count, DomainImpact, NationalFigures
 from saas.foundation.tables import DIRECTIONS, TITLES, moments, trend_columns
 from saas.i18n import _
 
 #: One colour per trend line: families supported, new, closed; volunteers active, new.
 TREND_COLOURS = (charts.BLUE, charts.GREEN, charts.VERMILION, "#CC79A7", "#8B6D00")
 GROWTH_COLOURS = (charts.BLUE, charts.VERMILION)
+#: Numbers on the axes, in the reader's locale.
+COUNTS = charts.decimal_formatter("#,##0")
+SCORES = charts.decimal_formatter("0.#")
+CHANGES = charts.decimal_formatter("+0.0#;−0.0#")
 
 
-def trend_chart(figures: NationalFigures, *, printed: bool = False) -> bytes:
-    """Lines per quarter: families and volunteers."""
-    chart = pygal.Line(style=charts.style(TREND_COLOURS, printed=printed), title=str(TITLES["trend"]),
-                       x_label_rotation=25, show_y_guides=True, allow_interruptions=True, dots_size=4,
-                       **charts.COMMON_OPTIONS)
+def suppressed() -> str:
+    """The mark of a figure that is not shown: "<10" (the threshold, in the reader's locale)."""
+    return "<" + format_decimal(THRESHOLD)
+
+
+def _count(count: Count | None) -> Any:
+    """A protected count as pygal wants it: the number, the "<10" mark, or None (no such cell)."""
+    if count is None:
+        return None
+    return charts.marked(suppressed()) if count.value is None else count.value
+
+
+def _mean(mean: Decimal | None, families: Count | None, at: float = 0) -> Any:
+    """A protected mean: hidden over fewer than 10 families ("<10"); a gap where nobody was scored."""
+    if mean is not None:
+        return charts.number(mean)
+    return None if families is None or families.value == 0 else charts.marked(suppressed(), at)
+
+
+def _bars(layout: str, rows: int, series: int, *, horizontal: bool = False) -> tuple[type, dict[str, Any]]:
+    """Bar class and size options: on a phone always horizontal bars, as tall as they need."""
+    if layout == charts.PHONE:
+        return pygal.HorizontalBar, charts.phone_options(rows, series, series if series > 1 else 0)
+    return (pygal.HorizontalBar if horizontal else pygal.Bar), {"x_label_rotation": 25, **charts.COMMON_OPTIONS}
+
+
+def _ticks(values: Iterable[Any]) -> list[int]:
+    return charts.count_ticks(value for value in values if isinstance(value, int))
+
+
+def trend_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    """Lines per quarter: families and volunteers (a suppressed quarter is a gap in its line)."""
+    options = {**charts.COMMON_OPTIONS, "x_label_rotation": 25}
+    if layout == charts.PHONE:  # every other quarter named, so the labels do not collide
+        options = {**charts.phone_options(0, legend_rows=len(TREND_COLOURS)), "height": 480, "x_label_rotation": 45,
+                   "x_labels_major_every": 2, "show_minor_x_labels": False}
+    chart = pygal.Line(style=charts.chart_style(TREND_COLOURS, layout, printed=printed), title=str(TITLES["trend"]),
+                       show_y_guides=True, allow_interruptions=True, dots_size=4, value_formatter=COUNTS, **options)
     chart.x_labels = [row.label for row in figures.trend]
+    values: list[int | None] = []
     for key, label in trend_columns(figures):
-        chart.add(label, [_value(row.values.get(key)) for row in figures.trend])
+        line = [count.value if (count := row.values.get(key)) is not None else None for row in figures.trend]
+        values += line
+        chart.add(label, line)
+    if any(value is not None for value in values):
+        chart.y_labels = _ticks(values)
     return charts.render(chart)
 
 
-def means_chart(figures: NationalFigures, *, printed: bool = False) -> bytes:
+def means_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
     """Grouped bars: the mean score (1–4) per life domain at T0, T1 and Tend."""
-    chart = pygal.Bar(style=charts.style(charts.MOMENT_PALETTE[:len(moments(figures))], printed=printed),
-                      title=_("Mean score per life domain (1–4)"), range=(1, 4), x_label_rotation=25,
-                      show_y_guides=True, truncate_legend=-1, legend_at_bottom_columns=1, **charts.COMMON_OPTIONS)
+    shown = moments(figures)
+    kind, options = _bars(layout, len(figures.impact), len(shown))
+    chart = kind(style=charts.chart_style(charts.MOMENT_PALETTE[:len(shown)], layout, printed=printed),
+                 title=_("Mean score per life domain (1–4)"), range=(1, 4), show_y_guides=True,
+                 value_formatter=SCORES, **{"truncate_legend": -1, "legend_at_bottom_columns": 1, **options})
     if figures.impact:  # pygal cannot place y labels on a chart without data
         chart.y_labels = [1, 2, 3, 4]
     chart.x_labels = [domain.label for domain in figures.impact]
-    for code, label in moments(figures):
-        chart.add(label, [charts.number(domain.means.get(code, (None, None))[1]) for domain in figures.impact])
+    for code, label in shown:
+        chart.add(label, [_mean(mean, families, at=1) for domain in figures.impact
+                          for families, mean in [domain.means.get(code, (None, None))]])
     return charts.render(chart)
 
 
-def change_chart(figures: NationalFigures, *, printed: bool = False) -> bytes:
+def change_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
     """Horizontal bars: the mean paired change T0 → Tend per life domain."""
-    chart = pygal.HorizontalBar(style=charts.style([charts.BLUE], printed=printed),
+    _kind, options = _bars(layout, len(figures.impact), 1, horizontal=True)
+    chart = pygal.HorizontalBar(style=charts.chart_style([charts.BLUE], layout, printed=printed),
                                 title=_("Mean change from T0 to Tend (points on the 1–4 scale)"), show_legend=False,
-                                **charts.COMMON_OPTIONS)
+                                value_formatter=CHANGES, **{**options, "x_label_rotation": 0})
     chart.x_labels = [domain.label for domain in figures.impact]
-    chart.add(_("Mean change"), [charts.number(domain.change_mean) for domain in figures.impact])
+    chart.add(_("Mean change"), [_mean(domain.change_mean, domain.change_n) for domain in figures.impact])
     return charts.render(chart)
 
 
-def directions_chart(figures: NationalFigures, *, printed: bool = False) -> bytes:
-    """Stacked horizontal bars: families improved, stable and worse per life domain (counts)."""
-    chart = pygal.HorizontalStackedBar(style=charts.style(charts.DIRECTION_COLOURS, printed=printed),
-                                       title=_("Families improved, stable or worse"), **charts.COMMON_OPTIONS)
-    chart.x_labels = [domain.label for domain in figures.impact]
+def directions_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    """Grouped horizontal bars: families improved, stable and worse per life domain (counts).
+
+    Not stacked: each part is rounded to 5 and may be suppressed on its own, so a stack of the
+    parts would not add up to the domain's (also rounded) total and would claim a sum it is not."""
+    impact: list[DomainImpact] = figures.impact
+    _kind, options = _bars(layout, len(impact), len(DIRECTIONS), horizontal=True)
+    chart = pygal.HorizontalBar(style=charts.chart_style(charts.DIRECTION_COLOURS, layout, printed=printed),
+                                title=_("Families improved, stable or worse"), value_formatter=COUNTS,
+                                **{**options, "x_label_rotation": 0})
+    chart.x_labels = [domain.label for domain in impact]
+    values: list[Any] = []
     for code, label in DIRECTIONS:
-        chart.add(str(label), [_value(domain.directions.get(code)) for domain in figures.impact])
+        bars = [_count(domain.directions.get(code)) for domain in impact]
+        values += bars
+        chart.add(str(label), bars)
+    if any(isinstance(value, int) for value in values):
+        chart.y_labels = _ticks(values)
     return charts.render(chart)
 
 
-def _value(count: Count | None) -> int | None:
-    return count.value if count is not None else None
-
-
-def _breakdown_chart(breakdown: Breakdown, title: str, series: str, printed: bool) -> bytes:
-    chart = pygal.HorizontalBar(style=charts.style([charts.BLUE], printed=printed), title=title, show_legend=False,
-                                **{**charts.COMMON_OPTIONS, "height": 140 + 40 * max(len(breakdown.rows), 1)})
+def _breakdown_chart(breakdown: Breakdown, title: str, series: str, printed: bool, layout: str) -> bytes:
+    _kind, options = _bars(layout, len(breakdown.rows), 1, horizontal=True)
+    if layout != charts.PHONE:
+        options = {**options, "height": 140 + 40 * max(len(breakdown.rows), 1)}
+    chart = pygal.HorizontalBar(style=charts.chart_style([charts.BLUE], layout, printed=printed), title=title,
+                                show_legend=False, value_formatter=COUNTS, **{**options, "x_label_rotation": 0})
     chart.x_labels = [row.label for row in breakdown.rows]
-    chart.add(series, [row.count.value for row in breakdown.rows])
+    values = [_count(row.count) for row in breakdown.rows]
+    chart.add(series, values)
+    if any(isinstance(value, int) for value in values):
+        chart.y_labels = _ticks(values)
     return charts.render(chart)
 
 
-def closure_reasons_chart(figures: NationalFigures, *, printed: bool = False) -> bytes:
-    return _breakdown_chart(figures.closure_reasons, str(TITLES["closure_reasons"]), _("Families"), printed)
+def closure_reasons_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    return _breakdown_chart(figures.closure_reasons, str(TITLES["closure_reasons"]), _("Families"), printed, layout)
 
 
-def children_chart(figures: NationalFigures, *, printed: bool = False) -> bytes:
-    return _breakdown_chart(figures.children, str(TITLES["children"]), _("Children"), printed)
+def children_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    return _breakdown_chart(figures.children, str(TITLES["children"]), _("Children"), printed, layout)
 
 
-def growth_chart(figures: NationalFigures, *, printed: bool = False) -> bytes:
+def growth_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
     """Bars per year: families and volunteers (organisations and municipalities are in the table)."""
-    chart = pygal.Bar(style=charts.style(GROWTH_COLOURS, printed=printed), title=str(TITLES["growth"]),
-                      show_y_guides=True, **charts.COMMON_OPTIONS)
+    kind, options = _bars(layout, len(figures.growth), 2)
+    chart = kind(style=charts.chart_style(GROWTH_COLOURS, layout, printed=printed), title=str(TITLES["growth"]),
+                 show_y_guides=True, value_formatter=COUNTS, **{**options, "x_label_rotation": 0})
     chart.x_labels = [row.label for row in figures.growth]
-    chart.add(_("Families"), [row.families.value for row in figures.growth])
-    chart.add(_("Volunteers"), [row.volunteers.value for row in figures.growth])
+    families = [_count(row.families) for row in figures.growth]
+    volunteers = [_count(row.volunteers) for row in figures.growth]
+    chart.add(_("Families"), families)
+    chart.add(_("Volunteers"), volunteers)
+    if any(isinstance(value, int) for value in families + volunteers):
+        chart.y_labels = _ticks(families + volunteers)
     return charts.render(chart)
 
 

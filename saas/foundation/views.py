@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from saas.auth.roles import FoundationRole
-from saas.charts import SVG_CSP
+from saas.charts import PHONE, SVG_CSP, layout_of
 from saas.db import db, utcnow
 from saas.forms import Confirmed, Form, Integer, String, validate_query
 from saas.foundation import annual_report, exports, national, operations
@@ -76,6 +76,7 @@ def dashboard() -> str:
         "foundation/dashboard.html", figures=figures, tables=all_tables(figures), impact_parts=impact_parts(figures),
         track_label=_track_label(figures),
         charts={name: url_for(".chart", name=name, **chart_args) for name in CHARTS},
+        phone_charts={name: url_for(".chart", name=name, layout=PHONE, **chart_args) for name in CHARTS},
         exports={key: {kind: url_for(".export", key=key, kind=kind, **chart_args) for kind in EXPORT_FORMATS}
                  for key in TABLE_KEYS},
         export_all=url_for(".export_all", **chart_args), can_manage=_is_admin())
@@ -84,7 +85,8 @@ def dashboard() -> str:
 @bp.route("/charts/<name>.svg")
 def chart(name: str) -> Response:
     draw = CHARTS.get(name) or abort(404)
-    response = Response(draw(_figures()), mimetype="image/svg+xml")
+    # ?layout=phone draws the phone variant; any other value the desktop one (saas.charts.layout_of).
+    response = Response(draw(_figures(), layout=layout_of(request.args)), mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_CSP
     return response
 

@@ -22,6 +22,7 @@ from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
 from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families import operations, queries
 from tenants.families.models import Family, FamilyMember
+from tenants.families.next_steps import closing_step, next_steps
 from tenants.families.schemas import (
     CloseForm,
     FamilyForm,
@@ -93,6 +94,8 @@ def _vocabulary() -> dict[str, Any]:
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 #: Every family page is for staff.
 staff_route = partial(tenant_route, bp, roles=STAFF)
+#: The latest notes and timeline events a file shows; the rest fold away (a phone stays short).
+NOTES_SHOWN, TIMELINE_SHOWN = 3, 5
 NOT_FROM_THIS_STATE = L_("This step is not possible from the current state.")
 
 
@@ -105,11 +108,14 @@ def _file_url(family: Family, anchor: str = "") -> str:
 
 
 @staff_route("/families/")
-def index() -> str:
+def index() -> ResponseReturnValue:
     filters = validate_query(ListQuery())
     page = queries.paginate(queries.family_list(filters, current_user), filters.get("page"))
-    return render_template(
-        "families/index.html",
+    # htmx's filter request gets only the results region; a history restore wants the whole page.
+    fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+    html = render_template(
+        "families/_results.html" if fragment else "families/index.html",
+        fragment=fragment,
         page=page,
         filters=filters,
         today=local_today(),
@@ -118,6 +124,7 @@ def index() -> str:
         staff=queries.staff_choices(),
         municipalities=current_tenant.municipalities,
     )
+    return html, {"Vary": "HX-Request"}  # the same address answers with two shapes: caches keep both
 
 
 @staff_route("/families/waiting")
@@ -189,6 +196,10 @@ def _render_file(family: Family, **inline_errors: Any) -> str:
         notes=notes,
         timeline=queries.timeline_of(family),
         moves=generic_moves(family.state),
+        steps=next_steps(family),
+        closing=closing_step(family),
+        notes_shown=NOTES_SHOWN,
+        timeline_shown=TIMELINE_SHOWN,
         today=local_today(),
         **context,
     )

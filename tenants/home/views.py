@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_number
 from flask_login import current_user
 
 from saas.auth.roles import STAFF_ROLES, Role
 from saas.clock import local_today
-from saas.errors import or_404
-from saas.forms import validate_query
+from saas.errors import invalid_input, or_404
+from saas.forms import validate_input, validate_query
 from saas.i18n import L_, _
 from saas.web import Errors, run_form, tenant_route
 from saas.web.tenant import ALL_ROLES, current_membership, current_tenant, tenant_blueprint
@@ -86,6 +86,14 @@ def _acknowledged(data: dict[str, Any]) -> tuple[str, str]:
 
 @tenant_route(bp, "/signals/acknowledge", roles=(Role.COORDINATOR, Role.MANAGER), methods=["POST"])
 def acknowledge() -> ResponseReturnValue:
-    return run_form(AcknowledgeForm(), _acknowledge_signal,
-                    lambda errors: (_render_home(default_scope(current_membership.role), errors), 422),
-                    _acknowledged)
+    def refused(errors: Errors) -> ResponseReturnValue:
+        return _render_home(default_scope(current_membership.role), errors), 422
+
+    if not request.headers.get("HX-Request"):
+        return run_form(AcknowledgeForm(), _acknowledge_signal, refused, _acknowledged)
+    # htmx swaps the signal's card for its acknowledged state: no reload, the place on the page kept.
+    data, errors = validate_input(AcknowledgeForm())
+    if errors:
+        return invalid_input(errors, lambda: refused(errors))
+    message, _back = _acknowledged(_acknowledge_signal(data))
+    return render_template("home/_acknowledged.html", message=message)

@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 import marshmallow as ma
+from flask_babel import format_decimal
 from marshmallow import ValidationError, validates_schema
 from sqlalchemy import Select, select
 
@@ -73,8 +74,10 @@ class ModuleLines(ma.fields.Field):
         return modules
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str:
-        # One "name | hours" line per module, as _deserialize reads them back.
-        return "\n".join(f"{module['name']} | {module['hours']}" for module in value or [])
+        # One "name | hours" line per module, as _deserialize reads them back: a decimal comma in
+        # Dutch, and every decimal kept (no grouping, no rounding) so saving unchanged changes nothing.
+        return "\n".join(f"{module['name']} | {format_decimal(module['hours'], '0.##########')}"
+                         for module in value or [])
 
 
 class CourseForm(Form):

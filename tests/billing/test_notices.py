@@ -79,7 +79,7 @@ def test_a_failed_payment_mails_each_active_manager_in_their_language(
     body = mail.get_content()
     starts = day + timedelta(days=GRACE)
     assert "Hello Mia," in body and "A payment for the licence of Samen Oplopen Alpha" in body
-    assert f"From {format_date(starts, locale='en')} the organisation becomes read-only" in body
+    assert f"From {format_date(starts, locale='en_GB')} the organisation becomes read-only" in body
     assert "http://localhost/t/alpha/licence/" in body  # BASE_URL of the testing settings
     assert format_date(starts, locale="nl") in mailbox.last_body("max@alpha.example")  # Dutch date
 
@@ -91,7 +91,7 @@ def test_a_failure_that_arrives_before_the_status_counts_its_grace_from_today(
     fail_payment(app, give_licence(app, tenant_a, LicenceStatus.ACTIVE))
 
     starts = today(app) + timedelta(days=GRACE)
-    assert f"From {format_date(starts, locale='en')}" in mailbox.last_body("mia@alpha.example")
+    assert f"From {format_date(starts, locale='en_GB')}" in mailbox.last_body("mia@alpha.example")
 
 
 def test_a_failure_on_a_read_only_licence_says_it_is_read_only_now(
@@ -128,7 +128,7 @@ def test_the_reminder_warns_the_managers_once_when_read_only_is_near(
     assert remind(app) == {"tenants": 1, "mails": 2, "failed_tenants": 0}
     assert recipients(mailbox) == ["max@alpha.example", "mia@alpha.example"]
     [mail] = mailbox.to("mia@alpha.example")
-    starts = format_date(day + timedelta(days=2), locale="en")
+    starts = format_date(day + timedelta(days=2), locale="en_GB")
     assert mail["Subject"] == f"Samen Oplopen Alpha becomes read-only on {starts}"
     assert "is still overdue" in mail.get_content() and "http://localhost/t/alpha/licence/" in mail.get_content()
     assert warned_on(app, tenant_a) == day

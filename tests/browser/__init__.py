@@ -229,6 +229,16 @@ def submit(page: Page, form: Locator, button: str = "button[type=submit]") -> No
         form.locator(button).click()
 
 
+def submit_confirmed(page: Page, form: Locator) -> None:
+    """Submit an irreversible action's ``form`` (macros/confirm.html): its button opens the dialog,
+    whose confirm button sends the form; wait for the next page."""
+    form.locator("button[data-confirm-open]").click()
+    dialog = form.locator("dialog")
+    assert dialog.is_visible(), "the action asks for confirmation first"
+    with page.expect_navigation():
+        dialog.locator("[data-confirm-yes]").click()
+
+
 def expect_success(page: Page) -> None:
     """The step worked: no error summary and at least one success message."""
     assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()

@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page
 
 from saas.demo import DEMO_PASSWORD, demo_email, demo_totp_secret
 from tenants.trainings.demo import BASIC, CATALOGUE
-from tests.browser import NewPage, assert_accessible, html_lang_dir, path_of, sign_in
+from tests.browser import NewPage, assert_accessible, follow, html_lang_dir, path_of, sign_in
 
 #: Accounts no other browser test signs in with at the same viewport (authenticator codes are
 #: single-use: a third sign-in of one account within 30 seconds waits for the next code).
@@ -39,11 +39,6 @@ def expect_success(page: Page) -> None:
     """The step worked: a success message and no error summary."""
     assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
     assert page.locator(".flash--success").count() == 1, page.locator("main").inner_text()[:1000]
-
-
-def follow(page: Page, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
 
 
 def sign_in_to(page: Page, account: str, slug: str, *, two_factor: bool) -> None:

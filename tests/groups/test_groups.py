@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from saas.audit.models import AuditEvent
 from saas.auth.models import User
 from saas.auth.roles import Role
+from saas.i18n import force_locale
 from saas.tenancy.models import Tenant
 from tenants.families.vocabulary import Track
 from tenants.groups import operations

@@ -240,3 +240,21 @@ def test_the_home_page_takes_the_same_statements_for_one_or_many_signals(
 
     assert text_a.count('class="card signal ') == 9 and text_b.count('class="card signal ') == 9 * 4
     assert len(one) == len(many), many
+
+
+def test_htmx_acknowledges_in_place_and_gets_the_acknowledged_card(
+        app: Flask, tenant_a: Tenant, coordinator_a: User, signed_in: SignIn) -> None:
+    running_match(app, tenant_a, actor=coordinator_a, started_on=days_ago(app, 20), family_name="Familie Eigen")
+    [signal] = signals_of(app, tenant_a)
+    client = signed_in(coordinator_a)
+    assert 'hx-post="/t/alpha/signals/acknowledge" hx-target="closest li"' in page(client)
+
+    response = client.post(ACKNOWLEDGE, data=form_for(signal), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<li class="card signal signal--acknowledged" role="status">')
+    assert "Signal acknowledged" in response.text and "<html" not in response.text
+    assert rows(app, tenant_a, SignalAcknowledgement) == 1
+    assert "Signal acknowledged" not in page(client), "no flash waits for the next page"
+
+    refused = client.post(ACKNOWLEDGE, data=form_for(signal, key=""), headers={"HX-Request": "true"})
+    assert refused.status_code == 422

@@ -102,8 +102,8 @@ def test_a_volunteer_sees_their_own_families_with_last_and_next_contact(
 
     assert "Familie Ander" not in text
     assert text.index("Familie Laat") < text.index("Familie Bijtijds") < text.index("Familie Nieuw")
-    assert "Nov 20, 2026" in text and "Due since Nov 27, 2026" in text
-    assert "Dec 4, 2026" in text and "Due by Dec 11, 2026" in text
+    assert "20 Nov 2026" in text and "Due since 27 Nov 2026" in text
+    assert "4 Dec 2026" in text and "Due by 11 Dec 2026" in text
     assert "None yet" in text and "Not agreed yet" in text
     for match in (late, on_time):
         assert f'href="/t/alpha/my/families/{match.id}#log-visit"' in text
@@ -119,7 +119,7 @@ def test_an_open_question_to_the_coordinator_puts_the_family_first(
     text = page(signed_in_as(app, me))
 
     assert text.index("Familie Vraag") < text.index("Familie Eerst")
-    assert "You asked for your coordinator on Dec 5, 2026. Nobody has picked it up yet." in text
+    assert "You asked for your coordinator on 5 Dec 2026. Nobody has picked it up yet." in text
 
 
 def test_the_next_training_session_and_a_valid_vog_come_after_the_families(
@@ -133,7 +133,7 @@ def test_the_next_training_session_and_a_valid_vog_come_after_the_families(
     assert "Wachtlijst" in text and "You are on the waiting list for this session." in text
     assert "Verleden" not in text and "Afgemeld" not in text
     # ready_volunteer's VOG was issued 20 days ago; valid for 36 months.
-    assert "Valid until Nov 17, 2029." in text
+    assert "Valid until 17 Nov 2029." in text
     assert text.index("day-families-heading") < text.index("day-training-heading") < text.index("day-vog-heading")
 
 
@@ -142,7 +142,7 @@ def test_an_expiring_vog_comes_first(app: Flask, tenant_a: Tenant, me: User, my_
 
     text = page(signed_in_as(app, me))
 
-    assert "Your VOG expires on Dec 20, 2026. Apply for a new one in good time." in text
+    assert "Your VOG expires on 20 Dec 2026. Apply for a new one in good time." in text
     assert text.index("day-vog-heading") < text.index("day-families-heading")
 
 

@@ -46,7 +46,7 @@ def test_a_report_is_queued_and_generated_by_the_worker(app: Flask, queue: Queue
     [report] = load_reports(app, tenant_a)
     assert report.status == ReportStatus.QUEUED and report.progress == 0 and queue.count == 1
     page = manager.get(reports_url(tenant_a, str(report.id))).get_data(as_text=True)
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "report-progress.js" in page and 'http-equiv="refresh"' not in page
     assert manager.get(reports_url(tenant_a, f"{report.id}/report.pdf")).status_code == 404
 
     with app.app_context():

@@ -82,7 +82,7 @@ def test_the_catalogue_is_edited_by_foundation_admins_viewed_by_staff_and_hidden
     assert course.owner_tenant_id is None and course.required_before_first_match and course.is_active
     assert course.modules == [{"name": "Luisteren", "hours": 2}, {"name": "Grenzen", "hours": 2.5}]
     url = f"/foundation/courses/{course.id}"
-    assert b"Grenzen | 2.5" in admin.get(url).data
+    assert b"Grenzen | 2,5" in admin.get(url).data
     assert admin.post(url, data={"name": "Basistraining", "modules": "Luisteren | 2",
                                  "required_before_first_match": "1"}).status_code == 302  # is_active unticked
     with app.app_context():

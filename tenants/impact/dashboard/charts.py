@@ -1,10 +1,15 @@
 """Server-rendered SVG charts (pygal) of the impact dashboard, served from their own routes as
 ``<img>`` (see saas.charts for why: no script, and the SVG's own CSP). The tables on the
-dashboard carry the same figures and are the accessible version."""
+dashboard carry the same figures and are the accessible version. Each chart has a desktop and a
+phone layout (``layout``, saas.charts.PHONE: horizontal bars, larger type).
+
+Inside the tenant the manager sees exact figures: nothing is suppressed here, so a gap is a
+moment at which no family of the domain was scored."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pygal
 
@@ -19,35 +24,66 @@ from tenants.impact.vocabulary import Moment
 CHANGE_COLOUR = charts.BLUE
 
 
+def _options(layout: str, rows: int, series: int) -> dict[str, Any]:
+    legend_rows = series if series > 1 else 0
+    return charts.phone_options(rows, series, legend_rows) if layout == charts.PHONE else dict(_COMMON)
+
+
 def means_chart(domains: Sequence[DomainMeans], moments: Sequence[Moment], *, title: str,
-                moment_labels: Mapping[Moment, str]) -> bytes:
-    """Grouped bars: the mean domain score (1–4) at each of ``moments``."""
+                moment_labels: Mapping[Moment, str], layout: str = charts.DESKTOP) -> bytes:
+    """Grouped bars: the mean domain score (1–4) at each of ``moments`` (horizontal on a phone)."""
     colours = tuple(MOMENT_COLOURS[moment] for moment in moments) or (CHANGE_COLOUR,)
     # pygal fails on y_labels without a series: the fixed labels only when there is something to show.
     y_labels = {"y_labels": [1, 2, 3, 4]} if domains and moments else {}
-    chart = pygal.Bar(style=charts.style(colours), title=title, range=(1, 4), x_label_rotation=25,
-                      show_y_guides=True, **y_labels, **_COMMON)
+    kind = pygal.HorizontalBar if layout == charts.PHONE else pygal.Bar
+    chart = kind(style=charts.chart_style(colours, layout), title=title, range=(1, 4), show_y_guides=True,
+                 value_formatter=charts.decimal_formatter("0.#"), **y_labels,
+                 **{"x_label_rotation": 25, **_options(layout, len(domains), len(moments))})
     chart.x_labels = [domain.label for domain in domains]
     for moment in moments:
         chart.add(moment_labels[moment], [_number(domain.mean(moment)) for domain in domains])
     return charts.render(chart)
 
 
-def change_chart(changes: Sequence[DomainChange], *, title: str, series: str) -> bytes:
+def change_chart(changes: Sequence[DomainChange], *, title: str, series: str,
+                 layout: str = charts.DESKTOP) -> bytes:
     """Horizontal bars: the mean change T0 → Tend per domain (points on the 1–4 scale)."""
-    chart = pygal.HorizontalBar(style=charts.style([CHANGE_COLOUR]), title=title, show_legend=False,
-                                **_COMMON)
+    chart = pygal.HorizontalBar(style=charts.chart_style([CHANGE_COLOUR], layout), title=title, show_legend=False,
+                                value_formatter=charts.decimal_formatter("+0.0#;−0.0#"),
+                                **_options(layout, len(changes), 1))
     chart.x_labels = [change.label for change in changes]
     chart.add(series, [_number(change.change.mean) for change in changes])
     return charts.render(chart)
 
 
-def direction_chart(changes: Sequence[DomainChange], *, title: str, labels: Sequence[str]) -> bytes:
-    """Stacked horizontal bars: the share (%) of families improved, stable and worse per domain."""
-    chart = pygal.HorizontalStackedBar(style=charts.style(DIRECTION_COLOURS), title=title,
-                                       range=(0, 100), **_COMMON)
+def shares(counts: Sequence[int], digits: int = 1) -> list[float]:
+    """``counts`` as per cent of their sum, rounded so that they still add up to exactly 100
+    (largest remainder: 33.3 + 33.3 + 33.4, where rounding each would give 99.9)."""
+    total, unit = sum(counts), 10**digits
+    if not total:
+        return [0.0 for _count in counts]
+    exact = [100 * unit * count / total for count in counts]
+    parts = [int(value) for value in exact]
+    by_remainder = sorted(range(len(counts)), key=lambda index: exact[index] - parts[index], reverse=True)
+    for index in by_remainder[:100 * unit - sum(parts)]:
+        parts[index] += 1
+    return [part / unit for part in parts]
+
+
+def direction_chart(changes: Sequence[DomainChange], *, title: str, labels: Sequence[str],
+                    layout: str = charts.DESKTOP) -> bytes:
+    """Stacked horizontal bars: the share (%) of families improved, stable and worse per domain;
+    each stack is exactly 100 %."""
+    chart = pygal.HorizontalStackedBar(style=charts.chart_style(DIRECTION_COLOURS, layout), title=title,
+                                       range=(0, 100), value_formatter=charts.percent_formatter(),
+                                       **_stack_options(layout, len(changes), len(labels)))
     chart.x_labels = [change.label for change in changes]
-    for label, counts in zip(labels, ([change.improved for change in changes], [change.stable for change in changes],
-                                      [change.worse for change in changes]), strict=True):
-        chart.add(label, [round(100 * count / change.n, 1) for count, change in zip(counts, changes, strict=True)])
+    stacks = [shares([change.improved, change.stable, change.worse]) for change in changes]
+    for position, label in enumerate(labels):
+        chart.add(label, [stack[position] for stack in stacks])
     return charts.render(chart)
+
+
+def _stack_options(layout: str, rows: int, series: int) -> dict[str, Any]:
+    """One bar a row (the stack), but a legend line per series on a phone."""
+    return charts.phone_options(rows, 1, series) if layout == charts.PHONE else dict(_COMMON)

@@ -18,6 +18,7 @@ from flask import Response, render_template, request
 from flask_babel import format_decimal, format_percent, get_locale
 
 from saas.auth.roles import Role
+from saas.charts import layout_of
 from saas.i18n import _
 from saas.web import tenant_route
 from saas.web.tenant import current_tenant, require_role, tenant_blueprint
@@ -89,28 +90,33 @@ def _moment_labels() -> dict[Moment, str]:
     return {moment: str(moment.label) for moment in Moment}
 
 
-def _means_svg(scope: Scope) -> bytes:
+def _means_svg(scope: Scope, layout: str) -> bytes:
     domains = aggregates.domain_means(scope, aggregates.domain_labels(_language()))
     return charts.means_chart(
-        domains, _chart_moments(domains), moment_labels=_moment_labels(), title=_("Mean score per life domain (1–4)")
+        domains, _chart_moments(domains), moment_labels=_moment_labels(), title=_("Mean score per life domain (1–4)"),
+        layout=layout,
     )
 
 
-def _change_svg(scope: Scope) -> bytes:
+def _change_svg(scope: Scope, layout: str) -> bytes:
     changes = aggregates.paired_changes(scope, aggregates.domain_labels(_language()))
     return charts.change_chart(
-        changes, title=_("Mean change from T0 to Tend (points on the 1–4 scale)"), series=_("Mean change")
+        changes, title=_("Mean change from T0 to Tend (points on the 1–4 scale)"), series=_("Mean change"),
+        layout=layout,
     )
 
 
-def _direction_svg(scope: Scope) -> bytes:
+def _direction_svg(scope: Scope, layout: str) -> bytes:
     changes = aggregates.paired_changes(scope, aggregates.domain_labels(_language()))
     return charts.direction_chart(
-        changes, title=_("Families improved, stable or worse (%)"), labels=[_("Improved"), _("Stable"), _("Worse")]
+        changes, title=_("Families improved, stable or worse (%)"), labels=[_("Improved"), _("Stable"), _("Worse")],
+        layout=layout,
     )
 
 
-CHARTS: dict[str, Callable[[Scope], bytes]] = {"means": _means_svg, "change": _change_svg, "direction": _direction_svg}
+CHARTS: dict[str, Callable[[Scope, str], bytes]] = {
+    "means": _means_svg, "change": _change_svg, "direction": _direction_svg,
+}
 
 
 # One fixed URL per chart (no name in the path: nothing to look up, nothing to guess). tenant_route
@@ -122,7 +128,8 @@ CHARTS: dict[str, Callable[[Scope], bytes]] = {"means": _means_svg, "change": _c
 def chart(name: str) -> Response:
     render = CHARTS[name]
     scope, _years = _scope()
-    response = Response(render(scope), mimetype="image/svg+xml")
+    # ?layout=phone gives the phone variant; any other value the desktop one, like other bad query values.
+    response = Response(render(scope, layout_of(request.args)), mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_CSP
     return response
 

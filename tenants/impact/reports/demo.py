@@ -12,11 +12,10 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from flask_babel import force_locale
-
 from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.clock import local_today
+from saas.i18n import force_locale
 from saas.tenancy.models import Tenant
 from tenants.impact.reports.jobs import render_report
 from tenants.impact.reports.operations import request_report, submit_report

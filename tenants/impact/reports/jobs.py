@@ -13,10 +13,10 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from saas.db import db, tenant_context, utcnow
+from saas.i18n import force_locale
 from saas.jobs.tasks import run_task
 from saas.tenancy.models import Tenant
 from tenants.impact.reports import figures, files

@@ -11,14 +11,14 @@ import uuid
 from functools import partial
 from typing import Any
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, jsonify, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
-from saas.errors import or_404
+from saas.errors import or_404, wants_json
 from saas.forms import Confirmed, Form, PageQuery, validate_query
 from saas.i18n import L_, _, get_locale
 from saas.web import Errors, FormPage, after_commit, back_with_refusal, run_form, tenant_route
@@ -124,9 +124,14 @@ def _report_url(report: MunicipalityReport) -> str:
 
 
 @reader_route("/reports/<uuid:report_id>")
-def show(report_id: uuid.UUID) -> str:
+def show(report_id: uuid.UUID) -> ResponseReturnValue:
+    """The report; while it is generated, static/report-progress.js asks this URL for JSON and updates
+    the progress in place (no timed refresh, WCAG 2.2.1); without script "Look again now" does."""
     report = _visible_or_404(queries.report_detail(report_id))
     running = report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+    if wants_json():
+        return jsonify(running=running, status=report.status.value, label=str(report.status.label),
+                       progress=report.progress)
     return render_template(
         "reports/show.html",
         report=report,

@@ -1,0 +1,91 @@
+"""The impact dashboard's chart builders (issue #15): a phone layout with horizontal bars and
+larger type, stacks of shares that add up to exactly 100 %, axis numbers in the reader's
+locale; and the chart routes' ?layout= parameter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from saas import charts as shared
+from saas.auth.models import User
+from tenants.impact.dashboard import charts
+from tenants.impact.dashboard.aggregates import DomainChange, DomainMeans
+from tenants.impact.measurements.scoring import PairedChange
+from tenants.impact.vocabulary import Moment
+from tests.impact.dashboard_dataset import YEAR, dataset  # noqa: F401 - a fixture
+from tests.support.sessions import SignIn
+
+URL = "/t/alpha/impact/"
+MEANS = [DomainMeans("finances", "Financiën", {Moment.T0: 3, Moment.TEND: 2},
+                     {Moment.T0: Decimal("6.5"), Moment.TEND: Decimal("6")})]
+# 1 : 1 : 1 — each share rounded on its own would be 33.3 % and the stack 99.9 %.
+CHANGES = [DomainChange("finances", "Financiën", PairedChange(3, Fraction(1, 3), None, None, None), 1, 1, 1),
+           DomainChange("housing", "Wonen", PairedChange(7, Fraction(-1, 7), None, None, None), 2, 4, 1)]
+
+
+def texts(svg: bytes) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg.decode())
+
+
+@pytest.fixture
+def dutch(app: Flask) -> Iterator[None]:
+    with app.test_request_context("/", headers={"Accept-Language": "nl"}):
+        yield
+
+
+def draw_all(layout: str) -> list[bytes]:
+    labels = {moment: str(moment.value) for moment in Moment}
+    return [charts.means_chart(MEANS, [Moment.T0, Moment.TEND], title="M", moment_labels=labels, layout=layout),
+            charts.change_chart(CHANGES, title="C", series="S", layout=layout),
+            charts.direction_chart(CHANGES, title="D", labels=["Up", "Same", "Down"], layout=layout)]
+
+
+@pytest.mark.usefixtures("dutch")
+def test_the_phone_layout_has_horizontal_bars_and_larger_type() -> None:
+    for desktop, phone in zip(draw_all(shared.DESKTOP), draw_all(shared.PHONE), strict=True):
+        sizes = [int(size) for size in re.findall(r"font-size:\s*(\d+)px", phone.decode())]
+        assert 'width="360"' in phone.decode() and 'width="900"' in desktop.decode()
+        assert min(sizes) >= 15 and "horizontal" in re.search(r'<g class="graph[^"]*"', phone.decode()).group(0)
+    assert 'class="graph bar-graph vertical"' in draw_all(shared.DESKTOP)[0].decode()  # desktop keeps its columns
+
+
+def test_shares_add_up_to_exactly_one_hundred() -> None:
+    assert charts.shares([1, 1, 1]) == [33.4, 33.3, 33.3]
+    assert charts.shares([2, 4, 1]) == [28.6, 57.1, 14.3]
+    assert charts.shares([1, 1, 1, 1, 1, 1], digits=0) == [17, 17, 17, 17, 16, 16]
+    assert charts.shares([0, 0, 0]) == [0.0, 0.0, 0.0]
+    for counts in ([1, 2, 4], [5, 5, 1], [1, 0, 0], [3, 3, 3], [10, 7, 13]):
+        assert sum(round(10 * share) for share in charts.shares(counts)) == 1000
+
+
+@pytest.mark.usefixtures("dutch")
+def test_axis_numbers_are_in_dutch() -> None:
+    _means, change, direction = (texts(svg) for svg in draw_all(shared.DESKTOP))
+    assert any(re.fullmatch(r"[+−]0,\d+", text) for text in change)
+    assert not any(re.fullmatch(r"[+−-]?\d+\.\d+", text) for text in change)
+    assert "50%" in direction and "100%" in direction
+
+
+@pytest.fixture
+def manager(signed_in: SignIn, manager_a: User) -> FlaskClient:
+    return signed_in(manager_a)
+
+
+@pytest.mark.usefixtures("dataset")
+def test_the_chart_routes_take_a_layout(manager: FlaskClient) -> None:
+    html = manager.get(f"{URL}?year={YEAR}").text
+    assert f'<source media="(max-width: 40em)" srcset="{URL}chart/means.svg?layout=phone&amp;year={YEAR}' in html
+    for name in ("means", "change", "direction"):
+        phone = manager.get(f"{URL}chart/{name}.svg?year={YEAR}&layout=phone")
+        assert phone.status_code == 200 and 'width="360"' in phone.text and "<script" not in phone.text
+        assert phone.headers["Content-Security-Policy"] == shared.SVG_CSP
+    for bad in ("tablet", "", "PHONE", "%00"):
+        response = manager.get(f"{URL}chart/means.svg?year={YEAR}&layout={bad}")
+        assert response.status_code == 200 and 'width="900"' in response.text
