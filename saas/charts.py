@@ -12,6 +12,7 @@ data: URIs, drawn with :data:`PRINT_STYLE`'s font, which the PDF renderer has.
 from __future__ import annotations
 
 import base64
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -64,6 +65,12 @@ COMMON_OPTIONS: dict[str, Any] = dict(js=[], width=900, height=460, truncate_lab
 # CSS px, stays ≥ 12 CSS px.
 PHONE = "phone"
 DESKTOP = "desktop"
+PHONE_WIDTH = 360
+#: On a phone the category names beside horizontal bars are cut to this many characters (with "…"),
+#: which leaves the bars about half of the 360 px; the table beside every chart has the names in full.
+PHONE_LABEL_CHARS = 16
+#: The legend's names on a phone, a line each across the whole width (pygal adds the full name as title).
+PHONE_LEGEND_CHARS = 34
 PHONE_STYLE: dict[str, Any] = {**SCREEN_STYLE, "label_font_size": 15, "major_label_font_size": 15,
                                "legend_font_size": 15, "title_font_size": 16, "value_font_size": 15,
                                "value_label_font_size": 15, "tooltip_font_size": 15}
@@ -75,9 +82,37 @@ def layout_of(args: Mapping[str, str]) -> str:
 
 
 def phone_options(rows: int, bars_per_row: int = 1, legend_rows: int = 0) -> dict[str, Any]:
-    """Options of a phone chart: narrow, as tall as its bars need, the legend in one column."""
-    return {**COMMON_OPTIONS, "width": 360, "height": 120 + rows * (20 * bars_per_row + 16) + 24 * legend_rows,
-            "legend_at_bottom_columns": 1, "truncate_legend": -1, "x_label_rotation": 0}
+    """Options of a phone chart: narrow, as tall as its bars need, the legend below in one column
+    (:func:`render` moves it to the left edge) with its names cut to fit, not running off the right."""
+    return {**COMMON_OPTIONS, "width": PHONE_WIDTH, "height": 120 + rows * (20 * bars_per_row + 16) + 24 * legend_rows,
+            "legend_at_bottom": True, "legend_at_bottom_columns": 1, "truncate_legend": PHONE_LEGEND_CHARS,
+            "x_label_rotation": 0}
+
+
+def short_label(text: str, limit: int = PHONE_LABEL_CHARS) -> str:
+    """``text`` in at most ``limit`` characters: cut at a word boundary where one is not too early,
+    ending in "…"."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–/(") + "…"
+
+
+def category_labels(texts: Iterable[Any], layout: str = DESKTOP) -> list[Any]:
+    """The category names of a chart: whole on the desktop, :func:`short_label` on a phone (cut
+    mid-word instead where two names would otherwise read the same)."""
+    texts = list(texts)
+    if layout != PHONE:
+        return texts
+    short = [short_label(text) for text in texts]
+    twice = {label for label in short if short.count(label) > 1}
+    return [label if label not in twice or not label.endswith("…")
+            else " ".join(str(text).split())[:PHONE_LABEL_CHARS - 1].rstrip() + "…"
+            for text, label in zip(texts, short, strict=True)]
 
 
 def chart_style(colours: Sequence[str], layout: str = DESKTOP, *, printed: bool = False) -> Style:
@@ -127,6 +162,8 @@ def render(chart: pygal.graph.graph.Graph) -> bytes:
     :func:`marked` as not shown loses its (empty) bar and keeps its text, moved off the axis."""
     tree = chart.render_tree()
     _draw_marks(tree, horizontal=bool(getattr(chart, "horizontal", False)))
+    if chart.config.width == PHONE_WIDTH and chart.config.legend_at_bottom:
+        _legend_from_the_edge(tree, chart.config.spacing)
     return without_scripts(tree)
 
 
@@ -142,6 +179,16 @@ def _draw_marks(tree: Any, *, horizontal: bool) -> None:
                     child.set("x", str(float(child.get("x")) + 6))
                 else:
                     child.set("y", str(float(child.get("y")) - 10))
+
+
+def _legend_from_the_edge(tree: Any, spacing: int) -> None:
+    """pygal starts a legend below the plot at the plot's left edge, on a phone after the category
+    names; start it at the chart's edge instead, so each name has the whole width."""
+    for group in tree.iter():
+        if group.get("class") == "legends":
+            match = re.fullmatch(r"translate\((-?[\d.]+), (-?[\d.]+)\)", group.get("transform", ""))
+            if match:
+                group.set("transform", f"translate({spacing}, {match.group(2)})")
 
 
 def without_scripts(tree: Any) -> bytes:

@@ -67,7 +67,7 @@ def trend_chart(figures: NationalFigures, *, printed: bool = False, layout: str 
                    "x_labels_major_every": 2, "show_minor_x_labels": False}
     chart = pygal.Line(style=charts.chart_style(TREND_COLOURS, layout, printed=printed), title=str(TITLES["trend"]),
                        show_y_guides=True, allow_interruptions=True, dots_size=4, value_formatter=COUNTS, **options)
-    chart.x_labels = [row.label for row in figures.trend]
+    chart.x_labels = charts.category_labels([row.label for row in figures.trend], layout)
     values: list[int | None] = []
     for key, label in trend_columns(figures):
         line = [count.value if (count := row.values.get(key)) is not None else None for row in figures.trend]
@@ -87,7 +87,7 @@ def means_chart(figures: NationalFigures, *, printed: bool = False, layout: str 
                  value_formatter=SCORES, **{"truncate_legend": -1, "legend_at_bottom_columns": 1, **options})
     if figures.impact:  # pygal cannot place y labels on a chart without data
         chart.y_labels = [1, 2, 3, 4]
-    chart.x_labels = [domain.label for domain in figures.impact]
+    chart.x_labels = charts.category_labels([domain.label for domain in figures.impact], layout)
     for code, label in shown:
         chart.add(label, [_mean(mean, families, at=1) for domain in figures.impact
                           for families, mean in [domain.means.get(code, (None, None))]])
@@ -100,7 +100,7 @@ def change_chart(figures: NationalFigures, *, printed: bool = False, layout: str
     chart = pygal.HorizontalBar(style=charts.chart_style([charts.BLUE], layout, printed=printed),
                                 title=_("Mean change from T0 to Tend (points on the 1–4 scale)"), show_legend=False,
                                 value_formatter=CHANGES, **{**options, "x_label_rotation": 0})
-    chart.x_labels = [domain.label for domain in figures.impact]
+    chart.x_labels = charts.category_labels([domain.label for domain in figures.impact], layout)
     chart.add(_("Mean change"), [_mean(domain.change_mean, domain.change_n) for domain in figures.impact])
     return charts.render(chart)
 
@@ -115,7 +115,7 @@ def directions_chart(figures: NationalFigures, *, printed: bool = False, layout:
     chart = pygal.HorizontalBar(style=charts.chart_style(charts.DIRECTION_COLOURS, layout, printed=printed),
                                 title=_("Families improved, stable or worse"), value_formatter=COUNTS,
                                 **{**options, "x_label_rotation": 0})
-    chart.x_labels = [domain.label for domain in impact]
+    chart.x_labels = charts.category_labels([domain.label for domain in impact], layout)
     values: list[Any] = []
     for code, label in DIRECTIONS:
         bars = [_count(domain.directions.get(code)) for domain in impact]
@@ -132,7 +132,7 @@ def _breakdown_chart(breakdown: Breakdown, title: str, series: str, printed: boo
         options = {**options, "height": 140 + 40 * max(len(breakdown.rows), 1)}
     chart = pygal.HorizontalBar(style=charts.chart_style([charts.BLUE], layout, printed=printed), title=title,
                                 show_legend=False, value_formatter=COUNTS, **{**options, "x_label_rotation": 0})
-    chart.x_labels = [row.label for row in breakdown.rows]
+    chart.x_labels = charts.category_labels([row.label for row in breakdown.rows], layout)
     values = [_count(row.count) for row in breakdown.rows]
     chart.add(series, values)
     if any(isinstance(value, int) for value in values):
@@ -153,7 +153,7 @@ def growth_chart(figures: NationalFigures, *, printed: bool = False, layout: str
     kind, options = _bars(layout, len(figures.growth), 2)
     chart = kind(style=charts.chart_style(GROWTH_COLOURS, layout, printed=printed), title=str(TITLES["growth"]),
                  show_y_guides=True, value_formatter=COUNTS, **{**options, "x_label_rotation": 0})
-    chart.x_labels = [row.label for row in figures.growth]
+    chart.x_labels = charts.category_labels([row.label for row in figures.growth], layout)
     families = [_count(row.families) for row in figures.growth]
     volunteers = [_count(row.volunteers) for row in figures.growth]
     chart.add(_("Families"), families)

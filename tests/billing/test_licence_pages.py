@@ -281,7 +281,8 @@ def test_the_done_page_says_processing_until_the_webhook_confirms(
     assert manager.get("/t/alpha/licence/done", headers={"Accept": "application/json"}).json == {"confirmed": True}
     page = manager.get("/t/alpha/licence/done?session_id=cs_test_a1B2c3").text
     assert "licence-done.js" not in page and 'id="done-heading"' in page
-    assert 'href="/t/alpha/licence/done' not in page and 'class="button" href="/t/alpha/licence/"' in page
+    assert 'href="/t/alpha/licence/done' not in page
+    assert 'class="utrecht-button utrecht-button--primary-action" href="/t/alpha/licence/"' in page
 
 
 # Who may ---------------------------------------------------------------------------------------------

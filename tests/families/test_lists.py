@@ -17,7 +17,7 @@ from tests.factories.families import create_family
 from tests.factories.platform import days_ago, today
 from tests.support.sessions import SignIn
 
-ROW_NAME = re.compile(r'<td data-label="Family">(?:<a [^>]*>)?([^<]+)<')
+ROW_NAME = re.compile(r'<td [^>]*data-label="Family">(?:<a [^>]*>)?([^<]+)<')
 
 
 def listed(client: FlaskClient, query: str = "", path: str = "/t/alpha/families/") -> list[str]:

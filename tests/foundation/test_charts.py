@@ -108,3 +108,28 @@ def test_the_chart_route_takes_a_layout(app: Flask, analyst: FlaskClient) -> Non
     for bad in ("tablet", "", "<script>", "phone" * 50):
         response = analyst.get(f"/foundation/charts/means.svg?layout={bad}")
         assert response.status_code == 200 and 'width="900"' in response.text
+
+
+@pytest.mark.usefixtures("dutch")
+@pytest.mark.parametrize("name", [name for name in national_charts.CHARTS if name != "trend"])
+def test_phone_bars_carry_short_names_and_the_legend_starts_at_the_edge(name: str) -> None:
+    figures = sample_figures()
+    names = {str(domain.label) for domain in figures.impact} | {
+        str(row.label) for rows in (figures.closure_reasons.rows, figures.children.rows, figures.growth)
+        for row in rows}
+    desktop = texts(national_charts.CHARTS[name](figures))
+    phone_svg = national_charts.CHARTS[name](figures, layout=charts.PHONE)
+    phone = texts(phone_svg)
+    drawn = [text for text in desktop if text in names]
+    assert drawn, "the desktop chart names its categories in full"
+    for full in drawn:
+        assert (full in phone) == (len(full) <= charts.PHONE_LABEL_CHARS)
+        assert charts.category_labels([full], charts.PHONE)[0] in phone
+    legends = re.search(r'<g transform="translate\((\d+), \d+\)" class="legends">', phone_svg.decode())
+    assert legends is None or legends.group(1) == "10"
+
+
+def test_category_labels_are_whole_on_the_desktop() -> None:
+    long = "Sociaal netwerk en maatschappelijke participatie"
+    assert charts.category_labels([long]) == [long]
+    assert charts.category_labels([long], charts.PHONE) == ["Sociaal netwerk…"]

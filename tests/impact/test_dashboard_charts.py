@@ -89,3 +89,46 @@ def test_the_chart_routes_take_a_layout(manager: FlaskClient) -> None:
     for bad in ("tablet", "", "PHONE", "%00"):
         response = manager.get(f"{URL}chart/means.svg?year={YEAR}&layout={bad}")
         assert response.status_code == 200 and 'width="900"' in response.text
+
+
+LONG = [DomainChange("finances", "Financiën en administratie",
+                     PairedChange(3, Fraction(1, 3), None, None, None), 1, 1, 1),
+        DomainChange("debts", "Financiën en schulden", PairedChange(3, Fraction(1, 3), None, None, None), 1, 1, 1),
+        DomainChange("network", "Sociaal netwerk en maatschappelijke participatie",
+                     PairedChange(7, Fraction(-1, 7), None, None, None), 2, 4, 1)]
+
+
+def plot_width(svg: bytes) -> float:
+    """The width of the plotting area (the bars' room), from pygal's background rectangle."""
+    return float(re.search(r'class="plot"><rect [^>]*width="([\d.]+)"', svg.decode()).group(1))
+
+
+@pytest.mark.usefixtures("dutch")
+def test_long_names_are_shortened_on_a_phone_and_whole_on_the_desktop() -> None:
+    names = [change.label for change in LONG]
+    legend = ["Vooruitgegaan sinds het eerste gesprek", "Gelijk gebleven", "Achteruitgegaan sinds het eerste gesprek"]
+    desktop = texts(charts.direction_chart(LONG, title="D", labels=legend, layout=shared.DESKTOP))
+    phone_svg = charts.direction_chart(LONG, title="D", labels=legend, layout=shared.PHONE)
+    phone = texts(phone_svg)
+    assert all(name in desktop for name in names)
+    assert not any(name in phone for name in names if len(name) > shared.PHONE_LABEL_CHARS)
+    shortened = [text for text in phone if text.endswith("…")]
+    assert {"Financiën en ad…", "Financiën en sc…", "Sociaal netwerk…"} <= set(shortened), shortened
+    assert len({text for text in shortened if text.startswith("Financiën")}) == 2  # still told apart
+    assert all(len(text) <= shared.PHONE_LABEL_CHARS for text in shortened if text.startswith(("Fin", "Soc")))
+    assert plot_width(phone_svg) >= 160  # the bars keep about half of the 360 px (70 px with whole names)
+    # The legend is below the plot, one name a line from the chart's left edge, cut to fit its width.
+    legends = re.search(r'<g transform="translate\((\d+), (\d+)\)" class="legends">', phone_svg.decode())
+    assert legends and int(legends.group(1)) == 10 and int(legends.group(2)) > 46 + 139
+    assert "Vooruitgegaan sinds het eerste ge…" in phone and "Gelijk gebleven" in phone
+    assert "<title>Vooruitgegaan sinds het eerste gesprek</title>" in phone_svg.decode()
+
+
+def test_short_labels_cut_at_a_word_where_they_can() -> None:
+    assert shared.short_label("Wonen") == "Wonen"
+    assert shared.short_label("Lichamelijke gezondheid") == "Lichamelijke…"
+    assert shared.short_label("Arbeidsmarktparticipatievermogen") == "Arbeidsmarktpar…"
+    assert shared.short_label("  twee   spaties  ") == "twee spaties"
+    assert shared.category_labels(["Financiën en administratie"]) == ["Financiën en administratie"]
+    assert shared.category_labels(["Financiën en administratie", "Financiën en schulden"], shared.PHONE) == [
+        "Financiën en ad…", "Financiën en sc…"]

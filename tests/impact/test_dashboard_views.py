@@ -105,7 +105,7 @@ def test_the_number_of_statements_does_not_grow_with_the_families(app: Flask, ma
     create_family(app, tenant_a, family_name="Zonder meting")
     with count_queries(app) as many:
         html = page(manager)
-    assert '<td class="numeric">60</td>' in html  # 60 families measured at each moment
+    assert '<td class="utrecht-table__cell numeric">60</td>' in html  # 60 families measured at each moment
     assert len(many) == len(few)
     with count_queries(app) as chart:
         assert manager.get(f"{URL}chart/direction.svg").status_code == 200

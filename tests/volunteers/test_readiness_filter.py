@@ -107,7 +107,7 @@ def ready_column(client: FlaskClient) -> dict[uuid.UUID, bool]:
     page = 1
     while True:
         text = client.get(f"{VOLUNTEERS}/?page={page}").text
-        for row in text.split("<tr>")[2:]:
+        for row in re.split(r"<tr[ >]", text)[2:]:
             volunteer_id = re.search(r"/volunteers/([0-9a-f-]{36})", row)
             ready_cell = re.search(r'data-label="Ready to be matched">(.*?)</td>', row)
             assert volunteer_id and ready_cell, row

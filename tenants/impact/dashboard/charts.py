@@ -39,7 +39,7 @@ def means_chart(domains: Sequence[DomainMeans], moments: Sequence[Moment], *, ti
     chart = kind(style=charts.chart_style(colours, layout), title=title, range=(1, 4), show_y_guides=True,
                  value_formatter=charts.decimal_formatter("0.#"), **y_labels,
                  **{"x_label_rotation": 25, **_options(layout, len(domains), len(moments))})
-    chart.x_labels = [domain.label for domain in domains]
+    chart.x_labels = charts.category_labels([domain.label for domain in domains], layout)
     for moment in moments:
         chart.add(moment_labels[moment], [_number(domain.mean(moment)) for domain in domains])
     return charts.render(chart)
@@ -51,7 +51,7 @@ def change_chart(changes: Sequence[DomainChange], *, title: str, series: str,
     chart = pygal.HorizontalBar(style=charts.chart_style([CHANGE_COLOUR], layout), title=title, show_legend=False,
                                 value_formatter=charts.decimal_formatter("+0.0#;−0.0#"),
                                 **_options(layout, len(changes), 1))
-    chart.x_labels = [change.label for change in changes]
+    chart.x_labels = charts.category_labels([change.label for change in changes], layout)
     chart.add(series, [_number(change.change.mean) for change in changes])
     return charts.render(chart)
 
@@ -77,7 +77,7 @@ def direction_chart(changes: Sequence[DomainChange], *, title: str, labels: Sequ
     chart = pygal.HorizontalStackedBar(style=charts.chart_style(DIRECTION_COLOURS, layout), title=title,
                                        range=(0, 100), value_formatter=charts.percent_formatter(),
                                        **_stack_options(layout, len(changes), len(labels)))
-    chart.x_labels = [change.label for change in changes]
+    chart.x_labels = charts.category_labels([change.label for change in changes], layout)
     stacks = [shares([change.improved, change.stable, change.worse]) for change in changes]
     for position, label in enumerate(labels):
         chart.add(label, [stack[position] for stack in stacks])
