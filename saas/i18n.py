@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from babel import Locale
@@ -68,6 +69,19 @@ def format_hours(hours: float | int | None) -> str:
     return format_decimal(hours or 0, "#,##0.#")
 
 
+def format_number(value: float | int | Decimal, decimals: int = 0, *, signed: bool = False) -> str:
+    """A figure in the reader's locale with exactly ``decimals`` decimals ("7,8" in Dutch). A value
+    that rounds to zero is written without a sign: "-0,0" would suggest a direction that is not
+    there. ``signed`` puts "+" before a positive change, so a rise reads as one."""
+    amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    if amount.is_zero():
+        amount = abs(amount)  # Decimal keeps the sign of -0.0; Babel would print it
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if signed and not amount.is_zero():
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(amount, pattern)
+
+
 def select_locale() -> Locale:
     """The user's choice, else the tenant's default, else the browser's, else Dutch."""
     return interface_locale(_chosen_language())
@@ -93,5 +107,5 @@ def text_direction() -> str:
     return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
 
 
-__all__ = ["LANGUAGES", "L_", "_", "babel", "force_locale", "format_hours", "get_locale", "interface_locale",
-           "ngettext", "pgettext", "select_locale", "text_direction"]
+__all__ = ["LANGUAGES", "L_", "_", "babel", "force_locale", "format_hours", "format_number", "get_locale",
+           "interface_locale", "ngettext", "pgettext", "select_locale", "text_direction"]

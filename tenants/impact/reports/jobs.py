@@ -19,7 +19,7 @@ from saas.db import db, tenant_context, utcnow
 from saas.i18n import force_locale
 from saas.jobs.tasks import run_task
 from saas.tenancy.models import Tenant
-from tenants.impact.reports import figures, files
+from tenants.impact.reports import figures, files, workbook
 from tenants.impact.reports.models import MunicipalityReport
 from tenants.impact.vocabulary import ReportStatus
 
@@ -84,7 +84,7 @@ def render_report(report: MunicipalityReport, tenant_name: str,
     progress(40)
     report.pdf = files.report_pdf(report, tenant_name)
     progress(70)
-    report.xlsx = files.report_xlsx(report, tenant_name)
+    report.xlsx = workbook.report_xlsx(report, tenant_name)
     report.generated_at = utcnow()
 
 
