@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import defer, load_only
 
+from saas.auth.models import Membership, User
+from saas.auth.roles import Role
 from saas.db import db
 from tenants.impact.reports.models import MunicipalityReport
 from tenants.impact.vocabulary import ReportStatus
@@ -65,3 +67,12 @@ def report_file(report_id: uuid.UUID, kind: str) -> tuple[MunicipalityReport, by
         select(MunicipalityReport).options(defer(other)).where(MunicipalityReport.id == report_id)
     ).first()
     return None if report is None else (report, getattr(report, column.key))
+
+
+def active_viewers() -> list[User]:
+    """The bound tenant's active report viewers whose account is active (who hear of a submitted report)."""
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.is_active, Membership.role == Role.REPORT_VIEWER, User.is_active)
+        .order_by(User.name)
+    ))

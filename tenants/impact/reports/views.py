@@ -23,7 +23,7 @@ from saas.forms import Confirmed, Form, PageQuery, validate_query
 from saas.i18n import L_, _, get_locale
 from saas.web import Errors, FormPage, after_commit, back_with_refusal, run_form, tenant_route
 from saas.web.tenant import current_membership, current_tenant, tenant_blueprint
-from tenants.impact.reports import jobs, operations, queries
+from tenants.impact.reports import jobs, labels, operations, queries
 from tenants.impact.reports.models import MunicipalityReport
 from tenants.impact.reports.schemas import ReportForm
 from tenants.impact.vocabulary import ReportStatus
@@ -132,14 +132,23 @@ def show(report_id: uuid.UUID) -> ResponseReturnValue:
     if wants_json():
         return jsonify(running=running, status=report.status.value, label=str(report.status.label),
                        progress=report.progress)
+    downloadable = report.status in DOWNLOADABLE
     return render_template(
         "reports/show.html",
         report=report,
         running=running,
         can_manage=not _is_viewer(),
-        downloadable=report.status in DOWNLOADABLE,
+        downloadable=downloadable,
         ReportStatus=ReportStatus,
+        **(_figures(report) if downloadable else {}),
     )
+
+
+def _figures(report: MunicipalityReport) -> dict[str, Any]:
+    """The stored (suppressed) figures laid out as the PDF gets them (tenants.impact.reports.files)."""
+    return dict(figures=report.figures, tables=labels.layouts(report.figures), format_value=labels.format_value,
+                suppressed=labels.SUPPRESSED, not_shown=labels.NOT_SHOWN,
+                suppressed_reason=labels.suppressed_reason(), not_shown_reason=labels.not_shown_reason())
 
 
 def _download(report_id: uuid.UUID, kind: str) -> Response:

@@ -80,7 +80,7 @@ def legend_sheet(sheet: Any, figures: dict[str, Any]) -> None:
         (_("Grade"), _("The mean answer on the life-domain questionnaire expressed as a school grade "
                        "(%(lowest)s to %(highest)s).", lowest=format_number(2.5, 1), highest=format_number(10))),
         (_("Change (grade points)"), _("The mean difference between T0 and Tend for families with both "
-                                       "measurements, with its 95% confidence interval.")),
+                                       "measurements, with its 95 per cent confidence interval.")),
         (MACHINE_SHEET, _("The same figures for computers: one figure per row, with codes instead of names; "
                           "suppressed is TRUE where a figure is not shown.")),
     ]
