@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,13 @@ class Mail:
 def recipient_locale(user: Any, tenant: Any) -> str:
     """The language to write to ``user`` in about ``tenant``: theirs, else the tenant's, else the default."""
     return user.locale or tenant.default_locale or current_app.config["DEFAULT_LOCALE"]
+
+
+def link_to(endpoint: str, **values: Any) -> str:
+    """The absolute address of a page, for a mail: BASE_URL and the route's path. Works inside a
+    request and outside one (a job, the demo seeder), where url_for needs a request context."""
+    with nullcontext() if has_request_context() else current_app.test_request_context():
+        return str(current_app.config["BASE_URL"]) + url_for(endpoint, **values)
 
 
 def send_mail(to: str, template: str, locale: str, **context: Any) -> Mail:

@@ -70,11 +70,13 @@ def breakdown_chart(figures: dict[str, Any], key: str) -> bytes | None:
     return chart.render()
 
 
-def charts(figures: dict[str, Any]) -> list[str]:
-    """The report's charts as data: URIs (an <img> runs no script; WeasyPrint reads them offline)."""
-    rendered = [grade_chart(figures), breakdown_chart(figures, "children_by_age"),
-                breakdown_chart(figures, "closure_reasons")]
-    return [chart_kit.svg_data_uri(svg) for svg in rendered if svg]
+def charts(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    """The report's charts as (text alternative, data: URI) — an <img> runs no script and WeasyPrint
+    reads it offline; the tagged PDF needs each image described (its figures are in the tables)."""
+    rendered = [(GRADE_CHART_TITLE, grade_chart(figures)),
+                (TABLE_TITLES["children_by_age"], breakdown_chart(figures, "children_by_age")),
+                (TABLE_TITLES["closure_reasons"], breakdown_chart(figures, "closure_reasons"))]
+    return [(str(title), chart_kit.svg_data_uri(svg)) for title, svg in rendered if svg]
 
 
 # Files ---------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, url_for
 from sqlalchemy import select
 
 from saas.audit.operations import record
@@ -16,7 +15,7 @@ from saas.db import db, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
 from saas.jobs.tasks import TASK_TIMEOUT
-from saas.mail import recipient_locale, send_mail
+from saas.mail import link_to, recipient_locale, send_mail
 from saas.tenancy.models import Tenant
 from tenants.impact.reports import queries
 from tenants.impact.reports.models import MunicipalityReport
@@ -95,7 +94,7 @@ def _mail_viewers(report: MunicipalityReport) -> None:
     """Tell each active report viewer, in their own language, that the report can be read; the
     mails leave only once the submit has committed (saas.mail)."""
     tenant = db.session.get_one(Tenant, report.tenant_id)
-    link = current_app.config["BASE_URL"] + url_for("reports.show", tenant_slug=tenant.slug, report_id=report.id)
+    link = link_to("reports.show", tenant_slug=tenant.slug, report_id=report.id)
     for user in queries.active_viewers():
         send_mail(user.email, "report_submitted", recipient_locale(user, tenant), tenant=tenant, user=user,
                   report=report, link=link)
