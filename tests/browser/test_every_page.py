@@ -10,6 +10,7 @@ later is checked without anyone writing a test for it.
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -31,11 +32,15 @@ from tests.browser import (
     sign_in,
     switch_language,
 )
+from tests.support import clock
 
 #: Links that leave the pages or change something when followed, and downloads (no page to check).
 SKIPPED = re.compile(r"^/(static/|login|logout|language|password/|invite/)|\.(pdf|csv|xlsx)$")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MAX_PAGES = 40
+#: Every language at both widths; with the clock moved (``make test-dates``) the crawl looks for
+#: faults of the date only, which the language and the width do not change: Dutch at the role's width.
+FULL_MATRIX = not os.environ.get(clock.ENV)
 
 #: (demo account, two-factor?, viewport, start page)
 ROLES = [
@@ -99,9 +104,9 @@ def test_every_page_a_role_reaches_fits_every_language_and_width(
     paths = crawl(page, start)
     assert len(paths) >= 3, f"the crawl found too little: {paths}"
     try:
-        for language in LANGUAGES:
+        for language in LANGUAGES if FULL_MATRIX else ("nl",):
             switch_language(page, language)
-            for width in VIEWPORTS.values():
+            for width in VIEWPORTS.values() if FULL_MATRIX else (VIEWPORTS[viewport_name],):
                 page.set_viewport_size(width)
                 for path in paths:
                     assert_page_fits(page, path, language)
