@@ -12,10 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 import pygal
-from flask_babel import format_decimal
 
 from saas import charts
-from saas.foundation.disclosure import THRESHOLD
+from saas.foundation.disclosure import SUPPRESSED_MARK
 from saas.foundation.national import Breakdown, Count, DomainImpact, NationalFigures
 from saas.foundation.tables import DIRECTIONS, TITLES, moments, trend_columns
 from saas.i18n import _
@@ -29,23 +28,18 @@ SCORES = charts.decimal_formatter("0.#")
 CHANGES = charts.decimal_formatter("+0.0#;−0.0#")
 
 
-def suppressed() -> str:
-    """The mark of a figure that is not shown: "<10" (the threshold, in the reader's locale)."""
-    return "<" + format_decimal(THRESHOLD)
-
-
 def _count(count: Count | None) -> Any:
     """A protected count as pygal wants it: the number, the "<10" mark, or None (no such cell)."""
     if count is None:
         return None
-    return charts.marked(suppressed()) if count.value is None else count.value
+    return charts.marked(SUPPRESSED_MARK) if count.value is None else count.value
 
 
 def _mean(mean: Decimal | None, families: Count | None, at: float = 0) -> Any:
     """A protected mean: hidden over fewer than 10 families ("<10"); a gap where nobody was scored."""
     if mean is not None:
         return charts.number(mean)
-    return None if families is None or families.value == 0 else charts.marked(suppressed(), at)
+    return None if families is None or families.value == 0 else charts.marked(SUPPRESSED_MARK, at)
 
 
 def _bars(layout: str, rows: int, series: int, *, horizontal: bool = False) -> tuple[type, dict[str, Any]]:

@@ -40,6 +40,8 @@ from typing import TypeVar
 
 #: Counts from 1 up to (not including) this are suppressed.
 THRESHOLD = 10
+#: How a figure hidden under the threshold is written, in tables, charts and files alike ("<10").
+SUPPRESSED_MARK = f"<{THRESHOLD}"
 #: Shown counts are rounded to a multiple of this.
 ROUNDING = 5
 #: A mean is only shown over at least this many families.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from saas.enums import LabelledEnum
+from saas.foundation import disclosure
 from saas.i18n import L_, _, format_number
 from tenants.families.vocabulary import ClosureReason, ReferrerType, YesNoUnknown
 from tenants.impact.reports.figures import CHANGE, COUNT, GRADE, HOURS
@@ -19,7 +20,7 @@ from tenants.impact.vocabulary import Moment
 from tenants.life_domains import LIFE_DOMAINS
 
 #: How a suppressed count or hour total is written in the PDF.
-SUPPRESSED = "<10"
+SUPPRESSED = disclosure.SUPPRESSED_MARK
 #: How a mean that is not shown (too few families) is written in the PDF.
 NOT_SHOWN = "–"
 #: Decimals a person reads per unit (the figures are rounded like this when computed).
