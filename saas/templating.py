@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
-from saas.i18n import LANGUAGES, format_hours, get_locale, text_direction
+from saas.i18n import LANGUAGES, format_hours, format_number, get_locale, text_direction
 
 
 def _format_iso_date(value: str) -> str:
@@ -28,6 +28,7 @@ def init_templating(app: Flask) -> None:
         format_date=format_date,
         format_decimal=format_decimal,
         format_hours=format_hours,
+        format_number=format_number,
         format_percent=format_percent,
     )
 

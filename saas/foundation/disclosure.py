@@ -13,6 +13,15 @@ Rounding
 Means
     A mean (e.g. a satisfaction grade) is only shown when it is taken over at least
     ``MIN_FAMILIES_FOR_MEAN`` families.
+Shares and ratios
+    A share (e.g. "care stopped or reduced, of the families with care at the start") is computed
+    from the exact counts and shown as a whole percentage, only when its denominator counts at
+    least ``MIN_SHARE_DENOMINATOR`` families (one family then moves it by at most five points) and,
+    where its numerator and denominator are figures of the same publication, only when both are
+    shown (a share never tells what the counts hide: the numerator is protected as an entry with
+    its own lines). A ratio of other kinds (families per coordinator) is shown as a whole number,
+    under the same minimum. Fewer decimals than that would let anyone work the exact counts out
+    of the fraction (0.923 is 12 of 13).
 Secondary suppression (tables)
     A table is a set of *lines*: each row with its row total, each column with its column
     total, the row of column totals with the grand total, and the column of row totals with the
@@ -36,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 #: Counts from 1 up to (not including) this are suppressed.
@@ -48,6 +58,10 @@ ROUNDING = 5
 MIN_FAMILIES_FOR_MEAN = 10
 #: A part of a national figure built from fewer tenants than this is shown only inside its total.
 MIN_TENANTS = 3
+#: A share or ratio is only shown when its denominator counts at least this many.
+MIN_SHARE_DENOMINATOR = 20
+#: Shares are shown as whole percentages; ratios as whole numbers.
+SHARE_PLACES, RATIO_PLACES = Decimal("0.01"), Decimal("1")
 
 #: Any hashable name of an entry of a structure of sums (see :func:`protect_entries`).
 Entry = TypeVar("Entry", bound=Hashable)
@@ -79,6 +93,23 @@ def protect_mean(total: float, n: int) -> float | None:
     if n < MIN_FAMILIES_FOR_MEAN:
         return None
     return total / n
+
+
+def protect_share(part: int, whole: int) -> Decimal | None:
+    """``part / whole`` (0–1, to whole percents, half up) from the exact counts, or None when the
+    whole counts fewer than MIN_SHARE_DENOMINATOR. The caller hides it too where ``part`` or
+    ``whole`` is hidden as a count (see the module)."""
+    if whole < MIN_SHARE_DENOMINATOR:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def protect_ratio(total: int, per: int, counted: int) -> Decimal | None:
+    """``total / per`` as a whole number (e.g. open cases per coordinator), shown only when
+    ``counted`` — the number of people the ratio is about — reaches MIN_SHARE_DENOMINATOR."""
+    if per <= 0 or counted < MIN_SHARE_DENOMINATOR:
+        return None
+    return (Decimal(total) / Decimal(per)).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from saas.i18n import _
 
 #: Babel number patterns per kind (a share goes through format_percent).
 PATTERNS = {Kind.COUNT: "#,##0", Kind.EXACT: "#,##0", Kind.SCORE: "0.00", Kind.CHANGE: "+0.00;−0.00",
-            Kind.GRADE: "0.0", Kind.RATIO: "0.0"}
+            Kind.GRADE: "0.0", Kind.RATIO: "0"}
 
 
 def suppressed_reason() -> str:

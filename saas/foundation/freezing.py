@@ -1,7 +1,8 @@
 """Frozen years, and the lock that makes freezing and publishing take turns.
 
-A frozen year (StatisticsSnapshot) keeps the cells of the year and its quarters as they were
-when it was frozen: the publishing job neither replaces nor deletes them. A publication that was
+A frozen year (StatisticsSnapshot) is a year released early (saas.foundation.release): it keeps
+the cells of the year and its quarters as they were when it was frozen, and the publishing job
+neither replaces nor deletes them. A publication that was
 already running when the year was frozen must not overwrite it afterwards, so on PostgreSQL both
 take a transaction-level advisory lock on :data:`FREEZE_LOCK`: each tenant's publication holds it
 shared (publications run side by side) and reads the frozen years only once it has it; freezing
@@ -16,7 +17,6 @@ from sqlalchemy import select, text
 
 from saas.db import db
 from saas.foundation.models import StatisticsSnapshot
-from saas.foundation.periods import year_periods
 
 #: An arbitrary constant naming the advisory lock ("SOstat" in ASCII).
 FREEZE_LOCK = 0x534F73746174
@@ -34,7 +34,3 @@ def frozen_years() -> set[int]:
     """The years frozen so far (a platform table: no tenant involved)."""
     return set(db.session.scalars(select(StatisticsSnapshot.year)))
 
-
-def frozen_periods(years: set[int]) -> list[str]:
-    """The period keys of every year in ``years``."""
-    return [key for year in sorted(years) for key in year_periods(year)]

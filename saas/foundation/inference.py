@@ -6,10 +6,14 @@ they are all the interval needs: mean Σd/n, sample variance (Σd² − (Σd)²/
 mean ± t(0.975, n − 1) × sd / √n — the definition tenants.impact.measurements.scoring.paired_change uses for one
 tenant, so a national figure over one tenant equals that tenant's own.
 
-``t`` comes from :data:`T_975`, the usual two-sided 95 % table (three decimals); for a df between
-two rows the lower row's value is used (a slightly wider, so conservative, interval); beyond 120
-degrees of freedom the normal quantile 1.960. No scipy needed. The tenant scoring module imports
-the table from here, so there is one.
+``t`` is the exact quantile of Student's t distribution (scipy), for every number of degrees of
+freedom: a printed table has steps between its rows (too wide an interval there) and falls back on
+the normal 1.960 beyond 120 (too narrow). :func:`t_quantile` is the one entry point; the tenant
+scoring module imports it from here. scipy is imported on first use, so starting the app (and every
+page without an interval) does not pay for loading it.
+
+:func:`rounded` is how a mean is shown: half up from the exact value, never from a rounded step
+in between (a mean exactly on x.xx5 shows x.xx + 0.01).
 """
 
 from __future__ import annotations
@@ -17,26 +21,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
-
-#: t(0.975, df): the two-sided 95 % quantiles of Student's t distribution.
-T_975: dict[int, Decimal] = {df: Decimal(value) for df, value in {
-    1: "12.706", 2: "4.303", 3: "3.182", 4: "2.776", 5: "2.571", 6: "2.447", 7: "2.365", 8: "2.306",
-    9: "2.262", 10: "2.228", 11: "2.201", 12: "2.179", 13: "2.160", 14: "2.145", 15: "2.131", 16: "2.120",
-    17: "2.110", 18: "2.101", 19: "2.093", 20: "2.086", 21: "2.080", 22: "2.074", 23: "2.069", 24: "2.064",
-    25: "2.060", 26: "2.056", 27: "2.052", 28: "2.048", 29: "2.045", 30: "2.042", 40: "2.021", 60: "2.000",
-    120: "1.980",
-}.items()}
-#: The normal quantile, for more than 120 degrees of freedom.
-Z_975 = Decimal("1.960")
+from functools import cache
 
 
+@cache
 def t_quantile(df: int) -> Decimal:
-    """t(0.975, ``df``) from :data:`T_975` (the lower tabulated row between rows; 1.960 beyond 120)."""
+    """t(0.975, ``df``): the two-sided 95 % quantile of Student's t distribution with ``df`` degrees
+    of freedom (as many digits as a float carries, e.g. 2.228138851986274 for df = 10)."""
     if df < 1:
         raise ValueError("a t quantile needs at least one degree of freedom")
-    if df > max(T_975):
-        return Z_975
-    return T_975[max(row for row in T_975 if row <= df)]
+    from scipy.stats import t  # local: loading scipy.stats takes a second, only pages with intervals need it
+
+    return Decimal(repr(float(t.ppf(0.975, df))))
+
+
+def rounded(value: Fraction | Decimal | int, quantum: Decimal) -> Decimal:
+    """``value`` rounded half up (a tie away from zero) to a multiple of ``quantum`` (Decimal("0.01")),
+    decided on the exact value: a Fraction is never turned into a float or a shortened decimal first."""
+    exact = Fraction(value) / Fraction(quantum)
+    whole = (abs(exact.numerator) * 2 + exact.denominator) // (exact.denominator * 2)
+    return (whole if exact >= 0 else -whole) * quantum
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,20 @@ from enum import StrEnum
 
 #: The value of a dimension a measure is not split by.
 ALL = ""
-#: Means of domain scores and paired changes are summed in units of 1/SCALE (four decimals).
-SCORE_SCALE = 10_000
+#: The most items a domain of an instrument may have (tenants.impact.instruments.checks refuses more):
+#: a family's domain score is the mean of at most this many answers, a fraction whose denominator
+#: is one of 1 … MAX_DOMAIN_ITEMS.
+MAX_DOMAIN_ITEMS = 10
+#: Domain scores and paired changes are summed in units of 1/SCORE_SCALE. It is a multiple of every
+#: possible denominator of a score (lcm(1 … MAX_DOMAIN_ITEMS) = 2520), so every family's score is a
+#: whole number of units and the sums are exact (a mean on x.xx5 is not shown one step down), and a
+#: multiple of LEGACY_SCORE_SCALE, so older cells convert exactly. Squares stay within a BIGINT for
+#: a million families (Σd² ≤ n × (3 × SCORE_SCALE)²). Each published row records the unit it was
+#: written in (PublishedStatistic.score_scale); a new SCORE_SCALE must be a multiple of every earlier
+#: one, because frozen years are never republished.
+SCORE_SCALE = 630_000
+#: The unit of cells published before scores were exact (four decimals): rows of frozen years keep it.
+LEGACY_SCORE_SCALE = 10_000
 #: Training hours are summed in hundredths of an hour.
 HOURS_SCALE = 100
 #: The longest category (the column's length); municipality names are cut to it.
@@ -68,4 +80,6 @@ FAMILY_CATEGORIES = ("supported", "new", "closed")
 VOLUNTEER_CATEGORIES = ("active", "new", "stopped")
 CHANGE_DIRECTIONS = ("improved", "stable", "worse")
 AGE_BAND_CATEGORIES = ("0-3", "4-11", "12-17", "18-23", "other")
+#: The measures whose total (and squares) are in units of 1/score_scale of their row.
+SCORE_MEASURES = (Measure.DOMAIN_SCORE, Measure.PAIRED_CHANGE)
 FIDELITY_INDICATORS = ("t0_done", "home_visit_intake", "trained_before_first_match", "valid_vog", "caseload")

@@ -20,13 +20,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import TenantScoped, db, enum_type, tenant_fk, utcnow
 from saas.enums import LabelledEnum
+from saas.foundation.measures import SCORE_SCALE
 from saas.i18n import L_
 
 
 class PublicationTrigger(LabelledEnum):
     NIGHTLY = "nightly", L_("Nightly")
     ON_DEMAND = "on_demand", L_("On demand")
-    COMMAND = "command", L_("Command line")
+    COMMAND = "command", L_("By a system administrator")
 
 
 class PublicationStatus(LabelledEnum):
@@ -76,6 +77,10 @@ class PublishedStatistic(TenantScoped, db.Model):
     n: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     total: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     squares: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: The unit of ``total`` and ``squares`` of the score measures (measures.SCORE_MEASURES): 1/score_scale.
+    #: Rows of frozen years keep the unit they were written in (measures.LEGACY_SCORE_SCALE before scores
+    #: were exact); the reader converts each row to measures.SCORE_SCALE.
+    score_scale: Mapped[int] = mapped_column(default=SCORE_SCALE)
 
 
 class StatisticsSnapshot(db.Model):

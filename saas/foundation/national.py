@@ -22,11 +22,20 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from saas.clock import local_today
 from saas.foundation import national_labels as names
-from saas.foundation.disclosure import MIN_FAMILIES_FOR_MEAN, protect_count, round_count
-from saas.foundation.inference import change_from_sums
+from saas.foundation.disclosure import (
+    MIN_FAMILIES_FOR_MEAN,
+    RATIO_PLACES,
+    SHARE_PLACES,
+    protect_count,
+    protect_ratio,
+    protect_share,
+    round_count,
+)
+from saas.foundation.inference import change_from_sums, rounded
 from saas.foundation.labels import labels
 from saas.foundation.measures import (
     AGE_BAND_CATEGORIES,
@@ -51,7 +60,8 @@ from saas.foundation.national_protection import (
     year_tracks,
 )
 from saas.foundation.periods import Period
-from saas.foundation.published import CellKey, PublishedData, published_years, read_published
+from saas.foundation.published import CellKey, PublishedData, read_publications, read_published, released_years
+from saas.foundation.release import next_release, released_on
 from saas.i18n import force_locale
 
 
@@ -69,6 +79,17 @@ class Headline:
     key: str
     label: str
     count: Count
+
+
+@dataclass(frozen=True)
+class Share:
+    """A headline share (0–1 in whole percents, None when not shown) with its denominator, the
+    protected count of the families it is taken over (saas.foundation.disclosure: shares)."""
+
+    key: str
+    label: str
+    value: Decimal | None
+    of: Count
 
 
 @dataclass(frozen=True)
@@ -96,6 +117,8 @@ class DomainImpact:
     change_high: Decimal | None
     #: "improved" | "stable" | "worse" → protected count (same table as change_n)
     directions: dict[str, Count]
+    #: the share of the paired families that improved (None when not shown)
+    improved_share: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -176,27 +199,51 @@ class NationalFigures:
     trend_columns: list[tuple[str, str]] = field(default_factory=list)
     #: (code, label) of the measurement moments, in order (the keys of DomainImpact.means)
     moments: list[tuple[str, str]] = field(default_factory=list)
+    #: the day the year shown was released (None when no year is: then nothing is shown)
+    released_on: date | None = None
+    #: the next year to be released, and when (None where the caller did not ask)
+    upcoming: Release | None = None
+    #: the headline shares (names.share_labels)
+    shares: list[Share] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Release:
+    """The next year the foundation will see: its release date, and whether it has ended (then an
+    admin may release it early by freezing it)."""
+
+    year: int
+    on: date
+    ended: bool
 
 
 #: Columns of the trend table, in order; stock figures are protected one by one, flows (new,
 #: closed, stopped) per year together with the year's total.
 TREND_COLUMNS = ("families_supported", "families_new", "families_closed", "volunteers_active", "volunteers_new")
 
-#: Precision of the figures shown: domain scores and changes (scale 1–4), grades, shares.
-SCORE_PLACES, GRADE_PLACES, SHARE_PLACES = Decimal("0.01"), Decimal("0.1"), Decimal("0.001")
+#: Precision of the figures shown: domain scores and changes (scale 1–4), grades (shares and
+#: ratios: saas.foundation.disclosure).
+SCORE_PLACES, GRADE_PLACES = Decimal("0.01"), Decimal("0.1")
 
 
 def national_figures(year: int | None, track: str | None, language: str) -> NationalFigures:
-    """Every national figure of ``year`` (the newest published year when None or not published)
-    for ``track`` (None or an unknown code: all tracks), labels in ``language``. Five SQL
-    statements, however many tenants and cells (saas.foundation.published)."""
-    years = published_years()
-    chosen = year if year in years else max(years, default=local_today().year)
-    return build_national_figures(read_published(chosen), years, chosen, track, language)
+    """Every national figure of ``year`` (the newest released year when None or not released) for
+    ``track`` (None or an unknown code: all tracks), labels in ``language``. Five SQL statements,
+    however many tenants and cells (saas.foundation.published); a year still open is never read
+    (saas.foundation.release), and before the first release only the publications are."""
+    today = local_today()
+    years, frozen = released_years(today)
+    next_year, on = next_release(today, frozen)
+    upcoming = Release(next_year, on, ended=next_year < today.year)
+    if not years:
+        return build_national_figures(read_publications(), {}, upcoming.year - 1, track, language, today, upcoming)
+    chosen = year if year in years else max(years)
+    return build_national_figures(read_published(chosen), years, chosen, track, language, today, upcoming)
 
 
 def build_national_figures(data: PublishedData, years: dict[int, int], year: int, track: str | None,
-                           language: str, today: date | None = None) -> NationalFigures:
+                           language: str, today: date | None = None,
+                           upcoming: Release | None = None) -> NationalFigures:
     """The figures of one view from what was read (no database: the differencing test drives this)."""
     with force_locale(language):
         track_labels = labels("track", language)
@@ -207,11 +254,12 @@ def build_national_figures(data: PublishedData, years: dict[int, int], year: int
         return NationalFigures(
             year=year, track=track, years=sorted(years, reverse=True), tracks=offered, frozen_at=data.frozen_at,
             tenants=years.get(year, 0), headlines=view.headlines(), trend=view.trend(today or local_today()),
-            impact=view.impact(), satisfaction=view.satisfaction(), outcomes=view.outcomes(),
+            impact=view.impact(), satisfaction=view.satisfaction(), outcomes=view.outcomes(), shares=view.shares(),
             closure_reasons=view.closure_reasons(), children=view.children(), fidelity=_fidelity(data),
             growth=_growth(data, years), publications=_publications(data),
             trend_columns=[(key, names.headline_labels()[key]) for key in TREND_COLUMNS],
-            moments=list(names.moment_labels(language).items()))
+            moments=list(names.moment_labels(language).items()),
+            released_on=released_on(year, data.frozen_at) if year in years else None, upcoming=upcoming)
 
 
 class _View:
@@ -280,7 +328,7 @@ class _View:
         for moment in moments:
             shown = self._count("domain_score", code, moment)
             cell = track_sum(self.data, self._cell(Measure.DOMAIN_SCORE, code, moment), self.counts.tracks)
-            means[moment] = (Count(shown), _mean(shown, cell.n, Decimal(cell.total) / SCORE_SCALE, SCORE_PLACES))
+            means[moment] = (Count(shown), _mean(shown, cell.n, Fraction(cell.total, SCORE_SCALE), SCORE_PLACES))
         change_n = self._count("change", code, TOTAL)
         paired = track_sum(self.data, self._cell(Measure.PAIRED_CHANGE, code), self.counts.tracks)
         change = None
@@ -292,11 +340,24 @@ class _View:
             change_low=_places(change.low, SCORE_PLACES) if change else None,
             change_high=_places(change.high, SCORE_PLACES) if change else None,
             directions={direction: Count(self._count("change", code, direction))
-                        for direction in CHANGE_DIRECTIONS})
+                        for direction in CHANGE_DIRECTIONS},
+            improved_share=self._share(("change", code, "improved"), ("change", code, TOTAL)))
+
+    def _share(self, part: tuple[str, ...], whole: tuple[str, ...]) -> Decimal | None:
+        """The share ``part`` of ``whole`` for the view's track: from the exact counts, only where both
+        are shown (saas.foundation.disclosure: shares)."""
+        if self._count(*part) is None or self._count(*whole) is None:
+            return None
+        return protect_share(self.counts.true_count(*part, self.track), self.counts.true_count(*whole, self.track))
+
+    def shares(self) -> list[Share]:
+        wholes = {"care_stopped_or_reduced": ("outcome", "with_care")}
+        return [Share(key, label, self._share(("outcome", key), wholes[key]), Count(self._count(*wholes[key])))
+                for key, label in names.share_labels().items()]
 
     def satisfaction(self) -> Decimal | None:
         cell = track_sum(self.data, self._cell(Measure.SATISFACTION), self.counts.tracks)
-        return _mean(self._count("satisfaction"), cell.n, Decimal(cell.total), GRADE_PLACES)
+        return _mean(self._count("satisfaction"), cell.n, Fraction(cell.total), GRADE_PLACES)
 
     def outcomes(self) -> list[Headline]:
         def count(category: str) -> int | None:
@@ -324,11 +385,12 @@ class _View:
                          Count(self._count("children", TOTAL)))
 
 
-def _mean(shown: int | None, n: int, total: Decimal, places: Decimal) -> Decimal | None:
-    """total / n, only where its count is shown (not hidden by secondary suppression) and n is enough."""
+def _mean(shown: int | None, n: int, total: Fraction, places: Decimal) -> Decimal | None:
+    """total / n, only where its count is shown (not hidden by secondary suppression) and n is enough;
+    rounded half up from the exact quotient (a decimal quotient could fall just short of x.xx5)."""
     if shown is None or n < MIN_FAMILIES_FOR_MEAN:
         return None
-    return _places(total / n, places)
+    return rounded(total / n, places)
 
 
 def _places(value: Decimal | None, places: Decimal) -> Decimal | None:
@@ -336,22 +398,24 @@ def _places(value: Decimal | None, places: Decimal) -> Decimal | None:
 
 
 def _fidelity(data: PublishedData) -> Fidelity:
-    """Each tenant's indicators (names shown: only the foundation sees them) and their median.
-
-    A share is shown over at least MIN_FAMILIES_FOR_MEAN cases; the caseload (families per
-    coordinator) when it is taken over that many families."""
+    """Each tenant's indicators (names shown: only the foundation sees them) and their median,
+    under the rules for shares and ratios (saas.foundation.disclosure): a share over at least
+    MIN_SHARE_DENOMINATOR cases, in whole percents; the caseload (open cases per coordinator) as a
+    whole number, over at least that many cases."""
     indicators = list(names.fidelity_labels().items())
     per_tenant: dict[str, dict[str, Decimal | None]] = {}
     for cell in data.fidelity:
         values = per_tenant.setdefault(cell.tenant_name, dict.fromkeys(FIDELITY_INDICATORS))
-        enough = (cell.total if cell.indicator == "caseload" else cell.n) >= MIN_FAMILIES_FOR_MEAN
-        if cell.n and enough:
-            values[cell.indicator] = _places(Decimal(cell.total) / cell.n, SHARE_PLACES)
+        if cell.indicator == "caseload":
+            values[cell.indicator] = protect_ratio(cell.total, cell.n, counted=cell.total)
+        else:
+            values[cell.indicator] = protect_share(cell.total, cell.n)
     rows = [FidelityRow(name, values) for name, values in sorted(per_tenant.items())]
     median = {}
     for key in FIDELITY_INDICATORS:
         shown = [row.values[key] for row in rows if row.values.get(key) is not None]
-        median[key] = _places(statistics.median(shown), SHARE_PLACES) if shown else None
+        places = RATIO_PLACES if key == "caseload" else SHARE_PLACES
+        median[key] = _places(statistics.median(shown), places) if shown else None
     return Fidelity(indicators, rows, median)
 
 

@@ -32,6 +32,13 @@ def outcome_labels() -> dict[str, str]:
     }
 
 
+def share_labels() -> dict[str, str]:
+    """{share: label} of the headline shares, in display order."""
+    return {
+        "care_stopped_or_reduced": _("Professional care stopped or reduced, of the families with care at the start"),
+    }
+
+
 def fidelity_labels() -> dict[str, str]:
     """{indicator: label}, in display order (measures.FIDELITY_INDICATORS)."""
     return {

@@ -22,7 +22,10 @@ The lines of a year (``t`` a track, ``*`` all tracks, ``q`` a quarter, ``Y`` the
   ``with_care[t] = care_stopped[t] + care_reduced[t] + care_other[t]``, ``closed[Y, t] =
   with_care[t] + without_care[t]`` and likewise for each referral question (:data:`OUTCOME_REMAINDERS`).
   A remainder is never displayed, yet "total − shown parts" computes it, so it is an entry like any
-  count (hidden when small) and its line keeps the shown outcomes from isolating 1–9 families.
+  count (hidden when small) and its line keeps the shown outcomes from isolating 1–9 families;
+* the numerator of a headline share that adds outcomes up (:data:`OUTCOME_GROUPS`: care stopped or
+  reduced) is an entry too, with ``group[t] = Σ part[t]`` and ``whole[t] = group[t] + remainder[t]``:
+  a share shows its numerator almost exactly, so the numerator is protected like a shown count.
 
 Stock figures (families supported, volunteers active) are a line per period (a quarter's stock
 is no part of the year's). Codes come from the year's own cells, sorted, so the entries (and the
@@ -56,6 +59,9 @@ OUTCOME_REMAINDERS = {"care_other": ("with_care", ("care_stopped", "care_reduced
                       "without_care": ("closed", ("with_care",)),
                       "not_would_otherwise_be_referred": ("closed", ("would_otherwise_be_referred",)),
                       "not_prevented_referral_confirmed": ("closed", ("prevented_referral_confirmed",))}
+#: Numerators of headline shares that add outcomes up: group → (its parts, the share's whole, the
+#: remainder of the whole beside the parts).
+OUTCOME_GROUPS = {"care_stopped_or_reduced": (("care_stopped", "care_reduced"), "with_care", "care_other")}
 FAMILY_FLOWS = ("new", "closed")
 VOLUNTEER_FLOWS = ("new", "stopped")
 
@@ -267,6 +273,27 @@ class _YearBuilder:
             for track in self.every_track:
                 self.lines.append((self._outcome(total, track),
                                    [self._outcome(category, track) for category in (*parts, remainder)]))
+        for group, (parts, whole, remainder) in OUTCOME_GROUPS.items():
+            self._outcome_group(group, parts, whole, remainder)
+
+    def _outcome_group(self, group: str, parts: tuple[str, ...], whole: str, remainder: str) -> None:
+        """A share's numerator that adds outcomes up (see OUTCOME_GROUPS): an entry with the lines
+        ``group = Σ parts`` and ``whole = group + remainder``, hidden for a track where every part
+        comes from too few tenants (the sum could be one organisation's own figure)."""
+        for track in self.tracks:
+            tenants = max(self.data.cell(self._cell(self.period.key, Measure.OUTCOME, track=track, category=part))
+                          .tenants for part in parts)
+            self._add(("outcome", group, track), sum(self.true[("outcome", part, track)] for part in parts), tenants)
+        entry = ("outcome", group, ALL_TRACKS)
+        self.true[entry] = sum(self.true[("outcome", group, track)] for track in self.tracks)
+        self.lines.append((entry, [("outcome", group, track) for track in self.tracks]))
+        if too_few_tenants(max(self.data.cell(self._cell(self.period.key, Measure.OUTCOME, track=ALL_TRACKS,
+                                                         category=part)).tenants for part in parts)):
+            self.hide.add(entry)
+        for track in self.every_track:
+            self.lines.append(((("outcome", group, track)), [("outcome", part, track) for part in parts]))
+            self.lines.append((self._outcome(whole, track),
+                               [("outcome", group, track), self._outcome(remainder, track)]))
 
     def _outcome(self, category: str, track: str) -> Entry:
         """The entry of an outcome or remainder; the closed families are the year's families_closed."""

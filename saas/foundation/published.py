@@ -3,7 +3,8 @@
 Everything the national view of one year needs is summed by the database across tenants, so the
 number of statements (and the rows fetched) does not grow with the number of tenants:
 
-1. :func:`published_years` — the years with statistics, and how many tenants published each;
+1. :func:`released_years` — the years released (saas.foundation.release), and how many tenants
+   published each: a year still open is never read;
 2. :func:`read_published` — (a) the cells, summed per (period, measure, track, domain, moment,
    category) with the number of tenants contributing to each (a tenant with n = 0 contributes
    nothing), once per track and once over all tracks (``ANY_TRACK``: how many *different* tenants
@@ -19,15 +20,16 @@ anyway). The published tables are tenant tables: every statement here crosses te
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select, union_all
 
 from saas.db import cross_tenant, db
-from saas.foundation.measures import Measure
+from saas.foundation.measures import SCORE_MEASURES, SCORE_SCALE, Measure
 from saas.foundation.models import PublishedStatistic, StatisticsPublication, StatisticsSnapshot
 from saas.foundation.periods import Period, year_periods
+from saas.foundation.release import is_released
 from saas.tenancy.models import Tenant
 
 #: The track of the cells summed over all tracks (no track code is "*").
@@ -92,19 +94,33 @@ class PublishedData:
 _EMPTY = CellSum()
 
 
-def published_years() -> dict[int, int]:
-    """{year: number of tenants that published it} (one statement)."""
-    statistic = PublishedStatistic
-    statement = (select(statistic.period, func.count(statistic.tenant_id.distinct()))
+def released_years(today: date) -> tuple[dict[int, int], set[int]]:
+    """The years released by ``today`` (saas.foundation.release) as {year: number of tenants that
+    published it}, and the years frozen early; a year still open is not among them, whatever was
+    published for it (one statement)."""
+    statistic, snapshot = PublishedStatistic, StatisticsSnapshot
+    statement = (select(statistic.period, func.count(statistic.tenant_id.distinct()), func.count(snapshot.year))
+                 .outerjoin(snapshot, cast(snapshot.year, String) == statistic.period)
                  .where(statistic.period.not_like("%-Q%"))
                  .group_by(statistic.period))
     years: dict[int, int] = {}
-    for period, tenants in db.session.execute(cross_tenant(statement, _REASON)):
+    frozen: set[int] = set()
+    for period, tenants, snapshots in db.session.execute(cross_tenant(statement, _REASON)):
         try:
-            years[Period.parse(period).year] = int(tenants)
+            year = Period.parse(period).year
         except ValueError:  # a period the contract does not know: not ours to show
             continue
-    return years
+        if snapshots:
+            frozen.add(year)
+        if is_released(year, frozen, today):
+            years[year] = int(tenants)
+    return years, frozen
+
+
+def read_publications() -> PublishedData:
+    """No figures, only every tenant's last publication: what the foundation sees before any year
+    is released (one statement)."""
+    return PublishedData(publications=_last_publications())
 
 
 def read_published(year: int) -> PublishedData:
@@ -121,7 +137,12 @@ def _cells(year: int) -> dict[CellKey, CellSum]:
                  and_(statistic.measure.in_([measure.value for measure in GROWTH_MEASURES]),
                       statistic.period.not_like("%-Q%")))
     contributing = func.count(case((statistic.n != 0, statistic.tenant_id)).distinct())
-    sums = (func.sum(statistic.n), func.sum(statistic.total), func.sum(statistic.squares), contributing)
+    # Each row's scores into units of 1/SCORE_SCALE before tenants are added up (a frozen year keeps
+    # the unit it was published in; SCORE_SCALE is a multiple of every unit ever written).
+    factor = case((statistic.measure.in_([measure.value for measure in SCORE_MEASURES]),
+                   literal(SCORE_SCALE) // statistic.score_scale), else_=1)
+    sums = (func.sum(statistic.n), func.sum(statistic.total * factor), func.sum(statistic.squares * factor * factor),
+            contributing)
     dimensions = (statistic.domain, statistic.moment, statistic.category)
     per_track = (select(statistic.period, statistic.measure, statistic.track, *dimensions, *sums)
                  .where(wanted).group_by(statistic.period, statistic.measure, statistic.track, *dimensions))

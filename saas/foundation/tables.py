@@ -33,7 +33,7 @@ class Kind(StrEnum):
 
 
 #: Decimals each kind is shown with (a share: of its percentage).
-DECIMALS = {Kind.SCORE: 2, Kind.CHANGE: 2, Kind.GRADE: 1, Kind.SHARE: 0, Kind.RATIO: 1}
+DECIMALS = {Kind.SCORE: 2, Kind.CHANGE: 2, Kind.GRADE: 1, Kind.SHARE: 0, Kind.RATIO: 0}
 #: How the files write a suppressed count, and a mean (or share) that is not shown.
 SUPPRESSED = "<10"
 NOT_SHOWN = "–"
@@ -43,6 +43,9 @@ NOT_SHOWN = "–"
 class Cell:
     value: int | Decimal | str | None
     kind: Kind = Kind.TEXT
+    #: On a row's label cell: the row's stable English code ("finances", "2026-Q3"), which the
+    #: machine-readable exports write instead of the translated label.
+    code: str | None = None
 
     @property
     def is_number(self) -> bool:
@@ -66,6 +69,8 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[Cell]]
+    #: The columns' stable English codes, in the order of ``columns`` (for the machine-readable exports).
+    codes: tuple[str, ...] = ()
 
 
 #: The tables in the order of the page, each downloadable under its key.
@@ -91,9 +96,10 @@ def _count(count: Count) -> Cell:
 
 
 def headlines(figures: NationalFigures) -> Table:
-    rows = [[Cell(_("Organisations that published")), Cell(figures.tenants, Kind.EXACT)]]
-    rows += [[Cell(headline.label), _count(headline.count)] for headline in figures.headlines]
-    return Table("headlines", str(TITLES["headlines"]), [_("Figure"), _("Number")], rows)
+    rows = [[Cell(_("Organisations that published"), code="organisations_published"),
+             Cell(figures.tenants, Kind.EXACT)]]
+    rows += [[Cell(headline.label, code=headline.key), _count(headline.count)] for headline in figures.headlines]
+    return Table("headlines", str(TITLES["headlines"]), [_("Figure"), _("Number")], rows, ("figure", "number"))
 
 
 def trend_columns(figures: NationalFigures) -> list[tuple[str, str]]:
@@ -113,21 +119,23 @@ def moments(figures: NationalFigures, *, short: bool = False) -> list[tuple[str,
 def trend(figures: NationalFigures) -> Table:
     columns = trend_columns(figures)
     return Table("trend", str(TITLES["trend"]), [_("Quarter"), *(label for _key, label in columns)],
-                 [[Cell(row.label), *(_count(row.values.get(key, Count(None))) for key, _label in columns)]
-                  for row in figures.trend])
+                 [[Cell(row.label, code=row.period),
+                   *(_count(row.values.get(key, Count(None))) for key, _label in columns)] for row in figures.trend],
+                 ("quarter", *(key for key, _label in columns)))
 
 
 def impact(figures: NationalFigures) -> Table:
-    columns = [_("Life domain")]
-    for _code, moment in moments(figures, short=True):
-        columns += [_("Families at %(moment)s", moment=moment), _("Mean at %(moment)s", moment=moment)]
-    columns += [_("Families with T0 and Tend"), _("Mean change"),
-                _("Lower bound of the %(level)s%% confidence interval", level=95),
-                _("Upper bound of the %(level)s%% confidence interval", level=95),
-                *(str(label) for _code, label in DIRECTIONS)]
+    heads = [("domain", _("Life domain"))]  # (code, label) of each column
+    for code, moment in moments(figures, short=True):
+        heads += [(f"families_{code}", _("Families at %(moment)s", moment=moment)),
+                  (f"mean_{code}", _("Mean at %(moment)s", moment=moment))]
+    heads += [("families_paired", _("Families with T0 and Tend")), ("mean_change", _("Mean change")),
+              ("change_ci_low", _("Lower bound of the %(level)s%% confidence interval", level=95)),
+              ("change_ci_high", _("Upper bound of the %(level)s%% confidence interval", level=95)),
+              *((code, str(label)) for code, label in DIRECTIONS)]
     rows = []
     for domain in figures.impact:
-        row = [Cell(domain.label)]
+        row = [Cell(domain.label, code=domain.code)]
         for code, _moment in moments(figures):
             n, mean = domain.means.get(code, (Count(0), None))
             row += [_count(n), Cell(mean, Kind.SCORE)]
@@ -135,7 +143,8 @@ def impact(figures: NationalFigures) -> Table:
                 Cell(domain.change_low, Kind.CHANGE), Cell(domain.change_high, Kind.CHANGE),
                 *(_count(domain.directions.get(code, Count(0))) for code, _label in DIRECTIONS)]
         rows.append(row)
-    return Table("impact", str(TITLES["impact"]), columns, rows)
+    return Table("impact", str(TITLES["impact"]), [label for _code, label in heads], rows,
+                 tuple(code for code, _label in heads))
 
 
 def impact_parts(figures: NationalFigures) -> tuple[Table, Table]:
@@ -151,27 +160,29 @@ def impact_parts(figures: NationalFigures) -> tuple[Table, Table]:
 def _columns(table: Table, key: str, title: str, indexes: range) -> Table:
     """``table``'s row labels with the columns at ``indexes``."""
     return Table(key, title, [table.columns[0], *(table.columns[i] for i in indexes)],
-                 [[row[0], *(row[i] for i in indexes)] for row in table.rows])
+                 [[row[0], *(row[i] for i in indexes)] for row in table.rows],
+                 tuple(table.codes[i] for i in (0, *indexes)) if table.codes else ())
 
 
 def outcomes(figures: NationalFigures) -> Table:
-    rows = [[Cell(outcome.label), _count(outcome.count)] for outcome in figures.outcomes]
-    rows.append([Cell(_("Mean satisfaction grade (1 to 10)")), Cell(figures.satisfaction, Kind.GRADE)])
-    return Table("outcomes", str(TITLES["outcomes"]), [_("Outcome"), _("Number")], rows)
+    rows = [[Cell(outcome.label, code=outcome.key), _count(outcome.count)] for outcome in figures.outcomes]
+    rows.append([Cell(_("Mean satisfaction grade (1 to 10)"), code="satisfaction_grade"),
+                 Cell(figures.satisfaction, Kind.GRADE)])
+    return Table("outcomes", str(TITLES["outcomes"]), [_("Outcome"), _("Number")], rows, ("outcome", "number"))
 
 
-def _breakdown(key: str, breakdown: Breakdown, heading: str, unit: str) -> Table:
-    rows = [[Cell(row.label), _count(row.count)] for row in breakdown.rows]
-    rows.append([Cell(_("Total")), _count(breakdown.total)])
-    return Table(key, str(TITLES[key]), [heading, unit], rows)
+def _breakdown(key: str, breakdown: Breakdown, heading: str, unit: str, codes: tuple[str, str]) -> Table:
+    rows = [[Cell(row.label, code=row.key), _count(row.count)] for row in breakdown.rows]
+    rows.append([Cell(_("Total"), code="total"), _count(breakdown.total)])
+    return Table(key, str(TITLES[key]), [heading, unit], rows, codes)
 
 
 def closure_reasons(figures: NationalFigures) -> Table:
-    return _breakdown("closure_reasons", figures.closure_reasons, _("Reason"), _("Families"))
+    return _breakdown("closure_reasons", figures.closure_reasons, _("Reason"), _("Families"), ("reason", "families"))
 
 
 def children(figures: NationalFigures) -> Table:
-    return _breakdown("children", figures.children, _("Age"), _("Children"))
+    return _breakdown("children", figures.children, _("Age"), _("Children"), ("age", "children"))
 
 
 def fidelity(figures: NationalFigures, *, per_organisation: bool = True) -> Table:
@@ -183,17 +194,20 @@ def fidelity(figures: NationalFigures, *, per_organisation: bool = True) -> Tabl
     def cells(values: dict[str, Decimal | None]) -> list[Cell]:
         return [Cell(values.get(key), Kind.RATIO if key == "caseload" else Kind.SHARE) for key, _label in indicators]
 
-    rows = [[Cell(row.tenant_name), *cells(row.values)] for row in figures.fidelity.rows] if per_organisation else []
-    rows.append([Cell(_("National median")), *cells(figures.fidelity.median)])
+    rows = ([[Cell(row.tenant_name, code=row.tenant_name), *cells(row.values)] for row in figures.fidelity.rows]
+            if per_organisation else [])
+    rows.append([Cell(_("National median"), code="national_median"), *cells(figures.fidelity.median)])
     return Table("fidelity", str(TITLES["fidelity"]), [_("Organisation"), *(label for _key, label in indicators)],
-                 rows)
+                 rows, ("organisation", *(key for key, _label in indicators)))
 
 
 def growth(figures: NationalFigures) -> Table:
     return Table("growth", str(TITLES["growth"]),
                  [_("Year"), _("Organisations"), _("Municipalities"), _("Families"), _("Volunteers")],
-                 [[Cell(row.label), Cell(row.tenants, Kind.EXACT), Cell(row.municipalities, Kind.EXACT),
-                   _count(row.families), _count(row.volunteers)] for row in figures.growth])
+                 [[Cell(row.label, code=row.period), Cell(row.tenants, Kind.EXACT),
+                   Cell(row.municipalities, Kind.EXACT), _count(row.families), _count(row.volunteers)]
+                  for row in figures.growth],
+                 ("year", "organisations", "municipalities", "families", "volunteers"))
 
 
 BUILDERS = {"headlines": headlines, "trend": trend, "impact": impact, "outcomes": outcomes,
@@ -208,13 +222,3 @@ def table(figures: NationalFigures, key: str) -> Table:
 def all_tables(figures: NationalFigures) -> dict[str, Table]:
     return {key: table(figures, key) for key in TABLE_KEYS}
 
-
-def plain(cell: Cell) -> str:
-    """A cell as the CSV writes it: locale-free numbers ("0.25", "85%"), "<10" for a suppressed
-    count, "–" for a mean or share that is not shown."""
-    value = cell.shown()
-    if value is None:
-        return SUPPRESSED if cell.kind == Kind.COUNT else ("" if cell.kind == Kind.TEXT else NOT_SHOWN)
-    if cell.kind == Kind.SHARE:
-        return f"{value}%"
-    return str(value)

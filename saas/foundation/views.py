@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
 from saas.auth.roles import FoundationRole
@@ -27,7 +28,7 @@ from saas.foundation.formatting import template_helpers
 from saas.foundation.national import NationalFigures
 from saas.foundation.periods import FIRST_YEAR, LAST_YEAR
 from saas.foundation.tables import TABLE_KEYS, all_tables, impact_parts, table
-from saas.i18n import L_, _, get_locale
+from saas.i18n import L_, _, format_number, get_locale
 from saas.web import after_commit, back_with_refusal, run_form
 
 logger = logging.getLogger("saas.foundation")
@@ -99,12 +100,12 @@ def _attachment(content: bytes, mimetype: str, name: str) -> Response:
 
 
 def _about(figures: NationalFigures) -> list[tuple[str, str]]:
-    """The lines of an XLSX's "about" sheet: which figures these are."""
-    frozen = (_("Yes, since %(date)s", date=exports.generated_at(figures.frozen_at)) if figures.frozen_at
-              else _("No: the figures may still change"))
+    """The lines of an XLSX's "about" sheet: which figures these are (dates and numbers in the
+    reader's language and time zone)."""
+    released = format_date(figures.released_on, "long") if figures.released_on else "–"
     return [(_("National statistics"), "Samen Oplopen"), (_("Year"), str(figures.year)),
-            (_("Track"), _track_label(figures)), (_("Organisations that published"), str(figures.tenants)),
-            (_("Frozen"), frozen), (_("Generated at"), exports.generated_at(utcnow()))]
+            (_("Track"), _track_label(figures)), (_("Organisations that published"), format_number(figures.tenants)),
+            (_("Released on"), released), (_("Generated at"), format_datetime(utcnow()))]
 
 
 @bp.route("/export/<key>.<any(csv, xlsx):kind>")
@@ -141,9 +142,9 @@ def freeze(year: int) -> ResponseReturnValue:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         abort(404)
     back = url_for(".dashboard", year=year, _anchor="snapshot")
-    # Freezing cannot be undone: confirmed in a dialog (or with the tick box, without JavaScript).
+    # Releasing cannot be undone: confirmed in a dialog (or with the tick box, without JavaScript).
     return run_form(Confirmed(), lambda _nothing: operations.freeze_year(current_user, year), back_with_refusal(back),
-                    lambda _snapshot: (_("The figures of %(year)s are frozen: later publications no longer change "
+                    lambda _snapshot: (_("The figures of %(year)s are released: later publications no longer change "
                                          "them.", year=year), back))
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from fractions import Fraction
 
 from saas.foundation.measures import (
     AGE_BAND_CATEGORIES,
@@ -123,7 +124,7 @@ def _closure_cells(key: str, track: str, outcomes: reach_figures.Outcomes) -> It
 
 def _reach_cells(key: str, track: str, reach: reach_figures.Reach, closed: int) -> Iterator[Cell]:
     """Families and children. The families "closed" are all those closed in the period (the
-    outcomes' count), not only those also supported in it (``reach.closed_families``): the national
+    outcomes' count), not only those also supported in it (``closed_after_match_in_period``): the national
     view shows them as the total of the closure reasons and outcomes, and adds a year up from its
     quarters — a family closed the quarter after its match ended, or closed without ever being
     matched, would otherwise be missing there."""
@@ -154,6 +155,9 @@ def _tenant_cells(period: Period, policy: ScreeningPolicy) -> Iterator[Cell]:
         yield Cell(key, Measure.FIDELITY, n=share.n, total=share.total, category=category)
 
 
-def _scaled(total: Decimal) -> int:
-    """A sum of domain means back in units of 1/SCORE_SCALE (the aggregates' exact integer sum)."""
-    return int(total * SCORE_SCALE)
+def _scaled(total: Fraction) -> int:
+    """A sum of domain scores back in units of 1/SCORE_SCALE (the aggregates' exact integer sum)."""
+    units = total * SCORE_SCALE
+    if units.denominator != 1:  # the aggregates sum whole units: anything else is a bug, not a rounding
+        raise ValueError(f"a sum of scores that is not a whole number of 1/{SCORE_SCALE}: {total}")
+    return units.numerator

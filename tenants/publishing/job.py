@@ -5,11 +5,13 @@ Runs nightly (``publish_statistics``, listed in the package's front door), on de
 and from the command line (``flask statistics publish``, tenants.publishing.views).
 
 Each tenant is published in one transaction, inside ``tenant_context`` so every isolation layer
-applies (ORM guard, composite keys, row-level security): the periods from the tenant's first
-activity to today, minus the years the foundation froze (saas.foundation.models.StatisticsSnapshot),
-are recomputed; their old cells are deleted and the new ones inserted with a SUCCEEDED
-publication. A failure rolls all of that back (the previous cells stay published) and records a
-FAILED publication in a fresh transaction; the other tenants are still published.
+applies (ORM guard, composite keys, row-level security): the periods of the years still open —
+from the tenant's first activity to today, without the years already released
+(saas.foundation.release: past their release date, or frozen early by the foundation) — are
+recomputed; their old cells are deleted and the new ones inserted with a SUCCEEDED publication.
+A released year's cells are never written again: the foundation sees each year once. A failure
+rolls all of that back (the previous cells stay published) and records a FAILED publication in a
+fresh transaction; the other tenants are still published.
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ from sqlalchemy import delete, func, insert, select
 
 from saas.clock import local_today, local_zone
 from saas.db import db, tenant_context, utcnow
-from saas.foundation.freezing import frozen_periods, frozen_years, take_freeze_lock
+from saas.foundation.freezing import frozen_years, take_freeze_lock
 from saas.foundation.models import (
     PublicationStatus,
     PublicationTrigger,
     PublishedStatistic,
     StatisticsPublication,
 )
-from saas.foundation.periods import Period, periods_between
+from saas.foundation.periods import Period, periods_between, year_periods
+from saas.foundation.release import open_years
 from saas.jobs.registry import Daily, Details, Job
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
@@ -96,12 +99,14 @@ publish_statistics = Job("publish_statistics", publish_nightly, Daily(hour=2),
 
 
 def periods_to_publish(frozen: set[int], today: date | None = None) -> list[Period]:
-    """The periods from the bound tenant's first activity to today, without the ``frozen`` years
-    (one statement)."""
+    """The periods of the years still open (not released, see saas.foundation.release) from the
+    bound tenant's first activity to today (one statement)."""
     first = first_activity()
     if first is None:
         return []
-    return [period for period in periods_between(first, today or local_today()) if period.year not in frozen]
+    today = today or local_today()
+    still_open = set(open_years(first, today, frozen))
+    return [period for period in periods_between(first, today) if period.year in still_open]
 
 
 def first_activity() -> date | None:
@@ -128,24 +133,28 @@ def replace_statistics(trigger: PublicationTrigger, started_at: datetime | None 
     publication the guard stamped."""
     started_at = started_at or utcnow()
     take_freeze_lock(shared=True)  # a year frozen meanwhile waits for this run, or this run for it
-    frozen = frozen_years()
-    periods = periods_to_publish(frozen)
+    frozen, today = frozen_years(), local_today()
+    periods = periods_to_publish(frozen, today)
     cells = compute_cells(periods)
     publication = StatisticsPublication(started_at=started_at, trigger=trigger, status=PublicationStatus.SUCCEEDED,
                                         cells=len(cells), periods=len(periods))
     db.session.add(publication)
     db.session.flush()
-    _replace_cells(publication, frozen_periods(frozen), cells)
+    # The open years of the whole platform, not only of this tenant's activity: a year the tenant no
+    # longer has activity in must lose its cells too, as long as the year is open.
+    still_open = open_years(date(today.year - 1, 1, 1), today, frozen)
+    _replace_cells(publication, [key for year in still_open for key in year_periods(year)], cells)
     publication.finished_at = utcnow()
     return publication
 
 
-def _replace_cells(publication: StatisticsPublication, frozen: list[str], cells: list[Cell]) -> None:
-    """Delete every cell of the tenant outside the ``frozen`` periods and insert ``cells`` under
-    ``publication`` (two statements; the insert is one executemany). Everything unfrozen goes, not
+def _replace_cells(publication: StatisticsPublication, still_open: list[str], cells: list[Cell]) -> None:
+    """Delete every cell of the tenant in the ``still_open`` periods and insert ``cells`` under
+    ``publication`` (two statements; the insert is one executemany). Every open period goes, not
     only the periods recomputed: a period that no longer has activity (its families erased, say)
-    must not stay published. The guard scopes the delete to the bound tenant."""
-    db.session.execute(delete(PublishedStatistic).where(PublishedStatistic.period.not_in(frozen))
+    must not stay published. Cells of released years are never touched. The guard scopes the
+    delete to the bound tenant."""
+    db.session.execute(delete(PublishedStatistic).where(PublishedStatistic.period.in_(still_open))
                        .execution_options(synchronize_session=False))
     if cells:
         db.session.execute(insert(PublishedStatistic), [

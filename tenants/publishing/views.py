@@ -1,9 +1,9 @@
-"""The tenant's "Shared with the foundation" page (managers): what the organisation publishes,
-its publications, the cells per period, and "Publish now"; and ``flask statistics publish``.
+"""The tenant's "Shared with the foundation" page (managers): what the organisation shares, when
+the foundation sees it (saas.foundation.release), the figures it shared per year, the last runs
+and "Share now"; and ``flask statistics publish``.
 
-The page shows counts of cells and runs, never the cells' numbers themselves: the figures are
-on the impact dashboard, and what the foundation makes of the cells is its own (disclosure-
-controlled) view.
+The figures are the organisation's own, exactly as shared (a manager may see them all); what the
+foundation shows is its own view, added up with other organisations and disclosure-controlled.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from saas.auth.roles import Role
 from saas.db import db
+from saas.foundation import national_labels as names
 from saas.foundation.models import PublicationStatus, PublicationTrigger
 from saas.i18n import L_, _
 from saas.jobs.tasks import run_task
@@ -44,8 +45,11 @@ manager_route = partial(tenant_route, bp, roles=(Role.MANAGER,))
 
 @manager_route("/statistics/")
 def index() -> str:
+    labels = {**names.headline_labels(), **names.outcome_labels()}
     return render_template("publishing/index.html", publications=queries.recent_publications(),
-                           periods=queries.published_periods(), PublicationStatus=PublicationStatus)
+                           years=queries.shared_years(),
+                           figure_labels=[(key, labels[key]) for key, _measure, _category in queries.SHARED_FIGURES],
+                           PublicationStatus=PublicationStatus)
 
 
 @manager_route("/statistics/publish", methods=["POST"])
@@ -64,10 +68,10 @@ def _start_publication(tenant_id: uuid.UUID) -> None:
     except Exception:  # e.g. Redis unreachable: the page still answers and says so
         logger.exception("publishing tenant %s could not be started", tenant_id)
         db.session.rollback()
-        flash(_("The statistics could not be published just now. Please try again later."), "error")
+        flash(_("Your figures could not be shared just now. Please try again later."), "error")
     else:
-        flash(_("The statistics will be published in a moment.") if queued
-              else _("The statistics have been published."), "success")
+        flash(_("Your figures will be shared in a moment.") if queued
+              else _("Your figures have been shared."), "success")
 
 
 @bp.cli.command("publish")

@@ -170,6 +170,17 @@ class Protection:
             self.lines.append((("outcome", remainder, ALL), [("outcome", remainder, track) for track in TRACKS]))
             for track in [*TRACKS, ALL]:
                 self.lines.append((entry(total, track), [entry(part, track) for part in (*parts, remainder)]))
+        # The numerator of the share "care stopped or reduced, of those with care": a count like any
+        # (its parts' tenants decide whether a track's sum is one organisation's own figure).
+        group, parts = "care_stopped_or_reduced", ("care_stopped", "care_reduced")
+        for track in [*TRACKS, ALL]:
+            self.true[("outcome", group, track)] = sum(self.true[("outcome", part, track)] for part in parts)
+            if self.few(max(national.contributors(year, "outcome", track, part) for part in parts)):
+                self.hide.add(("outcome", group, track))
+            self.lines.append((("outcome", group, track), [("outcome", part, track) for part in parts]))
+            self.lines.append((("outcome", "with_care", track), [("outcome", group, track),
+                                                                 ("outcome", "care_other", track)]))
+        self.lines.append((("outcome", group, ALL), [("outcome", group, track) for track in TRACKS]))
 
     def _impact(self, year: str) -> None:
         national = self.national

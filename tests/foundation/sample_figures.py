@@ -3,7 +3,7 @@ and files rather than about computing the figures (those use tests/factories/fou
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from saas.foundation.national import (
@@ -41,6 +41,7 @@ def sample_figures(*, year: int = 2025, track: str | None = None, frozen: bool =
     return NationalFigures(
         year=year, track=track, years=[year, year - 1], tracks=[("family", "Gezinnen"), ("youth", "Jongeren")],
         frozen_at=datetime(2026, 3, 2, 10, 0, tzinfo=UTC) if frozen else None, tenants=12,
+        released_on=date(year + 1, 2, 1),
         headlines=[Headline("families_supported", "Families supported", Count(1235)),
                    Headline("volunteers_active", "Active volunteers", Count(None))],
         trend=trend, impact=impact, satisfaction=Decimal("8.25"),

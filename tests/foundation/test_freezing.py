@@ -20,18 +20,22 @@ from tenants.publishing.cells import Cell
 from tests.factories.foundation import freeze_year, publish
 from tests.publishing.test_job import all_cells, supported_family
 from tests.support import databases
+from tests.support.clock import while_open
 
 
-def test_republishing_drops_cells_of_periods_without_activity_but_keeps_frozen_years(
+def test_republishing_drops_open_periods_without_activity_but_keeps_released_years(
         app: Flask, tenant_a: Tenant) -> None:
-    publish(app, tenant_a, [Cell("2019", Measure.FAMILIES, n=12, track="regular", category="supported"),
-                            Cell("2018-Q2", Measure.FAMILIES, n=11, track="regular", category="supported")])
-    freeze_year(app, 2018)
-    supported_family(app, tenant_a)  # activity from March 2025 on
-    with app.app_context():
-        job.publish_tenant(tenant_a.id, PublicationTrigger.NIGHTLY)
+    with while_open(2025):  # January 2026: 2025 and 2026 are open
+        publish(app, tenant_a, [Cell("2026-Q2", Measure.FAMILIES, n=13, track="regular", category="supported"),
+                                Cell("2019", Measure.FAMILIES, n=12, track="regular", category="supported"),
+                                Cell("2018-Q2", Measure.FAMILIES, n=11, track="regular", category="supported")])
+        freeze_year(app, 2018)
+        supported_family(app, tenant_a)  # activity from March 2025 on
+        with app.app_context():
+            job.publish_tenant(tenant_a.id, PublicationTrigger.NIGHTLY)
     periods = {cell.period for cell in all_cells(app)}
-    assert "2019" not in periods  # nothing happened in 2019 any more: no longer published
+    assert "2026-Q2" not in periods  # an open period without activity: no longer published
+    assert "2019" in periods  # released on 1 February 2020: kept as it was, activity or not
     assert "2018-Q2" in periods  # frozen: kept as it was
     assert "2025" in periods
 
@@ -70,8 +74,8 @@ def test_a_year_frozen_meanwhile_by_someone_else_is_a_clear_refusal(
     publish(app, tenant_a, [Cell("2025", Measure.FAMILIES, n=12, track="regular", category="supported")])
     freeze_year(app, 2025)
     monkeypatch.setattr(operations, "snapshot_of", lambda year: None)  # as if it happened after our check
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with while_open(2025), app.test_request_context(headers={"Accept-Language": "en"}):
         bind_context(db.session, reader="foundation")
-        with pytest.raises(OperationError, match="just been frozen"):
+        with pytest.raises(OperationError, match="just been released by someone else"):
             operations.freeze_year(db.session.get(User, foundation_admin.id), 2025)
         assert db.session.is_active  # only the savepoint was rolled back: the request can answer

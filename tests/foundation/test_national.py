@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 import statistics
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+import scipy.stats
 from flask import Flask
 
 from saas.clock import local_today
@@ -22,6 +23,7 @@ from saas.db import bind_context, db
 from saas.foundation.measures import SCORE_SCALE, Measure
 from saas.foundation.models import PublicationStatus, PublicationTrigger
 from saas.foundation.national import NationalFigures, national_figures
+from saas.foundation.release import release_date
 from saas.tenancy.models import Tenant
 from tenants.publishing.cells import Cell
 from tests.factories.foundation import freeze_year, publish
@@ -154,10 +156,8 @@ def test_impact_means_and_changes(app: Flask, published: Published, track: str |
 
 
 def _t_975(df: int) -> float:
-    """Student's t(0.975) from a printed table, for the degrees of freedom this dataset has (between
-    two rows the lower row: the wider interval, as the methodology prescribes)."""
-    table = {30: 2.042, 40: 2.021, 60: 2.000, 120: 1.980}
-    return 1.960 if df > 120 else table[max(row for row in table if row <= df)]
+    """Student's t(0.975) straight from scipy (not through saas.foundation.inference)."""
+    return float(scipy.stats.t.ppf(0.975, df))
 
 
 @pytest.mark.parametrize("track", [None, "regular", "first_1000_days"])
@@ -206,13 +206,16 @@ def test_fidelity_per_tenant_and_the_median(app: Flask, published: Published) ->
         for key in row.values:
             cell = next(cell for cell in data.cells if cell.measure == Measure.FIDELITY and cell.category == key)
             over = cell.total if key == "caseload" else cell.n  # caseload: families per coordinator
-            value = Decimal(cell.total / cell.n).quantize(Decimal("0.001")) if over >= 10 else None
+            unit = Decimal(1) if key == "caseload" else Decimal("0.01")  # whole numbers, whole percents
+            value = (Decimal(cell.total) / cell.n).quantize(unit, ROUND_HALF_UP) if over >= 20 else None
             assert row.values[key] == value, (row.tenant_name, key)
             if value is not None:
                 shown.setdefault(key, []).append(value)
     assert fidelity.rows[0].values["valid_vog"] is None  # 9 volunteers
+    assert shown, "the dataset shows some indicators"
     for key, values in shown.items():
-        assert fidelity.median[key] == Decimal(statistics.median(values)).quantize(Decimal("0.001"))
+        unit = Decimal(1) if key == "caseload" else Decimal("0.01")
+        assert fidelity.median[key] == Decimal(statistics.median(values)).quantize(unit, ROUND_HALF_UP)
 
 
 def test_growth_and_publications(app: Flask, published: Published) -> None:
@@ -262,11 +265,15 @@ def test_unknown_year_and_track_fall_back(app: Flask, published: Published) -> N
     assert figures(app, 2024, "regular").year == 2024
 
 
-def test_without_any_publication_the_current_year_is_shown_empty(app: Flask) -> None:
+def test_without_any_released_year_nothing_is_shown_but_the_next_release(app: Flask) -> None:
     result = figures(app, None, None)
     with app.app_context():
-        this_year = local_today().year  # in Amsterdam: on 31 December at 23:30 UTC it is already next year
-    assert result.year == this_year and result.years == [] and result.tenants == 0
+        today = local_today()  # in Amsterdam: on 31 December at 23:30 UTC it is already next year
+    assert result.years == [] and result.tenants == 0 and result.released_on is None
+    last_year = today.year - 1
+    expected = last_year if today < release_date(last_year) else today.year
+    assert (result.upcoming.year, result.upcoming.on) == (expected, release_date(expected))
+    assert result.upcoming.ended == (expected == last_year)
     assert all(h.count.value == 0 for h in result.headlines)
     assert result.growth == [] and result.impact == [] and result.satisfaction is None
 
@@ -275,6 +282,7 @@ def test_a_frozen_year_shows_when_it_was_frozen(app: Flask, published: Published
     frozen_at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     freeze_year(app, 2024, frozen_at=frozen_at, tenants=4, cells=400)
     assert figures(app, 2024).frozen_at.replace(tzinfo=UTC) == frozen_at
+    assert figures(app, 2024).released_on == release_date(2024)  # frozen after its release date
     assert figures(app, 2025).frozen_at is None
 
 

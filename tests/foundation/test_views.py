@@ -18,6 +18,7 @@ from saas.tenancy.models import Tenant
 from tests.factories.foundation import freeze_year, publish
 from tests.factories.platform import create_tenant, create_user
 from tests.foundation.view_support import page_tables, publish_tenants
+from tests.support.clock import while_open
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn
 
@@ -56,8 +57,9 @@ def test_staff_see_every_section_of_the_newest_year(published: list[Tenant], sta
     # Counts are rounded to 5.
     families = headline(html, "Families supported")
     assert families != "<10" and int(families.replace(",", "")) % 5 == 0
-    assert "The figures of 2025 are not frozen" in html
-    assert "Freeze 2025" not in html and "Publish now" not in html  # staff change nothing
+    assert "The figures of 2025 were released on 1 February 2026 and do not change any more." in html
+    assert "will be shown from" in html  # the next year, not yet
+    assert "/freeze" not in html and "Publish now" not in html  # staff change nothing
 
 
 def test_the_year_and_the_track_can_be_chosen(published: list[Tenant], staff: FlaskClient) -> None:
@@ -82,18 +84,27 @@ def test_query_parameters_that_do_not_fit_are_ignored(published: list[Tenant], s
         assert staff.get(url).status_code == 200, url
 
 
-def test_a_frozen_year_says_so(app: Flask, published: list[Tenant], staff: FlaskClient) -> None:
-    freeze_year(app, 2024)
-    assert "The figures of 2024 were frozen on" in staff.get("/foundation/?year=2024").text
-    assert "The figures of 2025 are not frozen" in staff.get("/foundation/?year=2025").text
+def test_a_year_is_not_shown_before_it_is_released_and_an_early_release_says_when(
+        app: Flask, published: list[Tenant], signed_in: SignIn) -> None:
+    with while_open(2025):  # 22 January 2026
+        staff = signed_in(create_user(app, "analist@stichting.example", foundation_role=FoundationRole.STAFF,
+                                      locale="en"))
+        html = staff.get("/foundation/?year=2025").text
+        assert "<h1>National statistics 2024</h1>" in html  # 2025 is not offered yet, whatever is asked
+        assert "The figures of 2025 will be shown from 1 February 2026" in html
+        freeze_year(app, 2025)
+        assert "The figures of 2025 were released on 22 January 2026" in staff.get("/foundation/?year=2025").text
 
 
-def test_admins_see_the_freeze_and_publish_forms(app: Flask, published: list[Tenant], signed_in: SignIn) -> None:
-    client = signed_in(create_user(app, "beheer@stichting.example", foundation_role=FoundationRole.ADMIN,
-                                   locale="en"))
-    html = client.get("/foundation/?year=2024").text
-    assert 'action="/foundation/years/2024/freeze"' in html and 'name="confirmed"' in html
-    assert 'action="/foundation/publications/run"' in html
+def test_admins_may_release_an_ended_year_early_and_ask_for_a_publication(
+        app: Flask, published: list[Tenant], signed_in: SignIn) -> None:
+    admin = create_user(app, "beheer@stichting.example", foundation_role=FoundationRole.ADMIN, locale="en")
+    with while_open(2025):
+        html = signed_in(admin).get("/foundation/").text
+        assert 'action="/foundation/years/2025/freeze"' in html and 'name="confirmed"' in html
+        assert "Release 2025 now" in html and 'action="/foundation/publications/run"' in html
+    html = signed_in(admin).get("/foundation/").text  # a year still running cannot be released early
+    assert "/freeze" not in html and 'action="/foundation/publications/run"' in html
 
 
 def test_each_tenant_s_last_publication_is_listed_and_failures_stand_out(
@@ -111,7 +122,7 @@ def test_each_tenant_s_last_publication_is_listed_and_failures_stand_out(
 def test_without_any_publication_the_page_says_so(staff: FlaskClient) -> None:
     response = staff.get("/foundation/")
     assert response.status_code == 200
-    assert "No organisation has published statistics yet" in response.text
+    assert "No year has been released yet" in response.text
     assert staff.get("/foundation/report/2025.pdf").status_code == 404
 
 

@@ -1,8 +1,10 @@
-"""The foundation's two changes: freezing a year (a snapshot) and asking every tenant to publish
-now. Admins only (staff get 403), audited on the platform log; a refused change writes nothing."""
+"""The foundation's two changes: releasing an ended year early (freezing it: a snapshot) and asking
+every tenant to publish now. Admins only (staff get 403), audited on the platform log; a refused
+change writes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,6 +25,7 @@ from tests.factories.foundation import publish
 from tests.factories.platform import create_user
 from tests.foundation.national_dataset import tenant_data
 from tests.foundation.view_support import page_tables, publish_tenants
+from tests.support.clock import while_open
 from tests.support.confirm import CONFIRMED
 from tests.support.sessions import SignIn
 
@@ -60,19 +63,27 @@ def flashes(client: FlaskClient) -> list[tuple[str, str]]:
         return list(session.get("_flashes", []))
 
 
-def test_an_admin_freezes_a_year(app: Flask, signed_in: SignIn, admin: User) -> None:
+@pytest.fixture(autouse=True)
+def january_2026() -> Iterator[None]:
+    """2025 has ended and is not yet released: the one year an admin can release early."""
+    with while_open(2025):
+        yield
+
+
+def test_an_admin_releases_a_year_early(app: Flask, signed_in: SignIn, admin: User) -> None:
     tenants = publish_tenants(app, 3)
     publish(app, tenants[0], [Cell("2023-Q4", Measure.FAMILIES, 12, track="regular", category="supported")])
     cells_2025 = sum(cell.period.startswith("2025") for index in range(3) for cell in tenant_data(index).cells)
     client = signed_in(admin)
     response = client.post("/foundation/years/2025/freeze", data=CONFIRMED)
     assert response.status_code == 302 and response.location == "/foundation/?year=2025#snapshot"
-    assert flashes(client) == [("success", "The figures of 2025 are frozen: later publications no longer change them.")]
+    assert flashes(client) == [("success", "The figures of 2025 are released: later publications no longer change "
+                                           "them.")]
     [snapshot] = snapshots(app)
     assert (snapshot.year, snapshot.tenants, snapshot.cells, snapshot.frozen_by_id) == (2025, 3, cells_2025, admin.id)
     [event] = events(app, "statistics.year_frozen")
     assert event.user_id == admin.id and event.details == {"year": 2025, "tenants": 3, "cells": cells_2025}
-    assert "The figures of 2025 were frozen on" in client.get("/foundation/?year=2025").text
+    assert "The figures of 2025 were released on 22 January 2026" in client.get("/foundation/?year=2025").text
 
 
 def test_freezing_twice_is_refused_and_writes_nothing(app: Flask, signed_in: SignIn, admin: User) -> None:
@@ -84,13 +95,14 @@ def test_freezing_twice_is_refused_and_writes_nothing(app: Flask, signed_in: Sig
     response = client.post("/foundation/years/2025/freeze", data=CONFIRMED)
     assert response.status_code == 302
     [(category, message)] = flashes(client)
-    assert category == "error" and message.startswith("2025 was already frozen on ")
+    assert category == "error" and message.startswith("The figures of 2025 were released on 22 January 2026")
     assert len(snapshots(app)) == 1 and len(events(app, "statistics.year_frozen")) == 1
 
 
 @pytest.mark.parametrize(("year", "data", "message"), [
     (2025, {}, "Nothing has changed: this cannot be undone"),
-    (2023, CONFIRMED, "No organisation has published statistics for 2023 yet"),
+    (2023, CONFIRMED, "The figures of 2023 were released on 1 February 2024"),
+    (2026, CONFIRMED, "2026 is not over yet"),
 ])
 def test_a_year_is_frozen_only_when_confirmed_and_published(app: Flask, signed_in: SignIn, admin: User,
                                                             year: int, data: dict[str, str], message: str) -> None:
@@ -100,6 +112,16 @@ def test_a_year_is_frozen_only_when_confirmed_and_published(app: Flask, signed_i
     [(category, text)] = flashes(client)
     assert category == "error" and text.startswith(message)
     assert snapshots(app) == [] and events(app, "statistics.year_frozen") == []
+
+
+def test_a_year_nobody_published_is_not_released(app: Flask, signed_in: SignIn, admin: User) -> None:
+    publish_tenants(app, 3)  # 2024 and 2025
+    with while_open(2026):
+        client = signed_in(admin)
+        assert client.post("/foundation/years/2026/freeze", data=CONFIRMED).status_code == 302
+        [(category, text)] = flashes(client)
+    assert category == "error" and text.startswith("No organisation has published statistics for 2026 yet")
+    assert snapshots(app) == []
 
 
 def test_staff_cannot_freeze_a_year(app: Flask, staff_client: FlaskClient) -> None:

@@ -38,21 +38,23 @@ def test_mean_per_domain_at_each_moment(app: Flask, tenant_a: Tenant) -> None:
     finances, housing = figures(app, tenant_a).domains
     assert (finances.code, finances.label, housing.label) == ("finances", "Finances", "Housing")
     assert finances.counts == {Moment.T0: 3, Moment.TEND: 3}
-    assert finances.mean(Moment.T0) == Decimal("7.0") / 3  # 1.5, 2.5, 3.0
-    assert finances.mean(Moment.TEND) == Decimal("7.85") / 3  # 3.0, 2.25, 2.6
+    assert finances.exact_mean(Moment.T0) == Fraction(7, 3)  # 1.5, 2.5, 3.0
+    assert finances.mean(Moment.T0) == Decimal("2.33")  # as shown: two decimals, half up
+    assert finances.exact_mean(Moment.TEND) == Fraction(157, 60)  # 3.0, 2.25, 2.6
+    assert finances.mean(Moment.TEND) == Decimal("2.62")
     assert finances.mean(Moment.T1) is None
     assert housing.counts == {Moment.T0: 2, Moment.TEND: 3}  # F3's housing at T0 was not scored
-    assert housing.mean(Moment.T0) == Decimal("2.25") and housing.mean(Moment.TEND) == Decimal("8.5") / 3
+    assert housing.mean(Moment.T0) == Decimal("2.25") and housing.exact_mean(Moment.TEND) == Fraction(17, 6)
 
 
 @pytest.mark.usefixtures("dataset")
 def test_paired_change_with_its_confidence_interval(app: Flask, tenant_a: Tenant) -> None:
     finances, housing = figures(app, tenant_a).changes
     # Finances: differences 1.0, 0.75, 0.1 (F1, F2, F3; F5's Tend is in 2024): mean 37/60,
-    # sd √(0.431667/2) = 0.46458, t(0.975, 2) = 4.303: 0.61667 ± 4.303 × 0.46458 / √3.
+    # sd √(0.431667/2) = 0.46458, t(0.975, 2) = 4.302653: 0.61667 ± 4.302653 × 0.46458 / √3.
     assert finances.n == 3 and finances.change.mean == Fraction(37, 60)
     assert round(finances.change.sd, 5) == Decimal("0.46458")
-    assert round(finances.change.low, 4) == Decimal("-0.5375") and round(finances.change.high, 4) == Decimal("1.7708")
+    assert round(finances.change.low, 4) == Decimal("-0.5374") and round(finances.change.high, 4) == Decimal("1.7707")
     assert (finances.improved, finances.stable, finances.worse) == (2, 1, 0)  # 0.1 is within ±0.25
     assert finances.change == paired_change([(Decimal("2.0"), Decimal("3.0")), (Decimal("1.5"), Decimal("2.25")),
                                              (Decimal("2.5"), Decimal("2.6"))])
@@ -74,6 +76,9 @@ def test_change_from_sums_matches_the_scoring_function() -> None:
 def test_closure_outcomes(app: Flask, tenant_a: Tenant) -> None:
     outcomes = figures(app, tenant_a).outcomes
     assert outcomes.closed == 3  # F1, F2, F3 (F5 closed in 2024)
+    # All three had a match that ran in 2025; none closed after an earlier match or without one.
+    assert (outcomes.closed_after_match_in_period, outcomes.closed_after_earlier_match,
+            outcomes.closed_without_match) == (3, 0, 0)
     assert (outcomes.with_care, outcomes.care_stopped, outcomes.care_reduced) == (2, 1, 0)
     assert (outcomes.would_otherwise_be_referred, outcomes.prevented_referral_confirmed) == (1, 1)
     assert outcomes.satisfaction == Fraction(15, 2) and outcomes.satisfaction_count == 2
@@ -83,10 +88,10 @@ def test_closure_outcomes(app: Flask, tenant_a: Tenant) -> None:
 @pytest.mark.usefixtures("dataset")
 def test_reach(app: Flask, tenant_a: Tenant) -> None:
     reach = figures(app, tenant_a).reach
-    assert (reach.families, reach.new_families, reach.continued_families, reach.closed_families) == (4, 3, 1, 3)
+    assert (reach.families, reach.new_families, reach.continued_families) == (4, 3, 1)
     # Ages on 31 December 2025: 3 (born 2022-01-01), 11, 4 (born 2021-12-31), 15, 18, and one unknown.
     assert reach.children == {(0, 3): 1, (4, 11): 2, (12, 17): 1, (18, 23): 1}
-    assert reach.children_other == 1
+    assert reach.children_other == 1 and reach.children_total == 6
     assert reach.volunteers == 3
     assert reach.training_hours == Decimal("5.5")  # 2 × 2 hours + 1.5 hours in 2025
 

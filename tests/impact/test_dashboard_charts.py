@@ -34,6 +34,11 @@ def texts(svg: bytes) -> list[str]:
     return re.findall(r"<text[^>]*>([^<]*)</text>", svg.decode())
 
 
+def values(svg: bytes) -> list[str]:
+    """The values of the bars as pygal formats them (their tooltips)."""
+    return re.findall(r'<desc class="value">([^<]*)</desc>', svg.decode())
+
+
 @pytest.fixture
 def dutch(app: Flask) -> Iterator[None]:
     with app.test_request_context("/", headers={"Accept-Language": "nl"}):
@@ -132,3 +137,20 @@ def test_short_labels_cut_at_a_word_where_they_can() -> None:
     assert shared.category_labels(["Financiën en administratie"]) == ["Financiën en administratie"]
     assert shared.category_labels(["Financiën en administratie", "Financiën en schulden"], shared.PHONE) == [
         "Financiën en ad…", "Financiën en sc…"]
+
+
+@pytest.mark.usefixtures("dutch")
+def test_the_charts_are_in_grades() -> None:
+    means, change, _direction = draw_all(shared.DESKTOP)
+    assert {"0", "2,5", "5", "7,5", "10"} <= set(texts(means))  # the grade axis, as on the family file
+    # Financiën: 6.5 / 3 on the 1–4 scale is a grade of 5.4; a change of 1/3 point is 0.83 grade points.
+    assert values(means) == ["5,4", "7,5"] and values(change) == ["+0,83", "−0,36"]
+
+
+def test_change_ticks_fit_the_layout() -> None:
+    assert charts.change_ticks([0.3, 2.4, 1.1], 4) == [0, 1, 2, 3]  # not pygal's 0.2 steps on a phone
+    assert charts.change_ticks([-0.36, 0.83], 10) == [-0.4, -0.2, 0, 0.2, 0.4, 0.6, 0.8, 1]
+    assert charts.change_ticks([-0.36, 0.83], 4) == [-0.5, 0, 0.5, 1]
+    assert charts.change_ticks([0, None], 4) == [0, 0.25, 0.5, 0.75, 1]
+    phone = texts(charts.direction_chart(CHANGES, title="D", labels=["Up", "Same", "Down"], layout=shared.PHONE))
+    assert "10%" not in phone and {"0%", "50%", "100%"} <= set(phone)

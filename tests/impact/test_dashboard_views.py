@@ -38,8 +38,8 @@ def test_the_manager_sees_the_figures_of_a_year(manager: FlaskClient) -> None:
     html = page(manager, f"?year={YEAR}")
     assert f"<option value=\"{YEAR}\" selected>" in html and '<option value="2024">' in html
     assert "Financiën" in html and "Wonen" in html  # the domains, in the manager's language (Dutch)
-    assert "2,33" in html  # the mean finances score at T0 (7.0 / 3)
-    assert "+0,62" in html and "−0,54" in html and "+1,77" in html  # the paired change and its interval
+    assert "5,8" in html  # the mean finances grade at T0 (7.0 / 3 on the 1–4 scale, × 2.5)
+    assert "+1,5" in html and "−1,3" in html and "+4,4" in html  # the paired change and its interval, in grade points
     assert "67%" in html  # two of three families improved on finances
     assert "7,5" in html  # the mean satisfaction grade
     assert f'chart/means.svg?year={YEAR}' in html and 'chart/direction.svg' in html
@@ -50,7 +50,7 @@ def test_a_municipality_narrows_the_figures(manager: FlaskClient) -> None:
     html = page(manager, f"?year={YEAR}&municipality=Gamma")
     assert '<option value="Gamma" selected>' in html
     assert "municipality=Gamma" in html  # the charts follow the filter
-    assert "+0,62" not in html  # Gamma has no family with a Tend
+    assert "+1,5" not in html  # Gamma has no family with a Tend
 
 
 @pytest.mark.parametrize("query", ["?year=abc", "?year=99999999999", "?year=1850", "?year=٢٠٢٥",
@@ -105,7 +105,7 @@ def test_the_number_of_statements_does_not_grow_with_the_families(app: Flask, ma
     create_family(app, tenant_a, family_name="Zonder meting")
     with count_queries(app) as many:
         html = page(manager)
-    assert '<td class="utrecht-table__cell numeric">60</td>' in html  # 60 families measured at each moment
+    assert 'data-figure="measured-t0">60</td>' in html  # 60 families measured at each moment
     assert len(many) == len(few)
     with count_queries(app) as chart:
         assert manager.get(f"{URL}chart/direction.svg").status_code == 200

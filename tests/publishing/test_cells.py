@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from saas.foundation.measures import FIDELITY_INDICATORS, Measure
+from saas.foundation.measures import FIDELITY_INDICATORS, SCORE_SCALE, Measure
 from saas.foundation.periods import Period
 from saas.tenancy.models import Tenant
 from tenants.publishing.cells import STATEMENTS_PER_PERIOD, Cell, compute_cells, period_cells
@@ -17,20 +17,22 @@ from tests.factories.publishing import Cells
 from tests.support.queries import count_queries
 
 R, F = "regular", "first_1000_days"
+#: Scores below are written in ten-thousandths; the cells carry them in units of 1/SCORE_SCALE.
+U = SCORE_SCALE // 10_000
 
 YEAR_2025: Cells = {
     # F2, F3 (T0 in 2025), F1–F3 (Tend); F4 on the other track; F4's T1 is unfinished.
     ("measured", R, "", "t0", ""): (2, 0, 0), ("measured", R, "", "tend", ""): (3, 0, 0),
     ("measured", F, "", "t0", ""): (1, 0, 0),
-    ("domain_score", R, "finances", "t0", ""): (2, 40000, 0),  # 1.5 + 2.5
-    ("domain_score", R, "housing", "t0", ""): (1, 25000, 0),  # F3 not scored
-    ("domain_score", R, "finances", "tend", ""): (3, 78500, 0),  # 3.0 + 2.25 + 2.6
-    ("domain_score", R, "housing", "tend", ""): (3, 85000, 0),  # 3.0 + 2.0 + 3.5
-    ("domain_score", F, "finances", "t0", ""): (1, 30000, 0),
-    ("domain_score", F, "housing", "t0", ""): (1, 20000, 0),
+    ("domain_score", R, "finances", "t0", ""): (2, 40000 * U, 0),  # 1.5 + 2.5
+    ("domain_score", R, "housing", "t0", ""): (1, 25000 * U, 0),  # F3 not scored
+    ("domain_score", R, "finances", "tend", ""): (3, 78500 * U, 0),  # 3.0 + 2.25 + 2.6
+    ("domain_score", R, "housing", "tend", ""): (3, 85000 * U, 0),  # 3.0 + 2.0 + 3.5
+    ("domain_score", F, "finances", "t0", ""): (1, 30000 * U, 0),
+    ("domain_score", F, "housing", "t0", ""): (1, 20000 * U, 0),
     # Differences 1.0, 0.75, 0.1 and 0.0, −0.5 in ten-thousandths, with their squares.
-    ("paired_change", R, "finances", "", ""): (3, 18500, 10000 ** 2 + 7500 ** 2 + 1000 ** 2),
-    ("paired_change", R, "housing", "", ""): (2, -5000, 5000 ** 2),
+    ("paired_change", R, "finances", "", ""): (3, 18500 * U, (10000 ** 2 + 7500 ** 2 + 1000 ** 2) * U ** 2),
+    ("paired_change", R, "housing", "", ""): (2, -5000 * U, (5000 ** 2) * U ** 2),
     ("change_direction", R, "finances", "", "improved"): (2, 0, 0),
     ("change_direction", R, "finances", "", "stable"): (1, 0, 0),
     ("change_direction", R, "housing", "", "stable"): (1, 0, 0),
@@ -62,10 +64,10 @@ YEAR_2025: Cells = {
 
 SECOND_QUARTER_2025: Cells = {
     ("measured", R, "", "tend", ""): (1, 0, 0),  # F1 on 1 June
-    ("domain_score", R, "finances", "tend", ""): (1, 30000, 0),
-    ("domain_score", R, "housing", "tend", ""): (1, 30000, 0),
-    ("paired_change", R, "finances", "", ""): (1, 10000, 10000 ** 2),
-    ("paired_change", R, "housing", "", ""): (1, 0, 0),
+    ("domain_score", R, "finances", "tend", ""): (1, 30000 * U, 0),
+    ("domain_score", R, "housing", "tend", ""): (1, 30000 * U, 0),
+    ("paired_change", R, "finances", "", ""): (1, 10000 * U, (10000 ** 2) * U ** 2),
+    ("paired_change", R, "housing", "", ""): (1, 0 * U, 0),
     ("change_direction", R, "finances", "", "improved"): (1, 0, 0),
     ("change_direction", R, "housing", "", "stable"): (1, 0, 0),
     ("closure_reason", R, "", "", "goals_reached"): (1, 0, 0),  # F1 on 15 June

@@ -4,13 +4,15 @@ records each run, skips frozen years, survives one tenant's failure, and the CLI
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
+from time_machine import TimeMachineFixture
 
 from saas.clock import local_today
 from saas.db import bind_context, cross_tenant, db, tenant_context
@@ -22,6 +24,7 @@ from saas.foundation.models import (
     StatisticsSnapshot,
 )
 from saas.foundation.periods import Period, periods_between
+from saas.foundation.release import release_date
 from saas.jobs.registry import registered_jobs
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
@@ -32,6 +35,7 @@ from tests.factories.families import create_family
 from tests.factories.platform import in_tenant
 from tests.factories.publishing import published
 from tests.support import databases
+from tests.support.clock import AMSTERDAM
 from tests.support.queries import count_queries
 
 FIRST_DAY = date(2020, 1, 1)  # the dataset's volunteers applied then: the tenant's first activity
@@ -61,12 +65,16 @@ def all_cells(app: Flask) -> list[PublishedStatistic]:
 
 
 @pytest.mark.usefixtures("statistics_dataset")
-def test_publishing_writes_the_cells_of_every_period_since_the_first_activity(app: Flask, tenant_a: Tenant) -> None:
+def test_publishing_writes_the_cells_of_every_year_not_yet_released(app: Flask, tenant_a: Tenant) -> None:
+    """In January 2026 (the module's clock) 2025 is still open and 2026 has begun; 2020–2024,
+    in which the dataset also has activity, were released and are not written again."""
     with app.app_context():
         publication = job.publish_tenant(tenant_a.id, PublicationTrigger.COMMAND)
         assert publication.status == PublicationStatus.SUCCEEDED and publication.error is None
         assert publication.finished_at >= publication.started_at
-        periods = periods_between(FIRST_DAY, local_today())
+        periods = [period for period in periods_between(FIRST_DAY, local_today()) if period.year >= 2025]
+        assert [period.key for period in periods] == ["2025", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026",
+                                                      "2026-Q1"]
         assert publication.periods == len(periods)
     cells = all_cells(app)
     assert publication.cells == len(cells) > 0
@@ -95,12 +103,24 @@ def test_a_second_run_replaces_the_cells_with_the_same_ones(app: Flask, tenant_a
     assert [p.id for p in publications(app, tenant_a)] == [first.id, second.id]  # both runs recorded
 
 
+def release_early(clock: TimeMachineFixture) -> None:
+    """A foundation admin freezes 2025 before its release date."""
+    db.session.add(StatisticsSnapshot(year=2025, tenants=1, cells=10))
+    db.session.commit()
+
+
+def release_date_passes(clock: TimeMachineFixture) -> None:
+    """Nobody does anything: 1 February 2026 comes."""
+    clock.move_to(datetime.combine(release_date(2025), time(3), tzinfo=AMSTERDAM))
+
+
+@pytest.mark.parametrize("release", [release_early, release_date_passes])
 @pytest.mark.usefixtures("statistics_dataset")
-def test_a_frozen_year_is_not_republished(app: Flask, tenant_a: Tenant) -> None:
+def test_a_released_year_is_not_republished(app: Flask, tenant_a: Tenant, time_machine: TimeMachineFixture,
+                                            release: Callable[[TimeMachineFixture], None]) -> None:
     with app.app_context():
         first = job.publish_tenant(tenant_a.id, PublicationTrigger.NIGHTLY)
-        db.session.add(StatisticsSnapshot(year=2025, tenants=1, cells=10))
-        db.session.commit()
+        release(time_machine)
     frozen_before = {**published(app, tenant_a, "2025"), **published(app, tenant_a, "2025-Q3")}
     with in_tenant(app, tenant_a) as session:  # a late change to 2025: F1 moves to the other track
         family = session.scalars(select(Family).where(Family.family_name == "F1")).one()

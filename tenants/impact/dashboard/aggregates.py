@@ -18,9 +18,11 @@ Which year a figure belongs to
     * The municipality is the family's (as registered now). For volunteers and training hours
       it selects the volunteers with a supported family in that municipality.
 
-Scores are stored with four decimals (DomainScore.mean); the sums are taken over integers in
-ten-thousandths, so the means and the paired change's confidence interval come out exactly as
-:func:`tenants.impact.measurements.scoring.paired_change` would compute them from the same stored scores.
+Sums are taken over each family's exact score, a whole number of 1/SCALE (DomainScore.mean_units;
+SCALE is the published SCORE_SCALE), never over the four-decimal DomainScore.mean: the means and the
+paired change's confidence interval come out exactly as
+:func:`tenants.impact.measurements.scoring.paired_change` computes them from the exact scores, and a
+mean exactly on x.xx5 is shown as x.xx + 0.01 (saas.foundation.inference.rounded).
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, case, cast, distinct, extract, func, literal, select, union
+from sqlalchemy import BigInteger, Select, and_, case, cast, distinct, extract, func, literal, select, union
 
 from saas.clock import local_today
 from saas.db import db
+from saas.foundation.inference import rounded
+from saas.foundation.measures import SCORE_SCALE
 from saas.foundation.periods import period_bounds
 from tenants.families.models import Family
 from tenants.families.vocabulary import Track
@@ -46,8 +50,10 @@ from tenants.matching.models import Match
 
 #: A change of less than this (either way, on the 1–4 scale) counts as "stable".
 STABLE_BAND = Decimal("0.25")
-#: Domain means are summed in SQL as integers in units of 1/SCALE (they are stored with 4 decimals).
-SCALE = 10_000
+#: Domain scores are summed in SQL as integers in units of 1/SCALE (exact: see SCORE_SCALE).
+SCALE = SCORE_SCALE
+#: The precision a mean is shown with (on the 1–4 scale).
+MEAN_PLACES = Decimal("0.01")
 #: Years a dashboard can be asked for (anything else is ignored).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -95,16 +101,21 @@ class Scope:
 
 @dataclass(frozen=True)
 class DomainMeans:
-    """One domain's scores at each moment: how many families were scored and the sum of their means."""
+    """One domain's scores at each moment: how many families were scored and the exact sum of their scores."""
 
     code: str
     label: str
     counts: dict[Moment, int] = field(default_factory=dict)
-    totals: dict[Moment, Decimal] = field(default_factory=dict)
+    totals: dict[Moment, Fraction] = field(default_factory=dict)
 
-    def mean(self, moment: Moment) -> Decimal | None:
+    def exact_mean(self, moment: Moment) -> Fraction | None:
         n = self.counts.get(moment, 0)
         return self.totals[moment] / n if n else None
+
+    def mean(self, moment: Moment) -> Decimal | None:
+        """The mean as shown: rounded half up to MEAN_PLACES from the exact mean."""
+        exact = self.exact_mean(moment)
+        return None if exact is None else rounded(exact, MEAN_PLACES)
 
 
 @dataclass(frozen=True)
@@ -208,9 +219,10 @@ def once_in(column: Any, subquery: Select[Any]) -> Any:
     return column.in_(subquery).is_(True)
 
 
-def _scaled(mean: Any) -> Any:
-    """A stored domain mean as an integer number of 1/SCALE (exact sums on every database)."""
-    return cast(func.round(mean * SCALE), Integer)
+def _scaled(score: Any) -> Any:
+    """A family's exact domain score in units of 1/SCALE, as a BIGINT: its square would pass a
+    PostgreSQL INTEGER (SQLite's integers are 64 bits anyway)."""
+    return cast(score.mean_units, BigInteger)
 
 
 def measured(scope: Scope) -> dict[Moment, int]:
@@ -225,18 +237,18 @@ def domain_means(scope: Scope, labels: dict[str, str]) -> list[DomainMeans]:
     """Per domain, the number of families scored and the sum of their domain means at each moment
     (one statement); domains in the order of ``labels``, unknown codes after them."""
     rows = db.session.execute(_in_scope(
-        select(Measurement.moment, DomainScore.domain_code, func.count(DomainScore.mean),
-               func.sum(_scaled(DomainScore.mean)))
+        select(Measurement.moment, DomainScore.domain_code, func.count(DomainScore.mean_units),
+               func.sum(_scaled(DomainScore)))
         .select_from(DomainScore)
         .join(Measurement, and_(Measurement.tenant_id == DomainScore.tenant_id,
                                 Measurement.id == DomainScore.measurement_id))
-        .where(DomainScore.mean.is_not(None)), scope)
+        .where(DomainScore.mean_units.is_not(None)), scope)
         .group_by(Measurement.moment, DomainScore.domain_code))
     found: dict[str, DomainMeans] = {}
     for moment, code, count, total in rows:
         means = found.setdefault(code, DomainMeans(code, labels.get(code, code)))
         means.counts[moment] = int(count)
-        means.totals[moment] = Decimal(int(total)) / SCALE
+        means.totals[moment] = Fraction(int(total), SCALE)
     return _ordered(found, labels)
 
 
@@ -247,7 +259,7 @@ def paired_changes(scope: Scope, labels: dict[str, str]) -> list[DomainChange]:
     The inner query puts each family's T0 and Tend score of a domain side by side with a
     conditional MAX (a family has one measurement per moment), rather than joining the scores to
     themselves: one pass over the scores, whatever the planner believes about the row counts."""
-    scaled = _scaled(DomainScore.mean)
+    scaled = _scaled(DomainScore)
     tend_in_year = and_(Measurement.moment == Moment.TEND, Measurement.taken_on.between(scope.start, scope.end))
     pairs = of_municipality(
         select(Measurement.family_id, DomainScore.domain_code.label("code"),
@@ -257,7 +269,7 @@ def paired_changes(scope: Scope, labels: dict[str, str]) -> list[DomainChange]:
         .join(Measurement, and_(Measurement.tenant_id == DomainScore.tenant_id,
                                 Measurement.id == DomainScore.measurement_id))
         .where(Measurement.status == MeasurementStatus.COMPLETED, Measurement.moment.in_([Moment.T0, Moment.TEND]),
-               DomainScore.mean.is_not(None)), scope, Measurement.family_id
+               DomainScore.mean_units.is_not(None)), scope, Measurement.family_id
     ).group_by(Measurement.family_id, DomainScore.domain_code).subquery()
     difference = pairs.c.after - pairs.c.before
     band = int(STABLE_BAND * SCALE)

@@ -1,6 +1,19 @@
 """Closure outcomes and reach of the bound tenant for one year (and optionally one of its
 municipalities): families supported, children by age band, volunteers and training hours, aggregated
 in SQL with a fixed number of statements. Which year a figure belongs to: tenants.impact.dashboard.aggregates.
+
+Each count is defined once, here, and every place that shows it (the dashboard, the published
+statistics) reads it from here:
+
+* *closed* (:attr:`Outcomes.closed`): every family closed in the period, whether or not it was ever
+  matched, and whether or not its match still ran in the period (a family may close the quarter
+  after its match ended). :class:`Outcomes` splits it into those three parts, which add up to it.
+* *supported* (:attr:`Reach.families`): a family with a match running in the period; split into
+  new and continued.
+* *children* (:attr:`Reach.children_total`): the children of the supported families who were born
+  by the reference day. A baby on its way (a birth date after the reference day, or no birth date
+  while the family's due date lies after it) is not a child of that period yet; once born it is
+  age-banded by its birth date.
 """
 
 from __future__ import annotations
@@ -31,19 +44,48 @@ AGE_BANDS: tuple[tuple[int, int], ...] = ((0, 3), (4, 11), (12, 17), (18, 23))
 
 @dataclass(frozen=True)
 class Outcomes:
-    """Closure outcomes of the families closed in the year."""
+    """Closure outcomes of the families closed in the period (state CLOSED, ``closed_on`` in it)."""
 
     closed: int = 0
+    #: Of ``closed``: with a match that ran in the period (so also among the supported families), …
+    closed_after_match_in_period: int = 0
+    #: … whose last match had ended before the period began, …
+    closed_after_earlier_match: int = 0
     #: Families with professional care at the start, and of those: stopped, reduced at the end.
     with_care: int = 0
     care_stopped: int = 0
     care_reduced: int = 0
-    #: Families who would otherwise have been referred, and those where prevention was confirmed.
+    #: Families the coordinator expected, at the referral, would otherwise have been referred to
+    #: professional care (a question of the referral) …
     would_otherwise_be_referred: int = 0
+    #: … and families where the support prevented a referral, confirmed at closure (a question of
+    #: the closure, answered for every family, expected or not: not a subset of the above) …
     prevented_referral_confirmed: int = 0
+    #: … and the families where both are "yes" (prevented, as expected at the referral).
+    prevented_as_expected: int = 0
     satisfaction_total: int = 0
     satisfaction_count: int = 0
     reasons: dict[ClosureReason, int] = field(default_factory=dict)
+
+    @property
+    def closed_without_match(self) -> int:
+        """Of ``closed``: families never matched (e.g. closed from the waiting list)."""
+        return self.closed - self.closed_after_match_in_period - self.closed_after_earlier_match
+
+    @property
+    def care_otherwise(self) -> int:
+        """Of ``with_care``: care unchanged, increased or not recorded at the end."""
+        return self.with_care - self.care_stopped - self.care_reduced
+
+    @property
+    def prevented_unexpectedly(self) -> int:
+        """Of ``prevented_referral_confirmed``: not expected to be referred at the referral (no or unknown)."""
+        return self.prevented_referral_confirmed - self.prevented_as_expected
+
+    @property
+    def reason_not_recorded(self) -> int:
+        """Of ``closed``: families without a closure reason (the reasons add up to ``closed`` with these)."""
+        return self.closed - sum(self.reasons.values())
 
     @property
     def satisfaction(self) -> Fraction | None:
@@ -52,10 +94,11 @@ class Outcomes:
 
 @dataclass(frozen=True)
 class Reach:
+    #: Families supported in the period, and of those, the ones whose first match started in it.
     families: int = 0
     new_families: int = 0
-    closed_families: int = 0
-    #: Children of the supported families per AGE_BANDS entry; ``children_other``: older, or age unknown.
+    #: Children (born by the reference day) of the supported families per AGE_BANDS entry;
+    #: ``children_other``: older, or age unknown.
     children: dict[tuple[int, int], int] = field(default_factory=dict)
     children_other: int = 0
     volunteers: int = 0
@@ -65,25 +108,34 @@ class Reach:
     def continued_families(self) -> int:
         return self.families - self.new_families
 
+    @property
+    def children_total(self) -> int:
+        return sum(self.children.values()) + self.children_other
+
 
 # Closure outcomes --------------------------------------------------------------------------------
 
 
 def outcomes(scope: Scope) -> Outcomes:
-    """Outcomes of the families closed in the year (one statement, grouped by closure reason)."""
+    """Outcomes of the families closed in the period (one statement, grouped by closure reason)."""
     care = Family.professional_care_involved.is_(True)
+    ran_in_period = _has_match(_running(scope))
+    expected = Family.would_otherwise_be_referred == YesNoUnknown.YES
+    prevented = Family.prevented_referral_confirmed == YesNoUnknown.YES
     statement = (
-        select(Family.closure_reason, func.count(), _count_where(care),
+        select(Family.closure_reason, func.count(), _count_where(ran_in_period),
+               _count_where(and_(~ran_in_period, _has_match(Match.started_on.is_not(None)))),
+               _count_where(care),
                _count_where(and_(care, Family.professional_care_at_end == CareOutcome.STOPPED)),
                _count_where(and_(care, Family.professional_care_at_end == CareOutcome.REDUCED)),
-               _count_where(Family.would_otherwise_be_referred == YesNoUnknown.YES),
-               _count_where(Family.prevented_referral_confirmed == YesNoUnknown.YES),
+               _count_where(expected), _count_where(prevented), _count_where(and_(expected, prevented)),
                func.coalesce(func.sum(Family.satisfaction), 0), func.count(Family.satisfaction))
         .where(Family.state == CaseState.CLOSED, Family.closed_on.between(scope.start, scope.end))
         .where(*scope.family_filter())
         .group_by(Family.closure_reason))
-    names = ("closed", "with_care", "care_stopped", "care_reduced", "would_otherwise_be_referred",
-             "prevented_referral_confirmed", "satisfaction_total", "satisfaction_count")  # the columns' order
+    names = ("closed", "closed_after_match_in_period", "closed_after_earlier_match", "with_care", "care_stopped",
+             "care_reduced", "would_otherwise_be_referred", "prevented_referral_confirmed", "prevented_as_expected",
+             "satisfaction_total", "satisfaction_count")  # the columns' order
     sums = dict.fromkeys(names, 0)
     reasons: dict[ClosureReason, int] = {}
     for reason, *counts in db.session.execute(statement):  # one row per closure reason
@@ -133,14 +185,20 @@ def reach(scope: Scope) -> Reach:
     return replace(family_reach(scope), volunteers=volunteer_count(scope), training_hours=training_hours(scope))
 
 
+def born_by(day: date) -> Any:
+    """The household member was born by ``day``: a birth date on or before it, or no birth date
+    while the family expects no baby after it (an expected baby recorded without a birth date is
+    not born yet until its due date)."""
+    no_baby_due_later = or_(Family.expected_due_date.is_(None), Family.expected_due_date <= day)
+    return or_(FamilyMember.birth_date <= day, and_(FamilyMember.birth_date.is_(None), no_baby_due_later))
+
+
 def family_reach(scope: Scope) -> Reach:
     """The families and children of :func:`reach`, without volunteers and training hours (two
     statements; the published statistics split these by track, the others not)."""
     new = _has_match(Match.started_on < scope.start)
-    closed = Family.closed_on.between(scope.start, scope.end)
     families = db.session.execute(_supported_families(
-        scope, _count_where, lambda supported: _count_where(and_(supported, ~new)),
-        lambda supported: _count_where(and_(supported, closed)))).one()
+        scope, _count_where, lambda supported: _count_where(and_(supported, ~new)))).one()
 
     day = scope.reference_day
     bands = [and_(FamilyMember.birth_date <= years_before(day, low),
@@ -149,11 +207,10 @@ def family_reach(scope: Scope) -> Reach:
         _supported_families(scope, _count_where, *(
             (lambda supported, band=band: _count_where(and_(supported, band))) for band in bands))
         .join(FamilyMember, and_(FamilyMember.tenant_id == Family.tenant_id, FamilyMember.family_id == Family.id))
-        .where(FamilyMember.role == MemberRole.CHILD)).one()
+        .where(FamilyMember.role == MemberRole.CHILD, born_by(day))).one()
     per_band = {band: int(count or 0) for band, count in zip(AGE_BANDS, children[1:], strict=True)}
 
-    return Reach(families=int(families[0] or 0), new_families=int(families[1] or 0),
-                 closed_families=int(families[2] or 0), children=per_band,
+    return Reach(families=int(families[0] or 0), new_families=int(families[1] or 0), children=per_band,
                  children_other=int(children[0] or 0) - sum(per_band.values()))
 
 

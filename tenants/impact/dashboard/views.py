@@ -2,7 +2,11 @@
 tenant's municipalities) in tables, with charts served as SVG from their own routes.
 
 Inside the tenant the manager sees exact figures; disclosure control applies only to what leaves
-the tenant (the municipality report). Query parameters that do not fit (an unknown year, another
+the tenant (the municipality report). Life-domain scores are shown as school grades (2.5–10), as
+the family file and the municipality report show them. Each count is defined once
+(tenants.impact.dashboard.reach) and the template marks every figure with ``data-figure`` (a part
+also with the whole it belongs to), so a test can check that each figure has one value on the page
+and that the parts add up. Query parameters that do not fit (an unknown year, another
 municipality, text) are ignored, never an error: the page falls back to the current year and all
 municipalities. Written with the request recipe of saas.web.
 """
@@ -19,6 +23,7 @@ from flask_babel import format_decimal, format_percent, get_locale
 
 from saas.auth.roles import Role
 from saas.charts import layout_of
+from saas.foundation.inference import rounded
 from saas.i18n import _
 from saas.web import tenant_route
 from saas.web.tenant import current_tenant, require_role, tenant_blueprint
@@ -26,6 +31,8 @@ from tenants.impact.dashboard import aggregates, charts, queries
 from tenants.impact.dashboard.aggregates import STABLE_BAND, Scope
 from tenants.impact.dashboard.reach import AGE_BANDS
 from tenants.impact.measurements.charts import SVG_CSP
+from tenants.impact.measurements.scoring import grade
+from tenants.impact.measurements.views import format_grade
 from tenants.impact.vocabulary import Moment
 
 bp = tenant_blueprint("impact", __name__, template_folder="templates")
@@ -52,14 +59,33 @@ def _scope() -> tuple[Scope, list[int]]:
 
 
 def _number(value: Decimal | Fraction | int | None, pattern: str = "0.00") -> str:
-    """A figure for the tables ("–" for none); Fractions are shown as decimals."""
+    """A figure for the tables ("–" for none), rounded half up from its exact value to the
+    pattern's decimals (Babel alone would round half to even, and a Fraction through a float)."""
     if value is None:
         return "–"
-    return format_decimal(float(value) if isinstance(value, Fraction) else value, pattern)
+    decimals = len(pattern.split(";")[0].partition(".")[2])
+    return format_decimal(rounded(value, Decimal(1).scaleb(-decimals)), pattern)
 
 
 def _share(count: int, total: int) -> str:
     return format_percent(count / total, "0%") if total else "–"
+
+
+def _grade(mean: Decimal | Fraction | None, signed: bool = False) -> str:
+    """A mean on the 1–4 scale (or a change of it) as a school grade (or grade points), "–" for none."""
+    if mean is None:
+        return "–"
+    exact = Decimal(mean.numerator) / Decimal(mean.denominator) if isinstance(mean, Fraction) else mean
+    return format_grade(grade(exact), signed)
+
+
+def _directions(change: aggregates.DomainChange) -> list[tuple[str, str, int, str]]:
+    """(label, key, count, share) for improved, stable and worse: shares rounded so that the three
+    add up to exactly 100 % (charts.shares), as the parts of the row's families they are."""
+    counts = (change.improved, change.stable, change.worse)
+    parts = charts.shares(counts, digits=0)
+    return [(label, key, count, format_percent(part / 100, "0%")) for label, key, count, part in zip(
+        (_("Improved"), _("Stable"), _("Worse")), ("improved", "stable", "worse"), counts, parts, strict=True)]
 
 
 @tenant_route(bp, "/impact/", roles=MANAGERS)
@@ -75,9 +101,11 @@ def index() -> str:
         moments=list(Moment),
         chart_moments=_chart_moments(figures.domains),
         age_bands=AGE_BANDS,
-        stable_band=STABLE_BAND,
+        stable_band=grade(STABLE_BAND),
         number=_number,
         share=_share,
+        grade=_grade,
+        directions=_directions,
         chart_args={"year": scope.year, "municipality": scope.municipality or None},
     )
 
@@ -93,16 +121,15 @@ def _moment_labels() -> dict[Moment, str]:
 def _means_svg(scope: Scope, layout: str) -> bytes:
     domains = aggregates.domain_means(scope, aggregates.domain_labels(_language()))
     return charts.means_chart(
-        domains, _chart_moments(domains), moment_labels=_moment_labels(), title=_("Mean score per life domain (1–4)"),
-        layout=layout,
+        domains, _chart_moments(domains), moment_labels=_moment_labels(),
+        title=_("Mean grade per life domain (2.5 to 10)"), layout=layout,
     )
 
 
 def _change_svg(scope: Scope, layout: str) -> bytes:
     changes = aggregates.paired_changes(scope, aggregates.domain_labels(_language()))
     return charts.change_chart(
-        changes, title=_("Mean change from T0 to Tend (points on the 1–4 scale)"), series=_("Mean change"),
-        layout=layout,
+        changes, title=_("Mean change from T0 to Tend (grade points)"), series=_("Mean change"), layout=layout,
     )
 
 

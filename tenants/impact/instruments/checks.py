@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from saas.foundation.measures import MAX_DOMAIN_ITEMS
 from saas.i18n import L_, _
 
 #: A position in the document: keys and (0-based) list indexes.
@@ -221,7 +222,8 @@ class Checker:
 
     def items(self, value: object, path: Path_, codes: set[str]) -> tuple[ItemSpec, ...]:
         items = []
-        entries = self.sequence(value, path, minimum=1, maximum=MAX_ITEMS,
+        # At most MAX_DOMAIN_ITEMS: a domain score is then a whole number of 1/SCORE_SCALE, so sums are exact.
+        entries = self.sequence(value, path, minimum=1, maximum=MAX_DOMAIN_ITEMS,
                                 too_few=_("a domain needs at least one item."))
         for index, entry in enumerate(entries):
             item_path = (*path, index)

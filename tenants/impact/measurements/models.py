@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +15,7 @@ from saas.auth.models import User
 from saas.db import TenantScoped, db, enum_type, tenant_fk, utcnow
 from tenants.families.models import Family
 from tenants.impact.instruments.models import Instrument
+from tenants.impact.measurements.scoring import in_units
 from tenants.impact.vocabulary import MeasurementStatus, Mode, Moment
 
 
@@ -64,9 +67,22 @@ class Answer(TenantScoped, db.Model):
     measurement: Mapped[Measurement] = relationship(back_populates="answers")
 
 
+def _mean_in_units(context: Any) -> int | None:
+    """The default of ``mean_units`` for a row written with its decimal ``mean`` only (loaded by hand,
+    or a test's fixture): that mean, which is exact in units of 1/SCORE_SCALE (four decimals at most)."""
+    mean = context.get_current_parameters().get("mean")
+    return None if mean is None else in_units(Fraction(mean))
+
+
 class DomainScore(TenantScoped, db.Model):
     """A domain's score in a measurement, computed by tenants.impact.measurements.scoring when answers are saved,
-    so dashboards aggregate in SQL. ``mean`` is None when too few items were answered."""
+    so dashboards aggregate in SQL. ``mean`` is None when too few items were answered.
+
+    ``mean`` is rounded to four decimals (for reading); ``mean_units`` is the exact mean in units of
+    1/saas.foundation.measures.SCORE_SCALE, a whole number because that unit is a multiple of every
+    possible count of answered items. Sums over families are taken over ``mean_units``, so a mean of
+    means is exact (three families on 7/3, 7/3 and 2.34 average 2.335, shown as 2.34, where the rounded
+    2.3333 would give 2.3349)."""
 
     __tablename__ = "domain_scores"
     __table_args__ = (
@@ -78,6 +94,7 @@ class DomainScore(TenantScoped, db.Model):
     measurement_id: Mapped[uuid.UUID]
     domain_code: Mapped[str] = mapped_column(sa.String(40))
     mean: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 4))
+    mean_units: Mapped[int | None] = mapped_column(default=_mean_in_units)
     answered: Mapped[int] = mapped_column(default=0)
     items: Mapped[int] = mapped_column(default=0)
 

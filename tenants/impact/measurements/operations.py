@@ -25,7 +25,7 @@ from tenants.impact.instruments.models import Instrument
 from tenants.impact.instruments.queries import active_instrument
 from tenants.impact.measurements.models import Answer, DomainScore, Measurement
 from tenants.impact.measurements.queries import match_started_on, refusal
-from tenants.impact.measurements.scoring import as_decimal, score_instrument
+from tenants.impact.measurements.scoring import as_decimal, in_units, score_instrument
 from tenants.impact.vocabulary import MeasurementStatus, Moment
 
 
@@ -123,6 +123,7 @@ def store_scores(measurement: Measurement) -> None:
             row = DomainScore(measurement_id=measurement.id, domain_code=result.code)
             measurement.scores.append(row)
         row.mean, row.answered, row.items = as_decimal(result.mean), result.answered, result.items
+        row.mean_units = None if result.mean is None else in_units(result.mean)
 
 
 def complete(actor: User, measurement: Measurement, family: Family) -> None:

@@ -6,14 +6,15 @@ Domain score
     The mean of the answered items of the domain, after reverse scoring (an item where agreeing
     means a worse situation counts as ``scale_max + scale_min − value``). A domain is "not scored"
     (mean None) when fewer than ``ceil(items × min_answered_percent / 100)`` items are answered (and
-    always when none is). Means are exact fractions; :func:`as_decimal` rounds them for storage.
+    always when none is). Means are exact fractions; :func:`as_decimal` rounds them for reading,
+    :func:`in_units` keeps them exact as a whole number of 1/SCORE_SCALE, which sums exactly.
     The school grade is ``mean × 2.5`` (a 4-point scale gives 2.5–10).
 
 Paired change
     For families measured at both moments: the mean of the differences (after − before), and the
     95 % confidence interval ``mean ± t(0.975, n − 1) × sd / √n``, with ``sd`` the sample standard
-    deviation of the differences (n − 1 in the denominator). ``t`` comes from the usual two-sided
-    95 % table, shared with the national figures (saas.foundation.inference.T_975).
+    deviation of the differences (n − 1 in the denominator). ``t`` is the exact quantile of
+    Student's t distribution, shared with the national figures (saas.foundation.inference.t_quantile).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from saas.foundation.inference import t_quantile
+from saas.foundation.measures import SCORE_SCALE
 
 #: School grade = mean × 2.5.
 GRADE_FACTOR = Fraction(5, 2)
@@ -107,6 +109,14 @@ def as_decimal(value: Fraction | None, places: int = 4) -> Decimal | None:
         context.prec = 40
         exact = Decimal(value.numerator) / Decimal(value.denominator)
         return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def in_units(value: Fraction) -> int:
+    """``value`` in units of 1/SCORE_SCALE (as DomainScore.mean_units stores a mean): exact for every
+    mean of at most MAX_DOMAIN_ITEMS answers; rounded half up for a longer domain of an instrument
+    loaded before the limit (off by at most 1/1 260 000, far below the two decimals shown)."""
+    units = value * SCORE_SCALE
+    return (units.numerator * 2 + units.denominator) // (units.denominator * 2)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,14 @@ import time (which froze the English text into Dutch reports).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from flask_babel import format_date
 
 from saas.enums import LabelledEnum
 from saas.foundation import disclosure
+from saas.foundation.periods import Period
 from saas.i18n import L_, _, format_number
 from tenants.families.vocabulary import ClosureReason, ReferrerType, YesNoUnknown
 from tenants.impact.reports.figures import CHANGE, COUNT, GRADE, HOURS
@@ -28,6 +32,7 @@ DECIMALS = {COUNT: 0, HOURS: 0, GRADE: 1, CHANGE: 2}
 
 TABLE_TITLES = {
     "reach": L_("Reach"),
+    "quarters": L_("The year and its quarters"),
     "children_by_age": L_("Children in the supported families, by age"),
     "referral_channels": L_("Referrals by referrer"),
     "closure_reasons": L_("Closed support by reason"),
@@ -40,9 +45,17 @@ TABLE_TITLES = {
     "change_directions": L_("Families improved, stable or worse per life domain"),
 }
 
+#: What a reader needs to know to read a table right, shown under it.
+TABLE_NOTES = {
+    "quarters": L_("Families referred, families whose support ended and contact moments add up from the quarters "
+                   "to the year. Families supported, their children and active volunteers are counted in every "
+                   "quarter in which they took part, and once in the year."),
+}
+
 #: Short names for the spreadsheet's tabs (Excel allows 31 characters; the translations fit).
 SHEET_NAMES = {
     "reach": L_("Reach"),
+    "quarters": L_("Quarters"),
     "children_by_age": L_("Children by age"),
     "referral_channels": L_("Referrers"),
     "closure_reasons": L_("Closure reasons"),
@@ -101,6 +114,9 @@ OWN_CATEGORIES = {
     **LIFE_DOMAINS,
 }
 VOCABULARIES: tuple[type[LabelledEnum], ...] = (ReferrerType, ClosureReason, YesNoUnknown, Moment)
+#: Tables laid out with their measures down and their categories across: the quarter table's
+#: categories are periods, whose short names fit side by side even on a phone.
+MEASURES_DOWN = frozenset({"quarters"})
 
 
 def measure_label(code: str) -> str:
@@ -116,6 +132,19 @@ def category_label(code: str) -> str:
         if code in vocabulary._value2member_map_:
             return vocabulary(code).label
     return code
+
+
+def period_label(row: dict[str, Any]) -> str:
+    """The period of a row of the quarter table ("Q2 2026"), with its last day when it ends early
+    (this year's report ends today): "Q2 2026 (to 14 May)"."""
+    try:
+        period = Period.parse(row["category"])
+    except ValueError:  # a report not of one calendar year: its whole period
+        return category_label(row["category"])
+    end = date.fromisoformat(row["period_end"])
+    if end >= period.end:
+        return period.label()
+    return _("%(period)s (to %(date)s)", period=period.label(), date=format_date(end, "d MMMM"))
 
 
 def table_title(key: str) -> str:
@@ -154,6 +183,10 @@ class Layout:
         return table_title(self.key)
 
     @property
+    def note(self) -> str | None:
+        return str(TABLE_NOTES[self.key]) if self.key in TABLE_NOTES else None
+
+    @property
     def sheet_name(self) -> str:
         return str(SHEET_NAMES.get(self.key, self.key))
 
@@ -166,6 +199,11 @@ class Layout:
 def layout(key: str, rows: list[dict[str, Any]]) -> Layout:
     measures = list(dict.fromkeys(r["measure"] for r in rows))
     categories = list(dict.fromkeys(r["category"] for r in rows))
+    if key in MEASURES_DOWN:
+        cells = {(r["measure"], r["category"]): r for r in rows}
+        days = {r["category"]: r for r in rows}  # any row of a period carries its days
+        return Layout(key, [period_label(days[c]) for c in categories],
+                      [(measure_label(m), [cells.get((m, c)) for c in categories]) for m in measures], by_measure=True)
     if len(categories) == 1:  # one figure per measure: measures down
         return Layout(key, [_("Value")], [(measure_label(r["measure"]), [r]) for r in rows],
                       by_measure=True)

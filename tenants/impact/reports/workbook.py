@@ -7,60 +7,60 @@ that is not shown is an empty grey cell, never the text "<10" in a numeric colum
 make every sum or chart over that column fail; the legend says why it is empty.
 For machines: one tidy sheet, ``data``, in long format with stable English codes, so a script
 reads the same columns whatever language the report was made in.
+
+The layout, the grey of a hidden figure and the machine format are the platform's one recipe
+(saas.spreadsheets), shared with the foundation's exports; this module fills it with a report's
+figures. The recipe's helpers that used to live here are still importable from here.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import format_date, format_datetime
 
-from saas.i18n import _, format_number, text_direction
+from saas.i18n import _, format_number
+from saas.spreadsheets import (
+    INTEGER,
+    MACHINE_SHEET,
+    Figure,
+    Spreadsheet,
+    bold_header,
+    number,
+    number_format,
+    set_widths,
+    sheet_name,
+    write_figure_table,
+    write_machine_table,
+    write_text_table,
+)
 from tenants.impact.reports.figures import CHANGE, COUNT, GRADE, HOURS
 from tenants.impact.reports.labels import Layout, layouts, suppressed_reason
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 #: Excel number formats per unit; Excel shows them with the reader's own decimal separator.
-NUMBER_FORMATS = {COUNT: "#,##0", HOURS: "#,##0", GRADE: "0.0", CHANGE: "+0.00;-0.00;0.00"}
-MACHINE_SHEET = "data"
+NUMBER_FORMATS = {COUNT: INTEGER, HOURS: INTEGER, GRADE: number_format(1), CHANGE: number_format(2, signed=True)}
 MACHINE_COLUMNS = ("table", "measure", "category", "period_start", "period_end", "unit", "value", "suppressed")
-#: Excel refuses these characters in a sheet name, and names longer than 31 characters.
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_HIDDEN = "D9D9D9"  # the grey of a cell that is not shown
+
+__all__ = ["MACHINE_COLUMNS", "MACHINE_SHEET", "NUMBER_FORMATS", "about_sheet", "bold_header", "figures_sheet",
+           "legend_sheet", "machine_sheet", "number", "report_xlsx", "set_widths", "sheet_name", "write_text_table"]
 
 
 def report_xlsx(report: Any, tenant_name: str) -> bytes:
-    from openpyxl import Workbook  # only needed for this file
-
-    workbook = Workbook()
-    names: set[str] = set()
-    about_sheet(workbook.active, report, tenant_name, names)
-    legend_sheet(workbook.create_sheet(sheet_name(_("Legend"), names)), report.figures)
+    spreadsheet = Spreadsheet()
+    about_sheet(spreadsheet.sheet(_("About")), report, tenant_name)
+    legend_sheet(spreadsheet.sheet(_("Legend")), report.figures)
     for table in layouts(report.figures):
-        figures_sheet(workbook.create_sheet(sheet_name(table.sheet_name, names)), table)
-    for sheet in workbook.worksheets:  # an Arabic reader's sheets run right to left, like the PDF
-        sheet.sheet_view.rightToLeft = text_direction() == "rtl"
-    machine_sheet(workbook.create_sheet(sheet_name(MACHINE_SHEET, names)), report.figures)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        figures_sheet(spreadsheet.sheet(table.sheet_name), table)
+    machine_sheet(spreadsheet.sheet(MACHINE_SHEET, for_machines=True), report.figures)
+    return spreadsheet.save()
 
 
-def sheet_name(name: str, taken: set[str]) -> str:
-    """``name`` as Excel allows it, unique in the workbook (two translations could shorten alike)."""
-    base = _SHEET_FORBIDDEN.sub("-", str(name))[:31]
-    unique, n = base, 2
-    while unique.casefold() in taken:
-        unique, n = f"{base[:28]} {n}", n + 1
-    taken.add(unique.casefold())
-    return unique
-
-
-def about_sheet(sheet: Any, report: Any, tenant_name: str, names: set[str]) -> None:
+def about_sheet(sheet: Worksheet, report: Any, tenant_name: str) -> None:
     figures = report.figures
-    sheet.title = sheet_name(_("About"), names)
     period = _("%(start)s to %(end)s", start=format_date(date.fromisoformat(figures["period_start"]), "long"),
                end=format_date(date.fromisoformat(figures["period_end"]), "long"))
     computed = figures.get("computed_at")
@@ -69,7 +69,7 @@ def about_sheet(sheet: Any, report: Any, tenant_name: str, names: set[str]) -> N
     write_text_table(sheet, (_("Subject"), _("Value")), rows, widths=(28, 80))
 
 
-def legend_sheet(sheet: Any, figures: dict[str, Any]) -> None:
+def legend_sheet(sheet: Worksheet, figures: dict[str, Any]) -> None:
     rules = figures["disclosure"]
     rows = [
         (_("Empty grey cell"), "{} {}".format(suppressed_reason(), _(
@@ -87,78 +87,19 @@ def legend_sheet(sheet: Any, figures: dict[str, Any]) -> None:
     write_text_table(sheet, (_("Term"), _("Meaning")), rows, widths=(28, 100))
 
 
-def write_text_table(sheet: Any, header: tuple[str, str], rows: list[tuple[str, str]],
-                     widths: tuple[int, int]) -> None:
-    from openpyxl.styles import Alignment
-
-    sheet.append([str(text) for text in header])
-    bold_header(sheet, 1)
-    for label, text in rows:
-        sheet.append([str(label), str(text)])
-        sheet.cell(sheet.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = widths
-    sheet.freeze_panes = "A2"
-
-
-def figures_sheet(sheet: Any, table: Layout) -> None:
+def figures_sheet(sheet: Worksheet, table: Layout) -> None:
     """The table as the PDF shows it: its title, a header row (frozen), then a row per category
     (or measure), numbers stored as numbers."""
-    from openpyxl.styles import Font, PatternFill
-
-    sheet.append([table.title])
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append([table.row_heading, *table.columns])
-    bold_header(sheet, 2)
-    hidden = PatternFill("solid", fgColor=_HIDDEN)
-    for label, cells in table.lines:
-        sheet.append([label, *(None if cell is None else number(cell["value"]) for cell in cells)])
-        for column, cell in enumerate(cells, start=2):
-            written = sheet.cell(sheet.max_row, column)
-            if cell is not None and cell["value"] is None:
-                written.fill = hidden
-            elif cell is not None:
-                written.number_format = NUMBER_FORMATS.get(cell["unit"], "General")
-    set_widths(sheet, [table.row_heading, *(label for label, _cells in table.lines)], table.columns)
-    sheet.freeze_panes = "B3"
+    lines = [(label, [None if cell is None else Figure(cell["value"], NUMBER_FORMATS.get(cell["unit"], "General"))
+                      for cell in cells]) for label, cells in table.lines]
+    write_figure_table(sheet, table.title, [table.row_heading, *table.columns], lines)
 
 
-def bold_header(sheet: Any, row: int) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    for cell in sheet[row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def set_widths(sheet: Any, first_column: list[str], headers: list[str]) -> None:
-    """Wide enough for the labels down the side; the headers wrap rather than widen a number."""
-    from openpyxl.utils import get_column_letter
-
-    sheet.column_dimensions["A"].width = min(60, max(12, *(len(text) + 2 for text in first_column)))
-    for index, header in enumerate(headers, start=2):
-        sheet.column_dimensions[get_column_letter(index)].width = min(24, max(12, len(header) + 2))
-
-
-def machine_sheet(sheet: Any, figures: dict[str, Any]) -> None:
-    """Long format: one figure per row, stable codes, the value (empty when not shown) and a flag."""
-    from openpyxl.styles import Font
-
-    sheet.append(list(MACHINE_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    start, end = date.fromisoformat(figures["period_start"]), date.fromisoformat(figures["period_end"])
-    for key, rows in figures.get("tables", {}).items():
-        for r in rows:
-            sheet.append([key, r["measure"], r["category"], start, end, r["unit"], number(r["value"]),
-                          r["value"] is None])
-    for row in sheet.iter_rows(min_row=2, min_col=4, max_col=5):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    for column, width in zip("ABCDEFGH", (22, 32, 28, 12, 12, 8, 10, 11), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-
-
-def number(value: Any) -> Any:
-    """A figure as stored in a cell: a mean that rounds to nothing loses its sign (-0.0 + 0 is 0.0)."""
-    return value + 0 if isinstance(value, float) else value
+def machine_sheet(sheet: Worksheet, figures: dict[str, Any]) -> None:
+    """Long format: one figure per row, stable codes, the value (empty when not shown) and a flag.
+    A row of the quarter table has its quarter's own days; the others cover the report's period."""
+    start, end = figures["period_start"], figures["period_end"]
+    write_machine_table(sheet, MACHINE_COLUMNS, (
+        (key, r["measure"], r["category"], date.fromisoformat(r.get("period_start", start)),
+         date.fromisoformat(r.get("period_end", end)), r["unit"], r["value"], r["value"] is None)
+        for key, rows in figures.get("tables", {}).items() for r in rows))
