@@ -1,8 +1,14 @@
 """The national dashboard's charts (server-rendered SVG, saas.charts), drawn only from the
 protected figures: a suppressed count, or a mean not shown because it rests on fewer than 10
-families, is marked "<10" at its place (never drawn as an empty bar, never guessed). The tables
-next to them on the page carry the same figures and are the accessible version. Each chart has a
-desktop and a phone layout (``layout``, saas.charts.PHONE: horizontal bars, larger type).
+families, is marked "<10" at its place (never drawn as an empty bar, never guessed; a line has a
+gap there), and :func:`hidden_note` names those places for the chart's text alternative. The
+tables next to them on the page carry the same figures and are the accessible version. Each chart
+has a desktop and a phone layout (``layout``, saas.charts.PHONE: horizontal bars, larger type); in
+print (the annual PDF) the means are horizontal bars too, so long domain names and the "<10" marks
+each get a line of their own (issue 16).
+
+Each chart is built (:data:`BUILDERS`: the pygal chart, not yet drawn) and then rendered; the
+public ``*_chart`` functions do both.
 """
 
 from __future__ import annotations
@@ -12,12 +18,13 @@ from decimal import Decimal
 from typing import Any
 
 import pygal
+from babel.lists import format_list
 
 from saas import charts
 from saas.foundation.disclosure import SUPPRESSED_MARK
 from saas.foundation.national import Breakdown, Count, DomainImpact, NationalFigures
 from saas.foundation.tables import DIRECTIONS, TITLES, moments, trend_columns
-from saas.i18n import _
+from saas.i18n import _, get_locale
 
 #: One colour per trend line: families supported, new, closed; volunteers active, new.
 TREND_COLOURS = (charts.BLUE, charts.GREEN, charts.VERMILION, "#CC79A7", "#8B6D00")
@@ -35,6 +42,18 @@ def _count(count: Count | None) -> Any:
     return charts.marked(SUPPRESSED_MARK) if count.value is None else count.value
 
 
+def _point(count: Count | None) -> Any:
+    """A protected count on a line: the number, or a gap — labelled "<10" when suppressed, so
+    :func:`hidden_note` can name it (pygal draws no label where there is no point)."""
+    if count is None or count.value is None:
+        return None if count is None else {"value": None, "label": SUPPRESSED_MARK}
+    return count.value
+
+
+def _is_hidden(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("label") == SUPPRESSED_MARK
+
+
 def _mean(mean: Decimal | None, families: Count | None, at: float = 0) -> Any:
     """A protected mean: hidden over fewer than 10 families ("<10"); a gap where nobody was scored."""
     if mean is not None:
@@ -43,17 +62,24 @@ def _mean(mean: Decimal | None, families: Count | None, at: float = 0) -> Any:
 
 
 def _bars(layout: str, rows: int, series: int, *, horizontal: bool = False) -> tuple[type, dict[str, Any]]:
-    """Bar class and size options: on a phone always horizontal bars, as tall as they need."""
+    """Bar class and size options: on a phone always horizontal bars, as tall as they need.
+    Horizontal bars elsewhere are as tall as they need too (at least the usual height): a "<10"
+    mark is text of about 14 px, which must not run into the bar above it."""
     if layout == charts.PHONE:
         return pygal.HorizontalBar, charts.phone_options(rows, series, series if series > 1 else 0)
-    return (pygal.HorizontalBar if horizontal else pygal.Bar), {"x_label_rotation": 25, **charts.COMMON_OPTIONS}
+    if horizontal:
+        legend_rows = series if series > 1 else 0
+        height = 120 + rows * (16 * series + 16) + 24 * legend_rows
+        return pygal.HorizontalBar, {**charts.COMMON_OPTIONS, "height": max(height, charts.COMMON_OPTIONS["height"]),
+                                     "x_label_rotation": 0}
+    return pygal.Bar, {"x_label_rotation": 25, **charts.COMMON_OPTIONS}
 
 
 def _ticks(values: Iterable[Any]) -> list[int]:
     return charts.count_ticks(value for value in values if isinstance(value, int))
 
 
-def trend_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+def _trend(figures: NationalFigures, printed: bool, layout: str) -> Any:
     """Lines per quarter: families and volunteers (a suppressed quarter is a gap in its line)."""
     options = {**charts.COMMON_OPTIONS, "x_label_rotation": 25}
     if layout == charts.PHONE:  # every other quarter named, so the labels do not collide
@@ -62,20 +88,21 @@ def trend_chart(figures: NationalFigures, *, printed: bool = False, layout: str 
     chart = pygal.Line(style=charts.chart_style(TREND_COLOURS, layout, printed=printed), title=str(TITLES["trend"]),
                        show_y_guides=True, allow_interruptions=True, dots_size=4, value_formatter=COUNTS, **options)
     chart.x_labels = charts.category_labels([row.label for row in figures.trend], layout)
-    values: list[int | None] = []
+    values: list[Any] = []
     for key, label in trend_columns(figures):
-        line = [count.value if (count := row.values.get(key)) is not None else None for row in figures.trend]
+        line = [_point(row.values.get(key)) for row in figures.trend]
         values += line
         chart.add(label, line)
-    if any(value is not None for value in values):
+    if any(isinstance(value, int) for value in values):
         chart.y_labels = _ticks(values)
-    return charts.render(chart)
+    return chart
 
 
-def means_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
-    """Grouped bars: the mean score (1–4) per life domain at T0, T1 and Tend."""
+def _means(figures: NationalFigures, printed: bool, layout: str) -> Any:
+    """Grouped bars: the mean score (1–4) per life domain at T0, T1 and Tend; horizontal in print,
+    where the domains' names would otherwise be slanted across the page."""
     shown = moments(figures)
-    kind, options = _bars(layout, len(figures.impact), len(shown))
+    kind, options = _bars(layout, len(figures.impact), len(shown), horizontal=printed)
     chart = kind(style=charts.chart_style(charts.MOMENT_PALETTE[:len(shown)], layout, printed=printed),
                  title=_("Mean score per life domain (1–4)"), range=(1, 4), show_y_guides=True,
                  value_formatter=SCORES, **{"truncate_legend": -1, "legend_at_bottom_columns": 1, **options})
@@ -85,10 +112,10 @@ def means_chart(figures: NationalFigures, *, printed: bool = False, layout: str 
     for code, label in shown:
         chart.add(label, [_mean(mean, families, at=1) for domain in figures.impact
                           for families, mean in [domain.means.get(code, (None, None))]])
-    return charts.render(chart)
+    return chart
 
 
-def change_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+def _change(figures: NationalFigures, printed: bool, layout: str) -> Any:
     """Horizontal bars: the mean paired change T0 → Tend per life domain."""
     _kind, options = _bars(layout, len(figures.impact), 1, horizontal=True)
     chart = pygal.HorizontalBar(style=charts.chart_style([charts.BLUE], layout, printed=printed),
@@ -96,10 +123,10 @@ def change_chart(figures: NationalFigures, *, printed: bool = False, layout: str
                                 value_formatter=CHANGES, **{**options, "x_label_rotation": 0})
     chart.x_labels = charts.category_labels([domain.label for domain in figures.impact], layout)
     chart.add(_("Mean change"), [_mean(domain.change_mean, domain.change_n) for domain in figures.impact])
-    return charts.render(chart)
+    return chart
 
 
-def directions_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+def _directions(figures: NationalFigures, printed: bool, layout: str) -> Any:
     """Grouped horizontal bars: families improved, stable and worse per life domain (counts).
 
     Not stacked: each part is rounded to 5 and may be suppressed on its own, so a stack of the
@@ -117,12 +144,12 @@ def directions_chart(figures: NationalFigures, *, printed: bool = False, layout:
         chart.add(str(label), bars)
     if any(isinstance(value, int) for value in values):
         chart.y_labels = _ticks(values)
-    return charts.render(chart)
+    return chart
 
 
-def _breakdown_chart(breakdown: Breakdown, title: str, series: str, printed: bool, layout: str) -> bytes:
+def _breakdown(breakdown: Breakdown, title: str, series: str, printed: bool, layout: str) -> Any:
     _kind, options = _bars(layout, len(breakdown.rows), 1, horizontal=True)
-    if layout != charts.PHONE:
+    if layout != charts.PHONE:  # a few bars: no taller than they need
         options = {**options, "height": 140 + 40 * max(len(breakdown.rows), 1)}
     chart = pygal.HorizontalBar(style=charts.chart_style([charts.BLUE], layout, printed=printed), title=title,
                                 show_legend=False, value_formatter=COUNTS, **{**options, "x_label_rotation": 0})
@@ -131,18 +158,18 @@ def _breakdown_chart(breakdown: Breakdown, title: str, series: str, printed: boo
     chart.add(series, values)
     if any(isinstance(value, int) for value in values):
         chart.y_labels = _ticks(values)
-    return charts.render(chart)
+    return chart
 
 
-def closure_reasons_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
-    return _breakdown_chart(figures.closure_reasons, str(TITLES["closure_reasons"]), _("Families"), printed, layout)
+def _closure_reasons(figures: NationalFigures, printed: bool, layout: str) -> Any:
+    return _breakdown(figures.closure_reasons, str(TITLES["closure_reasons"]), _("Families"), printed, layout)
 
 
-def children_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
-    return _breakdown_chart(figures.children, str(TITLES["children"]), _("Children"), printed, layout)
+def _children(figures: NationalFigures, printed: bool, layout: str) -> Any:
+    return _breakdown(figures.children, str(TITLES["children"]), _("Children"), printed, layout)
 
 
-def growth_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+def _growth(figures: NationalFigures, printed: bool, layout: str) -> Any:
     """Bars per year: families and volunteers (organisations and municipalities are in the table)."""
     kind, options = _bars(layout, len(figures.growth), 2)
     chart = kind(style=charts.chart_style(GROWTH_COLOURS, layout, printed=printed), title=str(TITLES["growth"]),
@@ -154,10 +181,65 @@ def growth_chart(figures: NationalFigures, *, printed: bool = False, layout: str
     chart.add(_("Volunteers"), volunteers)
     if any(isinstance(value, int) for value in families + volunteers):
         chart.y_labels = _ticks(families + volunteers)
-    return charts.render(chart)
+    return chart
 
 
-#: Each chart by the name in its URL, in the order of the page.
+def hidden_note(chart: Any) -> str:
+    """A sentence naming what a built chart does not show ("<10"), for its text alternative: each
+    category, with its series when the chart has several; "" when everything is shown."""
+    several = len(chart.raw_series) > 1
+    hidden: dict[str, list[str]] = {}
+    for values, options in chart.raw_series:
+        for category, value in zip(chart.x_labels or [], values, strict=False):
+            if _is_hidden(value):
+                hidden.setdefault(str(category), []).append(str(options.get("title", "")))
+    if not hidden:
+        return ""
+    locale = get_locale()
+    places = [_("%(category)s (%(series)s)", category=category, series=format_list(series, locale=locale))
+              if several else category for category, series in hidden.items()]
+    return _("Not shown, because fewer than 10 or hidden so that a small number cannot be worked out from "
+             "the totals: %(places)s.", places=format_list(places, locale=locale))
+
+
+#: Each chart's builder (the pygal chart, not yet rendered) by the name in its URL, in the order of the page.
+BUILDERS: dict[str, Callable[[NationalFigures, bool, str], Any]] = {
+    "trend": _trend, "means": _means, "change": _change, "directions": _directions,
+    "closure_reasons": _closure_reasons, "children": _children, "growth": _growth,
+}
+
+
+# The charts drawn (what the chart routes serve and the PDF embeds): each builder's chart, rendered.
+
+def trend_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    return charts.render(_trend(figures, printed, layout))
+
+
+def means_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    return charts.render(_means(figures, printed, layout))
+
+
+def change_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    return charts.render(_change(figures, printed, layout))
+
+
+def directions_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    return charts.render(_directions(figures, printed, layout))
+
+
+def closure_reasons_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    return charts.render(_closure_reasons(figures, printed, layout))
+
+
+def children_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    return charts.render(_children(figures, printed, layout))
+
+
+def growth_chart(figures: NationalFigures, *, printed: bool = False, layout: str = charts.DESKTOP) -> bytes:
+    return charts.render(_growth(figures, printed, layout))
+
+
+#: Each chart, drawn, by the name in its URL, in the order of the page.
 CHARTS: dict[str, Callable[..., bytes]] = {
     "trend": trend_chart, "means": means_chart, "change": change_chart, "directions": directions_chart,
     "closure_reasons": closure_reasons_chart, "children": children_chart, "growth": growth_chart,

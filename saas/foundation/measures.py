@@ -50,9 +50,12 @@ class Measure(StrEnum):
     CHANGE_DIRECTION = "change_direction"
     #: track, category = closure reason code — n: families closed in the period.
     CLOSURE_REASON = "closure_reason"
-    #: track, category in OUTCOME_CATEGORIES — n: families closed in the period with that outcome.
+    #: track, category in OUTCOME_CATEGORIES — n: families closed in the period with that outcome
+    #: ("prevented_as_expected": referral prevented and expected at the referral, a part of both
+    #: referral outcomes; "measured_t0_and_tend": with completed T0 and Tend measurements).
     OUTCOME = "outcome"
-    #: track — n: families closed in the period who gave a satisfaction grade; total: Σ grades.
+    #: track — n: families closed in the period who gave a satisfaction grade; total: Σ grades;
+    #: squares: Σ grades² (0 in cells published before 2026-12: their spread is unknown).
     SATISFACTION = "satisfaction"
     #: track, category in FAMILY_CATEGORIES — n: families ("closed": every family closed in the
     #: period, the same count as OUTCOME "closed", so the quarters add up to the year).
@@ -75,7 +78,7 @@ class Measure(StrEnum):
 
 
 OUTCOME_CATEGORIES = ("closed", "with_care", "care_stopped", "care_reduced", "would_otherwise_be_referred",
-                      "prevented_referral_confirmed")
+                      "prevented_referral_confirmed", "prevented_as_expected", "measured_t0_and_tend")
 FAMILY_CATEGORIES = ("supported", "new", "closed")
 VOLUNTEER_CATEGORIES = ("active", "new", "stopped")
 CHANGE_DIRECTIONS = ("improved", "stable", "worse")

@@ -205,6 +205,9 @@ class NationalFigures:
     upcoming: Release | None = None
     #: the headline shares (names.share_labels)
     shares: list[Share] = field(default_factory=list)
+    #: the families who gave a satisfaction grade (protected), and the grades' standard deviation
+    satisfaction_n: Count = Count(None)
+    satisfaction_spread: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -255,6 +258,7 @@ def build_national_figures(data: PublishedData, years: dict[int, int], year: int
             year=year, track=track, years=sorted(years, reverse=True), tracks=offered, frozen_at=data.frozen_at,
             tenants=years.get(year, 0), headlines=view.headlines(), trend=view.trend(today or local_today()),
             impact=view.impact(), satisfaction=view.satisfaction(), outcomes=view.outcomes(), shares=view.shares(),
+            satisfaction_n=view.satisfaction_count(), satisfaction_spread=view.satisfaction_spread(),
             closure_reasons=view.closure_reasons(), children=view.children(), fidelity=_fidelity(data),
             growth=_growth(data, years), publications=_publications(data),
             trend_columns=[(key, names.headline_labels()[key]) for key in TREND_COLUMNS],
@@ -351,13 +355,32 @@ class _View:
         return protect_share(self.counts.true_count(*part, self.track), self.counts.true_count(*whole, self.track))
 
     def shares(self) -> list[Share]:
-        wholes = {"care_stopped_or_reduced": ("outcome", "with_care")}
-        return [Share(key, label, self._share(("outcome", key), wholes[key]), Count(self._count(*wholes[key])))
+        """The headline shares, each the part of its whole (names.share_labels has their order)."""
+        parts_and_wholes = {
+            "care_stopped_or_reduced": (("outcome", "care_stopped_or_reduced"), ("outcome", "with_care")),
+            "referral_prevented": (("outcome", "prevented_as_expected"), ("outcome", "would_otherwise_be_referred")),
+            "response": (("outcome", "measured_t0_and_tend"), ("families_closed", self.key)),
+        }
+        return [Share(key, label, self._share(*parts_and_wholes[key]), Count(self._count(*parts_and_wholes[key][1])))
                 for key, label in names.share_labels().items()]
 
     def satisfaction(self) -> Decimal | None:
         cell = track_sum(self.data, self._cell(Measure.SATISFACTION), self.counts.tracks)
         return _mean(self._count("satisfaction"), cell.n, Fraction(cell.total), GRADE_PLACES)
+
+    def satisfaction_count(self) -> Count:
+        return Count(self._count("satisfaction"))
+
+    def satisfaction_spread(self) -> Decimal | None:
+        """The standard deviation of the grades, where their mean is shown (from n, Σx and Σx²;
+        None for cells published without Σx²)."""
+        cell = track_sum(self.data, self._cell(Measure.SATISFACTION), self.counts.tracks)
+        if self.satisfaction() is None or not cell.squares:
+            return None
+        variance = Fraction(cell.squares * cell.n - cell.total * cell.total, cell.n * (cell.n - 1))
+        if variance < 0:  # inconsistent sums (not from one publisher's grades): no spread to show
+            return None
+        return _places((Decimal(variance.numerator) / Decimal(variance.denominator)).sqrt(), GRADE_PLACES)
 
     def outcomes(self) -> list[Headline]:
         def count(category: str) -> int | None:

@@ -29,6 +29,8 @@ def outcome_labels() -> dict[str, str]:
         "care_reduced": _("Professional care reduced"),
         "would_otherwise_be_referred": _("Would otherwise have been referred"),
         "prevented_referral_confirmed": _("Referral prevented (confirmed at closure)"),
+        "prevented_as_expected": _("Referral prevented, of those expected to be referred"),
+        "measured_t0_and_tend": _("Measured at the start (T0) and at the end (Tend)"),
     }
 
 
@@ -36,6 +38,8 @@ def share_labels() -> dict[str, str]:
     """{share: label} of the headline shares, in display order."""
     return {
         "care_stopped_or_reduced": _("Professional care stopped or reduced, of the families with care at the start"),
+        "referral_prevented": _("Referral prevented, of the families who would otherwise have been referred"),
+        "response": _("Measured at the start and at the end, of the families closed"),
     }
 
 

@@ -18,7 +18,8 @@ The lines of a year (``t`` a track, ``*`` all tracks, ``q`` a quarter, ``Y`` the
   should a publisher's reasons not add up), linked with the quarters through ``closed[Y, t]``;
 * children: ``children[t] = Σ children[band, t]``; paired changes: ``n[d, t] = Σ direction[d, t]``;
 * outcomes (tenants.impact.dashboard.reach.outcomes: care stopped or reduced ⊆ with care ⊆ closed;
-  otherwise referred ⊆ closed and, independently of it, referral prevented ⊆ closed):
+  otherwise referred ⊆ closed and, independently of it, referral prevented ⊆ closed, the two
+  overlapping in "prevented as expected"; measured at T0 and Tend ⊆ closed):
   ``with_care[t] = care_stopped[t] + care_reduced[t] + care_other[t]``, ``closed[Y, t] =
   with_care[t] + without_care[t]`` and likewise for each referral question (:data:`OUTCOME_REMAINDERS`).
   A remainder is never displayed, yet "total − shown parts" computes it, so it is an entry like any
@@ -58,7 +59,10 @@ TRACK_SPLIT = frozenset({Measure.MEASURED, Measure.DOMAIN_SCORE, Measure.PAIRED_
 OUTCOME_REMAINDERS = {"care_other": ("with_care", ("care_stopped", "care_reduced")),
                       "without_care": ("closed", ("with_care",)),
                       "not_would_otherwise_be_referred": ("closed", ("would_otherwise_be_referred",)),
-                      "not_prevented_referral_confirmed": ("closed", ("prevented_referral_confirmed",))}
+                      "not_prevented_referral_confirmed": ("closed", ("prevented_referral_confirmed",)),
+                      "expected_not_prevented": ("would_otherwise_be_referred", ("prevented_as_expected",)),
+                      "prevented_unexpectedly": ("prevented_referral_confirmed", ("prevented_as_expected",)),
+                      "closed_not_measured": ("closed", ("measured_t0_and_tend",))}
 #: Numerators of headline shares that add outcomes up: group → (its parts, the share's whole, the
 #: remainder of the whole beside the parts).
 OUTCOME_GROUPS = {"care_stopped_or_reduced": (("care_stopped", "care_reduced"), "with_care", "care_other")}

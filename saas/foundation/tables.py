@@ -165,9 +165,16 @@ def _columns(table: Table, key: str, title: str, indexes: range) -> Table:
 
 
 def outcomes(figures: NationalFigures) -> Table:
+    """The outcomes of the families closed (counts), their satisfaction (how many gave a grade,
+    the mean grade and its spread) and the headline shares, in one column of figures."""
     rows = [[Cell(outcome.label, code=outcome.key), _count(outcome.count)] for outcome in figures.outcomes]
+    rows.append([Cell(_("Families who gave a satisfaction grade"), code="satisfaction_count"),
+                 _count(figures.satisfaction_n)])
     rows.append([Cell(_("Mean satisfaction grade (1 to 10)"), code="satisfaction_grade"),
                  Cell(figures.satisfaction, Kind.GRADE)])
+    rows.append([Cell(_("Spread of the satisfaction grades (standard deviation)"), code="satisfaction_spread"),
+                 Cell(figures.satisfaction_spread, Kind.GRADE)])
+    rows.extend([Cell(share.label, code=share.key), Cell(share.value, Kind.SHARE)] for share in figures.shares)
     return Table("outcomes", str(TITLES["outcomes"]), [_("Outcome"), _("Number")], rows, ("outcome", "number"))
 
 

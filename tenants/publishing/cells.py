@@ -119,7 +119,7 @@ def _closure_cells(key: str, track: str, outcomes: reach_figures.Outcomes) -> It
     for category in OUTCOME_CATEGORIES:  # named as the Outcomes fields
         yield Cell(key, Measure.OUTCOME, n=getattr(outcomes, category), track=track, category=category)
     yield Cell(key, Measure.SATISFACTION, n=outcomes.satisfaction_count, total=outcomes.satisfaction_total,
-               track=track)
+               squares=outcomes.satisfaction_squares, track=track)
 
 
 def _reach_cells(key: str, track: str, reach: reach_figures.Reach, closed: int) -> Iterator[Cell]:

@@ -165,11 +165,19 @@ class TenantCounts:
                               ("care_reduced", care and family.professional_care_at_end == CareOutcome.REDUCED),
                               ("would_otherwise_be_referred", family.would_otherwise_be_referred == YesNoUnknown.YES),
                               ("prevented_referral_confirmed",
-                               family.prevented_referral_confirmed == YesNoUnknown.YES)):
+                               family.prevented_referral_confirmed == YesNoUnknown.YES),
+                              ("prevented_as_expected",
+                               family.would_otherwise_be_referred == YesNoUnknown.YES
+                               and family.prevented_referral_confirmed == YesNoUnknown.YES),
+                              ("measured_t0_and_tend", {Moment.T0, Moment.TEND} <= self._completed_moments(family))):
             if met:
                 lists[(key, "outcome", track, category)].append(family.id)
         if family.satisfaction is not None:
             lists[(key, "satisfaction", track)].append(family.satisfaction)
+
+    def _completed_moments(self, family: Family) -> set[Moment]:
+        return {m.moment for m in self.rows.measurements
+                if m.family_id == family.id and m.status == MeasurementStatus.COMPLETED}
 
     def _measurements(self, period: Period) -> None:
         """Domain means at each moment (measurements taken in the period) and the paired change T0 →

@@ -24,14 +24,18 @@ TRACKS = sorted(track.value for track in Track)
 ALL = "*"
 BANDS = [*AGE_BANDS, "other"]
 DIRECTIONS = ("improved", "stable", "worse")
-OUTCOMES = ("with_care", "care_stopped", "care_reduced", "would_otherwise_be_referred", "prevented_referral_confirmed")
+OUTCOMES = ("with_care", "care_stopped", "care_reduced", "would_otherwise_be_referred", "prevented_referral_confirmed",
+            "prevented_as_expected", "measured_t0_and_tend")
 #: Never displayed: what is left of an outcome ("closed": the families closed) after its parts
 #: (end_to_end_counts: stopped / reduced are care outcomes of the families with care; each referral
 #: question is one of every closed family).
 REMAINDERS = (("care_other", "with_care", ("care_stopped", "care_reduced")),
               ("without_care", "closed", ("with_care",)),
               ("not_would_otherwise_be_referred", "closed", ("would_otherwise_be_referred",)),
-              ("not_prevented_referral_confirmed", "closed", ("prevented_referral_confirmed",)))
+              ("not_prevented_referral_confirmed", "closed", ("prevented_referral_confirmed",)),
+              ("expected_not_prevented", "would_otherwise_be_referred", ("prevented_as_expected",)),
+              ("prevented_unexpectedly", "prevented_referral_confirmed", ("prevented_as_expected",)),
+              ("closed_not_measured", "closed", ("measured_t0_and_tend",)))
 
 Entry = tuple[str, ...]
 

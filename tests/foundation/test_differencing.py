@@ -30,6 +30,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
@@ -56,7 +57,17 @@ GROWTH = {Measure.FAMILIES.value, Measure.VOLUNTEERS.value, Measure.MUNICIPALITI
 REMAINDERS = {"care_other": ("with_care", ("care_stopped", "care_reduced")),
               "without_care": ("closed", ("with_care",)),
               "not_would_otherwise_be_referred": ("closed", ("would_otherwise_be_referred",)),
-              "not_prevented_referral_confirmed": ("closed", ("prevented_referral_confirmed",))}
+              "not_prevented_referral_confirmed": ("closed", ("prevented_referral_confirmed",)),
+              "expected_not_prevented": ("would_otherwise_be_referred", ("prevented_as_expected",)),
+              "prevented_unexpectedly": ("prevented_referral_confirmed", ("prevented_as_expected",)),
+              "closed_not_measured": ("closed", ("measured_t0_and_tend",))}
+#: Numerators of headline shares that add outcomes up: never displayed as a count, but a shown
+#: share tells them (nearly) exactly, so they count as shown wherever their share is.
+GROUPS = {"care_stopped_or_reduced": ("care_stopped", "care_reduced")}
+#: Each headline share: (its numerator, its whole), as quantities of a year and track.
+SHARES = {"care_stopped_or_reduced": ("care_stopped_or_reduced", "with_care"),
+          "referral_prevented": ("prevented_as_expected", "would_otherwise_be_referred"),
+          "response": ("measured_t0_and_tend", "closed")}
 
 Quantity = tuple[str, ...]
 Tenant = list[Cell]
@@ -129,6 +140,9 @@ def _outcomes(rng: random.Random, closed: int) -> dict[str, int]:
                 "care_reduced": rng.randint(0, with_care - stopped),
                 "would_otherwise_be_referred": rng.randint(0, closed),
                 "prevented_referral_confirmed": rng.randint(0, closed)}
+    outcomes["prevented_as_expected"] = rng.randint(0, min(outcomes["would_otherwise_be_referred"],
+                                                           outcomes["prevented_referral_confirmed"]))
+    outcomes["measured_t0_and_tend"] = rng.randint(0, closed)
     assert list(outcomes) == list(OUTCOME_CATEGORIES)
     return outcomes
 
@@ -249,6 +263,9 @@ class Truth:
                 self.tracks[year].append(track)
 
     def __call__(self, quantity: Quantity) -> int:
+        if quantity[0] == "outcome" and quantity[2] in GROUPS:
+            _name, year, group, track = quantity
+            return sum(self(outcome(year, part, track)) for part in GROUPS[group])
         if is_remainder(quantity):
             _name, year, rest, track = quantity
             total, parts = REMAINDERS[rest]
@@ -291,6 +308,10 @@ def outcome(year: str, category: str, track: str) -> Quantity:
     return ("families_closed", year, track) if category == "closed" else ("outcome", year, category, track)
 
 
+def is_group(quantity: Quantity) -> bool:
+    return quantity[0] == "outcome" and quantity[2] in GROUPS
+
+
 def is_remainder(quantity: Quantity) -> bool:
     return quantity[0] == "outcome" and quantity[2] in REMAINDERS
 
@@ -317,6 +338,10 @@ def relations(truth: Truth, years: Iterable[int]) -> Iterable[tuple[Quantity, li
             yield ("change", year, "d1", TOTAL, track), [("change", year, "d1", d, track) for d in CHANGE_DIRECTIONS]
             for rest, (total, parts) in REMAINDERS.items():  # the nested outcomes
                 yield outcome(year, total, track), [outcome(year, part, track) for part in (*parts, rest)]
+            for group, parts in GROUPS.items():  # a share's numerator: its parts, and the rest of its whole
+                yield outcome(year, group, track), [outcome(year, part, track) for part in parts]
+                yield outcome(year, "with_care", track), [outcome(year, group, track),
+                                                          outcome(year, "care_other", track)]
         for flow in ("volunteers_new", "volunteers_stopped"):
             yield (flow, year), [(flow, period) for period in periods[1:]]
 
@@ -337,13 +362,37 @@ def assert_no_view_reveals_a_small_count(tenants: list[Tenant]) -> None:
             if value and quantity[-1] not in (ALL, quantity[1]):  # a track's part: from enough tenants
                 assert truth.tenants(quantity) >= 3, (quantity, value)
         _assert_means_over_enough_families(view, truth)
+        for told in _shares_shown(view, truth):  # a shown share tells its numerator and its whole
+            shown.setdefault(told, truth(told))
     for total, parts in relations(truth, published_years(tenants)):
         hidden = [part for part in parts if shown.get(part) is None]  # a remainder among them: never shown
         total_hidden = shown.get(total) is None
-        if not any(map(is_remainder, parts)):  # with a remainder, one hidden part is two unknowns
+        # With a remainder, one hidden part is two unknowns; a share's numerator no view displays
+        # unless its share is shown (then it is in ``shown``) is a sum, not a secret of its own.
+        if not any(map(is_remainder, parts)) and not (total_hidden and is_group(total)):
             assert len(hidden) + total_hidden != 1, (total, parts, [shown.get(p) for p in parts], shown.get(total))
         if not total_hidden:
             assert not 0 < sum(truth(part) for part in hidden) < 10, (total, hidden)
+
+
+def _shares_shown(view: NationalFigures, truth: Truth) -> Iterable[Quantity]:
+    """The numerator and whole of every share the view shows, after checking the share's rules:
+    over at least 20 families, and never where its whole is hidden."""
+    year, track = str(view.year), view.track or ALL
+    shares = [(share.key, share.value, SHARES[share.key]) for share in view.shares]
+    shares += [(f"improved {domain.code}", domain.improved_share, None) for domain in view.impact]
+    for key, value, named in shares:
+        if value is None:
+            continue
+        if named is None:  # improved of a domain's paired families
+            code = key.split(" ", 1)[1]
+            part, whole = ("change", year, code, "improved", track), ("change", year, code, TOTAL, track)
+        else:
+            part, whole = outcome(year, named[0], track), outcome(year, named[1], track)
+        assert truth(whole) >= 20, (key, truth(whole))
+        assert value == (Decimal(truth(part)) / truth(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP), key
+        yield part
+        yield whole
 
 
 def _assert_means_over_enough_families(view: NationalFigures, truth: Truth) -> None:

@@ -42,7 +42,9 @@ YEAR_2025: Cells = {
     ("outcome", R, "", "", "care_stopped"): (1, 0, 0),
     ("outcome", R, "", "", "would_otherwise_be_referred"): (1, 0, 0),
     ("outcome", R, "", "", "prevented_referral_confirmed"): (1, 0, 0),
-    ("satisfaction", R, "", "", ""): (2, 15, 0),
+    ("outcome", R, "", "", "prevented_as_expected"): (1, 0, 0),  # F1: expected, and prevented
+    ("outcome", R, "", "", "measured_t0_and_tend"): (3, 0, 0),  # F1–F3
+    ("satisfaction", R, "", "", ""): (2, 15, 7 ** 2 + 8 ** 2),
     ("families", R, "", "", "supported"): (3, 0, 0), ("families", R, "", "", "new"): (2, 0, 0),
     ("families", R, "", "", "closed"): (3, 0, 0),
     ("families", F, "", "", "supported"): (1, 0, 0), ("families", F, "", "", "new"): (1, 0, 0),
@@ -75,7 +77,9 @@ SECOND_QUARTER_2025: Cells = {
     ("outcome", R, "", "", "care_stopped"): (1, 0, 0),
     ("outcome", R, "", "", "would_otherwise_be_referred"): (1, 0, 0),
     ("outcome", R, "", "", "prevented_referral_confirmed"): (1, 0, 0),
-    ("satisfaction", R, "", "", ""): (1, 8, 0),
+    ("outcome", R, "", "", "prevented_as_expected"): (1, 0, 0),
+    ("outcome", R, "", "", "measured_t0_and_tend"): (1, 0, 0),
+    ("satisfaction", R, "", "", ""): (1, 8, 8 ** 2),
     ("families", R, "", "", "supported"): (3, 0, 0),  # F1, F2, F3 (none new: they started before April)
     ("families", R, "", "", "closed"): (1, 0, 0),
     ("families", F, "", "", "supported"): (1, 0, 0), ("families", F, "", "", "new"): (1, 0, 0),

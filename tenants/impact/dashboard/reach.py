@@ -33,6 +33,8 @@ from tenants.families.models import Family, FamilyMember
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import CareOutcome, ClosureReason, MemberRole, YesNoUnknown
 from tenants.impact.dashboard.aggregates import Scope, of_municipality, once_in
+from tenants.impact.measurements.models import Measurement
+from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tenants.matching.models import Match
 from tenants.trainings.models import Course, Enrolment, TrainingSession
 from tenants.trainings.queries import visible_courses
@@ -63,7 +65,12 @@ class Outcomes:
     prevented_referral_confirmed: int = 0
     #: … and the families where both are "yes" (prevented, as expected at the referral).
     prevented_as_expected: int = 0
+    #: Of ``closed``: families measured at the start (T0) and at the end (Tend), completed: the
+    #: response of the impact measurement.
+    measured_t0_and_tend: int = 0
+    #: The satisfaction grades given at closure: their sum, sum of squares (for the spread) and number.
     satisfaction_total: int = 0
+    satisfaction_squares: int = 0
     satisfaction_count: int = 0
     reasons: dict[ClosureReason, int] = field(default_factory=dict)
 
@@ -129,13 +136,16 @@ def outcomes(scope: Scope) -> Outcomes:
                _count_where(and_(care, Family.professional_care_at_end == CareOutcome.STOPPED)),
                _count_where(and_(care, Family.professional_care_at_end == CareOutcome.REDUCED)),
                _count_where(expected), _count_where(prevented), _count_where(and_(expected, prevented)),
-               func.coalesce(func.sum(Family.satisfaction), 0), func.count(Family.satisfaction))
+               _count_where(and_(_has_measurement(Moment.T0), _has_measurement(Moment.TEND))),
+               func.coalesce(func.sum(Family.satisfaction), 0),
+               func.coalesce(func.sum(Family.satisfaction * Family.satisfaction), 0), func.count(Family.satisfaction))
         .where(Family.state == CaseState.CLOSED, Family.closed_on.between(scope.start, scope.end))
         .where(*scope.family_filter())
         .group_by(Family.closure_reason))
     names = ("closed", "closed_after_match_in_period", "closed_after_earlier_match", "with_care", "care_stopped",
              "care_reduced", "would_otherwise_be_referred", "prevented_referral_confirmed", "prevented_as_expected",
-             "satisfaction_total", "satisfaction_count")  # the columns' order
+             "measured_t0_and_tend", "satisfaction_total", "satisfaction_squares",
+             "satisfaction_count")  # the columns' order
     sums = dict.fromkeys(names, 0)
     reasons: dict[ClosureReason, int] = {}
     for reason, *counts in db.session.execute(statement):  # one row per closure reason
@@ -166,6 +176,12 @@ def _supported_families(scope: Scope, *columns: Callable[[Any], Any]) -> Select[
     inside the aggregates (not in WHERE) so that it stays a hashed subquery (see _has_match)."""
     supported = and_(_has_match(_running(scope)), or_(Family.closed_on.is_(None), Family.closed_on >= scope.start))
     return select(*(column(supported) for column in columns)).select_from(Family).where(*scope.family_filter())
+
+
+def _has_measurement(moment: Moment) -> Any:
+    """The family has a completed measurement at ``moment`` (an uncorrelated IN, as _has_match)."""
+    return Family.id.in_(select(Measurement.family_id).where(Measurement.moment == moment,
+                                                             Measurement.status == MeasurementStatus.COMPLETED))
 
 
 def _count_where(condition: Any) -> Any:

@@ -25,6 +25,8 @@ from tenants.impact.vocabulary import Moment
 __all__ = ["charts", "report_pdf", "report_xlsx"]
 
 STYLESHEET = Path(__file__).parent / "templates" / "reports" / "report.css"
+#: The tables and page breaks this PDF shares with the foundation's annual report (loaded first).
+TABLES_STYLESHEET = Path(chart_kit.__file__).parent / "static" / "pdf-tables.css"
 GRADE_CHART_TITLE = TABLE_TITLES["domain_means"]
 
 
@@ -90,4 +92,5 @@ def report_pdf(report: Any, tenant_name: str) -> bytes:
                            charts=charts(report.figures), suppressed=labels.SUPPRESSED, not_shown=labels.NOT_SHOWN,
                            suppressed_reason=labels.suppressed_reason(), not_shown_reason=labels.not_shown_reason())
     return HTML(string=html, url_fetcher=chart_kit.only_inline_svg).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=chart_kit.only_inline_svg)], pdf_tags=True)
+        stylesheets=[CSS(filename=str(path), url_fetcher=chart_kit.only_inline_svg)
+                     for path in (TABLES_STYLESHEET, STYLESHEET)], pdf_tags=True)
