@@ -99,18 +99,19 @@ def _trend(figures: NationalFigures, printed: bool, layout: str) -> Any:
 
 
 def _means(figures: NationalFigures, printed: bool, layout: str) -> Any:
-    """Grouped bars: the mean score (1–4) per life domain at T0, T1 and Tend; horizontal in print,
-    where the domains' names would otherwise be slanted across the page."""
+    """Grouped bars: the mean grade per life domain at T0, T1 and Tend (the axis of the family file
+    and the dashboards: 0, 2.5, 5, 7.5, 10); horizontal in print, where the domains' names would
+    otherwise be slanted across the page."""
     shown = moments(figures)
     kind, options = _bars(layout, len(figures.impact), len(shown), horizontal=printed)
     chart = kind(style=charts.chart_style(charts.MOMENT_PALETTE[:len(shown)], layout, printed=printed),
-                 title=_("Mean score per life domain (1–4)"), range=(1, 4), show_y_guides=True,
+                 title=_("Mean grade per life domain"), range=(0, 10), show_y_guides=True,
                  value_formatter=SCORES, **{"truncate_legend": -1, "legend_at_bottom_columns": 1, **options})
     if figures.impact:  # pygal cannot place y labels on a chart without data
-        chart.y_labels = [1, 2, 3, 4]
+        chart.y_labels = [0, 2.5, 5, 7.5, 10]
     chart.x_labels = charts.category_labels([domain.label for domain in figures.impact], layout)
     for code, label in shown:
-        chart.add(label, [_mean(mean, families, at=1) for domain in figures.impact
+        chart.add(label, [_mean(mean, families) for domain in figures.impact
                           for families, mean in [domain.means.get(code, (None, None))]])
     return chart
 
@@ -119,7 +120,7 @@ def _change(figures: NationalFigures, printed: bool, layout: str) -> Any:
     """Horizontal bars: the mean paired change T0 → Tend per life domain."""
     _kind, options = _bars(layout, len(figures.impact), 1, horizontal=True)
     chart = pygal.HorizontalBar(style=charts.chart_style([charts.BLUE], layout, printed=printed),
-                                title=_("Mean change from T0 to Tend (points on the 1–4 scale)"), show_legend=False,
+                                title=_("Mean change from T0 to Tend (grade points)"), show_legend=False,
                                 value_formatter=CHANGES, **{**options, "x_label_rotation": 0})
     chart.x_labels = charts.category_labels([domain.label for domain in figures.impact], layout)
     chart.add(_("Mean change"), [_mean(domain.change_mean, domain.change_n) for domain in figures.impact])

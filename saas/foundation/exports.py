@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from saas.foundation.disclosure import MIN_FAMILIES_FOR_MEAN, MIN_TENANTS, ROUNDING, THRESHOLD
+from saas.foundation.disclosure import MIN_FAMILIES_FOR_MEAN, MIN_SHARE_DENOMINATOR, MIN_TENANTS, ROUNDING, THRESHOLD
 from saas.foundation.tables import DECIMALS, NOT_SHOWN, SUPPRESSED, Cell, Kind, Table
 from saas.i18n import L_, _, format_number
 from saas.spreadsheets import (
@@ -108,12 +108,14 @@ def legend() -> list[tuple[str, str]]:
         (_("Rounding"), _("Counts of people are rounded to the nearest %(rounding)s. Totals are rounded from the "
                           "true totals, so a total may differ slightly from the sum of its parts. Numbers of "
                           "organisations and municipalities are exact.", rounding=format_number(ROUNDING))),
-        (_("Means and shares"), _("A mean (a score, a change, a grade) or a share is shown only when it is taken "
-                                  "over %(minimum)s or more families or cases, and a mean only where its number of "
-                                  "families is shown.", minimum=format_number(MIN_FAMILIES_FOR_MEAN))),
+        (_("Means and shares"), _("A mean (a grade or a change) is shown only when it is taken over %(minimum)s or "
+                                  "more families and its number of families is shown. A share or ratio is shown only "
+                                  "over %(shares)s or more families or cases, as a whole percentage or number, and "
+                                  "never where its parts are hidden.", minimum=format_number(MIN_FAMILIES_FOR_MEAN),
+                                  shares=format_number(MIN_SHARE_DENOMINATOR))),
         (_("Numbers"), _("Figures are stored as numbers, so they can be added up and charted: counts as whole "
-                         "numbers, mean scores (1 to 4) and changes with two decimals, grades (1 to 10) with one, "
-                         "shares as percentages.")),
+                         "numbers, grades (a life-domain score from 1 to 4 times 2.5, or a satisfaction grade) with "
+                         "one decimal, changes in grade points with two, shares as percentages.")),
         (MACHINE_SHEET, _("The same figures for computers, one figure per row: the table, row and column as fixed "
                           "English codes; the value as a plain number (a share as a fraction: 0.84 is 84%%), empty "
                           "where it is not shown; its unit (%(units)s); suppressed, TRUE where the figure is not "

@@ -18,7 +18,7 @@ from saas.foundation.tables import NOT_SHOWN, SUPPRESSED, Cell, Kind
 from saas.i18n import _
 
 #: Babel number patterns per kind (a share goes through format_percent).
-PATTERNS = {Kind.COUNT: "#,##0", Kind.EXACT: "#,##0", Kind.SCORE: "0.00", Kind.CHANGE: "+0.00;−0.00",
+PATTERNS = {Kind.COUNT: "#,##0", Kind.EXACT: "#,##0", Kind.CHANGE: "+0.00;−0.00",
             Kind.GRADE: "0.0", Kind.RATIO: "0"}
 
 

@@ -43,8 +43,9 @@ class Measure(StrEnum):
     MEASURED = "measured"
     #: track, domain, moment — n: families scored; total: Σ domain mean × SCORE_SCALE.
     DOMAIN_SCORE = "domain_score"
-    #: track, domain — Tend in the period, scored at T0 and Tend: n families, total Σd, squares Σd²
-    #: (d = Tend − T0 in units of 1/SCORE_SCALE).
+    #: track, domain, moment — Tend in the period, scored at T0 and Tend: n families, total Σd,
+    #: squares Σd² (d = Tend − T0 in units of 1/SCORE_SCALE); moment "t1": the same for T0 → T1, T1
+    #: taken in the period (moment ALL is T0 → Tend).
     PAIRED_CHANGE = "paired_change"
     #: track, domain, category improved | stable | worse — n: families (of PAIRED_CHANGE).
     CHANGE_DIRECTION = "change_direction"

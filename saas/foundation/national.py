@@ -103,9 +103,18 @@ class TrendRow:
 
 
 @dataclass(frozen=True)
+class GradeChange:
+    """A paired change in grade points with its 95 % interval (bounds None for a single family)."""
+
+    mean: Decimal
+    low: Decimal | None
+    high: Decimal | None
+
+
+@dataclass(frozen=True)
 class DomainImpact:
-    """One life domain nationally (for the chosen track or all): mean score (1–4) at each moment and
-    the paired change T0 → Tend, each shown only over ≥ 10 families (None otherwise)."""
+    """One life domain nationally (for the chosen track or all): the mean grade at each moment and
+    the paired change T0 → Tend in grade points, each shown only over ≥ 10 families (None otherwise)."""
 
     code: str
     label: str
@@ -119,6 +128,9 @@ class DomainImpact:
     directions: dict[str, Count]
     #: the share of the paired families that improved (None when not shown)
     improved_share: Decimal | None = None
+    #: the change T0 → T1 (after a year): its protected number of families, and the change
+    change_t1_n: Count = Count(None)
+    change_t1: GradeChange | None = None
 
 
 @dataclass(frozen=True)
@@ -224,9 +236,12 @@ class Release:
 #: closed, stopped) per year together with the year's total.
 TREND_COLUMNS = ("families_supported", "families_new", "families_closed", "volunteers_active", "volunteers_new")
 
-#: Precision of the figures shown: domain scores and changes (scale 1–4), grades (shares and
-#: ratios: saas.foundation.disclosure).
-SCORE_PLACES, GRADE_PLACES = Decimal("0.01"), Decimal("0.1")
+#: Precision of the figures shown: grades (domain scores, satisfaction) and changes in grade points
+#: (shares and ratios: saas.foundation.disclosure).
+GRADE_PLACES, CHANGE_PLACES = Decimal("0.1"), Decimal("0.01")
+#: A domain score (1–4) is shown as a school grade, score × 2.5, as in the municipality reports and
+#: on the organisations' dashboards; a change of score in grade points likewise.
+GRADE_POINTS = Decimal("2.5")
 
 
 def national_figures(year: int | None, track: str | None, language: str) -> NationalFigures:
@@ -332,20 +347,30 @@ class _View:
         for moment in moments:
             shown = self._count("domain_score", code, moment)
             cell = track_sum(self.data, self._cell(Measure.DOMAIN_SCORE, code, moment), self.counts.tracks)
-            means[moment] = (Count(shown), _mean(shown, cell.n, Fraction(cell.total, SCORE_SCALE), SCORE_PLACES))
+            grades = Fraction(cell.total, SCORE_SCALE) * Fraction(GRADE_POINTS)
+            means[moment] = (Count(shown), _mean(shown, cell.n, grades, GRADE_PLACES))
         change_n = self._count("change", code, TOTAL)
-        paired = track_sum(self.data, self._cell(Measure.PAIRED_CHANGE, code), self.counts.tracks)
-        change = None
-        if change_n is not None and paired.n >= MIN_FAMILIES_FOR_MEAN:
-            change = change_from_sums(paired.n, paired.total, paired.squares, SCORE_SCALE)
+        change = self._change(change_n, self._cell(Measure.PAIRED_CHANGE, code))
+        after_a_year_n = self._count("change_t1", code)
+        after_a_year = self._change(after_a_year_n, self._cell(Measure.PAIRED_CHANGE, code, moment="t1"))
         return DomainImpact(
             code=code, label=label, means=means, change_n=Count(change_n),
-            change_mean=_places(change.mean, SCORE_PLACES) if change else None,
-            change_low=_places(change.low, SCORE_PLACES) if change else None,
-            change_high=_places(change.high, SCORE_PLACES) if change else None,
+            change_mean=change.mean if change else None, change_low=change.low if change else None,
+            change_high=change.high if change else None,
             directions={direction: Count(self._count("change", code, direction))
                         for direction in CHANGE_DIRECTIONS},
-            improved_share=self._share(("change", code, "improved"), ("change", code, TOTAL)))
+            improved_share=self._share(("change", code, "improved"), ("change", code, TOTAL)),
+            change_t1_n=Count(after_a_year_n), change_t1=after_a_year)
+
+    def _change(self, shown: int | None, cell: CellKey) -> GradeChange | None:
+        """The paired change of ``cell`` in grade points with its interval, where its count is shown
+        and taken over enough families."""
+        paired = track_sum(self.data, cell, self.counts.tracks)
+        if shown is None or paired.n < MIN_FAMILIES_FOR_MEAN:
+            return None
+        change = change_from_sums(paired.n, paired.total, paired.squares, SCORE_SCALE)
+        return GradeChange(*(_places(None if value is None else value * GRADE_POINTS, CHANGE_PLACES)
+                             for value in (change.mean, change.low, change.high)))
 
     def _share(self, part: tuple[str, ...], whole: tuple[str, ...]) -> Decimal | None:
         """The share ``part`` of ``whole`` for the view's track: from the exact counts, only where both

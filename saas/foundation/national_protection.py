@@ -16,7 +16,8 @@ The lines of a year (``t`` a track, ``*`` all tracks, ``q`` a quarter, ``Y`` the
   tenants is hidden like a track;
 * closure reasons: ``closed[Y, t] = Σ reason[r, t]`` (plus a hidden "not recorded" remainder
   should a publisher's reasons not add up), linked with the quarters through ``closed[Y, t]``;
-* children: ``children[t] = Σ children[band, t]``; paired changes: ``n[d, t] = Σ direction[d, t]``;
+* children: ``children[t] = Σ children[band, t]``; paired changes: ``n[d, t] = Σ direction[d, t]``
+  (the families of the change T0 → T1 are a count per track and domain, without parts);
 * outcomes (tenants.impact.dashboard.reach.outcomes: care stopped or reduced ⊆ with care ⊆ closed;
   otherwise referred ⊆ closed and, independently of it, referral prevented ⊆ closed, the two
   overlapping in "prevented as expected"; measured at T0 and Tend ⊆ closed):
@@ -325,6 +326,8 @@ class _YearBuilder:
                                                                          moment=moment))
         for domain in domains:
             self._change(domain)
+            # T0 → T1: how many families it is taken over, a count on its own (no parts).
+            self.split(("change_t1", domain), self._cell(year, Measure.PAIRED_CHANGE, domain=domain, moment="t1"))
 
     def _change(self, domain: str) -> None:
         year = self.period.key

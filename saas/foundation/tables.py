@@ -25,15 +25,14 @@ class Kind(StrEnum):
     TEXT = "text"      #: a label: a period, a life domain, an organisation's name
     COUNT = "count"    #: a protected count of people; None when suppressed ("<10")
     EXACT = "exact"    #: a number of organisations or municipalities: exact, never people
-    SCORE = "score"    #: a mean on the 1–4 scale; None when taken over fewer than 10 families ("–")
-    CHANGE = "change"  #: a difference on the 1–4 scale (signed)
-    GRADE = "grade"    #: a mean grade from 1 to 10
+    CHANGE = "change"  #: a change in grade points (signed); None when taken over fewer than 10 families ("–")
+    GRADE = "grade"    #: a mean grade (1 to 10; a domain score 1–4 times 2.5); None likewise
     SHARE = "share"    #: a share from 0 to 1, written as a whole percentage
     RATIO = "ratio"    #: families per coordinator
 
 
 #: Decimals each kind is shown with (a share: of its percentage).
-DECIMALS = {Kind.SCORE: 2, Kind.CHANGE: 2, Kind.GRADE: 1, Kind.SHARE: 0, Kind.RATIO: 0}
+DECIMALS = {Kind.CHANGE: 2, Kind.GRADE: 1, Kind.SHARE: 0, Kind.RATIO: 0}
 #: How the files write a suppressed count, and a mean (or share) that is not shown.
 SUPPRESSED = "<10"
 NOT_SHOWN = "–"
@@ -129,32 +128,46 @@ def impact(figures: NationalFigures) -> Table:
     for code, moment in moments(figures, short=True):
         heads += [(f"families_{code}", _("Families at %(moment)s", moment=moment)),
                   (f"mean_{code}", _("Mean at %(moment)s", moment=moment))]
-    heads += [("families_paired", _("Families with T0 and Tend")), ("mean_change", _("Mean change")),
-              ("change_ci_low", _("Lower bound of the %(level)s%% confidence interval", level=95)),
-              ("change_ci_high", _("Upper bound of the %(level)s%% confidence interval", level=95)),
-              *((code, str(label)) for code, label in DIRECTIONS)]
+    interval = [("change_ci_low", _("Lower bound of the %(level)s%% confidence interval", level=95)),
+                ("change_ci_high", _("Upper bound of the %(level)s%% confidence interval", level=95))]
+    heads += [("families_paired", _("Families with T0 and Tend")), ("mean_change", _("Mean change (grade points)")),
+              *interval, *((code, str(label)) for code, label in DIRECTIONS), ("improved_share", _("Improved (share)")),
+              ("families_paired_t1", _("Families with T0 and T1")),
+              ("mean_change_t1", _("Mean change to T1 (grade points)")),
+              ("change_ci_low_t1", _("Lower bound to T1 (%(level)s%% interval)", level=95)),
+              ("change_ci_high_t1", _("Upper bound to T1 (%(level)s%% interval)", level=95))]
     rows = []
     for domain in figures.impact:
         row = [Cell(domain.label, code=domain.code)]
         for code, _moment in moments(figures):
             n, mean = domain.means.get(code, (Count(0), None))
-            row += [_count(n), Cell(mean, Kind.SCORE)]
+            row += [_count(n), Cell(mean, Kind.GRADE)]
+        after_a_year = domain.change_t1
         row += [_count(domain.change_n), Cell(domain.change_mean, Kind.CHANGE),
                 Cell(domain.change_low, Kind.CHANGE), Cell(domain.change_high, Kind.CHANGE),
-                *(_count(domain.directions.get(code, Count(0))) for code, _label in DIRECTIONS)]
+                *(_count(domain.directions.get(code, Count(0))) for code, _label in DIRECTIONS),
+                Cell(domain.improved_share, Kind.SHARE), _count(domain.change_t1_n),
+                *(Cell(getattr(after_a_year, part) if after_a_year else None, Kind.CHANGE)
+                  for part in ("mean", "low", "high"))]
         rows.append(row)
     return Table("impact", str(TITLES["impact"]), [label for _code, label in heads], rows,
                  tuple(code for code, _label in heads))
 
 
-def impact_parts(figures: NationalFigures) -> tuple[Table, Table]:
-    """The impact table in two, as the page and the PDF show it (fourteen columns do not read
-    well): the means at each moment, and the paired change — the same cells, split by column."""
+#: The columns of the change T0 → T1 at the end of the impact table: families, mean, interval.
+AFTER_A_YEAR_COLUMNS = 4
+
+
+def impact_parts(figures: NationalFigures) -> tuple[Table, Table, Table]:
+    """The impact table in three, as the page and the PDF show it (twenty columns do not read
+    well): the mean grades at each moment, the change T0 → Tend, the change T0 → T1 — the same
+    cells, split by column."""
     whole = impact(figures)
-    split = 1 + 2 * len(moments(figures))
-    return (_columns(whole, "impact_means", _("Mean score per life domain and moment"), range(1, split)),
-            _columns(whole, "impact_change", _("Change from T0 to Tend per life domain"),
-                     range(split, len(whole.columns))))
+    first, last = 1 + 2 * len(moments(figures)), len(whole.columns) - AFTER_A_YEAR_COLUMNS
+    return (_columns(whole, "impact_means", _("Mean grade per life domain and moment"), range(1, first)),
+            _columns(whole, "impact_change", _("Change from T0 to Tend per life domain"), range(first, last)),
+            _columns(whole, "impact_change_t1", _("Change from T0 to T1 (after a year) per life domain"),
+                     range(last, len(whole.columns))))
 
 
 def _columns(table: Table, key: str, title: str, indexes: range) -> Table:

@@ -44,8 +44,9 @@ from tenants.volunteers.operations import policy_for_tenant
 assert aggregates.SCALE == SCORE_SCALE
 assert len(AGE_BANDS) + 1 == len(AGE_BAND_CATEGORIES)  # the bands, then "other"
 
-#: Per track: measured, domain means, paired changes, outcomes (one each), families and children (two).
-STATEMENTS_PER_TRACK = 6
+#: Per track: measured, domain means, paired changes to Tend and to T1, outcomes (one each), families
+#: and children (two).
+STATEMENTS_PER_TRACK = 7
 #: Not split by track: active volunteers, volunteers new/stopped, training, municipalities, and the
 #: fidelity indicators (cases started, trained volunteers, valid VOGs, caseload).
 STATEMENTS_PER_PERIOD = STATEMENTS_PER_TRACK * len(Track) + 8
@@ -108,6 +109,9 @@ def _track_cells(period: Period, track: Track) -> Iterator[Cell]:
                    squares=change.sum_of_squares, track=code, domain=change.code)
         for direction, count in zip(CHANGE_DIRECTIONS, (change.improved, change.stable, change.worse), strict=True):
             yield Cell(key, Measure.CHANGE_DIRECTION, n=count, track=code, domain=change.code, category=direction)
+    for change in aggregates.paired_changes(scope, {}, to=Moment.T1):  # after a year: moment "t1"
+        yield Cell(key, Measure.PAIRED_CHANGE, n=change.n, total=change.sum_of_differences,
+                   squares=change.sum_of_squares, track=code, domain=change.code, moment=Moment.T1.value)
     outcomes = reach_figures.outcomes(scope)
     yield from _closure_cells(key, code, outcomes)
     yield from _reach_cells(key, code, reach_figures.family_reach(scope), outcomes.closed)

@@ -180,11 +180,12 @@ class TenantCounts:
                 if m.family_id == family.id and m.status == MeasurementStatus.COMPLETED}
 
     def _measurements(self, period: Period) -> None:
-        """Domain means at each moment (measurements taken in the period) and the paired change T0 →
-        Tend of the families whose Tend was taken in the period (T0 whenever)."""
+        """Domain means at each moment (measurements taken in the period) and the paired changes T0 →
+        Tend and T0 → T1 of the families whose Tend (T1) was taken in the period (T0 whenever)."""
         tracks = {family.id: family.track.value for family in self.rows.families}
         t0: dict[tuple[uuid.UUID, str], Decimal] = {}
         tend: dict[tuple[uuid.UUID, str], Decimal] = {}
+        t1: dict[tuple[uuid.UUID, str], Decimal] = {}
         for measurement in self.completed.values():
             track = tracks[measurement.family_id]
             in_period = self.within(measurement.taken_on, period)
@@ -198,12 +199,17 @@ class TenantCounts:
                     t0[(measurement.family_id, score.domain_code)] = score.mean
                 elif measurement.moment == Moment.TEND and in_period:
                     tend[(measurement.family_id, score.domain_code)] = score.mean
+                elif measurement.moment == Moment.T1 and in_period:
+                    t1[(measurement.family_id, score.domain_code)] = score.mean
         for (family_id, domain), after in tend.items():
             if (family_id, domain) in t0:
                 change = after - t0[(family_id, domain)]
                 self.lists[(period.key, "change", tracks[family_id], domain)].append(change)
                 direction = "improved" if change >= STABLE_BAND else "worse" if change <= -STABLE_BAND else "stable"
                 self.lists[(period.key, "direction", tracks[family_id], domain, direction)].append(change)
+        for (family_id, domain), after in t1.items():  # T0 → T1, T1 taken in the period
+            if (family_id, domain) in t0:
+                self.lists[(period.key, "change_t1", tracks[family_id], domain)].append(after - t0[(family_id, domain)])
 
     def _volunteers(self, period: Period) -> None:
         key, day = period.key, min(period.end, self.today)

@@ -192,6 +192,8 @@ class Protection:
         for domain in domains:
             for moment in national.codes(year, "domain_score", 1):
                 self.by_track(("domain_score", domain, moment), year, "domain_score", domain, moment)
+        for domain in sorted({*domains, *national.codes(year, "change_t1", 0)}):  # T0 → T1: a count on its own
+            self.by_track(("change_t1", domain), year, "change_t1", domain)
         for domain in domains:  # the directions partition the paired changes
             for track in [*TRACKS, ALL]:
                 self.true[("change", domain, "=", track)] = national.n(year, "change", track, domain)

@@ -89,9 +89,11 @@ def test_every_csv_holds_the_values_of_the_table_on_the_page(staff: FlaskClient)
     with staff.application.test_request_context(), force_locale("en"):
         titles = {key: str(TITLES[key]) for key in TABLE_KEYS}
     shown = page_tables(staff.get("/foundation/").text)
-    # The page shows the impact table in two parts (the means; the paired change): join them back.
-    means, change = shown["Mean score per life domain and moment"], shown["Change from T0 to Tend per life domain"]
-    shown[titles["impact"]] = [left + right[1:] for left, right in zip(means, change, strict=True)]
+    # The page shows the impact table in three parts (the means; the changes to Tend and to T1): join them back.
+    parts = (shown["Mean grade per life domain and moment"], shown["Change from T0 to Tend per life domain"],
+             shown["Change from T0 to T1 (after a year) per life domain"])
+    shown[titles["impact"]] = [means + change + later for means, change, later in zip(
+        parts[0], [row[1:] for row in parts[1]], [row[1:] for row in parts[2]], strict=True)]
     for key in TABLE_KEYS:
         response = staff.get(f"/foundation/export/{key}.csv")
         assert response.status_code == 200 and response.mimetype == "text/csv", key
@@ -115,12 +117,12 @@ def test_a_csv_holds_numbers_only_and_flags_what_is_not_shown(staff: FlaskClient
     rows = read_csv(staff.get("/foundation/export/impact.csv"))
     assert list(rows[0]) == list(MACHINE_COLUMNS)
     impact = figures_of(rows)
-    assert impact[("finances", "families_t0")]["value"] == "120" and impact[("finances", "mean_t0")]["value"] == "2.12"
+    assert impact[("finances", "families_t0")]["value"] == "120" and impact[("finances", "mean_t0")]["value"] == "2.1"
     assert [impact[("finances", column)]["value"] for column in ("mean_change", "change_ci_low")] == ["0.46", "0.3"]
     hidden = impact[("finances", "families_t1")]
     assert (hidden["value"], hidden["unit"], hidden["suppressed"]) == ("", "count", "true")
     assert (hidden["row_label"], hidden["column_label"]) == ("Financiën", "Families at T1")
-    assert impact[("finances", "mean_t1")]["value"] == "" and impact[("finances", "mean_t1")]["unit"] == "score"
+    assert impact[("finances", "mean_t1")]["value"] == "" and impact[("finances", "mean_t1")]["unit"] == "grade"
     for row in rows:  # nothing but a number (or nothing) in the value column
         assert row["value"] == "" or Decimal(row["value"]).is_finite(), row
         assert row["suppressed"] == ("true" if row["value"] == "" else "false"), row
@@ -166,8 +168,8 @@ def test_an_xlsx_marks_hidden_figures_as_empty_grey_cells_and_explains_them(staf
     sheet = workbook["Impact per life domain"]
     assert sheet["A1"].value == "Impact per life domain" and sheet.freeze_panes == "B3"
     assert sheet["A2"].value == "Life domain" and sheet["B2"].value == "Families at T0"
-    assert [cell.value for cell in sheet[3]][:5] == ["Financiën", 120, 2.12, None, None]
-    assert sheet["B3"].number_format == "#,##0" and sheet["C3"].number_format == "#,##0.00"
+    assert [cell.value for cell in sheet[3]][:5] == ["Financiën", 120, 2.1, None, None]
+    assert sheet["B3"].number_format == "#,##0" and sheet["C3"].number_format == "#,##0.0"
     assert sheet["I3"].number_format.startswith("+")  # a change shows its sign
     assert sheet["D3"].fill.fgColor.rgb.endswith(HIDDEN_COLOUR) and sheet["B3"].fill.fill_type is None
     assert sheet.column_dimensions["A"].width >= len("Life domain")

@@ -55,8 +55,8 @@ def test_rounded_is_half_up_from_the_exact_value(value: Fraction | Decimal, show
 def test_a_national_mean_on_a_half_hundredth_is_shown_half_up() -> None:
     # Ten families averaging exactly 2.325: a total of 23.25 in units of 1/SCORE_SCALE.
     total = Fraction(2325 * 10 * SCORE_SCALE // 1000, SCORE_SCALE)
-    assert national._mean(10, 10, total, national.SCORE_PLACES) == Decimal("2.33")
-    assert national._mean(None, 10, total, national.SCORE_PLACES) is None
+    assert national._mean(10, 10, total, national.CHANGE_PLACES) == Decimal("2.33")
+    assert national._mean(None, 10, total, national.CHANGE_PLACES) is None
 
 
 def test_the_score_unit_is_exact_for_every_score_and_for_the_old_cells() -> None:

@@ -136,13 +136,13 @@ def test_impact_means_and_changes(app: Flask, published: Published, track: str |
                 assert count.value == (0 if n == 0 else None) and mean is None
                 continue
             assert count.value == rounded(n)
-            assert mean == Decimal(total / n / SCORE_SCALE).quantize(Decimal("0.01"))
+            assert mean == (Decimal(total) / n / SCORE_SCALE * Decimal("2.5")).quantize(Decimal("0.1"), ROUND_HALF_UP)
         differences = [d for data in published.datas for (t, code), values in data.differences.items()
                        if code == domain.code and (track is None or t == track) for d in values]
         n = len(differences)
         assert domain.change_n.value == rounded(n)
-        mean = statistics.mean(differences) / SCORE_SCALE
-        margin = _t_975(n - 1) * statistics.stdev(differences) / SCORE_SCALE / math.sqrt(n)
+        mean = statistics.mean(differences) / SCORE_SCALE * 2.5  # in grade points
+        margin = _t_975(n - 1) * statistics.stdev(differences) / SCORE_SCALE / math.sqrt(n) * 2.5
         assert float(domain.change_mean) == pytest.approx(mean, abs=0.005)
         assert float(domain.change_low) == pytest.approx(mean - margin, abs=0.005)
         assert float(domain.change_high) == pytest.approx(mean + margin, abs=0.005)

@@ -44,6 +44,8 @@ from tests.support.clock import while_open
 YEAR = 2025
 INDICATORS = ("t0_done", "home_visit_intake", "trained_before_first_match", "valid_vog", "caseload")
 CENT, TENTH = Decimal("0.01"), Decimal("0.1")
+#: Domain scores (1–4) are shown as grades, changes in grade points (saas.foundation.national).
+GRADE = Decimal("2.5")
 
 
 def places(value: Decimal, unit: Decimal) -> Decimal:
@@ -212,8 +214,9 @@ def test_the_published_sums_and_true_counts_equal_an_independent_count(app: Flas
         if key.measure == Measure.DOMAIN_SCORE:
             expected = sum(map(scaled, national.items(year, "domain_score", key.track, key.domain, key.moment)))
             check.equal(f"sum {key}", cell.total, expected)
-        elif key.measure == Measure.PAIRED_CHANGE:
-            differences = [scaled(d) for d in national.items(year, "change", key.track, key.domain)]
+        elif key.measure == Measure.PAIRED_CHANGE:  # moment "t1": T0 → T1, else T0 → Tend
+            name = "change_t1" if key.moment == "t1" else "change"
+            differences = [scaled(d) for d in national.items(year, name, key.track, key.domain)]
             check.equal(f"sums {key}", (cell.total, cell.squares), (sum(differences), sum(d * d for d in differences)))
         elif key.measure == Measure.SATISFACTION:
             check.equal(f"sum {key}", cell.total, sum(national.items(year, "satisfaction", key.track)))
@@ -242,19 +245,23 @@ def _compare_impact(check: Comparison, result: NationalFigures, national: Nation
         for moment, (count, mean) in impact.means.items():
             expected = shown[("domain_score", d, moment, view)]
             check.equal(f"{d} {moment} families", count.value, expected)
-            check.equal(f"{d} {moment} mean", mean,
-                        mean_shown(expected, national.items(year, "domain_score", view, d, moment), CENT))
-        change_n = shown[("change", d, "=", view)]
-        check.equal(f"{d} change families", impact.change_n.value, change_n)
-        differences = national.items(year, "change", view, d)
-        mean = low = high = None
-        if change_n is not None and len(differences) >= 10:
-            mean = statistics.mean(differences)
-            margin = t_quantile(len(differences) - 1) * statistics.stdev(differences) / Decimal(len(differences)).sqrt()
-            low, high = mean - margin, mean + margin
-        check.close(f"{d} change mean", impact.change_mean, mean)
-        check.close(f"{d} change low", impact.change_low, low)
-        check.close(f"{d} change high", impact.change_high, high)
+            grades = [score * GRADE for score in national.items(year, "domain_score", view, d, moment)]
+            check.equal(f"{d} {moment} mean", mean, mean_shown(expected, grades, TENTH))
+        for name, change, n_shown, n_name in (
+                ("change", (impact.change_mean, impact.change_low, impact.change_high), impact.change_n, "change"),
+                ("change_t1", (impact.change_t1.mean, impact.change_t1.low, impact.change_t1.high)
+                 if impact.change_t1 else (None, None, None), impact.change_t1_n, "change_t1")):
+            expected_n = shown[(name, d, "=", view)] if name == "change" else shown[(name, d, view)]
+            check.equal(f"{d} {name} families", n_shown.value, expected_n)
+            differences = national.items(year, n_name, view, d)
+            mean = low = high = None
+            if expected_n is not None and len(differences) >= 10:  # in grade points: × 2.5
+                mean = statistics.mean(differences) * GRADE
+                margin = (t_quantile(len(differences) - 1) * statistics.stdev(differences) * GRADE
+                          / Decimal(len(differences)).sqrt())
+                low, high = mean - margin, mean + margin
+            for part, actual, expected in zip(("mean", "low", "high"), change, (mean, low, high), strict=True):
+                check.close(f"{d} {name} {part}", actual, expected)
         for direction, count in impact.directions.items():
             check.equal(f"{d} {direction}", count.value, shown[("change", d, direction, view)])
 

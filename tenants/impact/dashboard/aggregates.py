@@ -252,15 +252,15 @@ def domain_means(scope: Scope, labels: dict[str, str]) -> list[DomainMeans]:
     return _ordered(found, labels)
 
 
-def paired_changes(scope: Scope, labels: dict[str, str]) -> list[DomainChange]:
-    """Per domain, the change T0 → Tend over the families scored at both, Tend taken in the year
-    (one statement: n, Σd and Σd² in SQL).
+def paired_changes(scope: Scope, labels: dict[str, str], to: Moment = Moment.TEND) -> list[DomainChange]:
+    """Per domain, the change T0 → ``to`` (Tend, or T1 a year after the match) over the families
+    scored at both, ``to`` taken in the period (one statement: n, Σd and Σd² in SQL).
 
     The inner query puts each family's T0 and Tend score of a domain side by side with a
     conditional MAX (a family has one measurement per moment), rather than joining the scores to
     themselves: one pass over the scores, whatever the planner believes about the row counts."""
     scaled = _scaled(DomainScore)
-    tend_in_year = and_(Measurement.moment == Moment.TEND, Measurement.taken_on.between(scope.start, scope.end))
+    tend_in_year = and_(Measurement.moment == to, Measurement.taken_on.between(scope.start, scope.end))
     pairs = of_municipality(
         select(Measurement.family_id, DomainScore.domain_code.label("code"),
                func.max(case((Measurement.moment == Moment.T0, scaled))).label("before"),
@@ -268,7 +268,7 @@ def paired_changes(scope: Scope, labels: dict[str, str]) -> list[DomainChange]:
         .select_from(DomainScore)
         .join(Measurement, and_(Measurement.tenant_id == DomainScore.tenant_id,
                                 Measurement.id == DomainScore.measurement_id))
-        .where(Measurement.status == MeasurementStatus.COMPLETED, Measurement.moment.in_([Moment.T0, Moment.TEND]),
+        .where(Measurement.status == MeasurementStatus.COMPLETED, Measurement.moment.in_([Moment.T0, to]),
                DomainScore.mean_units.is_not(None)), scope, Measurement.family_id
     ).group_by(Measurement.family_id, DomainScore.domain_code).subquery()
     difference = pairs.c.after - pairs.c.before
