@@ -6,7 +6,9 @@ image runs no script, and the page keeps its strict CSP. pygal's scripts are lef
 and its configuration script removed by :func:`render`); its inline ``<style>`` lives inside the
 SVG document, which the chart route allows with a policy of its own (:data:`SVG_CSP`). The table
 next to every chart is its accessible equivalent. The PDFs (WeasyPrint) embed the same SVGs as
-data: URIs, drawn with :data:`PRINT_STYLE`'s font, which the PDF renderer has.
+data: URIs, drawn with :data:`PRINT_STYLE`'s font, which the PDF renderer has. WeasyPrint draws an
+SVG's text letter by letter, without the bidirectional algorithm or Arabic shaping, so a chart drawn
+for print in a right-to-left language has its text shaped and in visual order (:func:`print_text`).
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ from fractions import Fraction
 from typing import Any
 
 import pygal
+from arabic_reshaper import reshape
+from bidi.algorithm import get_display
 from flask_babel import format_decimal, format_percent
 from pygal.etree import etree
 from pygal.style import Style
+
+from saas.i18n import text_direction
 
 # pygal appends an old-style import hook to sys.meta_path (for its map plugins, unused here) that
 # raises an ImportWarning on every later import that reaches it, which the test suite treats as an
@@ -115,6 +121,11 @@ def category_labels(texts: Iterable[Any], layout: str = DESKTOP) -> list[Any]:
             for text, label in zip(texts, short, strict=True)]
 
 
+class PrintStyle(Style):
+    """The style of a chart drawn for print (the PDFs): :func:`render` gives such a chart's text to
+    the PDF renderer as it must be drawn (:func:`print_text`)."""
+
+
 def chart_style(colours: Sequence[str], layout: str = DESKTOP, *, printed: bool = False) -> Style:
     """:func:`style`, with the phone layout's larger type."""
     if layout == PHONE and not printed:
@@ -152,19 +163,56 @@ def marked(text: str, at: float = 0) -> dict[str, Any]:
 
 
 def style(colours: Sequence[str], *, printed: bool = False) -> Style:
-    """A pygal style with ``colours`` for the series (blue when there are none)."""
-    return Style(colors=tuple(colours) or (BLUE,), **(PRINT_STYLE if printed else SCREEN_STYLE))
+    """A pygal style with ``colours`` for the series (blue when there are none); for print a
+    :class:`PrintStyle`."""
+    if printed:
+        return PrintStyle(colors=tuple(colours) or (BLUE,), **PRINT_STYLE)
+    return Style(colors=tuple(colours) or (BLUE,), **SCREEN_STYLE)
+
+
+#: Letters written right to left: Hebrew, Arabic (with Syriac, Thaana, N'Ko…) and their presentation forms.
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def print_text(text: str) -> str:
+    """A chart's text as WeasyPrint must be given it, which draws an SVG's text letter by letter, in
+    the order written, without joining letters: in a right-to-left language, text with Arabic (or
+    Hebrew) letters shaped (each letter in its joined form, arabic-reshaper) and in visual order,
+    left to right (the Unicode bidirectional algorithm, python-bidi: a line of its own read from the
+    right, numbers and Latin words in it kept in their order, brackets mirrored). Any other text
+    ("T0", "2025", "<10") and every text in a left-to-right language is returned as it is.
+
+    The browser does this itself: only the PDFs need it (:func:`render`, for a :class:`PrintStyle`)."""
+    if text_direction() != "rtl" or not _RIGHT_TO_LEFT.search(text):
+        return text
+    # python-bidi's own implementation (bidi.algorithm) mirrors brackets (rule L4); its Rust one does not.
+    return str(get_display(reshape(text), base_dir="R"))
 
 
 def render(chart: pygal.graph.graph.Graph) -> bytes:
     """The chart as an SVG document without pygal's configuration script (added even with
     ``js=[]``): an image runs none anyway, and nothing in the file should need one. A value
-    :func:`marked` as not shown loses its (empty) bar and keeps its text, moved off the axis."""
+    :func:`marked` as not shown loses its (empty) bar and keeps its text, moved off the axis. A
+    chart drawn for print (a :class:`PrintStyle`) has its text set for the PDF renderer
+    (:func:`print_text`), once pygal has cut and wrapped it: each line is put in order on its own."""
     tree = chart.render_tree()
     _draw_marks(tree, horizontal=bool(getattr(chart, "horizontal", False)))
     if chart.config.width == PHONE_WIDTH and chart.config.legend_at_bottom:
         _legend_from_the_edge(tree, chart.config.spacing)
+    if isinstance(chart.config.style, PrintStyle):
+        _text_for_print(tree)
     return without_scripts(tree)
+
+
+def _text_for_print(tree: Any) -> None:
+    """Every text the SVG draws (<text> and its <tspan>s), through :func:`print_text`; <title> and
+    <desc>, which are not drawn, keep the text as written."""
+    for element in tree.iter():
+        tag = str(element.tag).rsplit("}", 1)[-1]
+        if tag in ("text", "tspan") and element.text:
+            element.text = print_text(element.text)
+        if tag == "tspan" and element.tail:
+            element.tail = print_text(element.tail)
 
 
 def _draw_marks(tree: Any, *, horizontal: bool) -> None:

@@ -20,7 +20,7 @@ REJECTED = {
     r"tussenevaluatie": "tussentijdse evaluatie",
     r"gefactureerd buiten Stripe\b(?! om)": "factuur buiten Stripe om",
     r"^Cellen$": "Aantal cijfers",
-    r"^Opdrachtregel$": "Met de hand gestart op de server",
+    r"^Opdrachtregel$": "Door een systeembeheerder",
     # A role in the middle of a sentence is written in lower case.
     r"(?<=[a-zà-ÿ,] )Coördinator": "coördinator",
 }

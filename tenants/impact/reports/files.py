@@ -51,12 +51,12 @@ def grade_chart(figures: dict[str, Any]) -> bytes | None:
     y_labels = [{"value": v, "label": format_number(v, 1)} for v in (0, 2.5, 5, 7.5, 10)]
     chart = pygal.Bar(js=[], style=style, width=900, height=440, range=(0, 10), y_labels=y_labels,
                       value_formatter=lambda v: format_number(v, 1), x_label_rotation=25, truncate_label=-1,
-                      legend_at_bottom=True, show_y_guides=True,
+                      legend_at_bottom=True, truncate_legend=-1, show_y_guides=True,
                       title=str(GRADE_CHART_TITLE))
     chart.x_labels = [category_label(d) for d in domains]
     for moment in moments:
         chart.add(str(moment.label), [values.get((d, f"grade_{moment.value}")) for d in domains])
-    return chart.render()
+    return chart_kit.render(chart)
 
 
 def breakdown_chart(figures: dict[str, Any], key: str) -> bytes | None:
@@ -69,12 +69,13 @@ def breakdown_chart(figures: dict[str, Any], key: str) -> bytes | None:
                                 value_formatter=lambda v: format_number(v))
     chart.x_labels = [category_label(r["category"]) for r in rows]
     chart.add(measure_label(rows[0]["measure"]), [r["value"] for r in rows])
-    return chart.render()
+    return chart_kit.render(chart)
 
 
 def charts(figures: dict[str, Any]) -> list[tuple[str, str]]:
     """The report's charts as (text alternative, data: URI) — an <img> runs no script and WeasyPrint
-    reads it offline; the tagged PDF needs each image described (its figures are in the tables)."""
+    reads it offline; the tagged PDF needs each image described (its figures are in the tables). Drawn
+    for print (saas.charts.render): in a right-to-left language their text is shaped and in visual order."""
     rendered = [(GRADE_CHART_TITLE, grade_chart(figures)),
                 (TABLE_TITLES["children_by_age"], breakdown_chart(figures, "children_by_age")),
                 (TABLE_TITLES["closure_reasons"], breakdown_chart(figures, "closure_reasons"))]
