@@ -14,5 +14,7 @@ from tenants.publishing.job import replace_statistics
 
 
 def seed(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> None:
-    """Publish ``tenant``'s statistics in the demo's transaction (the demo command commits)."""
-    replace_statistics(PublicationTrigger.COMMAND)  # the demo seeds inside the tenant's context
+    """Publish ``tenant``'s statistics in the demo's transaction (the demo command commits), its
+    past years included: the demo's history is made up today, and the foundation's dashboard shows
+    only released years (saas.foundation.release)."""
+    replace_statistics(PublicationTrigger.COMMAND, history=True)  # the demo seeds inside the tenant's context

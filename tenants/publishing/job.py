@@ -31,7 +31,7 @@ from saas.foundation.models import (
     PublishedStatistic,
     StatisticsPublication,
 )
-from saas.foundation.periods import Period, periods_between, year_periods
+from saas.foundation.periods import FIRST_YEAR, Period, periods_between, year_periods
 from saas.foundation.release import open_years
 from saas.jobs.registry import Daily, Details, Job
 from saas.tenancy.models import Tenant
@@ -98,15 +98,21 @@ publish_statistics = Job("publish_statistics", publish_nightly, Daily(hour=2),
                          "each tenant's statistics for the foundation, recomputed and published")
 
 
-def periods_to_publish(frozen: set[int], today: date | None = None) -> list[Period]:
+def periods_to_publish(frozen: set[int], today: date | None = None, *, history: bool = False) -> list[Period]:
     """The periods of the years still open (not released, see saas.foundation.release) from the
-    bound tenant's first activity to today (one statement)."""
+    bound tenant's first activity to today (one statement); with ``history``, every year not frozen."""
     first = first_activity()
     if first is None:
         return []
     today = today or local_today()
-    still_open = set(open_years(first, today, frozen))
-    return [period for period in periods_between(first, today) if period.year in still_open]
+    writable = set(_writable_years(first, today, frozen, history))
+    return [period for period in periods_between(first, today) if period.year in writable]
+
+
+def _writable_years(first: date, today: date, frozen: set[int], history: bool) -> list[int]:
+    if history:
+        return [year for year in range(first.year, today.year + 1) if year not in frozen]
+    return open_years(first, today, frozen)
 
 
 def first_activity() -> date | None:
@@ -124,9 +130,14 @@ def _as_date(value: date | datetime) -> date:
     return value
 
 
-def replace_statistics(trigger: PublicationTrigger, started_at: datetime | None = None) -> StatisticsPublication:
+def replace_statistics(trigger: PublicationTrigger, started_at: datetime | None = None, *,
+                       history: bool = False) -> StatisticsPublication:
     """Recompute the bound tenant's cells and replace the published ones, with a SUCCEEDED
     publication, in the current transaction (flushes; the caller commits or rolls back).
+
+    ``history`` also writes the years already released (not the frozen ones): only for the demo,
+    whose whole history is made up at once, as if each year had been published on its last night
+    before its release. A real tenant's released years never change.
 
     The tenant is the one bound to the session, never a parameter: the cells go in as a bulk
     insert, which the guard's before_flush does not see, so their tenant is taken from the
@@ -134,7 +145,7 @@ def replace_statistics(trigger: PublicationTrigger, started_at: datetime | None 
     started_at = started_at or utcnow()
     take_freeze_lock(shared=True)  # a year frozen meanwhile waits for this run, or this run for it
     frozen, today = frozen_years(), local_today()
-    periods = periods_to_publish(frozen, today)
+    periods = periods_to_publish(frozen, today, history=history)
     cells = compute_cells(periods)
     publication = StatisticsPublication(started_at=started_at, trigger=trigger, status=PublicationStatus.SUCCEEDED,
                                         cells=len(cells), periods=len(periods))
@@ -142,7 +153,8 @@ def replace_statistics(trigger: PublicationTrigger, started_at: datetime | None 
     db.session.flush()
     # The open years of the whole platform, not only of this tenant's activity: a year the tenant no
     # longer has activity in must lose its cells too, as long as the year is open.
-    still_open = open_years(date(today.year - 1, 1, 1), today, frozen)
+    first = date(FIRST_YEAR, 1, 1) if history else date(today.year - 1, 1, 1)
+    still_open = _writable_years(first, today, frozen, history)
     _replace_cells(publication, [key for year in still_open for key in year_periods(year)], cells)
     publication.finished_at = utcnow()
     return publication
