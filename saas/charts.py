@@ -177,7 +177,8 @@ _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 def print_text(text: str) -> str:
     """A chart's text as WeasyPrint must be given it, which draws an SVG's text letter by letter, in
     the order written, without joining letters: in a right-to-left language, text with Arabic (or
-    Hebrew) letters shaped (each letter in its joined form, arabic-reshaper) and in visual order,
+    Hebrew) letters shaped (each letter in its joined form, arabic-reshaper; vowel marks such as the
+    shadda are left out, as drawn on their own they would not sit on their letter) and in visual order,
     left to right (the Unicode bidirectional algorithm, python-bidi: a line of its own read from the
     right, numbers and Latin words in it kept in their order, brackets mirrored). Any other text
     ("T0", "2025", "<10") and every text in a left-to-right language is returned as it is.
@@ -221,6 +222,9 @@ def _draw_marks(tree: Any, *, horizontal: bool) -> None:
             if child.get("class") == "bar" and child.get("style") == _NO_BAR:
                 parent.remove(child)
             elif str(child.tag).endswith("text") and child.get("class") == "label":
+                # "<10" reads left to right in every language: in an Arabic page it would turn into "10>".
+                child.set("direction", "ltr")
+                child.set("unicode-bidi", "embed")
                 # pygal centres the text on the axis, half of it outside the plot: start beside it.
                 if horizontal:
                     child.set("text-anchor", "start")

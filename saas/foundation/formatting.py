@@ -30,13 +30,22 @@ def not_shown_reason() -> str:
     return _("Not shown: taken over fewer than 10 families.")
 
 
+def share_not_shown_reason() -> str:
+    return _("Not shown: taken over fewer than 20 families or cases, or it would tell a hidden number.")
+
+
+#: Why a figure of each kind is not shown (the default: a mean over too few families).
+_REASONS = {Kind.COUNT: suppressed_reason, Kind.SHARE: share_not_shown_reason, Kind.RATIO: share_not_shown_reason}
+
+
 def display(cell: Cell) -> Markup | str:
     """The cell as the page and the PDF show it."""
     if cell.kind == Kind.TEXT:
         return "" if cell.value is None else str(cell.value)
     value = cell.shown()
     if value is None:
-        text, reason = (SUPPRESSED, suppressed_reason()) if cell.kind == Kind.COUNT else (NOT_SHOWN, not_shown_reason())
+        text = SUPPRESSED if cell.kind == Kind.COUNT else NOT_SHOWN
+        reason = _REASONS.get(cell.kind, not_shown_reason)()
         return Markup('<abbr title="{}" dir="ltr">{}</abbr>').format(reason, text)
     return Markup('<span dir="ltr">{}</span>').format(number(value, cell.kind))
 
