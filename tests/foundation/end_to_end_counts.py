@@ -90,6 +90,14 @@ def three_years_after(day: date) -> date:
         return day.replace(year=day.year + VOG_RENEWAL_YEARS, day=28)
 
 
+def born(member: FamilyMember, family: Family, day: date) -> bool:
+    """Born by ``day``: a child counts from its birth (an expected baby without a birth date from
+    the family's due date)."""
+    if member.birth_date is not None:
+        return member.birth_date <= day
+    return family.expected_due_date is None or family.expected_due_date <= day
+
+
 class TenantCounts:
     """The figures of one tenant: ``lists[key]`` (see the module)."""
 
@@ -148,7 +156,7 @@ class TenantCounts:
                 if self.first_start(self.matches_of[family.id]) >= period.start:
                     lists[(key, "families", track, "new")].append(family.id)
                 for member in self.rows.members:
-                    if member.family_id == family.id and member.role == MemberRole.CHILD:
+                    if member.family_id == family.id and member.role == MemberRole.CHILD and born(member, family, day):
                         lists[(key, "children", track, age_band(member.birth_date, day))].append(member.id)
             if family.state == CaseState.CLOSED and self.within(family.closed_on, period):
                 self._closed(key, track, family)

@@ -230,7 +230,7 @@ class _Rows:
                   "professional_care_involved": rng.random() < 0.4,
                   "would_otherwise_be_referred": rng.choice(list(YesNoUnknown)), "state": CaseState.MATCHED}
         family_id = uuid.uuid4()
-        self._members(family_id, track, start, spec)
+        self._members(family_id, family, track, start, spec)
         self._intake(family_id, family, coordinators)
         chance = rng.random()
         if chance < 0.06:  # never matched: still waiting
@@ -257,11 +257,16 @@ class _Rows:
                       prevented_referral_confirmed=rng.choice([*YesNoUnknown, None]),
                       satisfaction=rng.randint(4, 10) if rng.random() < 0.8 else None)
 
-    def _members(self, family_id: uuid.UUID, track: Track, start: date, spec: TenantSpec) -> None:
+    def _members(self, family_id: uuid.UUID, family: dict[str, Any], track: Track, start: date,
+                 spec: TenantSpec) -> None:
         rng = self.rng
         self.add(FamilyMember, family_id=family_id, role=MemberRole.PARENT, first_name="Ouder",
                  birth_date=date(rng.randint(1975, 2000), rng.randint(1, 12), rng.randint(1, 28)))
-        if track == Track.FIRST_1000_DAYS:
+        if track == Track.FIRST_1000_DAYS and rng.random() < 0.3:  # supported in pregnancy: born later
+            due = start + timedelta(days=rng.randint(20, 200))
+            births = [due] if rng.random() < 0.5 else [None]  # not yet recorded: only the due date is known
+            family["expected_due_date"] = due
+        elif track == Track.FIRST_1000_DAYS:
             births = [start - timedelta(days=rng.randint(0, 700))]
         else:
             births = [date(rng.randint(2008, 2023), rng.randint(1, 12), rng.randint(1, 28))
