@@ -68,10 +68,14 @@ def test_staff_choose_a_view_and_download_a_table(new_page: NewPage) -> None:
         page.locator("#trend a[href*='/foundation/export/trend.csv']").click()
     download = download_info.value
     assert download.suggested_filename == f"samen-oplopen-trend-{year}-{track.replace('_', '-')}.csv"
-    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
-    assert rows[0] == shown[0]
-    assert [row[0] for row in rows[1:]] == [row[0] for row in shown[1:]]
-    assert [row[1:] for row in rows[1:]] == [[plain_number(text) for text in row[1:]] for row in shown[1:]]
+    # Long format, one figure per line: the page's rows and columns in the page's order, numbers plain
+    # (empty and flagged where the page shows "<10").
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    assert list(dict.fromkeys(row["row_label"] for row in rows)) == [row[0] for row in shown[1:]]
+    assert list(dict.fromkeys(row["column_label"] for row in rows)) == shown[0][1:]
+    page_values = [plain_number(text) for row in shown[1:] for text in row[1:]]
+    assert [row["value"] or "<10" for row in rows] == page_values
+    assert [row["suppressed"] for row in rows] == ["true" if text == "<10" else "false" for text in page_values]
 
     # The same page on a phone -----------------------------------------------------------------------
     page.set_viewport_size(PHONE)
