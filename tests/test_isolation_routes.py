@@ -60,6 +60,7 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "audit.index": lambda w: {},
     "families.index": lambda w: {},
     "families.waiting": lambda w: {},
+    "families.search_page": lambda w: {},  # the staff search across the organisation (tenants.families.search)
     "families.new": lambda w: {},
     "families.show": lambda w: {"family_id": w.family_a.id},
     "families.edit": lambda w: {"family_id": w.family_a.id},

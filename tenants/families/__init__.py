@@ -7,4 +7,5 @@ package = Package(
     blueprints=("tenants.families.views:bp",),
     demo=("tenants.families.demo:seed",),
     audit_labels=("tenants.families.views:AUDIT_LABELS",),
+    contribute="tenants.families.search:contribute",
 )

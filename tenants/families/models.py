@@ -43,6 +43,15 @@ class Family(TenantScoped, db.Model):
         sa.Index(None, "tenant_id", "state", "referred_on"),
         sa.Index(None, "tenant_id", "coordinator_id"),
         sa.Index(None, "tenant_id", "family_name"),
+        # Substring search on the folded key (tenants.families.search): a trigram GIN index on
+        # PostgreSQL (pg_trgm, with btree_gin for the tenant); a plain index on SQLite, which scans.
+        sa.Index(
+            "ix_families_tenant_id_search_text",
+            "tenant_id",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
     )
 
     #: Year and sequence of the human case number, e.g. 2026-0042 (per tenant).
@@ -102,6 +111,9 @@ class Family(TenantScoped, db.Model):
     #: The family's grade for the support, 1–10 (a Dutch school grade).
     satisfaction: Mapped[int | None] = mapped_column(sa.SmallInteger)
     informal_contact_continues: Mapped[bool | None]
+
+    #: The folded names and case number a search looks in (tenants.families.search keeps it up to date).
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     #: Set when the state last changed, for waiting times.
     state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)

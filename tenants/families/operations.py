@@ -6,11 +6,14 @@ the coordinator sees) and the tenant's audit log (who did what, from where).
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from blinker import Namespace
+from flask_babel import format_date
 from sqlalchemy import select
 
 from saas.audit.operations import record
@@ -138,7 +141,27 @@ def update_family(actor: User, family: Family, data: dict[str, Any]) -> None:
         record(actor, "family.updated", family, fields=changed)
 
 
+def same_member(family: Family, first_name: str, birth_date: date | None) -> FamilyMember | None:
+    """A member of the household with this first name (in any case) and birth date, if there is one."""
+    name = first_name.strip().casefold()
+    return next((m for m in family.members if m.first_name.strip().casefold() == name and m.birth_date == birth_date),
+                None)
+
+
 def add_member(actor: User, family: Family, data: dict[str, Any]) -> FamilyMember:
+    """Add a household member. One with the name and birth date of a member already there is
+    refused unless ``confirmed``: most often the same person entered twice."""
+    data = dict(data)
+    confirmed = data.pop("confirmed", False)
+    twin = same_member(family, data["first_name"], data.get("birth_date"))
+    if twin is not None and not confirmed:
+        if twin.birth_date is None:
+            warning = L_("%(name)s is already in the household. Is this someone else? Then confirm that you "
+                         "want to add them.", name=twin.first_name)
+        else:
+            warning = L_("%(name)s, born on %(date)s, is already in the household. Is this someone else? Then "
+                         "confirm that you want to add them.", name=twin.first_name, date=format_date(twin.birth_date))
+        raise OperationError(warning, field="confirmed")
     member = FamilyMember(family_id=family.id, **data)
     db.session.add(member)
     db.session.flush()
@@ -185,14 +208,97 @@ def plan_intake(actor: User, family: Family, data: dict[str, Any]) -> None:
         record(actor, "family.intake_planned", family)
 
 
+@dataclass(frozen=True)
+class Consent:
+    """The family's consent as the intake rule reads it: what the file holds, or what the intake
+    page's consent fields would make of it."""
+
+    given: bool
+    purposes: list[str]
+    on: date | None
+    by: str | None
+    by_legal_representative: bool
+
+    @classmethod
+    def of(cls, family: Family) -> Consent:
+        return cls(family.consent_given, list(family.consent_purposes or []), family.consent_on, family.consent_by,
+                   family.consent_by_legal_representative)
+
+    def as_fields(self) -> dict[str, Any]:
+        """The family file's fields for this consent."""
+        return {"consent_given": self.given, "consent_purposes": self.purposes, "consent_on": self.on,
+                "consent_by": self.by, "consent_by_legal_representative": self.by_legal_representative}
+
+
+def legal_representatives(family: Family) -> list[FamilyMember]:
+    """The household members recorded as legal representative (parental authority)."""
+    return [member for member in family.members if member.legal_representative]
+
+
+def _words(text: str | None) -> set[str]:
+    return set(re.findall(r"\w+", (text or "").casefold()))
+
+
+def consent_giver(family: Family, consent: Consent) -> FamilyMember | None:
+    """The legal representative of the household who gave ``consent``: a member recorded as legal
+    representative whose first name is a word of "consent given by" ("Sara Bakker (moeder)")."""
+    given_by = _words(consent.by)
+    for member in legal_representatives(family):
+        names = _words(member.first_name)
+        if names and names <= given_by:
+            return member
+    return None
+
+
+def children_under_16(family: Family, day: date) -> list[FamilyMember]:
+    return [m for m in family.members if m.role == MemberRole.CHILD and (m.age_on(day) or 0) < 16]
+
+
+def consent_refusal(family: Family, consent: Consent, day: date) -> str | None:
+    """Why ``consent`` does not allow an intake on ``day``, in plain words (None: it does). Consent
+    from a legal representative is needed with children under 16: the file's flag says so, or the
+    person who gave it is a household member recorded as legal representative."""
+    if not consent.given:
+        return str(L_("The family's consent is not recorded yet. Record it below: who gave it, when, "
+                      "and what it covers."))
+    children = children_under_16(family, day)
+    if children and not consent.by_legal_representative and consent_giver(family, consent) is None:
+        names = ", ".join(child.first_name for child in children)
+        return str(L_("%(children)s is under 16, so consent must come from a legal representative (a parent "
+                      "or guardian with parental authority). Choose who gave consent below, or record that "
+                      "the person who gave it is a legal representative.", children=names))
+    return None
+
+
+def _consent_from_input(family: Family, data: dict[str, Any]) -> Consent:
+    """The consent the intake page's consent fields describe; the file's own without them."""
+    if not data.get("consent_fix"):
+        return Consent.of(family)
+    chosen = next((m for m in legal_representatives(family) if m.id == data.get("consent_member_id")), None)
+    if chosen is not None:
+        return Consent(bool(data.get("consent_given")), list(data.get("consent_purposes") or []),
+                       data.get("consent_on"), chosen.first_name, True)
+    return Consent(bool(data.get("consent_given")), list(data.get("consent_purposes") or []), data.get("consent_on"),
+                   data.get("consent_by"), bool(data.get("consent_by_legal_representative")))
+
+
 def record_intake(actor: User, family: Family, data: dict[str, Any]) -> None:
-    """Record the home visit; the case moves to "intake done"."""
+    """Record the home visit; the case moves to "intake done". Consent corrected on the intake page
+    is saved to the file with it; every rule is checked before anything is written."""
     if data["done_on"] < family.referred_on:
         raise OperationError(L_("The intake cannot be before the referral."))
-    if not family.consent_given:
-        raise OperationError(L_("Record the family's consent on the file before the intake is done."))
-    if _has_child_under_16(family, data["done_on"]) and not family.consent_by_legal_representative:
-        raise OperationError(L_("With children under 16, consent must come from a legal representative."))
+    consent = _consent_from_input(family, data)
+    refusal = consent_refusal(family, consent, data["done_on"])
+    if refusal is not None:
+        raise OperationError(refusal, field="consent")
+    if consent.on is not None and consent.on < family.referred_on - timedelta(days=365):
+        raise OperationError(L_("Consent must be recent: at most a year before the referral."), field="consent_on")
+    changed = sorted(key for key, value in consent.as_fields().items() if getattr(family, key) != value)
+    for key in changed:
+        setattr(family, key, consent.as_fields()[key])
+    if changed:
+        add_event(actor, family, "updated", fields=changed)
+        record(actor, "family.updated", family, fields=changed)
     intake = _intake_of(family)
     for key in (
         "done_on",
@@ -212,10 +318,6 @@ def record_intake(actor: User, family: Family, data: dict[str, Any]) -> None:
     if family.coordinator_id is None:
         family.coordinator_id = data["coordinator_id"]
     move(actor, family, CaseState.INTAKE_DONE, judgement=data["judgement"].value)
-
-
-def _has_child_under_16(family: Family, day: date) -> bool:
-    return any(m.role == MemberRole.CHILD and (m.age_on(day) or 0) < 16 for m in family.members)
 
 
 def close_case(actor: User, family: Family, data: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from saas.auth.models import Membership, User
@@ -21,6 +21,8 @@ from saas.auth.roles import STAFF_ROLES
 from saas.clock import local_today
 from saas.crypto import open_text
 from saas.db import db
+from saas.search import query_words
+from tenants.families import search
 from tenants.families.models import (
     CHILD_SAFETY_NOTES,
     HELP_QUESTION,
@@ -48,15 +50,8 @@ SORTS = {
 def family_list(filters: dict[str, Any], me: User) -> Select[tuple[Family]]:
     """The list statement for the validated ``filters`` (tenants.families.schemas.ListQuery)."""
     statement = select(Family).options(selectinload(Family.coordinator))
-    if filters.get("q"):
-        term = filters["q"].strip()
-        like = f"%{term.replace('%', '').replace('_', '')}%"
-        conditions = [Family.family_name.ilike(like)]
-        year, _, seq = term.partition("-")
-        # isdecimal, not isdigit: int() refuses "²"; the lengths keep the numbers within the column
-        if year.isdecimal() and seq.isdecimal() and len(year) == 4 and len(seq) <= 9:
-            conditions.append((Family.case_year == int(year)) & (Family.case_seq == int(seq)))
-        statement = statement.where(or_(*conditions))
+    if words := query_words(filters.get("q")):
+        statement = statement.where(search.condition(words))
     state = filters.get("state")
     if state == "open":
         statement = statement.where(Family.state.in_(CASELOAD))
@@ -83,6 +78,17 @@ def family_list(filters: dict[str, Any], me: User) -> Select[tuple[Family]]:
     order = SORTS.get(filters.get("sort") or "-referred")
     order = order if isinstance(order, tuple) else (order,)
     return statement.order_by(*order, Family.id)
+
+
+def search_results(words: list[str]) -> Select[tuple[Family]]:
+    """The families each of ``words`` is found in (tenants.families.search), their members loaded
+    to say why; a file whose case number is a word comes first, then by name."""
+    return (
+        select(Family)
+        .options(selectinload(Family.coordinator), selectinload(Family.members))
+        .where(search.condition(words))
+        .order_by(*search.case_number_first(words), Family.family_name, Family.id)
+    )
 
 
 def paginate(statement: Select[tuple[Family]], page: int | None) -> Pagination:

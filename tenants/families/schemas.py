@@ -31,6 +31,8 @@ from saas.forms import (
     refuse_future_dates,
 )
 from saas.i18n import L_
+from saas.search import MAX_QUERY_LENGTH
+from tenants.families.models import FamilyMember
 from tenants.families.states import CaseState
 from tenants.families.vocabulary import (
     CareOutcome,
@@ -131,6 +133,9 @@ class MemberForm(Form):
     first_name = String(required=True, max_length=80)
     birth_date = Date(allow_none=True)
     legal_representative = Boolean()
+    #: Sent by the warning's confirm button: add a member with the name and birth date of one
+    #: already in the household all the same (operations.add_member).
+    confirmed = Boolean()
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -156,7 +161,16 @@ class PlanIntakeForm(TenantForm):
     coordinator_id = StaffMember(required=True)
 
 
+def legal_representatives(family_id: uuid.UUID | None) -> Select[tuple[uuid.UUID]]:
+    """Ids of the household members of ``family_id`` recorded as legal representative."""
+    return select(FamilyMember.id).where(FamilyMember.family_id == family_id, FamilyMember.legal_representative)
+
+
 class IntakeForm(TenantForm):
+    """The home visit, and the family's consent when the file's consent does not allow the intake
+    yet: the intake page then shows the consent fields (``consent_fix``), so it is fixed in place.
+    Build it with the family (``IntakeForm(family_id=…)``): consent comes from one of its members."""
+
     done_on = Date(required=True)
     coordinator_id = StaffMember(required=True)
     present = String(max_length=300, allow_none=True)
@@ -168,11 +182,33 @@ class IntakeForm(TenantForm):
     judgement = Choice(Judgement, required=True)
     child_safety = Choice(ChildSafety, required=True)
     child_safety_notes = String(max_length=4000, allow_none=True)
+    # Consent, fixed in place: only read when the page showed these fields (consent_fix=1).
+    consent_fix = Boolean()
+    consent_given = Boolean()
+    consent_purposes = ChoiceList(ConsentPurpose)
+    consent_on = Date(allow_none=True)
+    #: A household member recorded as legal representative who gave consent; empty: someone else.
+    consent_member_id = RowId(lambda: legal_representatives(None), allow_none=True)
+    consent_by = String(max_length=160, allow_none=True)
+    consent_by_legal_representative = Boolean()
+
+    def __init__(self, *, family_id: uuid.UUID | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields["consent_member_id"].allowed = lambda: legal_representatives(family_id)  # type: ignore[attr-defined]
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
         refuse_future_dates(errors, data, "done_on")
+        if data.get("consent_fix") and data.get("consent_given"):
+            refuse_future_dates(errors, data, "consent_on")
+            if not data.get("consent_on"):
+                errors.setdefault("consent_on", []).append(L_("Enter the date consent was given."))
+            if not data.get("consent_member_id") and not data.get("consent_by"):
+                errors.setdefault("consent_by", []).append(
+                    L_("Choose who gave consent, or type the name and relation to the family."))
+            if not data.get("consent_purposes"):
+                errors.setdefault("consent_purposes", []).append(L_("Choose what the consent covers."))
         if data.get("child_safety") not in (None, ChildSafety.NO_CONCERNS) and not data.get("child_safety_notes"):
             errors.setdefault("child_safety_notes", []).append(L_("Describe the concern and what was agreed."))
         raise_errors(errors)
@@ -212,4 +248,11 @@ class ListQuery(Form):
     referrer_type = Choice(ReferrerType, allow_none=True)
     waiting = Integer(minimum=0, maximum=3650, allow_none=True)
     sort = Choice(["referred", "-referred", "case", "-case", "name", "-name"], allow_none=True)
+    page = Integer(minimum=1, maximum=100000, allow_none=True)
+
+
+class SearchQuery(Form):
+    """The staff search across the organisation (tenants.families.search); errors are shown, not dropped."""
+
+    q = String(max_length=MAX_QUERY_LENGTH, allow_none=True)
     page = Integer(minimum=1, maximum=100000, allow_none=True)

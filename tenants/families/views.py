@@ -4,6 +4,7 @@ request recipe of saas.web."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -16,11 +17,12 @@ from saas.auth.roles import Role
 from saas.clock import local_today, to_local_input
 from saas.db import db
 from saas.errors import OperationError, or_404
-from saas.forms import Confirmed, Form, validate_query
+from saas.forms import Confirmed, Form, validate_input, validate_query
 from saas.i18n import L_, _
+from saas.search import MAX_QUERY_LENGTH, query_words
 from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
 from saas.web.tenant import current_tenant, tenant_blueprint
-from tenants.families import operations, queries
+from tenants.families import operations, queries, search
 from tenants.families.models import Family, FamilyMember
 from tenants.families.next_steps import closing_step, next_steps
 from tenants.families.schemas import (
@@ -31,6 +33,7 @@ from tenants.families.schemas import (
     MemberForm,
     NoteForm,
     PlanIntakeForm,
+    SearchQuery,
     TransitionForm,
 )
 from tenants.families.states import CaseState, generic_moves
@@ -125,6 +128,29 @@ def index() -> ResponseReturnValue:
         municipalities=current_tenant.municipalities,
     )
     return html, {"Vary": "HX-Request"}  # the same address answers with two shapes: caches keep both
+
+
+@staff_route("/search")
+def search_page() -> ResponseReturnValue:
+    """One search box for the whole organisation: family names, household members' first names and
+    case numbers, accents and case ignored; each result says why it matched."""
+    raw = request.args.to_dict()
+    data, errors = validate_input(SearchQuery(), raw)
+    if errors:  # a bad page number is dropped; a bad query is said (too long, characters not allowed)
+        data, _errors = validate_input(SearchQuery(), {key: value for key, value in raw.items() if key not in errors})
+    refused = {"q": errors["q"]} if "q" in errors else {}
+    # What was typed goes back into the box, without the characters that were refused.
+    typed = "".join(char for char in raw.get("q", "")[:MAX_QUERY_LENGTH] if char.isprintable())
+    words = [] if refused else query_words(data.get("q"))
+    html = render_template(
+        "families/search.html",
+        query=typed,
+        words=words,
+        errors=refused,
+        page=queries.paginate(queries.search_results(words), data.get("page")) if words else None,
+        reasons=search.reasons,
+    )
+    return html, (422 if refused else 200)
 
 
 @staff_route("/families/waiting")
@@ -244,13 +270,14 @@ def _step(
     family: Family,
     template: str,
     allowed_from: tuple[CaseState, ...],
-    form: type[Form],
+    form: Callable[[], Form],
     operation: Any,
     done: str,
     values: Any,
+    context: Callable[[Any, Errors], dict[str, Any]] | None = None,
 ) -> ResponseReturnValue:
     """A step in the case's life with a form of its own (plan or record the intake, close): shown
-    and run only from the states it belongs to."""
+    and run only from the states it belongs to. ``context`` adds to what the page is shown with."""
     if family.state not in allowed_from:
         flash(str(NOT_FROM_THIS_STATE), "error")
         return redirect(_file_url(family))
@@ -263,6 +290,7 @@ def _step(
             errors=errors,
             today=local_today(),
             staff=queries.staff_choices(),
+            **(context(form_values, errors) if context else {}),
         )
 
     return FormPage(
@@ -292,6 +320,32 @@ def plan_intake(family_id: uuid.UUID) -> ResponseReturnValue:
     )
 
 
+def _consent_values(family: Family) -> dict[str, Any]:
+    """The file's consent as the intake page's consent fields show it."""
+    consent = operations.Consent.of(family)
+    giver = operations.consent_giver(family, consent)
+    return {
+        "consent_given": "1" if consent.given else "",
+        "consent_purposes": consent.purposes,
+        "consent_on": consent.on.isoformat() if consent.on else "",
+        "consent_member_id": str(giver.id) if giver else "",
+        "consent_by": "" if giver else (consent.by or ""),
+        "consent_by_legal_representative": "1" if consent.by_legal_representative and not giver else "",
+    }
+
+
+def _consent_context(family: Family, values: Any, errors: Errors) -> dict[str, Any]:
+    """Whether the intake page shows the consent fields: when the file's consent does not allow the
+    intake (with why), or when they were on the page that was sent."""
+    explanation = operations.consent_refusal(family, operations.Consent.of(family), local_today())
+    sent = values.get("consent_fix") in ("1", "true", "on", True)
+    return {
+        "consent_shown": explanation is not None or sent or "consent" in errors,
+        "consent_explanation": explanation,
+        "representatives": operations.legal_representatives(family),
+    }
+
+
 @staff_route("/families/<uuid:family_id>/intake", methods=["GET", "POST"])
 def record_intake(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
@@ -299,14 +353,16 @@ def record_intake(family_id: uuid.UUID) -> ResponseReturnValue:
         family,
         "families/intake.html",
         (CaseState.INTAKE_PLANNED,),
-        IntakeForm,
+        partial(IntakeForm, family_id=family.id),
         operations.record_intake,
         _("The intake has been recorded."),
         lambda: {
             "done_on": local_today().isoformat(),
             "wish_gender": "any",
             "coordinator_id": str(family.intake.coordinator_id if family.intake else current_user.id),
+            **_consent_values(family),
         },
+        partial(_consent_context, family),
     )
 
 

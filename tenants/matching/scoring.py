@@ -7,8 +7,9 @@ ranks high. :func:`suggestions_for` loads every candidate in a fixed number of s
 volunteers with their VOGs, their load, their missing courses, the two policies) and scores them
 in Python; the coordinator decides, the system only suggests.
 
-The family's wish about the volunteer's gender (``Intake.wish_gender``) is not scored: volunteer
-profiles have no gender field. The suggestions page shows the wish so the coordinator can weigh it.
+The family's wish about the volunteer's gender (``Intake.wish_gender``) is a criterion only when the
+family has one: it counts for nobody when there is no preference, and a volunteer whose gender is
+not recorded (``Volunteer.gender`` is optional) gets no points for it, with that as the explanation.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from saas.db import db
 from saas.enums import LabelledEnum
 from saas.i18n import L_
 from tenants.families.models import Family
-from tenants.families.vocabulary import DayPart, MemberRole, Track
+from tenants.families.vocabulary import DayPart, Gender, MemberRole, Track
 from tenants.life_domains import LIFE_DOMAINS
 from tenants.matching import eligibility
 from tenants.matching.models import MatchingPolicy
@@ -36,7 +37,8 @@ from tenants.volunteers.models import Volunteer
 from tenants.volunteers.readiness import MATCHABLE
 
 # Weights: the most points each criterion gives. They add up to 100, so a total reads like a
-# percentage of a perfect match (criteria that do not apply to a family count for nobody).
+# percentage of a perfect match (criteria that do not apply to a family count for nobody); a
+# family's wish about the volunteer's gender adds GENDER_POINTS to what can be reached.
 #: Talking together is the ground of walking alongside; many families are newcomers.
 LANGUAGE_POINTS = 20
 #: A language in common, but not the one the family asked for at the intake.
@@ -57,6 +59,8 @@ CHILD_AGE_POINTS = 10
 TRACK_POINTS = 10
 #: More room means more time for this family and spreads the work over the volunteers.
 LOAD_POINTS = 10
+#: The family asked for a woman or a man at the intake (a wish, not a rule: nobody is left out).
+GENDER_POINTS = 10
 
 #: The page lists at most this many ineligible volunteers (with a count of the rest).
 INELIGIBLE_SHOWN = 20
@@ -70,6 +74,7 @@ CRITERIA = {
     "child_ages": L_("Children's ages"),
     "track": L_("Track"),
     "load": L_("Current load"),
+    "gender": L_("Gender"),
 }
 
 
@@ -299,16 +304,32 @@ def _load(volunteer: Volunteer, load: int) -> Criterion:
                      L_("%(load)s of %(max)s families: room for %(room)s more.", load=load, max=capacity, room=room))
 
 
+def _gender(family: Family, volunteer: Volunteer) -> Criterion:
+    wish = family.intake.wish_gender if family.intake else None
+    if wish in (None, Gender.ANY):
+        return Criterion("gender", 0, 0, L_("The family has no wish about the volunteer's gender."))
+    if volunteer.gender is None:
+        return Criterion("gender", 0, GENDER_POINTS,
+                         L_("The family wished: %(wish)s; the volunteer's gender is not recorded.",
+                           wish=_label(Gender, wish.value)))
+    if volunteer.gender == wish:
+        return Criterion("gender", GENDER_POINTS, GENDER_POINTS,
+                         L_("%(gender)s, as the family wished.", gender=_label(Gender, wish.value)))
+    return Criterion("gender", 0, GENDER_POINTS,
+                     L_("%(gender)s; the family wished: %(wish)s.", gender=_label(Gender, volunteer.gender.value),
+                       wish=_label(Gender, wish.value)))
+
+
 def score(family: Family, volunteer: Volunteer, load: int, policy: MatchingPolicy, today: date) -> Score:
     """How well ``volunteer`` (with ``load`` open matches) fits ``family``, criterion by criterion.
 
-    Needs the family's members and intake and nothing else loaded; runs no queries. Gender is
-    not a criterion: volunteers have no gender field (see the module docstring).
+    Needs the family's members and intake and nothing else loaded; runs no queries. The gender
+    wish counts only when the family has one (see the module docstring).
     """
     criteria = [_language(family, volunteer), _municipality(family, volunteer),
                 _neighbourhood(family, volunteer, policy.neighbourhood_rule), _availability(family, volunteer),
                 _experience(family, volunteer), _child_ages(family, volunteer, today), _track(family, volunteer),
-                _load(volunteer, load)]
+                _load(volunteer, load), _gender(family, volunteer)]
     return Score(tuple(c for c in criteria if c is not None), policy.neighbourhood_rule)
 
 

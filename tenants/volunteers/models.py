@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saas.auth.models import User
 from saas.db import TenantScoped, db, enum_type, tenant_fk, utcnow
+from tenants.families.vocabulary import Gender
 from tenants.volunteers.states import ExitReason, VolunteerKind, VolunteerState
 
 
@@ -56,6 +57,9 @@ class Volunteer(TenantScoped, db.Model):
     preferred_tracks: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     preferred_child_age_min: Mapped[int | None]
     preferred_child_age_max: Mapped[int | None]
+    #: Woman or man, when recorded: only to meet a family's wish (Intake.wish_gender) in the
+    #: suggestions (tenants.matching.scoring); never ANY ("no preference" is a family's wish).
+    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, "volunteer_gender"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User | None] = relationship()

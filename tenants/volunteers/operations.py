@@ -31,7 +31,7 @@ from tenants.volunteers.states import VolunteerState, can_move, manual_moves
 VOLUNTEER_FIELDS = frozenset({
     "name", "kind", "email", "phone", "applied_on", "languages", "municipality", "neighbourhood", "day_parts",
     "max_families", "experience_domains", "interests", "preferred_tracks", "preferred_child_age_min",
-    "preferred_child_age_max",
+    "preferred_child_age_max", "gender",
 })
 
 #: What a volunteer may change about themselves (tenants.volunteers.schemas.SelfServiceForm).

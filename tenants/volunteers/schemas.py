@@ -25,7 +25,7 @@ from saas.forms import (
     refuse_future_dates,
 )
 from saas.i18n import L_
-from tenants.families.vocabulary import DayPart, Track
+from tenants.families.vocabulary import DayPart, Gender, Track
 from tenants.life_domains import LIFE_DOMAINS
 from tenants.volunteers.states import ExitReason, VolunteerKind, VolunteerState
 
@@ -65,11 +65,15 @@ class VolunteerForm(_Preferences, TenantForm):
     applied_on = Date(required=True)
     municipality = Choice([], allow_none=True)
     neighbourhood = String(max_length=120, allow_none=True)
+    #: Optional; only to meet a family's wish about the volunteer's gender in the suggestions.
+    gender = Choice(Gender, allow_none=True)
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[Any]] = {}
         refuse_future_dates(errors, data, "applied_on")
+        if data.get("gender") == Gender.ANY:  # a family's wish, not a person's gender
+            errors.setdefault("gender", []).append(L_("Choose one of the options."))
         _check_child_ages(errors, data)
         raise_errors(errors)
 

@@ -22,6 +22,7 @@ def family_urls(app: Flask, family: Family, member: FamilyMember, coordinator: U
         ("GET", "/t/alpha/families/", {}),
         ("GET", "/t/alpha/families/?coordinator=me&state=open", {}),
         ("GET", "/t/alpha/families/waiting", {}),
+        ("GET", "/t/alpha/search?q=jansen", {}),
         ("GET", "/t/alpha/families/new", {}),
         ("POST", "/t/alpha/families/new", referral_form(coordinator, today(app))),
         ("GET", base, {}),

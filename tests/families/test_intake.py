@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import select
 
 from saas.auth.models import User
@@ -22,6 +23,13 @@ from tests.factories.platform import days_ago, in_tenant, today
 from tests.support.sessions import SignIn
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+NOT_RECORDED = "The family's consent is not recorded yet. Record it below: who gave it, when, and what it covers."
+
+
+def under_16(children: str) -> str:
+    return (f"{children} is under 16, so consent must come from a legal representative (a parent or guardian "
+            "with parental authority). Choose who gave consent below, or record that the person who gave it is "
+            "a legal representative.")
 
 
 def intake_of(app: Flask, tenant: Tenant, family: Family) -> Intake | None:
@@ -225,7 +233,7 @@ def test_recording_is_refused_when_consent_was_not_recorded(
     plan_intake(app, tenant_a, family, actor=coordinator_a)
     before = written_rows(app, tenant_a)
     errors = refusal(signed_in(coordinator_a), family, intake_form(coordinator_a, today(app)))
-    assert errors == {"_form": ["Record the family's consent on the file before the intake is done."]}
+    assert errors == {"consent": [NOT_RECORDED]}
     assert load_family(app, tenant_a, family.id).state == CaseState.INTAKE_PLANNED
     assert intake_of(app, tenant_a, family).done_on is None
     assert written_rows(app, tenant_a) == before
@@ -245,7 +253,7 @@ def test_recording_is_refused_when_a_child_under_16_has_no_consent_from_a_legal_
     )
     plan_intake(app, tenant_a, family, actor=coordinator_a)
     errors = refusal(signed_in(coordinator_a), family, intake_form(coordinator_a, today(app)))
-    assert errors == {"_form": ["With children under 16, consent must come from a legal representative."]}
+    assert errors == {"consent": [under_16("Noor")]}
     assert load_family(app, tenant_a, family.id).state == CaseState.INTAKE_PLANNED
 
 
@@ -332,7 +340,7 @@ def test_a_refused_recording_shows_the_form_again_with_the_message(
         f"/t/alpha/families/{family.id}/intake", data=intake_form(coordinator_a, today(app))
     )
     assert response.status_code == 422
-    assert "Record the family&#39;s consent on the file before the intake is done." in response.text
+    assert escape(NOT_RECORDED) in response.text
     assert "Sara voelt zich alleen" in response.text  # what was typed is kept
 
 

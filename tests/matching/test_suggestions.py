@@ -93,6 +93,7 @@ def test_a_good_fit_scores_each_criterion_as_computed_by_hand() -> None:
         ("child_ages", 10, 10),     # 4 and 9 within 3–10
         ("track", 10, 10),          # no preference
         ("load", 5, 10),            # 1 of 2 families: room for 1, 10 × 1/2
+        ("gender", 0, 0),           # no wish about the volunteer's gender: not counted
     ]
     assert (result.total, result.maximum) == (88, 100)
     assert criterion(result, "language").explanation == "Speaks arabisch with the family."
@@ -212,3 +213,28 @@ def test_reasons_a_volunteer_is_not_eligible() -> None:
     assert ineligibility(volunteer(), 0, policy, TODAY, []) == ["No certificate of conduct (VOG) recorded."]
     assert ineligibility(with_vog, 1, policy, TODAY, ["Basistraining"]) == [
         "Required course not completed: Basistraining.", "The volunteer has no room: 1 of 1 families."]
+
+
+# The family's wish about the volunteer's gender (issue 17) ---------------------------------------
+
+
+def test_a_gender_wish_is_scored_when_the_volunteers_gender_is_recorded() -> None:
+    wished_woman = family(wishes={"wish_gender": Gender.FEMALE})
+    woman, man, unknown = volunteer(gender=Gender.FEMALE), volunteer(gender=Gender.MALE), volunteer()
+    assert points(scored(wished_woman, woman), "gender") == (10, 10)
+    assert points(scored(wished_woman, man), "gender") == (0, 10)
+    assert points(scored(wished_woman, unknown), "gender") == (0, 10)
+    assert criterion(scored(wished_woman, woman), "gender").explanation == "Woman, as the family wished."
+    assert criterion(scored(wished_woman, man), "gender").explanation == "Man; the family wished: Woman."
+    assert criterion(scored(wished_woman, unknown), "gender").explanation == (
+        "The family wished: Woman; the volunteer's gender is not recorded.")
+    # The wish adds what can be reached: 100 plus the 10 gender points.
+    assert scored(wished_woman, woman).maximum - scored(family(), woman).maximum == 10
+
+
+def test_without_a_gender_wish_gender_counts_for_nobody() -> None:
+    result = scored(family(), volunteer(gender=Gender.MALE))
+    assert points(result, "gender") == (0, 0)
+    assert not criterion(result, "gender").applies
+    assert criterion(result, "gender").explanation == "The family has no wish about the volunteer's gender."
+    assert result.total == scored(family(), volunteer()).total
