@@ -22,10 +22,9 @@ from saas.foundation.charts import BUILDERS, hidden_note
 from saas.foundation.formatting import template_helpers
 from saas.foundation.national import NationalFigures
 from saas.foundation.tables import all_tables, fidelity, impact_parts
+from saas.pdf import report_pdf
 
 STYLESHEET = Path(__file__).parent / "templates" / "foundation" / "annual_report.css"
-#: The tables and page breaks shared with the municipality report (loaded first).
-TABLES_STYLESHEET = Path(__file__).parents[1] / "static" / "pdf-tables.css"
 
 
 def printed_charts(figures: NationalFigures) -> tuple[dict[str, str], dict[str, str]]:
@@ -36,13 +35,9 @@ def printed_charts(figures: NationalFigures) -> tuple[dict[str, str], dict[str, 
 
 
 def annual_report_pdf(figures: NationalFigures) -> bytes:
-    from weasyprint import CSS, HTML  # heavy; only needed here
-
     tables = all_tables(figures) | {"fidelity": fidelity(figures, per_organisation=False)}
     sources, notes = printed_charts(figures)
     html = render_template("foundation/annual_report_pdf.html", figures=figures, tables=tables,
                            impact_parts=impact_parts(figures), charts=sources, chart_notes=notes, now=utcnow(),
                            **template_helpers())
-    return HTML(string=html, url_fetcher=charts.only_inline_svg).write_pdf(
-        stylesheets=[CSS(filename=str(path), url_fetcher=charts.only_inline_svg)
-                     for path in (TABLES_STYLESHEET, STYLESHEET)], pdf_tags=True)
+    return report_pdf(html, STYLESHEET)

@@ -45,8 +45,11 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import TypeVar
+
+from saas.foundation.inference import rounded
 
 #: Counts from 1 up to (not including) this are suppressed.
 THRESHOLD = 10
@@ -101,7 +104,7 @@ def protect_share(part: int, whole: int) -> Decimal | None:
     ``whole`` is hidden as a count (see the module)."""
     if whole < MIN_SHARE_DENOMINATOR:
         return None
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    return rounded(Fraction(part, whole), SHARE_PLACES)
 
 
 def protect_ratio(total: int, per: int, counted: int) -> Decimal | None:
@@ -109,7 +112,7 @@ def protect_ratio(total: int, per: int, counted: int) -> Decimal | None:
     ``counted`` — the number of people the ratio is about — reaches MIN_SHARE_DENOMINATOR."""
     if per <= 0 or counted < MIN_SHARE_DENOMINATOR:
         return None
-    return (Decimal(total) / Decimal(per)).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
+    return rounded(Fraction(total, per), RATIO_PLACES)
 
 
 @dataclass

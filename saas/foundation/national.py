@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import statistics
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from saas.clock import local_today
@@ -296,7 +296,7 @@ def _mean(shown: int | None, n: int, total: Fraction, places: Decimal) -> Decima
 
 
 def _places(value: Decimal | None, places: Decimal) -> Decimal | None:
-    return None if value is None else value.quantize(places, rounding=ROUND_HALF_UP)
+    return None if value is None else rounded(value, places)
 
 
 def _fidelity(data: PublishedData) -> Fidelity:

@@ -86,10 +86,9 @@ def exact_case_number(word: str) -> sa.ColumnElement[bool] | None:
 
 def word_condition(word: str) -> sa.ColumnElement[bool]:
     """A folded query word: found in the key, or (shaped like a case number "2025-47") that number."""
-    condition = contains(Family.search_text, word)
-    if (match := CASE_NUMBER.fullmatch(word)) is not None:
-        condition = sa.or_(condition, sa.and_(Family.case_year == int(match[1]), Family.case_seq == int(match[2])))
-    return condition
+    found = contains(Family.search_text, word)
+    exact = exact_case_number(word) if CASE_NUMBER.fullmatch(word) else None  # "47" alone: a substring only
+    return found if exact is None else sa.or_(found, exact)
 
 
 def condition(words: Sequence[str]) -> sa.ColumnElement[bool]:

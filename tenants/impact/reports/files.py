@@ -16,6 +16,7 @@ import pygal
 from flask import render_template
 
 from saas import charts as chart_kit
+from saas import pdf
 from saas.i18n import format_number
 from tenants.impact.reports import labels
 from tenants.impact.reports.labels import TABLE_TITLES, category_label, measure_label
@@ -25,8 +26,6 @@ from tenants.impact.vocabulary import Moment
 __all__ = ["charts", "report_pdf", "report_xlsx"]
 
 STYLESHEET = Path(__file__).parent / "templates" / "reports" / "report.css"
-#: The tables and page breaks this PDF shares with the foundation's annual report (loaded first).
-TABLES_STYLESHEET = Path(chart_kit.__file__).parent / "static" / "pdf-tables.css"
 GRADE_CHART_TITLE = TABLE_TITLES["domain_means"]
 
 
@@ -86,12 +85,8 @@ def charts(figures: dict[str, Any]) -> list[tuple[str, str]]:
 
 def report_pdf(report: Any, tenant_name: str) -> bytes:
     """The PDF in the current locale (the template sets the document's language and direction)."""
-    from weasyprint import CSS, HTML  # heavy; only needed here
-
     html = render_template("reports/report_pdf.html", report=report, figures=report.figures, tenant_name=tenant_name,
                            tables=labels.layouts(report.figures), format_value=labels.format_value,
                            charts=charts(report.figures), suppressed=labels.SUPPRESSED, not_shown=labels.NOT_SHOWN,
                            suppressed_reason=labels.suppressed_reason(), not_shown_reason=labels.not_shown_reason())
-    return HTML(string=html, url_fetcher=chart_kit.only_inline_svg).write_pdf(
-        stylesheets=[CSS(filename=str(path), url_fetcher=chart_kit.only_inline_svg)
-                     for path in (TABLES_STYLESHEET, STYLESHEET)], pdf_tags=True)
+    return pdf.report_pdf(html, STYLESHEET)

@@ -10,7 +10,7 @@ reads the same columns whatever language the report was made in.
 
 The layout, the grey of a hidden figure and the machine format are the platform's one recipe
 (saas.spreadsheets), shared with the foundation's exports; this module fills it with a report's
-figures. The recipe's helpers that used to live here are still importable from here.
+figures.
 """
 
 from __future__ import annotations
@@ -26,11 +26,7 @@ from saas.spreadsheets import (
     MACHINE_SHEET,
     Figure,
     Spreadsheet,
-    bold_header,
-    number,
     number_format,
-    set_widths,
-    sheet_name,
     write_figure_table,
     write_machine_table,
     write_text_table,
@@ -44,9 +40,6 @@ if TYPE_CHECKING:
 #: Excel number formats per unit; Excel shows them with the reader's own decimal separator.
 NUMBER_FORMATS = {COUNT: INTEGER, HOURS: INTEGER, GRADE: number_format(1), CHANGE: number_format(2, signed=True)}
 MACHINE_COLUMNS = ("table", "measure", "category", "period_start", "period_end", "unit", "value", "suppressed")
-
-__all__ = ["MACHINE_COLUMNS", "MACHINE_SHEET", "NUMBER_FORMATS", "about_sheet", "bold_header", "figures_sheet",
-           "legend_sheet", "machine_sheet", "number", "report_xlsx", "set_widths", "sheet_name", "write_text_table"]
 
 
 def report_xlsx(report: Any, tenant_name: str) -> bytes:
