@@ -87,6 +87,9 @@ class Default:
     BILLING_GRACE_DAYS = 14
     #: Managers are mailed this many days before read-only starts.
     BILLING_WARNING_DAYS = 3
+    #: Hours after which a volunteer's "I need my coordinator" that nobody marked as handled is
+    #: sent to the organisation's managers (an hourly job; tenants.matching.notices).
+    NOTIFY_ESCALATION_HOURS = 4
 
     DEBUG = False
     TESTING = False
@@ -186,7 +189,7 @@ def _validate(settings: dict[str, Any], *, production: bool) -> None:
         raise ConfigurationError("SAAS_DEFAULT_LOCALE must be nl, en or ar")
     for key in ("SESSION_HOURS", "IDLE_MINUTES", "REMEMBER_DAYS", "PASSWORD_RESET_HOURS",
                 "INVITATION_DAYS", "PASSWORD_MIN_LENGTH", "RECOVERY_CODES", "PASSWORD_HASH_MEMORY_KIB",
-                "PASSWORD_HASH_TIME_COST", "MAX_CONTENT_LENGTH"):
+                "PASSWORD_HASH_TIME_COST", "MAX_CONTENT_LENGTH", "NOTIFY_ESCALATION_HOURS"):
         if settings[key] <= 0:
             raise ConfigurationError(f"SAAS_{key} must be greater than 0")
     # A negative count would make ProxyFix trust entries the client wrote into X-Forwarded-For.

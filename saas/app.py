@@ -64,6 +64,7 @@ def _init_requests(app: Flask, settings: dict[str, Any]) -> None:
 def _init_people(app: Flask, settings: dict[str, Any]) -> None:
     """Sessions and language."""
     from saas.auth.session import init_session_handling
+    from saas.drafts.keeping import init_drafts
     from saas.extensions import login_manager
     from saas.i18n import babel, select_locale
 
@@ -72,6 +73,7 @@ def _init_people(app: Flask, settings: dict[str, Any]) -> None:
     # "strong" would sign them out each time. Sessions are still bounded (saas.auth.session).
     login_manager.session_protection = "basic"
     init_session_handling(app)
+    init_drafts()
     babel.init_app(app, locale_selector=select_locale, default_timezone=settings["TIMEZONE"],
                    default_translation_directories=str(ROOT / "translations"))
 
@@ -93,18 +95,24 @@ def _init_pages(app: Flask) -> None:
     app.after_request(_commit_request)
 
 
+#: Refusals that may keep a copy of the input for its author: invalid input (422), and a form sent
+#: after the session ended (401 to an autosave; the sign-out's redirect commits anyway).
+KEPT_STATUSES = frozenset({401, 422})
+
+
 def _commit_request(response: Response) -> Response:
     """Commit once per request when it succeeded; anything else rolls back.
 
     Operations only flush; this is the one commit, so a request is all-or-nothing. One exception:
     a view that refuses input (422) but keeps a copy of it for its author sets
     ``g.keep_refused_input`` (tenants.matching.contacts.views: a contact log that failed validation
-    is kept as a draft, so it is never lost); such a view flushes nothing but that copy.
+    is kept as a draft, so it is never lost; saas.drafts: a form sent after the session ended);
+    such a view flushes nothing but that copy.
 
     After the commit, the work the view left for then runs (saas.web.after_commit), so no view
     commits halfway; after a rollback it is dropped, as the mail outbox is (saas.mail).
     """
-    kept = response.status_code == 422 and g.get("keep_refused_input")
+    kept = response.status_code in KEPT_STATUSES and g.get("keep_refused_input")
     if response.status_code < 400 or kept:
         db.session.commit()
         for callback in g.pop(AFTER_COMMIT, []):  # saas.web.after_commit: tasks that need the saved rows

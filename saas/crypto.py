@@ -116,3 +116,18 @@ def open_text(sealed: bytes | None, purpose: str, row_id: uuid.UUID) -> str | No
         except DecryptionError:
             continue
     raise DecryptionError("ciphertext does not open with this tenant's keys and place")
+
+
+def blind_index(value: str, purpose: str) -> str:
+    """A keyed hash of ``value`` for the bound tenant, to find a sealed value by equality (a phone
+    number typed in the search) without storing it in the clear. HMAC-SHA256 under a key derived
+    from the master key, bound to the tenant and ``purpose``; no statement is run."""
+    import hmac
+
+    from saas.db import bound_tenant_id, db
+
+    tenant_id = bound_tenant_id(db.session)
+    if tenant_id is None:
+        raise DecryptionError("a blind index is only made with a tenant bound")
+    key = _derive_key(current_app.config["MASTER_KEY"], b"blind-index")
+    return hmac.new(key, f"{tenant_id}:{purpose}:{value}".encode(), "sha256").hexdigest()

@@ -52,6 +52,8 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "home.index": lambda w: {},
     # home: signals (acknowledging takes its subject in the form; an empty POST is refused: 422) ---
     "home.acknowledge": lambda w: {},
+    # notifications: each member's own preferences (every role) ---------------------------------
+    "notifications.edit": lambda w: {},
     "members.index": lambda w: {},
     "members.invite": lambda w: {},
     "members.revoke": lambda w: {"invitation_id": w.invitation_a.id},
@@ -64,6 +66,7 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "families.new": lambda w: {},
     "families.show": lambda w: {"family_id": w.family_a.id},
     "families.edit": lambda w: {"family_id": w.family_a.id},
+    "families.contact_details": lambda w: {"family_id": w.family_a.id},
     "families.add_member": lambda w: {"family_id": w.family_a.id},
     "families.remove_member": lambda w: {"family_id": w.family_a.id, "member_id": w.family_member_a.id},
     "families.plan_intake": lambda w: {"family_id": w.family_a.id},
@@ -134,6 +137,11 @@ ROUTE_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "my_families.draft": lambda w: {"match_id": w.matching_a.match.id},
     "my_families.discard_draft": lambda w: {"match_id": w.matching_a.match.id},
     "my_families.edit": lambda w: {"match_id": w.matching_a.match.id, "contact_id": w.matching_a.contact.id},
+    # the volunteer's answer (issue 17): the world's match has started, so an answer is refused (422)
+    "my_families.accept": lambda w: {"match_id": w.matching_a.match.id},
+    "my_families.decline": lambda w: {"match_id": w.matching_a.match.id},
+    "matches.ask_again": lambda w: {"match_id": w.matching_a.match.id},
+    "matches.invite_volunteer": lambda w: {"match_id": w.matching_a.match.id},
     # measurements (tenants/impact/measurements/views.py); the world's measurement is a T0 in progress of the matched
     # family, so an empty POST of answers saves nothing (redirect) and completing twice is refused (422) ---
     "measurements.overview": lambda w: {"family_id": w.matching_a.matched_family.id},

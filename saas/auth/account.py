@@ -21,7 +21,8 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def _page(status: int = 200, **context: object) -> tuple[str, int]:
     context.setdefault("profile_errors", {})
     context.setdefault("password_errors", {})
-    context.setdefault("values", {"name": current_user.name, "locale": current_user.locale or "auto"})
+    context.setdefault("values", {"name": current_user.name, "phone": current_user.phone or "",
+                                  "locale": current_user.locale or "auto"})
     return render_template("account/index.html", memberships=operations.active_memberships(current_user),
                            two_factor_required=operations.requires_two_factor(current_user), **context), status
 
@@ -39,6 +40,7 @@ def update_profile() -> ResponseReturnValue:
     if errors:
         return invalid_input(errors, lambda: _page(422, profile_errors=errors))
     current_user.name = data["name"]
+    current_user.phone = data.get("phone")
     current_user.locale = None if data["locale"] == "auto" else data["locale"]
     session.pop("locale", None)
     flash(_("Your details have been saved."), "success")

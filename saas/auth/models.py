@@ -31,6 +31,8 @@ class User(Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     #: Chosen interface language, or None to follow the tenant and browser.
     locale: Mapped[str | None] = mapped_column(sa.String(5))
+    #: Optional; a coordinator's number is shown to the volunteers they guide (saas.contact).
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
     #: A deactivated account cannot sign in; its sessions end at the next request.
     is_active: Mapped[bool] = mapped_column(default=True)
     #: Role at the foundation, or None for people who only work inside tenants.

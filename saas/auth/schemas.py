@@ -8,6 +8,7 @@ from flask import current_app
 from marshmallow import ValidationError, validates_schema
 
 from saas.auth.roles import Role
+from saas.contact import Phone
 from saas.forms import Boolean, Choice, Email, Form, Password, String
 from saas.i18n import L_, LANGUAGES
 
@@ -65,6 +66,8 @@ class ConfirmPasswordForm(Form):
 
 class ProfileForm(Form):
     name = String(required=True, max_length=120)
+    #: Optional; shown to the volunteers a coordinator guides.
+    phone = Phone(allow_none=True)
     locale = Choice([*LANGUAGES, "auto"], required=True)
 
 

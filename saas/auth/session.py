@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import flask_login
 from blinker import Signal
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -33,6 +34,12 @@ R = TypeVar("R")
 
 #: Flask-Login's blinker signal, sent when the "remember me" cookie signs a person back in.
 user_loaded_from_cookie: Signal = flask_login.user_loaded_from_cookie
+#: Sent with the user just before an idle or too old session ends, inside the request that met
+#: it: a receiver may keep what the request carries (saas.drafts keeps a form sent too late) and
+#: return the page to come back to after signing in.
+session_ending = Signal("session-ending")
+#: The header of an autosave (saas.drafts): it is answered 401 with the sign-in address, not redirected.
+AUTOSAVE_HEADER = "X-Draft"
 
 
 def login_required(view: Callable[P, R]) -> Callable[P, R]:
@@ -100,14 +107,31 @@ def init_session_handling(app: Flask) -> None:
         session[LAST_SEEN] = session[SIGNED_IN_AT] = utcnow().timestamp()
 
     @app.before_request
-    def _enforce_session_limits() -> Response | None:
+    def _enforce_session_limits() -> ResponseReturnValue | None:
         if request.endpoint == "static" or not current_user.is_authenticated:
             return None
         now = utcnow().timestamp()
         if session_expired(now):
+            # A form sent after the time-out is not lost: its page keeps it as a draft, and
+            # signing in leads back there.
+            answers = session_ending.send(current_user._get_current_object())
+            parked = next((page for _receiver, page in answers if page), None)
             logout_user()
             session.clear()
-            flash(_("Your session has ended. Please sign in again."), "info")
-            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+            return _signed_out(parked)
         session[LAST_SEEN] = now
         return None
+
+
+def _signed_out(parked: str | None) -> ResponseReturnValue:
+    """The answer to a request that met the end of its session: to the sign-in page, and from
+    there back to where the person was (the form whose draft was kept, or the page asked for)."""
+    if parked is not None:
+        message = _("Your session has ended. What you typed has been kept: sign in and you will find it on the form.")
+    else:
+        message = _("Your session has ended. Please sign in again.")
+    flash(message, "info")
+    sign_in = url_for("auth.login", next=parked or (request.full_path if request.method == "GET" else None))
+    if request.headers.get(AUTOSAVE_HEADER) == "save":  # static/drafts.js takes the person to sign in
+        return jsonify(error=message, sign_in=sign_in), 401
+    return redirect(sign_in)

@@ -52,6 +52,21 @@ class Daily:
 
 
 @dataclass(frozen=True)
+class Hourly:
+    """Every hour (cron calls the runner hourly): for work that cannot wait a day, such as
+    escalating a request nobody picked up, or retrying notifications that could not be sent."""
+
+    def period_key(self, now: datetime) -> str:
+        return now.strftime("%Y-%m-%dT%H")
+
+    def is_due(self, now: datetime) -> bool:
+        return True
+
+    def describe(self) -> str:
+        return "hourly"
+
+
+@dataclass(frozen=True)
 class Weekly:
     """Every week, from ``hour`` o'clock local time on ``weekday`` (0 = Monday)."""
 

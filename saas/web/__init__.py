@@ -23,13 +23,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar, cast
 
 import marshmallow as ma
 from flask import Blueprint, flash, g, redirect, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from saas.auth.roles import Role
+from saas.drafts import keeping as drafts
 from saas.errors import OperationError, invalid_input
 from saas.forms import validate_input
 from saas.web.tenant import require_role
@@ -121,8 +124,24 @@ class FormPage(Generic[Result]):
     values: Callable[[], Mapping[str, Any]] = field(default=dict)
 
     def respond(self) -> ResponseReturnValue:
+        # A page that keeps drafts (saas.drafts): its form autosaves, comes back as it was typed,
+        # and is forgotten once sent, in the same transaction as the change.
+        page = drafts.page_of_request()
+        if page is not None:
+            g.draft_page = page
+            answer = drafts.answer_draft_request(current_user, page)
+            if answer is not None:
+                return answer
         if request.method == "GET":
-            return self.render(self.values(), {})
+            restored = drafts.restore(current_user, page) if page is not None else None
+            return self.render(restored.values if restored else self.values(), {})
+        operation = self.operation if page is None else partial(_then_discard, self.operation, page)
         return run_form(
-            self.schema(), self.operation, lambda errors: (self.render(request.form, errors), 422), self.done
+            self.schema(), operation, lambda errors: (self.render(request.form, errors), 422), self.done
         )
+
+
+def _then_discard(operation: Callable[[dict[str, Any]], Result], page: str, data: dict[str, Any]) -> Result:
+    result = operation(data)
+    drafts.discard(current_user, page)
+    return result

@@ -23,6 +23,7 @@ from saas.crypto import seal_text
 from saas.db import db
 from saas.tenancy.models import Tenant
 from tenants.demo_time import local_time, stamp_timeline
+from tenants.families.demo_contact import add_contact_details
 from tenants.families.demo_data import (
     AGENCIES,
     CBS_CODES,
@@ -359,6 +360,8 @@ def seed(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> 
         family.case_seq = counter.last
         families.append(family)
         rows += more
+    for number, family in enumerate(families):  # from generators of their own: the shared one is untouched
+        add_contact_details(tenant, family, number)
     # Families first: the other rows point at them by foreign key only, so the flush cannot order them.
     db.session.add_all([*counters.values(), *families])
     db.session.flush()

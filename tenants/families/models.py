@@ -32,6 +32,7 @@ HELP_QUESTION = "help_question"
 INTAKE_STORY = "intake_story"
 CHILD_SAFETY_NOTES = "child_safety_notes"
 NOTE = "family_note"
+CONTACT_DETAILS = "family_contact_details"
 
 
 class Family(TenantScoped, db.Model):
@@ -43,6 +44,7 @@ class Family(TenantScoped, db.Model):
         sa.Index(None, "tenant_id", "state", "referred_on"),
         sa.Index(None, "tenant_id", "coordinator_id"),
         sa.Index(None, "tenant_id", "family_name"),
+        sa.Index(None, "tenant_id", "phone_key"),
         # Substring search on the folded key (tenants.families.search): a trigram GIN index on
         # PostgreSQL (pg_trgm, with btree_gin for the tenant); a plain index on SQLite, which scans.
         sa.Index(
@@ -75,6 +77,14 @@ class Family(TenantScoped, db.Model):
     neighbourhood: Mapped[str | None] = mapped_column(sa.String(120))
     #: Expected birth for the first-1000-days track.
     expected_due_date: Mapped[date | None]
+
+    # Contact details (tenants.families.contact_details) --------------------------------------
+    #: Address, phone, e-mail and the language to use, sealed together (CONTACT_DETAILS).
+    contact_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: The postcode, normalised ("3511AB"), kept plain for the matching distance and the search.
+    postcode: Mapped[str | None] = mapped_column(sa.String(6))
+    #: A keyed hash of the phone number (saas.crypto.blind_index), so a search finds it sealed.
+    phone_key: Mapped[str | None] = mapped_column(sa.String(64))
 
     # Referral (aanmelding) --------------------------------------------------------------------
     referred_on: Mapped[date]

@@ -14,12 +14,14 @@ from sqlalchemy import Select, select
 from saas.auth.models import Membership
 from saas.auth.roles import STAFF_ROLES
 from saas.clock import local_today
+from saas.contact import Phone, Postcode
 from saas.forms import (
     Boolean,
     Choice,
     ChoiceList,
     Confirmed,
     Date,
+    Email,
     Form,
     Integer,
     LocalDateTime,
@@ -236,6 +238,17 @@ class CloseForm(Confirmed):
 
 class NoteForm(Form):
     body = String(required=True, max_length=10000)
+
+
+class ContactDetailsForm(Form):
+    """The family's contact details (tenants.families.contact_details); every part optional."""
+
+    street = String(max_length=160, allow_none=True)
+    postcode = Postcode(allow_none=True)
+    town = String(max_length=120, allow_none=True)
+    phone = Phone(allow_none=True)
+    email = Email(allow_none=True)
+    language = String(max_length=60, allow_none=True)
 
 
 class ListQuery(Form):

@@ -6,9 +6,11 @@ in ``families.search_text``, which :func:`refresh_search_keys` rebuilds in the f
 searchable attributes or its members change, however they were written (operations, the demo, tests).
 A query matches when each of its words is found in that key — so "bakker yilmaz" finds the Bakker
 family with a child Yılmaz — or, for a word shaped like a case number ("2025-47"), when it is the
-file's case number. Adding a searchable field (a phone number, a postcode) is one entry in
-:data:`FIELDS`; the migration that adds its column rebuilds the keys (see
-migrations/versions/…_family_search_keys.py for the recipe).
+file's case number. Adding a searchable field is one entry in :data:`FIELDS` (the postcode is one);
+the migration that adds its column rebuilds the keys (see migrations/versions/…_family_search_keys.py
+for the recipe). The phone number is sealed, so it is not in the key: a query that is a phone number
+however typed ("06 1234 5678", "+31612345678") is compared with ``Family.phone_key``, a keyed hash
+(tenants.families.contact_details). Volunteers are searched by tenants.volunteers.search.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ import sqlalchemy as sa
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from saas.contact import format_postcode, phone_in_query
 from saas.i18n import L_
 from saas.search import contains, fold, key_of
+from tenants.families.contact_details import phone_key
 from tenants.families.models import Family, FamilyMember
 from tenants.families.vocabulary import MemberRole
 
@@ -57,7 +61,12 @@ FIELDS: tuple[SearchField, ...] = (
     SearchField("parent", L_("parent"), _members(MemberRole.PARENT)),
     SearchField("child", L_("child"), _members(MemberRole.CHILD)),
     SearchField("member", L_("household member"), _members(MemberRole.OTHER)),
+    # "3511AB" (no space): found by "3511ab", "3511 ab" (two words) and "3511".
+    SearchField("postcode", L_("postcode"), lambda family, _members: [family.postcode], ("postcode",)),
 )
+#: The phone number is sealed, so it is not in the key: a query that is a phone number is compared
+#: with the file's keyed hash of it (Family.phone_key) instead.
+PHONE_LABEL = L_("phone")
 FAMILY_ATTRIBUTES = frozenset(chain.from_iterable(field.attributes for field in FIELDS))
 MEMBER_ATTRIBUTES = ("role", "first_name", "family_id")
 
@@ -92,8 +101,10 @@ def word_condition(word: str) -> sa.ColumnElement[bool]:
 
 
 def condition(words: Sequence[str]) -> sa.ColumnElement[bool]:
-    """Every word found (see :func:`word_condition`)."""
-    return sa.and_(*(word_condition(word) for word in words))
+    """Every word found (see :func:`word_condition`), or the whole query is the file's phone number."""
+    every_word = sa.and_(*(word_condition(word) for word in words))
+    phone = phone_in_query(words)
+    return sa.or_(every_word, Family.phone_key == phone_key(phone)) if phone else every_word
 
 
 def case_number_first(words: Sequence[str]) -> list[sa.ColumnElement[Any]]:
@@ -115,7 +126,10 @@ def reasons(family: Family, words: Sequence[str]) -> list[tuple[Any, str]]:
             folded = fold(text)
             exact = field.name == "case_number" and any(_is_case_number(family, word) for word in words)
             if exact or any(word in folded for word in words):
-                found.append((field.label, text))
+                found.append((field.label, format_postcode(text) if field.name == "postcode" else text))
+    phone = phone_in_query(words)
+    if phone and family.phone_key is not None and family.phone_key == phone_key(phone):
+        found.append((PHONE_LABEL, phone))
     return found
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from saas.auth.roles import Role
 from saas.clock import local_today, to_local_input
 from saas.db import db
+from saas.drafts.keeping import keeps_drafts
 from saas.errors import OperationError, or_404
 from saas.forms import Confirmed, Form, validate_input, validate_query
 from saas.i18n import L_, _
@@ -23,10 +24,12 @@ from saas.search import MAX_QUERY_LENGTH, query_words
 from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
 from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families import operations, queries, search
+from tenants.families.contact_details import contact_details_of, update_contact_details
 from tenants.families.models import Family, FamilyMember
 from tenants.families.next_steps import closing_step, next_steps
 from tenants.families.schemas import (
     CloseForm,
+    ContactDetailsForm,
     FamilyForm,
     IntakeForm,
     ListQuery,
@@ -67,6 +70,8 @@ AUDIT_LABELS = {
     "family.state_changed": L_("Case state changed"),
     "family.intake_planned": L_("Intake planned"),
     "family.note_added": L_("Coordinator note added"),
+    "family.contact_details_updated": L_("Family contact details changed"),
+    "family.contact_details_viewed": L_("Family contact details viewed by the volunteer"),
 }
 
 
@@ -198,6 +203,7 @@ def _family_page(family: Family | None) -> FormPage[Any]:
 
 
 @staff_route("/families/new", methods=["GET", "POST"])
+@keeps_drafts
 def new() -> ResponseReturnValue:
     return _family_page(None).respond()
 
@@ -218,6 +224,7 @@ def _render_file(family: Family, **inline_errors: Any) -> str:
         "families/show.html",
         family=family,
         help_question=queries.help_question(family),
+        contact=contact_details_of(family),
         intake_texts=intake_texts,
         notes=notes,
         timeline=queries.timeline_of(family),
@@ -232,8 +239,26 @@ def _render_file(family: Family, **inline_errors: Any) -> str:
 
 
 @staff_route("/families/<uuid:family_id>/edit", methods=["GET", "POST"])
+@keeps_drafts
 def edit(family_id: uuid.UUID) -> ResponseReturnValue:
     return _family_page(_family_or_404(family_id)).respond()
+
+
+@staff_route("/families/<uuid:family_id>/contact", methods=["GET", "POST"])
+def contact_details(family_id: uuid.UUID) -> ResponseReturnValue:
+    """The family's address, phone, e-mail and language (sealed; tenants.families.contact_details)."""
+    family = _family_or_404(family_id)
+
+    def render(values: Any, errors: Errors) -> str:
+        return render_template("families/contact_details.html", family=family, values=values, errors=errors)
+
+    return FormPage(
+        ContactDetailsForm,
+        render,
+        partial(update_contact_details, current_user, family),
+        lambda _none: (_("The contact details have been saved."), _file_url(family, "#contact")),
+        values=lambda: ContactDetailsForm().form_values(contact_details_of(family)),
+    ).respond()
 
 
 @staff_route("/families/<uuid:family_id>/members", methods=["POST"])
@@ -299,6 +324,7 @@ def _step(
 
 
 @staff_route("/families/<uuid:family_id>/intake/plan", methods=["GET", "POST"])
+@keeps_drafts
 def plan_intake(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
 
@@ -347,6 +373,7 @@ def _consent_context(family: Family, values: Any, errors: Errors) -> dict[str, A
 
 
 @staff_route("/families/<uuid:family_id>/intake", methods=["GET", "POST"])
+@keeps_drafts
 def record_intake(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
     return _step(
@@ -367,6 +394,7 @@ def record_intake(family_id: uuid.UUID) -> ResponseReturnValue:
 
 
 @staff_route("/families/<uuid:family_id>/close", methods=["GET", "POST"])
+@keeps_drafts
 def close(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
     return _step(

@@ -32,6 +32,7 @@ from saas.db import db, tenant_context
 from saas.jobs.registry import Daily, Details, Job, Weekly
 from saas.jobs.runner import Progress
 from saas.mail import recipient_locale, send_mail
+from saas.notifications.jobs import digest_items
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
@@ -116,11 +117,12 @@ def _daily_digest(tenant: Tenant) -> int:
     sent = 0
     for user in _members(*STAFF_ROLES):
         own = in_caseload(signals, user)
-        if not own:
+        notifications = digest_items(user)  # what they chose to read in the digest (saas.notifications)
+        if not own and not notifications:
             continue
         send_mail(user.email, "signals_digest", recipient_locale(user, tenant), tenant=tenant, user=user,
                   total=len(own), groups=by_kind(own), base_url=current_app.config["BASE_URL"],
-                  home_url=_home_url(tenant, scope="mine"))
+                  home_url=_home_url(tenant, scope="mine"), notifications=notifications)
         sent += 1
     return sent
 

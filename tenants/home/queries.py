@@ -296,6 +296,11 @@ def _vog_signals(policy: ScreeningPolicy, today: date) -> Iterator[Signal]:
                      facts={"expires_on": expires_on})
 
 
+def vog_signals(today: date | None = None) -> list[Signal]:
+    """The VOG_EXPIRING signals of the bound tenant, acknowledged or not (tenants.home.notices)."""
+    return list(_vog_signals(volunteers.policy_for_tenant(), today or local_today()))
+
+
 def _job_signals(tenant: Tenant) -> Iterator[Signal]:
     """The daily digest has not succeeded for this tenant for more than a day (or never, in a
     tenant older than a day).

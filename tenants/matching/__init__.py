@@ -9,6 +9,7 @@ package = Package(
                 "tenants.matching.contacts.views:bp",
                 "tenants.matching.my_families.views:bp"),
     demo=("tenants.matching.demo:seed",),
+    jobs=("tenants.matching.notices:escalation",),
     contribute="tenants.matching.contributions:contribute",
     audit_labels=("tenants.matching.matches.views:AUDIT_LABELS",
                   "tenants.matching.contacts.views:AUDIT_LABELS"),

@@ -9,9 +9,10 @@ from flask import render_template
 
 from tenants.families.models import Family
 from tenants.families.operations import case_moved
-from tenants.matching import hooks
+from tenants.matching import hooks, notices
 from tenants.matching.contacts import queries as contact_queries
 from tenants.matching.matches import queries
+from tenants.matching.matches.operations import match_moved
 from tenants.panels import add_panel
 from tenants.volunteers.models import Volunteer
 from tenants.volunteers.operations import volunteer_moved
@@ -38,3 +39,4 @@ def contribute() -> None:
     add_panel("volunteer", matches_of_volunteer_panel)
     case_moved.connect(hooks.on_case_moved)
     volunteer_moved.connect(hooks.on_volunteer_moved)
+    match_moved.connect(notices.on_match_moved)

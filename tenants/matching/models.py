@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from saas.auth.models import User
 from saas.db import TenantScoped, db, enum_type, tenant_fk, utcnow
 from tenants.families.models import Family
-from tenants.matching.states import OPEN, EndReason, MatchState
+from tenants.matching.states import ANSWERABLE, OPEN, EndReason, MatchState, VolunteerResponse
 from tenants.matching.vocabulary import ContactKind, ContactMode, Frequency, NeighbourhoodRule
 from tenants.volunteers.models import Volunteer
 
@@ -62,6 +62,12 @@ class Match(TenantScoped, db.Model):
     #: Why, in a sentence; encrypted (it may touch on health or safety).
     end_note_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     informal_contact_continues: Mapped[bool | None]
+    # The volunteer's answer to the proposal (tenants.matching.matches.answers) --------------------
+    volunteer_response: Mapped[VolunteerResponse | None] = mapped_column(
+        enum_type(VolunteerResponse, "volunteer_response"))
+    responded_at: Mapped[datetime | None]
+    #: Why the volunteer declined, in their words; encrypted (it may be personal).
+    decline_reason_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     # The suggestion the coordinator chose, as it was then ---------------------------------------
     score: Mapped[int | None]
     score_details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
@@ -70,6 +76,16 @@ class Match(TenantScoped, db.Model):
     family: Mapped[Family] = relationship(viewonly=True)
     volunteer: Mapped[Volunteer] = relationship(viewonly=True)
     coordinator: Mapped[User | None] = relationship()
+
+    @property
+    def is_proposal(self) -> bool:
+        """Proposed, not started yet: the volunteer's answer counts (states.ANSWERABLE)."""
+        return self.state in ANSWERABLE
+
+    @property
+    def awaits_answer(self) -> bool:
+        """The volunteer has not answered the proposal yet, and still can."""
+        return self.volunteer_response is None and self.is_proposal
 
 
 class MatchingPolicy(TenantScoped, db.Model):

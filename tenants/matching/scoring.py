@@ -10,6 +10,8 @@ in Python; the coordinator decides, the system only suggests.
 The family's wish about the volunteer's gender (``Intake.wish_gender``) is a criterion only when the
 family has one: it counts for nobody when there is no preference, and a volunteer whose gender is
 not recorded (``Volunteer.gender`` is optional) gets no points for it, with that as the explanation.
+The distance (tenants.matching.distance: how near the postcode areas are) works the same way: it
+counts only when the family's postcode is known.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from tenants.families.models import Family
 from tenants.families.vocabulary import DayPart, Gender, MemberRole, Track
 from tenants.life_domains import LIFE_DOMAINS
 from tenants.matching import eligibility
+from tenants.matching.distance import Nearness, area, nearness
 from tenants.matching.models import MatchingPolicy
 from tenants.matching.vocabulary import NeighbourhoodRule
 from tenants.volunteers.models import Volunteer
@@ -61,6 +64,9 @@ TRACK_POINTS = 10
 LOAD_POINTS = 10
 #: The family asked for a woman or a man at the intake (a wish, not a rule: nobody is left out).
 GENDER_POINTS = 10
+#: Short travel: points by how near the postcodes are (tenants.matching.distance), where the family's
+#: is known; like the gender wish, it adds to what can be reached.
+DISTANCE_POINTS = {Nearness.SAME_AREA: 10, Nearness.NEARBY: 7, Nearness.REGION: 4, Nearness.FAR: 0}
 
 #: The page lists at most this many ineligible volunteers (with a count of the rest).
 INELIGIBLE_SHOWN = 20
@@ -75,6 +81,7 @@ CRITERIA = {
     "track": L_("Track"),
     "load": L_("Current load"),
     "gender": L_("Gender"),
+    "distance": L_("Distance"),
 }
 
 
@@ -320,6 +327,24 @@ def _gender(family: Family, volunteer: Volunteer) -> Criterion:
                        wish=_label(Gender, wish.value)))
 
 
+def _distance(family: Family, volunteer: Volunteer) -> Criterion:
+    most = DISTANCE_POINTS[Nearness.SAME_AREA]
+    if not family.postcode:
+        return Criterion("distance", 0, 0, L_("The family's postcode is not recorded."))
+    if not volunteer.postcode:
+        return Criterion("distance", 0, most, L_("The volunteer's postcode is not recorded."))
+    level = nearness(family.postcode, volunteer.postcode)
+    places = {"area": area(volunteer.postcode), "family_area": area(family.postcode)}
+    message = {
+        Nearness.SAME_AREA: L_("Lives in the family's postcode area (%(area)s).", **places),
+        Nearness.NEARBY: L_("Lives nearby: postcode area %(area)s, the family's is %(family_area)s.", **places),
+        Nearness.REGION: L_("Lives in the same region: postcode area %(area)s, the family's is %(family_area)s.",
+                            **places),
+        Nearness.FAR: L_("Lives further away: postcode area %(area)s, the family's is %(family_area)s.", **places),
+    }[level]
+    return Criterion("distance", DISTANCE_POINTS[level], most, message)
+
+
 def score(family: Family, volunteer: Volunteer, load: int, policy: MatchingPolicy, today: date) -> Score:
     """How well ``volunteer`` (with ``load`` open matches) fits ``family``, criterion by criterion.
 
@@ -329,7 +354,7 @@ def score(family: Family, volunteer: Volunteer, load: int, policy: MatchingPolic
     criteria = [_language(family, volunteer), _municipality(family, volunteer),
                 _neighbourhood(family, volunteer, policy.neighbourhood_rule), _availability(family, volunteer),
                 _experience(family, volunteer), _child_ages(family, volunteer, today), _track(family, volunteer),
-                _load(volunteer, load), _gender(family, volunteer)]
+                _load(volunteer, load), _gender(family, volunteer), _distance(family, volunteer)]
     return Score(tuple(c for c in criteria if c is not None), policy.neighbourhood_rule)
 
 

@@ -52,5 +52,16 @@ class EndReason(LabelledEnum):
     OTHER = "other", L_("Other")
 
 
+class VolunteerResponse(LabelledEnum):
+    """The volunteer's answer to a proposed match, on their own pages (issue 17)."""
+
+    ACCEPTED = "accepted", L_("Accepted by the volunteer")
+    DECLINED = "declined", L_("Declined by the volunteer")
+
+
+#: The volunteer can answer a proposal until the match starts (also after the introduction meeting).
+ANSWERABLE = frozenset({MatchState.PROPOSED, MatchState.INTRODUCTION})
+
+
 def can_move(current: MatchState, target: MatchState) -> bool:
     return target in TRANSITIONS[current]

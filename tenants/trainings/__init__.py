@@ -8,6 +8,7 @@ package = Package(
     blueprints=("tenants.trainings.views:bp", "tenants.trainings.self_service:bp",
                 "tenants.trainings.foundation_views:bp"),
     demo=("tenants.trainings.demo:seed",),
+    jobs=("tenants.trainings.notices:reminders",),
     audit_labels=("tenants.trainings.views:AUDIT_LABELS",),
     contribute="tenants.trainings.contributions:contribute",
 )

@@ -19,7 +19,7 @@ from saas.clock import local_zone
 from saas.db import bound_tenant_id, db, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
-from tenants.trainings import queries
+from tenants.trainings import notices, queries
 from tenants.trainings.models import Course, CourseCompletion, Enrolment, TrainingSession
 from tenants.trainings.states import ACTIVE, SEATED, EnrolmentStatus
 from tenants.volunteers.models import Volunteer, VolunteerEvent
@@ -187,6 +187,7 @@ def cancel(actor: User, enrolment: Enrolment) -> Enrolment | None:
         first.status = EnrolmentStatus.ENROLLED
         db.session.flush()
         record(actor, "training.promoted", first, session=str(session.id), volunteer=str(first.volunteer_id))
+        notices.place_freed(first)
     return first
 
 

@@ -7,4 +7,5 @@ package = Package(
     blueprints=("tenants.volunteers.views:bp", "tenants.volunteers.self_service:bp"),
     demo=("tenants.volunteers.demo:seed",),
     audit_labels=("tenants.volunteers.views:AUDIT_LABELS",),
+    contribute="tenants.volunteers.search:contribute",
 )

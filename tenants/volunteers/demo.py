@@ -25,6 +25,7 @@ from saas.db import db
 from saas.demo import FOUNDATION, TENANTS
 from saas.tenancy.models import Tenant
 from tenants.demo_time import stamp_timeline
+from tenants.families.demo_contact import volunteer_postcode
 from tenants.families.demo_data import NEIGHBOURHOODS
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS
@@ -266,6 +267,7 @@ def seed(tenant: Tenant, people: dict[Role, list[User]], rng: random.Random) -> 
     volunteers, rows = [], []
     for final, scenario, user in _plan(rng, [user for user in accounts if user.id not in linked]):
         volunteer, more = _volunteer(rng, tenant, final, scenario, user, rng.choice(coordinators), taken, today)
+        volunteer.postcode = volunteer_postcode(tenant, volunteer.name, volunteer.municipality)
         volunteers.append(volunteer)
         rows += more
     # Volunteers first: the other rows point at them by foreign key only, so the flush cannot order them.

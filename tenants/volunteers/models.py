@@ -47,6 +47,8 @@ class Volunteer(TenantScoped, db.Model):
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     municipality: Mapped[str | None] = mapped_column(sa.String(120))
     neighbourhood: Mapped[str | None] = mapped_column(sa.String(120))
+    #: Optional, normalised ("3511AB"): the distance to a family in the suggestions (tenants.matching.distance).
+    postcode: Mapped[str | None] = mapped_column(sa.String(6))
     #: Day-part codes (tenants.families.vocabulary.DayPart) the volunteer is usually free.
     day_parts: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     max_families: Mapped[int] = mapped_column(default=1)
@@ -60,6 +62,8 @@ class Volunteer(TenantScoped, db.Model):
     #: Woman or man, when recorded: only to meet a family's wish (Intake.wish_gender) in the
     #: suggestions (tenants.matching.scoring); never ANY ("no preference" is a family's wish).
     gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, "volunteer_gender"))
+    #: The folded name, phone number and postcode a search looks in (tenants.volunteers.search).
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User | None] = relationship()

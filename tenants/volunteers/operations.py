@@ -30,7 +30,7 @@ from tenants.volunteers.states import VolunteerState, can_move, manual_moves
 #: Fields of the volunteer form, stored as they are.
 VOLUNTEER_FIELDS = frozenset({
     "name", "kind", "email", "phone", "applied_on", "languages", "municipality", "neighbourhood", "day_parts",
-    "max_families", "experience_domains", "interests", "preferred_tracks", "preferred_child_age_min",
+    "postcode", "max_families", "experience_domains", "interests", "preferred_tracks", "preferred_child_age_min",
     "preferred_child_age_max", "gender",
 })
 

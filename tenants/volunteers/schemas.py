@@ -11,6 +11,7 @@ from marshmallow import validate, validates_schema
 from marshmallow.fields import Field
 
 from saas.clock import local_today
+from saas.contact import Postcode
 from saas.forms import (
     Choice,
     ChoiceList,
@@ -65,6 +66,8 @@ class VolunteerForm(_Preferences, TenantForm):
     applied_on = Date(required=True)
     municipality = Choice([], allow_none=True)
     neighbourhood = String(max_length=120, allow_none=True)
+    #: Optional; the distance to a family's postcode in the suggestions (tenants.matching.distance).
+    postcode = Postcode(allow_none=True)
     #: Optional; only to meet a family's wish about the volunteer's gender in the suggestions.
     gender = Choice(Gender, allow_none=True)
 

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
+from saas.drafts.keeping import keeps_drafts
 from saas.errors import OperationError, or_404
 from saas.forms import Form, validate_query
 from saas.i18n import L_, _
@@ -159,6 +160,7 @@ def _volunteer_page(volunteer: Volunteer | None) -> FormPage[Any]:
 
 
 @staff_route("/volunteers/new", methods=["GET", "POST"])
+@keeps_drafts
 def new() -> ResponseReturnValue:
     return _volunteer_page(None).respond()
 
@@ -187,6 +189,7 @@ def show(volunteer_id: uuid.UUID) -> str:
 
 
 @staff_route("/volunteers/<uuid:volunteer_id>/edit", methods=["GET", "POST"])
+@keeps_drafts
 def edit(volunteer_id: uuid.UUID) -> ResponseReturnValue:
     return _volunteer_page(_volunteer_or_404(volunteer_id)).respond()
 

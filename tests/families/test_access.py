@@ -28,6 +28,8 @@ def family_urls(app: Flask, family: Family, member: FamilyMember, coordinator: U
         ("GET", base, {}),
         ("GET", f"{base}/edit", {}),
         ("POST", f"{base}/edit", referral_form(coordinator, today(app), family_name="Familie Gewijzigd")),
+        ("GET", f"{base}/contact", {}),
+        ("POST", f"{base}/contact", {"postcode": "3511 AB", "phone": "06 12345678"}),
         ("POST", f"{base}/members", {"role": "parent", "first_name": "Eva"}),
         ("POST", f"{base}/members/{member.id}/delete", CONFIRMED),
         ("GET", f"{base}/intake/plan", {}),

@@ -32,9 +32,9 @@ def file_of(client: FlaskClient, family: Family) -> str:
 def test_the_file_has_a_section_navigation_and_keeps_its_anchors(client: FlaskClient, family_a: Family) -> None:
     text = file_of(client, family_a)
     nav = text[text.index('class="file-sections"'):text.index("</nav>", text.index('class="file-sections"'))]
-    anchors = ["overview", "matches", "household", "referral", "notes", "timeline"]
+    anchors = ["overview", "matches", "contact", "household", "referral", "notes", "timeline"]
     assert re.findall(r'href="#([a-z-]+)"', nav) == anchors
-    for anchor in ("overview", "household", "referral", "notes", "timeline"):
+    for anchor in ("overview", "contact", "household", "referral", "notes", "timeline"):
         assert f'id="{anchor}"' in text
 
 

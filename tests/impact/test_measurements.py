@@ -246,3 +246,27 @@ def test_a_measurement_of_another_family_is_not_found(app: Flask, tenant_a: Tena
     client = signed_in(coordinator_a)
     assert client.get(f"{base(other)}/{measurement.id}").status_code == 404
     assert client.post(f"{base(other)}/{measurement.id}/complete").status_code == 404
+
+
+def test_a_domain_page_keeps_its_draft_until_its_answers_are_saved(
+        app: Flask, tenant_a: Tenant, coordinator_a: User, signed_in: Any, instrument: Instrument,
+        matched: Family) -> None:
+    client = signed_in(coordinator_a)
+    ids = item_ids(instrument)
+    client.post(f"{base(matched)}/new", data=start_form(app))
+    [measurement] = stored(app, tenant_a, matched)
+    answers_url, page_url = f"{base(matched)}/{measurement.id}/answers", f"{base(matched)}/{measurement.id}"
+    typed = {"domain": "finances", f"item-{ids['finances-1']}": "3"}
+    assert client.post(answers_url, data=typed, headers={"X-Draft": "save"}).status_code == 204
+    assert scores_of(app, tenant_a, measurement.id) == {}  # an autosave saves no answer
+
+    page = client.get(page_url).get_data(as_text=True)
+    assert "Draft restored" in page
+    assert f'name="item-{ids["finances-1"]}" type="radio" value="3" checked' in page
+    discarded = client.post(answers_url, data={"_draft": "discard", "domain": "finances"})
+    assert discarded.status_code == 303 and discarded.location.endswith("?domain=finances")
+    assert "Draft restored" not in client.get(page_url).get_data(as_text=True)
+
+    client.post(answers_url, data=typed, headers={"X-Draft": "save"})
+    assert client.post(answers_url, data={**typed, "go": "save"}).status_code == 302
+    assert "Draft restored" not in client.get(page_url).get_data(as_text=True)

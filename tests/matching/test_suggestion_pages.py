@@ -128,7 +128,7 @@ def test_proposing_a_suggestion_makes_the_match(
         assert match.score_details["total"] == 60
         assert [c["code"] for c in match.score_details["criteria"]] == [
             "language", "municipality", "neighbourhood", "availability", "experience", "child_ages", "track", "load",
-            "gender"]  # no gender wish: shown as not counted
+            "gender", "distance"]  # no gender wish, no postcode: shown as not counted
     assert response.location.endswith(f"/matches/{match.id}")
     assert load_family(app, tenant_a, bakker.id).state == CaseState.MATCHED
     assert load_volunteer(app, tenant_a, amira.id).state == VolunteerState.MATCHED

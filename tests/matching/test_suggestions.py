@@ -94,6 +94,7 @@ def test_a_good_fit_scores_each_criterion_as_computed_by_hand() -> None:
         ("track", 10, 10),          # no preference
         ("load", 5, 10),            # 1 of 2 families: room for 1, 10 × 1/2
         ("gender", 0, 0),           # no wish about the volunteer's gender: not counted
+        ("distance", 0, 0),         # the family's postcode is not recorded: not counted
     ]
     assert (result.total, result.maximum) == (88, 100)
     assert criterion(result, "language").explanation == "Speaks arabisch with the family."

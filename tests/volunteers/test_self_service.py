@@ -16,6 +16,7 @@ from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.db import db, tenant_context
 from saas.errors import OperationError
+from saas.search import fold
 from saas.tenancy.models import Tenant
 from tenants.volunteers import operations
 from tenants.volunteers.models import Volunteer
@@ -120,7 +121,8 @@ def test_editing_changes_only_contact_availability_and_preferences(
                "preferred_child_age_max": 12}
     [own_before] = [row for row in before["volunteers"] if row["id"] == own.id]
     [own_after] = [row for row in after["volunteers"] if row["id"] == own.id]
-    assert own_after == {**own_before, **changed}
+    key = {"search_text": f"{fold(own.name)} +31622222222"}  # the search key follows the phone number
+    assert own_after == {**own_before, **changed, **key}
     assert [row for row in after["volunteers"] if row["id"] != own.id] == \
         [row for row in before["volunteers"] if row["id"] != own.id]
     assert after["screenings"] == before["screenings"] and after["policies"] == before["policies"]

@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
+from saas.drafts import keeping as drafts
 from saas.errors import or_404
 from saas.forms import Form
 from saas.i18n import L_, _
@@ -201,6 +202,12 @@ def _render_domain(
     answers = {str(answer.item_id): answer.value for answer in measurement.answers}
     values = {ITEM_PREFIX + key: "" if value is None else str(value) for key, value in answers.items()}
     values.update(typed or {})
+    if typed is None and domain is not None:  # a visit: what was typed on this page and not sent yet
+        restored = drafts.restore(current_user, _draft_page(family.id, measurement.id, domain.code),
+                                  posted_to=url_for(".answers", family_id=family.id, measurement_id=measurement.id),
+                                  identified_by={"domain": domain.code})
+        if restored is not None:
+            values.update((key, value) for key, value in restored.values.items() if key.startswith(ITEM_PREFIX))
     items = [item for item in measurement.instrument.items if domain is not None and item.domain_id == domain.id]
     return render_template(
         "measurements/show.html",
@@ -226,16 +233,36 @@ def show(family_id: uuid.UUID, measurement_id: uuid.UUID) -> str:
     return _render_domain(family, _measurement_or_404(family.id, measurement_id), request.args.get("domain"))
 
 
+def _draft_page(family_id: uuid.UUID, measurement_id: uuid.UUID, code: str | None) -> str:
+    """What names the draft of one domain's page (saas.drafts): the answers' address and the domain."""
+    return url_for(".answers", family_id=family_id, measurement_id=measurement_id) + f"?domain={(code or '')[:40]}"
+
+
+def _park_answers(family_id: uuid.UUID, measurement_id: uuid.UUID) -> str:
+    """After the idle sign-out (saas.drafts): the page's answers as sent become the author's draft."""
+    code = request.form.get("domain")
+    drafts.keep(current_user, _draft_page(family_id, measurement_id, code), request.form)
+    return url_for(".show", family_id=family_id, measurement_id=measurement_id, domain=code)
+
+
 @staff_route("/families/<uuid:family_id>/measurements/<uuid:measurement_id>/answers", methods=["POST"])
+@drafts.parks_with(_park_answers)
 def answers(family_id: uuid.UUID, measurement_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
     measurement = _measurement_or_404(family.id, measurement_id)
+    code = request.form.get("domain")
+    page = _draft_page(family.id, measurement.id, code)
+    shown_at = url_for(".show", family_id=family.id, measurement_id=measurement.id, domain=code)
+    answer = drafts.answer_draft_request(current_user, page, shown_at)
+    if answer is not None:
+        return answer
 
     def save(data: dict[str, Any]) -> tuple[str | None, bool]:
         """Save the page's answers (a page without any saves nothing); returns the page to show
         next, and whether that is this page again (Save, or Next on the last page)."""
         if data["answers"]:
             operations.save_answers(current_user, measurement, data["answers"])
+        drafts.discard(current_user, page)
         target = _next_domain(measurement, data["domain"], data["go"])
         return target, data["go"] == "save" or target == data["domain"]
 

@@ -15,8 +15,8 @@ from saas.db import db, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
 from saas.jobs.tasks import TASK_TIMEOUT
-from saas.mail import link_to, recipient_locale, send_mail
-from saas.tenancy.models import Tenant
+from saas.notifications import kinds
+from saas.notifications.sending import notify, tenant_link
 from tenants.impact.reports import queries
 from tenants.impact.reports.models import MunicipalityReport
 from tenants.impact.vocabulary import ReportStatus
@@ -91,13 +91,11 @@ def submit_report(actor: User, report: MunicipalityReport) -> None:
 
 
 def _mail_viewers(report: MunicipalityReport) -> None:
-    """Tell each active report viewer, in their own language, that the report can be read; the
-    mails leave only once the submit has committed (saas.mail)."""
-    tenant = db.session.get_one(Tenant, report.tenant_id)
-    link = link_to("reports.show", tenant_slug=tenant.slug, report_id=report.id)
-    for user in queries.active_viewers():
-        send_mail(user.email, "report_submitted", recipient_locale(user, tenant), tenant=tenant, user=user,
-                  report=report, link=link)
+    """Tell each active report viewer, in their own language, that the report can be read: a
+    notification (saas.notifications), sent once the submit has committed, as each viewer chose."""
+    notify(kinds.REPORT_SUBMITTED, queries.active_viewers(), subject_id=report.id, event_key="submitted",
+           link=tenant_link("reports.show", report_id=report.id), municipality=report.municipality,
+           period_start=report.period_start, period_end=report.period_end)
 
 
 def prepare_regeneration(actor: User, report: MunicipalityReport) -> None:

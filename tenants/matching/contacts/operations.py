@@ -25,6 +25,7 @@ from saas.errors import OperationError
 from saas.i18n import L_
 from tenants.families.models import Family
 from tenants.families.operations import add_event
+from tenants.matching import notices
 from tenants.matching.matches.operations import open_match_of
 from tenants.matching.models import ContactDraft, ContactMoment, Match
 from tenants.matching.vocabulary import VOLUNTEER_KINDS, ContactKind
@@ -112,6 +113,7 @@ def update_visit(actor: User, contact: ContactMoment, data: dict[str, Any]) -> N
 
 def _flagged(actor: User, family: Family, contact: ContactMoment) -> None:
     add_event(actor, family, "contact_flagged", contact=str(contact.id), on=contact.happened_on.isoformat())
+    notices.coordinator_needed(contact, family)
 
 
 def log_staff_contact(actor: User, family: Family, data: dict[str, Any]) -> ContactMoment:

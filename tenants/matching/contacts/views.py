@@ -3,7 +3,7 @@ contacts, and handling a volunteer's "I need my coordinator".
 
 Also the draft handling both contact forms share (the volunteer's in my_families/views.py):
 
-* while the author types, saas/static/contact-draft.js posts the form to a draft
+* while the author types, saas/static/drafts.js posts the form to a draft
   endpoint (:func:`autosave`, 204), so a closed tab or a dead battery loses nothing;
 * when a save is refused (bad input, or an operation's refusal), :func:`run_contact_form`
   (saas.web.run_form with the draft added) keeps what was typed as the author's draft and
@@ -31,6 +31,7 @@ from sqlalchemy.orm import selectinload
 from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
+from saas.drafts.keeping import parks_with
 from saas.errors import or_404, wants_json
 from saas.forms import Form, PageQuery, validate_input, validate_query
 from saas.i18n import L_, _
@@ -121,7 +122,7 @@ def run_contact_form(form: Form, family_id: uuid.UUID, operation: Callable[[dict
 
 
 def autosave(family_id: uuid.UUID) -> ResponseReturnValue:
-    """The draft endpoint contact-draft.js posts to as the author types: 204, or 422 with errors."""
+    """The draft endpoint drafts.js posts to as the author types: 204, or 422 with errors."""
     data, errors = validate_input(DraftForm())
     if errors:
         return {"errors": errors}, 422
@@ -139,7 +140,7 @@ def draft_values(family_id: uuid.UUID, defaults: dict[str, Any]) -> tuple[dict[s
     just before the form was sent) can arrive after that and bring the draft back. Its timestamp
     cannot tell it from new work, since it is written after the contact; its content can: it holds
     exactly what was just logged. Dropping such a draft loses nothing that is not saved already.
-    contact-draft.js aborts a pending autosave on submit, so a straggler that differs from the
+    drafts.js aborts a pending autosave on submit, so a straggler that differs from the
     contact (text typed while it was under way) is rare; it is restored, and can be discarded.
     """
     draft = queries.draft_of(current_user.id, family_id)
@@ -217,7 +218,15 @@ def index(family_id: uuid.UUID) -> str:
     return _render_log(family)
 
 
+def _park_log(family_id: uuid.UUID) -> str:
+    """After the idle sign-out (saas.drafts): the contact log as sent becomes the author's draft."""
+    family = _family_or_404(family_id)
+    keep_as_draft(family.id)
+    return _log_url(family.id)
+
+
 @staff_route("/families/<uuid:family_id>/contacts", methods=["POST"])
+@parks_with(_park_log)
 def log(family_id: uuid.UUID) -> ResponseReturnValue:
     family = _family_or_404(family_id)
     return run_contact_form(StaffContactForm(not_before=family.referred_on), family.id,
@@ -227,6 +236,7 @@ def log(family_id: uuid.UUID) -> ResponseReturnValue:
 
 
 @staff_route("/families/<uuid:family_id>/contacts/draft", methods=["POST"])
+@parks_with(_park_log)
 def draft(family_id: uuid.UUID) -> ResponseReturnValue:
     return autosave(_family_or_404(family_id).id)
 

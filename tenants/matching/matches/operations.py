@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import select
 
 from saas.audit.operations import record
@@ -36,11 +37,17 @@ from tenants.volunteers.states import VolunteerState
 
 #: A match runs at least six months and at most two years (the methodology's bounds).
 MIN_MONTHS, MAX_MONTHS = 6, 24
+#: The planned end when the start form leaves it empty.
+DEFAULT_MONTHS = 12
 #: The interim evaluation is due this many months after the start.
 EVALUATION_MONTHS = 6
 #: Purpose of the sealed end note (it may say why, in health or safety terms).
 END_NOTE = "match_end_note"
 AGREEMENT_FIELDS = ("frequency", "goals", "contact_agreement", "planned_end_on", "coordinator_id")
+#: Sent when a match is proposed and after every step, as ``match_moved.send(actor, match=…,
+#: previous=…, target=…)`` (previous is None for a proposal); notifications listen
+#: (tenants.matching.notices).
+match_moved = Namespace().signal("match-moved")
 POLICY_FIELDS = ("neighbourhood_rule", "contact_warning_days", "contact_alarm_days", "waiting_days",
                  "end_warning_days")
 
@@ -99,6 +106,7 @@ def propose(actor: User, family: Family, volunteer: Volunteer, *, coordinator_id
         volunteers.move(actor, volunteer, VolunteerState.MATCHED, manual=False)
     volunteers.add_event(actor, volunteer, "match_proposed", family=family.case_number, match=str(match.id))
     record(actor, "match.proposed", match, family=str(family.id), volunteer=str(volunteer.id), score=score.total)
+    match_moved.send(actor, match=match, previous=None, target=MatchState.PROPOSED)
     return match
 
 
@@ -114,6 +122,7 @@ def _set_state(actor: User, match: Match, target: MatchState, **details: Any) ->
     match.state, match.state_changed_at = target, utcnow()
     families.add_event(actor, match.family, "match_" + target.value, match=str(match.id), **details)
     record(actor, "match.state_changed", match, old=previous.value, new=target.value)
+    match_moved.send(actor, match=match, previous=previous, target=target)
 
 
 def plan_introduction(actor: User, match: Match, day: date) -> None:
@@ -146,10 +155,16 @@ def start(actor: User, match: Match, data: dict[str, Any]) -> None:
         if started_on < match.proposed_on:
             raise OperationError(L_("The start cannot be before the proposal."))
         match.started_on = started_on
-        data.setdefault("planned_end_on", add_months(started_on, 12))
+        if data.get("planned_end_on") is None:  # left empty on the form (which sends None): the default
+            data["planned_end_on"] = default_planned_end(started_on)
     _apply_agreements(match, data)
     match.paused_on = None
     _set_state(actor, match, MatchState.ACTIVE, on=(match.started_on or local_today()).isoformat())
+
+
+def default_planned_end(started_on: date) -> date:
+    """The planned end when none is agreed: twelve months after the start."""
+    return add_months(started_on, DEFAULT_MONTHS)
 
 
 def _apply_agreements(match: Match, data: dict[str, Any]) -> list[str]:

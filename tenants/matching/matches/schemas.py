@@ -100,6 +100,12 @@ class EndForm(Confirmed):
         raise_errors(errors)
 
 
+class DeclineForm(Form):
+    """The volunteer declines a proposed match, saying why (tenants.matching.matches.answers)."""
+
+    reason = String(max_length=500, required=True)
+
+
 class ListQuery(Form):
     """The match list's filters (query string; bad values are ignored)."""
 

@@ -14,15 +14,16 @@ from flask_login import current_user
 
 from saas.auth.roles import Role
 from saas.clock import local_today
+from saas.drafts.keeping import keeps_drafts
 from saas.errors import or_404
 from saas.forms import Form, validate_query
 from saas.i18n import L_, _
-from saas.web import Errors, FormPage, run_form, tenant_route
-from saas.web.tenant import tenant_blueprint
+from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
+from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families.queries import staff_choices
 from tenants.life_domains import LIFE_DOMAINS
 from tenants.matching import eligibility
-from tenants.matching.matches import operations, queries
+from tenants.matching.matches import answers, operations, queries
 from tenants.matching.matches.schemas import (
     GOAL_PREFIX,
     AgreementsForm,
@@ -35,6 +36,7 @@ from tenants.matching.matches.schemas import (
 from tenants.matching.models import Match
 from tenants.matching.states import EndReason, MatchState, can_move
 from tenants.matching.vocabulary import Frequency, NeighbourhoodRule
+from tenants.volunteers import operations as volunteers
 
 bp = tenant_blueprint("matches", __name__, template_folder="templates")
 
@@ -50,6 +52,8 @@ AUDIT_LABELS = {
     "match.agreements_changed": L_("Match agreements changed"),
     "match.evaluated": L_("Interim evaluation recorded"),
     "match.policy_updated": L_("Matching policy changed"),
+    "match.volunteer_answered": L_("The volunteer answered a proposed match"),
+    "match.volunteer_asked_again": L_("The volunteer was asked again about a proposed match"),
 }
 
 
@@ -83,6 +87,8 @@ def index() -> str:
     return render_template(
         "matches/index.html",
         page=page,
+        decline_reasons={match.id: answers.decline_reason(match) for match in page.items
+                         if match.decline_reason_sealed},
         filters=filters,
         counts=queries.counts_per_state(),
         staff=staff_choices(),
@@ -101,6 +107,7 @@ def _render_match(match: Match, errors: Errors | None = None, values: Any = None
         evaluation_due=operations.evaluation_due_on(match),
         end_note=operations.end_note(match),
         latest_end=operations.latest_end_on(match),
+        decline_reason=answers.decline_reason(match),
     )
 
 
@@ -178,6 +185,7 @@ def _refuse(message: str, match: Match) -> ResponseReturnValue:
 
 
 @staff_route("/matches/<uuid:match_id>/start", methods=["GET", "POST"])
+@keeps_drafts
 def start(match_id: uuid.UUID) -> ResponseReturnValue:
     """Start the match with its agreements (or resume it after a pause)."""
     match = _match_or_404(match_id)
@@ -190,11 +198,45 @@ def start(match_id: uuid.UUID) -> ResponseReturnValue:
         form,
         operations.start,
         _("The match is active."),
-        lambda: form().form_values(match, started_on=match.started_on or local_today()),
+        lambda: _start_values(form(), match),
+    )
+
+
+def _start_values(form: Form, match: Match) -> Mapping[str, Any]:
+    """The start form's starting values: today as the start (unless known) and the planned end that
+    start implies, so the coordinator sees the date an empty field would give."""
+    started_on = match.started_on or local_today()
+    planned_end = match.planned_end_on or operations.default_planned_end(started_on)
+    return form.form_values(match, started_on=started_on, planned_end_on=planned_end)
+
+
+@staff_route("/matches/<uuid:match_id>/ask-again", methods=["POST"])
+def ask_again(match_id: uuid.UUID) -> ResponseReturnValue:
+    """Clear the volunteer's answer so they can answer the proposal anew (after a talk)."""
+    match = _match_or_404(match_id)
+    return run_form(
+        Form(),
+        lambda _nothing: answers.ask_again(current_user, match),
+        back_with_refusal(_match_url(match)),
+        lambda _none: (_("The volunteer can answer the proposal again."), _match_url(match)),
+    )
+
+
+@staff_route("/matches/<uuid:match_id>/invite-volunteer", methods=["POST"])
+def invite_volunteer(match_id: uuid.UUID) -> ResponseReturnValue:
+    """Invite the match's volunteer to an account (tenants.volunteers), then back to the match."""
+    match = _match_or_404(match_id)
+    volunteer = match.volunteer
+    return run_form(
+        Form(),
+        lambda _nothing: volunteers.invite_volunteer_account(current_user, current_tenant, volunteer),
+        back_with_refusal(_match_url(match)),
+        lambda _link: (_("An invitation has been sent to %(email)s.", email=volunteer.email), _match_url(match)),
     )
 
 
 @staff_route("/matches/<uuid:match_id>/agreements", methods=["GET", "POST"])
+@keeps_drafts
 def agreements(match_id: uuid.UUID) -> ResponseReturnValue:
     match = _match_or_404(match_id)
     if not match.state.is_open:
@@ -210,6 +252,7 @@ def agreements(match_id: uuid.UUID) -> ResponseReturnValue:
 
 
 @staff_route("/matches/<uuid:match_id>/end", methods=["GET", "POST"])
+@keeps_drafts
 def end(match_id: uuid.UUID) -> ResponseReturnValue:
     match = _match_or_404(match_id)
     if not match.state.is_open:

@@ -11,6 +11,7 @@ for these pages, so a template cannot show it by mistake.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -18,11 +19,14 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.clock import local_today
+from saas.drafts.keeping import parks_with
 from saas.errors import or_404
+from saas.forms import Form
 from saas.i18n import _
-from saas.web import Errors, FormPage, tenant_route
+from saas.web import Errors, FormPage, run_form, tenant_route
 from saas.web.tenant import tenant_blueprint
 from tenants.matching.contacts import operations, queries
 from tenants.matching.contacts.schemas import VisitForm
@@ -32,10 +36,14 @@ from tenants.matching.contacts.views import (
     contact_vocabulary,
     draft_values,
     in_savepoint,
+    keep_as_draft,
     requested_page,
     run_contact_form,
 )
+from tenants.matching.matches import answers
+from tenants.matching.matches.schemas import DeclineForm
 from tenants.matching.models import Match
+from tenants.matching.my_families.reach import contact_details_shown
 from tenants.matching.vocabulary import VOLUNTEER_KINDS, ContactKind, ContactMode, Frequency
 from tenants.volunteers import operations as volunteers
 from tenants.volunteers.models import Volunteer
@@ -85,16 +93,21 @@ def _visit_defaults() -> dict[str, Any]:
             "happened_on": local_today().isoformat(), "duration_minutes": 60}
 
 
-def _render_family(match: Match, values: Any = None, errors: Errors | None = None) -> str:
+def _render_family(match: Match, values: Any = None, errors: Errors | None = None, *,
+                   answer_errors: Errors | None = None, answer_values: Any = None) -> str:
+    """The family's page; ``answer_errors`` and ``answer_values`` belong to a refused answer to the proposal."""
     restored = False
     if values is None:
         values, restored = draft_values(match.family_id, _visit_defaults())
     page = queries.paginate(queries.own_log(match.id, current_user.id), requested_page(),
                             per_page=LOG_PAGE_SIZE)
     notes = {contact.id: operations.note_text(contact) for contact in page.items}
+    reach = contact_details_shown(current_user, match)  # only while active; audited (my_families.reach)
     return render_template("my_families/show.html", match=match, family=match.family, page=page, notes=notes,
+                           family_contact=reach,
                            values=values, errors=errors or {}, draft_restored=restored,
                            kept=bool(g.get("keep_refused_input")),
+                           answer_errors=answer_errors or {}, answer_values=answer_values or {},
                            today=local_today())
 
 
@@ -107,7 +120,36 @@ def show(match_id: uuid.UUID) -> str:
     return _render_family(_my_match_or_404(match_id))
 
 
+def _answer(match: Match, schema: Form, operation: Callable[[User, Match, dict[str, Any]], object],
+            done: str) -> ResponseReturnValue:
+    """Answer the proposal ``match``: a refusal shows the family's page again with the errors (422)."""
+    return run_form(schema, partial(operation, current_user, match),
+                    lambda errors: (_render_family(match, answer_errors=errors, answer_values=request.form), 422),
+                    lambda _match: (done, url_for(".show", match_id=match.id) + "#proposal"))
+
+
+@volunteer_route("/my/families/<uuid:match_id>/accept", methods=["POST"])
+def accept(match_id: uuid.UUID) -> ResponseReturnValue:
+    return _answer(_my_match_or_404(match_id), Form(), lambda actor, match, _data: answers.accept(actor, match),
+                   _("You have accepted. Your coordinator will plan the next step with you."))
+
+
+@volunteer_route("/my/families/<uuid:match_id>/decline", methods=["POST"])
+def decline(match_id: uuid.UUID) -> ResponseReturnValue:
+    return _answer(_my_match_or_404(match_id), DeclineForm(),
+                   lambda actor, match, data: answers.decline(actor, match, data["reason"]),
+                   _("You have declined. Your coordinator will get in touch with you."))
+
+
+def _park_visit(match_id: uuid.UUID) -> str:
+    """After the idle sign-out (saas.drafts): the visit log as sent becomes the volunteer's draft."""
+    match = _my_match_or_404(match_id)
+    keep_as_draft(match.family_id)
+    return url_for(".show", match_id=match.id)
+
+
 @volunteer_route("/my/families/<uuid:match_id>/contacts", methods=["POST"])
+@parks_with(_park_visit)
 def log(match_id: uuid.UUID) -> ResponseReturnValue:
     match = _my_match_or_404(match_id)
     return run_contact_form(VisitForm(not_before=match.proposed_on), match.family_id,
@@ -117,6 +159,7 @@ def log(match_id: uuid.UUID) -> ResponseReturnValue:
 
 
 @volunteer_route("/my/families/<uuid:match_id>/contacts/draft", methods=["POST"])
+@parks_with(_park_visit)
 def draft(match_id: uuid.UUID) -> ResponseReturnValue:
     return autosave(_my_match_or_404(match_id).family_id)
 
