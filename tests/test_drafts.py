@@ -119,7 +119,7 @@ def test_a_form_sent_after_the_idle_sign_out_is_found_again_after_signing_in(
         assert client.get("/account/").status_code == 302  # signed out indeed
         assert len(drafts_of(app, tenant_a)) == 1
         login = client.get(response.location).text
-        assert "Wat u typte is bewaard" in login  # signed out: the default language
+        assert "Wat je typte is bewaard" in login  # signed out: the default language
         sign_in(client, coordinator_a)  # password, then the authenticator code
         back = client.get(response.location.split("next=")[1].replace("%2F", "/"))
         assert "Draft restored" in back.text and STORY in back.text.replace("&#39;", "'")

@@ -20,6 +20,9 @@ MATCH_PROPOSED = register(EventKind("match_proposed", L_("A match is proposed to
 MATCH_STARTED = register(EventKind("match_started", L_("Your match starts"), VOLUNTEERS, "match_started"))
 MATCH_PAUSED = register(EventKind("match_paused", L_("Your match is paused"), VOLUNTEERS, "match_paused"))
 MATCH_ENDED = register(EventKind("match_ended", L_("Your match has ended"), VOLUNTEERS, "match_ended"))
+MATCH_ANSWERED = register(EventKind(
+    "match_answered", L_("A volunteer has answered a proposed match"), STAFF_ROLES, "match_answered",
+    pressing=True))
 TRAINING_PLACE_FREED = register(EventKind(
     "training_place_freed", L_("A place in a training session has come free for you"), VOLUNTEERS,
     "training_place_freed"))

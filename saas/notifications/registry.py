@@ -61,11 +61,13 @@ class EventKind:
     #: A safety event is always sent at once: the choice is shown but cannot be changed.
     safety: bool = False
     channels: tuple[str, ...] = (EMAIL,)
+    #: Staff hear of it at once unless they choose otherwise: someone waits for their next step.
+    pressing: bool = False
 
     def default_for(self, role: Role | None) -> Choice:
-        """At once for what a volunteer (or report viewer) gets; staff read the non-urgent ones in
-        their daily digest."""
-        if self.safety or role not in STAFF_ROLES:
+        """At once for what a volunteer (or report viewer) gets, and for what is pressing; staff read
+        the other ones in their daily digest."""
+        if self.safety or self.pressing or role not in STAFF_ROLES:
             return Choice.AT_ONCE
         return Choice.DIGEST
 

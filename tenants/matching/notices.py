@@ -5,6 +5,7 @@
   ``NOTIFY_ESCALATION_HOURS``, the hourly :data:`escalation` job tells the organisation's managers.
 * A match is proposed, started, paused or ended: the volunteer hears of it, when they have an
   account (listening to ``match_moved``, connected in tenants.matching.contributions).
+* The volunteer answers a proposal (tenants.matching.matches.answers): the coordinator hears of it.
 
 The event key of a request for the coordinator is the moment the contact was last changed, so a
 request asked again (unticked, then ticked) is a new event, and a repeated request is not.
@@ -76,6 +77,21 @@ def on_match_moved(actor: User, *, match: Match, target: MatchState, **_: Any) -
     notify(kind, [db.session.get(User, match.volunteer.user_id)], subject_id=match.id,
            event_key=f"{target.value}:{day.isoformat() if day else ''}", link=link,
            **{day_field: day.isoformat() if day else None})
+
+
+def volunteer_answered(match: Match) -> None:
+    """The volunteer accepted or declined a proposal: tell the match's coordinator (else the
+    family's) at once by default, since the family waits for the next step. The mail names the case
+    number and the answer, never the family or the reason: the match page shows those."""
+    coordinator_id = match.coordinator_id or match.family.coordinator_id
+    coordinator = db.session.get(User, coordinator_id) if coordinator_id else None
+    answer = match.volunteer_response
+    if answer is None or match.responded_at is None:
+        return
+    notify(kinds.MATCH_ANSWERED, [coordinator], subject_id=match.id,
+           event_key=f"{answer.value}:{match.responded_at.isoformat(timespec='seconds')}",
+           link=tenant_link("matches.show", match_id=match.id, _anchor="volunteer-answer"),
+           case_number=match.family.case_number, volunteer=match.volunteer.name, accepted=answer.value == "accepted")
 
 
 def _managers() -> list[User]:

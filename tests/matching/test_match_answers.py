@@ -20,6 +20,7 @@ from tenants.volunteers.models import Volunteer
 from tests.factories.matching import create_match, load_match, ready_volunteer, waiting_family
 from tests.factories.platform import create_user, in_tenant
 from tests.matching import contact_fixtures
+from tests.support.mailbox import Mailbox
 from tests.support.sessions import SignIn, sign_in
 
 MY = "/t/alpha/my/families"
@@ -213,3 +214,17 @@ def test_the_coordinators_pages_are_closed_to_volunteers_and_other_tenants(
         assert vera_client.post(f"{MATCHES}/{proposal.id}/{action}").status_code == 403
         assert outsider.post(f"{MATCHES}/{proposal.id}/{action}").status_code == 404
         assert outsider.post(f"/t/beta/matches/{proposal.id}/{action}").status_code == 404
+
+
+@pytest.mark.parametrize(("answer", "data", "says"), [
+    ("accept", {}, "accepted the proposal"), ("decline", {"reason": REASON}, "declined the proposal")])
+def test_the_coordinator_hears_of_the_answer_at_once_without_the_reason(
+        app: Flask, tenant_a: Tenant, coordinator_a: User, vera_client: FlaskClient, family: Family,
+        proposal: Match, mailbox: Mailbox, answer: str, data: dict[str, str], says: str) -> None:
+    assert vera_client.post(f"{MY}/{proposal.id}/{answer}", data=data).status_code == 302
+    assert vera_client.post(f"{MY}/{proposal.id}/{answer}", data=data).status_code == 302  # a double click
+    [mail] = mailbox.to(coordinator_a.email)
+    assert says in mail["Subject"] and family.case_number in mail["Subject"]
+    body = mail.get_content()
+    assert f"http://localhost{MATCHES}/{proposal.id}#volunteer-answer" in body
+    assert REASON not in body and "Bakker" not in body

@@ -19,6 +19,7 @@ from saas.db import db, utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
 from tenants.families import operations as families
+from tenants.matching import notices
 from tenants.matching.models import Match
 from tenants.matching.states import ANSWERABLE, VolunteerResponse
 
@@ -52,6 +53,7 @@ def _answer(actor: User, match: Match, response: VolunteerResponse, reason: str 
     match.decline_reason_sealed = seal_text(reason, DECLINE_REASON, match.id)
     families.add_event(actor, match.family, "match_volunteer_" + response.value, match=str(match.id))
     record(actor, "match.volunteer_answered", match, response=response.value)
+    notices.volunteer_answered(match)
     return match
 
 
