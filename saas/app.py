@@ -59,6 +59,10 @@ def _init_requests(app: Flask, settings: dict[str, Any]) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["PROXY_HOPS"], x_proto=settings["PROXY_HOPS"])  # type: ignore[method-assign]
     csrf.init_app(app)
     limiter.init_app(app)
+    from saas.health import HealthEndpoints
+
+    # Outside Flask's request handling: no session, sign-in, CSRF, rate limit or tenant lookup.
+    app.wsgi_app = HealthEndpoints(app.wsgi_app, app)  # type: ignore[method-assign]
 
 
 def _init_people(app: Flask, settings: dict[str, Any]) -> None:
@@ -140,6 +144,10 @@ def _configure(app: Flask, settings: dict[str, Any]) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; long forms must not expire
         RATELIMIT_STORAGE_URI=settings["REDIS_URL"] or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis away: the limits hold in memory, per process (Flask-Limiter logs a warning), and go
+        # back to Redis once it answers again; a short timeout keeps a hung Redis from hanging sign-in.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1} if settings["REDIS_URL"] else {},
         BABEL_DEFAULT_LOCALE=settings["DEFAULT_LOCALE"],
     )
 

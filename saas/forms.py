@@ -11,8 +11,10 @@ through the form's fields, each writing its value as the HTML form shows it and 
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 import marshmallow as ma
@@ -21,7 +23,7 @@ from marshmallow import EXCLUDE, ValidationError, validate, validates_schema
 from sqlalchemy import Select
 from werkzeug.exceptions import BadRequest
 
-from saas.db import db
+from saas.db import MAX_PAGE, db
 from saas.i18n import L_
 
 REQUIRED = L_("This field is required.")
@@ -29,12 +31,29 @@ REQUIRED = L_("This field is required.")
 _BASE_MESSAGES = {"required": REQUIRED, "null": REQUIRED, "validator_failed": L_("This value is not valid.")}
 
 
+#: Whitespace controls a text area sends (a line break, a tab); a single line turns them into spaces.
+_LAYOUT_CONTROLS = "\t\n\r"
+#: A text longer than this is a text area unless its field says otherwise (``multiline=``).
+_LONGEST_SINGLE_LINE = 200
+
+
 def _without_control_characters(value: str) -> bool:
-    return not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value)
+    """No C0 control character but tab and line breaks, no DEL and no C1 control: PostgreSQL refuses
+    a NUL with an error, and the others only hide text from the person who reads it later."""
+    return not any((ord(ch) < 32 and ch not in _LAYOUT_CONTROLS) or 0x7F <= ord(ch) <= 0x9F for ch in value)
+
+
+def _on_one_line(value: str) -> str:
+    """A single-line text with its tabs and line breaks (a paste from elsewhere) as spaces."""
+    return re.sub(f"[{_LAYOUT_CONTROLS}]+", " ", value)
 
 
 class String(ma.fields.String):
-    """Text, stripped of surrounding whitespace; empty text counts as missing."""
+    """Text, stripped of surrounding whitespace; empty text counts as missing.
+
+    ``max_length`` is the column's length. A text area (``multiline``; by default a text longer
+    than a line) keeps its line breaks and tabs; a single line gets spaces for them. Any other
+    control character is refused in both."""
 
     default_error_messages = {
         **_BASE_MESSAGES,
@@ -43,7 +62,8 @@ class String(ma.fields.String):
         "control": L_("This text contains characters that are not allowed."),
     }
 
-    def __init__(self, *, max_length: int = 200, **kwargs: Any) -> None:
+    def __init__(self, *, max_length: int = 200, multiline: bool | None = None, **kwargs: Any) -> None:
+        self.multiline = max_length > _LONGEST_SINGLE_LINE if multiline is None else multiline
         extra = kwargs.pop("validate", [])
         validators = [
             validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
@@ -64,11 +84,14 @@ class String(ma.fields.String):
         result = super()._deserialize(value, attr, data, **kwargs)
         if not _without_control_characters(result):
             raise self.make_error("control")
-        return result
+        return result if self.multiline else _on_one_line(result)
 
 
 class Password(String):
-    """A password: kept exactly as typed (no stripping)."""
+    """A password: kept exactly as typed (no stripping; a tab stays a tab)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(multiline=True, **kwargs)
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
         if value == "":
@@ -179,8 +202,14 @@ class StringList(ma.fields.List):
         return None if items is None else "\n".join(items)
 
 
+#: What an INTEGER column holds (PostgreSQL's and every other's): a number beyond it is refused as
+#: input, rather than failing in the database ("integer out of range").
+INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
+
+
 class Integer(ma.fields.Integer):
-    """A whole number, optionally within ``minimum``–``maximum``; empty text counts as missing."""
+    """A whole number within ``minimum``–``maximum`` (by default what an INTEGER column holds);
+    empty text counts as missing."""
 
     default_error_messages = {
         **_BASE_MESSAGES,
@@ -190,8 +219,9 @@ class Integer(ma.fields.Integer):
 
     def __init__(self, *, minimum: int | None = None, maximum: int | None = None, **kwargs: Any) -> None:
         validators = list(kwargs.pop("validate", []))
-        if minimum is not None or maximum is not None:
-            validators.append(validate.Range(min=minimum, max=maximum, error=L_("Enter a number from {min} to {max}.")))
+        minimum = INTEGER_MIN if minimum is None else max(minimum, INTEGER_MIN)
+        maximum = INTEGER_MAX if maximum is None else min(maximum, INTEGER_MAX)
+        validators.append(validate.Range(min=minimum, max=maximum, error=L_("Enter a number from {min} to {max}.")))
         super().__init__(strict=False, validate=validators, **kwargs)
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
@@ -204,14 +234,30 @@ class Integer(ma.fields.Integer):
         return super().deserialize(value, attr, data, **kwargs)
 
 
+#: The dates any form accepts: a birth date, a referral, a session. Year 1 or 9999 is a typo, and a
+#: time that close to the calendar's edge cannot even be moved to UTC.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
+
 class Date(ma.fields.Date):
-    """A calendar date (YYYY-MM-DD, as a date input sends it); empty counts as missing."""
+    """A calendar date (YYYY-MM-DD, as a date input sends it) from EARLIEST_DATE to LATEST_DATE;
+    empty counts as missing."""
 
     default_error_messages = {
         **_BASE_MESSAGES,
         "invalid": L_("Enter a valid date."),
         "format": L_("Enter a valid date."),
+        "range": L_("Enter a date from 1900 to 2199."),
     }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        result = super()._deserialize(value, attr, data, **kwargs)
+        self._check_range(result)
+        return result
+
+    def _check_range(self, moment: date | datetime) -> None:
+        if not EARLIEST_DATE.year <= moment.year <= LATEST_DATE.year:
+            raise self.make_error("range")
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -225,16 +271,16 @@ class LocalDateTime(Date):
     """A local date and time (YYYY-MM-DDTHH:MM, as a datetime-local input sends it), returned in UTC."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        from datetime import datetime
-
         from saas.clock import from_local
 
         if not isinstance(value, str):
             raise self.make_error("invalid")
         try:
-            return from_local(datetime.fromisoformat(value.strip()).replace(tzinfo=None))
+            local = datetime.fromisoformat(value.strip()).replace(tzinfo=None)
         except ValueError:
             raise self.make_error("invalid") from None
+        self._check_range(local)
+        return from_local(local)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str:
         from saas.clock import to_local_input
@@ -314,13 +360,33 @@ class TenantForm(Form):
 class PageQuery(Form):
     """A list's page number from the query string (a bad or huge one shows the first page)."""
 
-    page = Integer(minimum=1, maximum=100_000, allow_none=True)
+    page = Integer(minimum=1, maximum=MAX_PAGE, allow_none=True)
 
 
 class InvalidJSON(BadRequest):
-    """The body claimed to be JSON but was not."""
+    """The body claimed to be JSON but was not (or was nested deeper than any input of ours)."""
 
     description = L_("The request body is not valid JSON.")
+
+
+#: How deep a JSON body may nest: a form is an object of values (answers: an object in an object).
+#: Deeper is no input of ours, and thousands of levels would exhaust Python's recursion limit.
+MAX_JSON_DEPTH = 16
+
+
+def json_depth(value: Any) -> int:
+    """How many objects and arrays ``value`` nests, counted without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            break
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def submitted_data(schema: ma.Schema | None = None) -> dict[str, Any]:
@@ -388,7 +454,18 @@ def _plain_messages(messages: Any) -> Any:
 
 
 class SaasRequest(Request):
-    """The app's request class: malformed JSON raises :class:`InvalidJSON` (translated)."""
+    """The app's request class: malformed or too deeply nested JSON raises :class:`InvalidJSON`
+    (translated). Flask's get_json turns only a ValueError into a refusal; a RecursionError from
+    thousands of brackets would otherwise be a server error."""
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        try:
+            data = super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            data = None if silent else self.on_json_loading_failed(None)
+        if json_depth(data) > MAX_JSON_DEPTH:
+            return None if silent else self.on_json_loading_failed(None)
+        return data
 
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         raise InvalidJSON()

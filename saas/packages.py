@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 DemoSeeder = Callable[["Tenant", "dict[Role, list[User]]", random.Random], None]
 
 #: The platform's packages, lowest first.
-PLATFORM = ("saas.tenancy", "saas.audit", "saas.auth", "saas.drafts", "saas.jobs", "saas.foundation",
-            "saas.billing", "saas.administration", "saas.notifications")
+PLATFORM = ("saas.tenancy", "saas.audit", "saas.jobs", "saas.auth", "saas.drafts", "saas.submissions",
+            "saas.foundation", "saas.billing", "saas.administration", "saas.notifications")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 
 from saas.contact import tel_uri
 from saas.i18n import LANGUAGES, format_hours, format_number, get_locale, text_direction
+from saas.submissions.once import new_token
 
 
 def _format_iso_date(value: str) -> str:
@@ -32,6 +33,8 @@ def init_templating(app: Flask) -> None:
         format_hours=format_hours,
         format_number=format_number,
         format_percent=format_percent,
+        # A fresh one per rendered form (the csrf() macro): a repeat of the same send runs once.
+        submission_token=new_token,
     )
 
     @app.context_processor

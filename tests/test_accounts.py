@@ -65,8 +65,9 @@ def post_login(client: FlaskClient, email: str, password: str = PASSWORD, **extr
 
 
 def comparable(page: str, email: str) -> str:
-    """``page`` without the parts that differ between two equal answers: address and CSRF tokens."""
-    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', page.replace(email, "<email>"))
+    """``page`` without the parts that differ between two equal answers: address, CSRF and
+    submission tokens (a fresh one per rendered form)."""
+    return re.sub(r'name="(csrf|submission)_token" value="[^"]*"', r'name="\1_token"', page.replace(email, "<email>"))
 
 
 def is_signed_in(client: FlaskClient) -> bool:

@@ -5,4 +5,5 @@ from saas.packages import Package
 package = Package(
     models=("saas.auth.models",),
     blueprints=("saas.auth.views:bp", "saas.auth.two_factor:bp", "saas.auth.account:bp"),
+    jobs=("saas.auth.jobs:old_sessions",),
 )

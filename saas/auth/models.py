@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -50,8 +51,20 @@ class User(Model):
     is_authenticated = True
     is_anonymous = False
 
+    @property
+    def signed_in_session(self) -> uuid.UUID | None:
+        """The server-side session (:class:`UserSession`) this request runs in: set by
+        saas.auth.session when it signs in or loads the person; kept on the object, not the row."""
+        return cast("uuid.UUID | None", self.__dict__.get("_signed_in_session"))
+
+    @signed_in_session.setter
+    def signed_in_session(self, value: uuid.UUID | None) -> None:
+        self.__dict__["_signed_in_session"] = value
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+        """The session id Flask-Login keeps in the session and the "remember me" cookie:
+        ``<user>:<nonce>:<server-side session>``."""
+        return f"{self.id}:{self.session_nonce}:{self.signed_in_session or ''}"
 
     @property
     def has_two_factor(self) -> bool:
@@ -60,6 +73,20 @@ class User(Model):
     @property
     def is_foundation(self) -> bool:
         return self.foundation_role is not None
+
+
+class UserSession(Model):
+    """One signed-in session of a person on one device (platform table). Its id travels in the
+    session and "remember me" cookies; signing out ends it here, so a copy of either cookie taken
+    before is worthless afterwards (ASVS 7.4.1), while the person's other devices go on."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the person signed out (or the session timed out); None while it lasts.
+    ended_at: Mapped[datetime | None]
 
 
 class Membership(TenantScoped, Model):

@@ -14,9 +14,10 @@ from blinker import Signal
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
+from sqlalchemy import select, update
 from werkzeug.wrappers import Response
 
-from saas.auth.models import User
+from saas.auth.models import User, UserSession
 from saas.db import bind_context, db, utcnow
 from saas.extensions import login_manager
 from saas.i18n import _
@@ -48,17 +49,40 @@ def login_required(view: Callable[P, R]) -> Callable[P, R]:
 
 
 def load_user(session_id: str) -> User | None:
-    """The user of a session id ``<uuid>:<nonce>``; a changed nonce (new password) ends it."""
-    raw_id, _sep, nonce = session_id.partition(":")
+    """The user of a session id ``<user>:<nonce>:<server-side session>`` (User.get_id). A changed
+    nonce (new password, "sign out everywhere") ends all of the person's sessions; an ended
+    server-side session (signed out) ends this one only. Both come from the cookie, in one statement."""
+    raw_id, _sep, rest = session_id.partition(":")
+    nonce, _sep, raw_session = rest.partition(":")
     try:
-        user_id = uuid.UUID(raw_id)
-    except ValueError:
+        user_id, signed_in_session = uuid.UUID(raw_id), uuid.UUID(raw_session)
+    except ValueError:  # also an id from before server-side sessions: that session ends
         return None
-    user = db.session.get(User, user_id)
+    user = db.session.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.id == signed_in_session, UserSession.ended_at.is_(None)))
     if user is None or not user.is_active or not compare_digest(user.session_nonce, nonce):
         return None
+    user.signed_in_session = signed_in_session
     bind_context(db.session, user_id=user.id)
     return user
+
+
+def begin_server_session(user: User) -> None:
+    """Open a server-side session for ``user`` signing in now; its id goes into the cookies."""
+    row = UserSession(user_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    user.signed_in_session = row.id
+
+
+def end_server_session(user: User) -> None:
+    """End the server-side session ``user`` is signed in with: a copy of its session or "remember
+    me" cookie no longer signs anyone in. The person's other sessions go on."""
+    if user.signed_in_session is not None:
+        db.session.execute(update(UserSession).where(UserSession.id == user.signed_in_session)
+                           .values(ended_at=utcnow()))
+        user.signed_in_session = None
 
 
 def _ask_to_sign_in() -> Response:
@@ -116,6 +140,7 @@ def init_session_handling(app: Flask) -> None:
             # signing in leads back there.
             answers = session_ending.send(current_user._get_current_object())
             parked = next((page for _receiver, page in answers if page), None)
+            end_server_session(current_user._get_current_object())
             logout_user()
             session.clear()
             return _signed_out(parked)

@@ -22,7 +22,14 @@ from saas.auth.schemas import (
     NewPasswordForm,
     TwoFactorForm,
 )
-from saas.auth.session import LAST_SEEN, REMEMBERED, SIGNED_IN_AT, safe_next
+from saas.auth.session import (
+    LAST_SEEN,
+    REMEMBERED,
+    SIGNED_IN_AT,
+    begin_server_session,
+    end_server_session,
+    safe_next,
+)
 from saas.db import bind_context, db, utcnow
 from saas.extensions import limiter
 from saas.forms import validate_input
@@ -154,12 +161,16 @@ def complete_sign_in(user: User, *, remember: bool, next_url: str | None, method
 
 
 def start_session(user: User, *, remember: bool, method: str) -> None:
-    """Start a fresh session for ``user`` (new contents and id: no session fixation)."""
+    """Start a fresh session for ``user`` (new contents and id: no session fixation), with its
+    server-side session; one this browser was signed in with ends."""
+    if current_user.is_authenticated:
+        end_server_session(current_user._get_current_object())
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
     session.permanent = True
+    begin_server_session(user)
     login_user(user, remember=remember)
     session[REMEMBERED] = remember
     session[LAST_SEEN] = session[SIGNED_IN_AT] = utcnow().timestamp()
@@ -188,6 +199,8 @@ def verify() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     if current_user.is_authenticated:
         record_platform("logout", user=current_user)
+        # Ended on the server too: a copy of this session's cookies taken before is worthless now.
+        end_server_session(current_user._get_current_object())
     logout_user()
     # logout_user() marks the "remember me" cookie for deletion in the session; keep that mark,
     # or the cookie would sign the person back in once this session cookie is gone.

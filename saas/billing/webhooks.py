@@ -96,7 +96,7 @@ def verified_event() -> Event:
         raise Refused("body is not UTF-8") from None
     try:
         body = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # thousands of brackets exhaust the parser's recursion
         raise Refused("body is not JSON") from None
     return _event_from(body)
 

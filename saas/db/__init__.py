@@ -9,6 +9,7 @@ is the same class at run time as ``class Membership(TenantScoped, db.Model)``, a
 """
 
 from saas.db.base import (
+    MAX_PAGE,
     AnySession,
     Base,
     Model,
@@ -32,6 +33,7 @@ from saas.db.tenant import (
 )
 
 __all__ = [
+    "MAX_PAGE",
     "AnySession",
     "Base",
     "MissingTenant",

@@ -86,7 +86,40 @@ class SaasSession(FlaskSession):
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
-db = SQLAlchemy(model_class=Base, session_options={"class_": SaasSession})
+#: The highest page number of any list; a page beyond it (or below 1) shows the first page.
+MAX_PAGE = 100_000
+#: The most rows a list page shows, whatever ``?per_page=`` asks for.
+MAX_PER_PAGE = 100
+
+
+class SaasSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy whose ``paginate`` keeps the page number within MAX_PAGE.
+
+    Every list pages through here, some with the page from the query string as Flask-SQLAlchemy
+    reads it: a number of thirty digits would reach the database as an OFFSET beyond a bigint
+    (a server error) or make it count to the end of the table. One clamp covers every list."""
+
+    def paginate(self, select: sa.Select[Any], *, page: int | None = None, per_page: int | None = None,
+                 max_per_page: int | None = None, error_out: bool = True, count: bool = True) -> Any:
+        if page is None:
+            page = _requested_page()
+        if not 1 <= page <= MAX_PAGE:
+            page = 1
+        return super().paginate(select, page=page, per_page=per_page, error_out=error_out, count=count,
+                                max_per_page=min(max_per_page or MAX_PER_PAGE, MAX_PER_PAGE))
+
+
+def _requested_page() -> int:
+    """``?page=`` of the current request (1 outside a request or when it is no whole number)."""
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return 1
+    text = request.args.get("page", "1")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_PAGE)) else 1
+
+
+db = SaasSQLAlchemy(model_class=Base, session_options={"class_": SaasSession})
 
 if TYPE_CHECKING:
     from flask_sqlalchemy.model import Model as FlaskModel

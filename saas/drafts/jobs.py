@@ -5,27 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
-
-from saas.db import db, tenant_context, utcnow
+from saas.db import utcnow
 from saas.drafts.models import DRAFT_DAYS, FormDraft
+from saas.jobs.forgetting import forget_rows_before
 from saas.jobs.registry import Daily, Details, Job
-from saas.tenancy.models import Tenant
 
 
 def forget_old_drafts() -> Details:
-    """Delete every tenant's drafts untouched for DRAFT_DAYS, one transaction per tenant."""
-    cutoff = utcnow() - timedelta(days=DRAFT_DAYS)
-    # Tenants are a platform table: listing them crosses no tenant's data. Inactive ones too:
-    # their drafts are just as stale.
-    deleted = 0
-    for tenant_id in db.session.scalars(select(Tenant.id).order_by(Tenant.slug)).all():
-        with tenant_context(db.session, tenant_id):
-            result = db.session.execute(delete(FormDraft).where(FormDraft.tenant_id == tenant_id,
-                                                                FormDraft.updated_at < cutoff))
-            deleted += result.rowcount  # type: ignore[attr-defined]
-            db.session.commit()
-    return {"deleted": deleted}
+    """Delete every tenant's drafts untouched for DRAFT_DAYS."""
+    return forget_rows_before(FormDraft, FormDraft.updated_at, utcnow() - timedelta(days=DRAFT_DAYS))
 
 
 old_drafts = Job("forget_old_drafts", forget_old_drafts, Daily(hour=3),

@@ -31,8 +31,8 @@ from saas.i18n import _
 DRAFT_HEADER = AUTOSAVE_HEADER
 #: The same in the body ("save", for a beacon), or "discard" from the restored draft's notice.
 DRAFT_FIELD = "_draft"
-#: Fields a draft never keeps: the form's token belongs to the session that sent it.
-NOT_KEPT = frozenset({"csrf_token", DRAFT_FIELD})
+#: Fields a draft never keeps: the form's tokens belong to the session and the send they came with.
+NOT_KEPT = frozenset({"csrf_token", "submission_token", DRAFT_FIELD})
 PURPOSE = "form_draft"
 
 View = TypeVar("View", bound=Callable[..., Any])

@@ -4,4 +4,5 @@ from saas.packages import Package
 
 package = Package(
     models=("saas.jobs.models",),
+    jobs=("saas.jobs.tasks:reap_tasks",),
 )

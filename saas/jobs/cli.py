@@ -79,11 +79,25 @@ def enqueue() -> None:
 @jobs_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
-    """Run queued jobs (needs SAAS_REDIS_URL); keep it running under systemd or similar."""
-    from saas.jobs.queue import job_queue, redis_connection, work
+    """Run queued jobs (needs SAAS_REDIS_URL); survives Redis outages (it waits and reconnects).
+    Keep it running under systemd with Restart=always (README, "Running in production")."""
+    from saas.jobs.queue import job_queue, redis_connection, work, work_through_outages
+    from saas.jobs.tasks import reap_now
 
     _require_redis()
-    work(job_queue(redis_connection()), burst=burst)
+    if burst:
+        work(job_queue(redis_connection()), burst=True)
+    else:  # each start takes back the tasks whose lease expired while no worker ran
+        work_through_outages(job_queue(redis_connection()), on_start=reap_now)
+
+
+@jobs_cli.command("reap")
+def reap() -> None:
+    """Queue again (or give up) the background tasks whose lease expired (also an hourly job)."""
+    from saas.jobs.tasks import reap_now
+
+    counts = reap_now()
+    click.echo(f"{counts['requeued']} task(s) queued again, {counts['abandoned']} given up.")
 
 
 def _require_redis() -> None:

@@ -39,3 +39,37 @@ class JobRun(db.Model):
     #: What the run did, as counts (e.g. {"tenants": 3, "mails": 12}).
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     error: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+class LeaseStatus(LabelledEnum):
+    QUEUED = "queued", L_("Queued")
+    RUNNING = "running", L_("Running")
+    SUCCEEDED = "succeeded", L_("Succeeded")
+    FAILED = "failed", L_("Failed")
+
+
+class TaskLease(db.Model):
+    """One background task (saas.jobs.tasks), recorded before it is queued or run, so it can never
+    be lost or stay "queued" or "running" forever (a platform table: task names and ids only).
+
+    ``lease_until`` is when the reaper (saas.jobs.leases) may take the task back: a queued task whose
+    queue entry was lost, or a running one whose worker died, is queued again, and given up after
+    :data:`saas.jobs.leases.MAX_ATTEMPTS` attempts.
+    """
+
+    __tablename__ = "task_leases"
+    __table_args__ = (sa.Index(None, "status", "lease_until"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    #: "package.module:function".
+    task: Mapped[str] = mapped_column(sa.String(120))
+    #: The task's keyword arguments (ids and codes, never personal data).
+    arguments: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    #: "package.module:function" called with the same arguments when the task is given up.
+    if_abandoned: Mapped[str | None] = mapped_column(sa.String(120))
+    status: Mapped[LeaseStatus] = mapped_column(enum_type(LeaseStatus, "lease_status"), default=LeaseStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(sa.String(500))

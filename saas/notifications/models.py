@@ -68,5 +68,7 @@ class Notification(TenantScoped, db.Model):
     error: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    #: While "sending": when a sender that died on it may be presumed gone (saas.notifications.sending).
+    lease_until: Mapped[datetime | None]
 
     recipient: Mapped[User] = relationship()

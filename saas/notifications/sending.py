@@ -20,11 +20,11 @@ import smtplib
 import uuid
 from collections.abc import Iterable
 from contextlib import nullcontext
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 from flask import current_app, g, has_request_context, render_template
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, case, select, update
 from sqlalchemy.exc import IntegrityError
 
 from saas.auth.models import User
@@ -43,6 +43,8 @@ logger = logging.getLogger("saas.notifications")
 TASK = "saas.notifications.sending:deliver_pending"
 #: Sends tried before a notification is given up (the hourly job retries in between).
 MAX_ATTEMPTS = 5
+#: How long a claimed row may stay "sending" before a later run takes it back.
+SENDING_LEASE = timedelta(minutes=15)
 #: Rows one delivery run takes; the next run takes the rest.
 BATCH = 200
 _SCHEDULED = "notifications_scheduled"
@@ -122,6 +124,7 @@ def deliver_pending(tenant_id: str) -> int:
     tenant_uuid = uuid.UUID(tenant_id)
     sent = 0
     with tenant_context(db.session, tenant_uuid):
+        _release_expired_claims()
         ids = db.session.scalars(select(Notification.id).where(
             Notification.status == Status.PENDING, Notification.delivery == Choice.AT_ONCE)
             .order_by(Notification.created_at).limit(BATCH)).all()
@@ -131,11 +134,21 @@ def deliver_pending(tenant_id: str) -> int:
     return sent
 
 
+def _release_expired_claims() -> None:
+    """Rows left "sending" by a sender that died (a killed worker) go back to pending once their
+    lease expired, or are given up after MAX_ATTEMPTS: never "sending" forever. (Such a mail may have
+    left before the sender died: at most one more copy, never none.)"""
+    expired = (Notification.status == Status.SENDING) & (Notification.lease_until < utcnow())
+    db.session.execute(update(Notification).where(expired).values(
+        status=case((Notification.attempts < MAX_ATTEMPTS, Status.PENDING), else_=Status.FAILED),
+        error="the sender stopped while sending").execution_options(synchronize_session=False))
+
+
 def _claim(notification_id: uuid.UUID) -> bool:
-    """Move the row from pending to sending and commit: only one sender wins it."""
+    """Move the row from pending to sending and commit: only one sender wins it, for SENDING_LEASE."""
     result = db.session.execute(update(Notification).where(
         Notification.id == notification_id, Notification.status == Status.PENDING).values(
-        status=Status.SENDING, attempts=Notification.attempts + 1))
+        status=Status.SENDING, attempts=Notification.attempts + 1, lease_until=utcnow() + SENDING_LEASE))
     db.session.commit()
     return bool(cast("CursorResult[Any]", result).rowcount)
 

@@ -35,6 +35,7 @@ from saas.auth.roles import Role
 from saas.drafts import keeping as drafts
 from saas.errors import OperationError, invalid_input
 from saas.forms import validate_input
+from saas.submissions import once
 from saas.web.tenant import require_role
 
 View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
@@ -80,7 +81,13 @@ def run_form(
 ) -> ResponseReturnValue:
     """Validate the request's input with ``schema`` and run ``operation`` on the clean data; then
     flash the message and redirect to the address ``done`` gives. When the input is invalid or the
-    operation refuses, ``refused(errors)`` renders the page again (it answers 422)."""
+    operation refuses, ``refused(errors)`` renders the page again (it answers 422).
+
+    A request that carries a submission token (saas.submissions) runs once: a repeat of it (a
+    double click, a client's retry) answers the first result and writes nothing."""
+    own = once.claim()
+    if own is not None and own.repeat:
+        return once.answer_repeat(own.row)
     data, errors = validate_input(schema)
     if not errors:
         try:
@@ -88,8 +95,10 @@ def run_form(
         except OperationError as refusal:
             errors = {refusal.field: [str(refusal)]}
     if errors:
+        once.release(own)
         return invalid_input(errors, lambda: refused(errors))
     message, url, *category = done(result)
+    once.settle(own, url)
     if message is not None:
         flash(message, category[0] if category else "success")
     return redirect(url)

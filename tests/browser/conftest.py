@@ -21,7 +21,6 @@ Helpers (``sign_in``, ``assert_accessible``, ``switch_language`` …) are in ``t
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,12 +29,13 @@ import flask_migrate
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler
 
 from saas.app import create_app
 from saas.db import db
 from saas.demo import seed_demo
 from tests.browser import VIEWPORTS, LiveServer, NewPage
+from tests.support.serving import served
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -146,17 +146,8 @@ def build_live_app(database_url: str) -> Flask:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     database = tmp_path_factory.mktemp("browser-db") / "live.sqlite3"
     app = build_live_app(f"sqlite:///{database}")
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, _buffered(app), threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with served(app, "live-server", _buffered(app), request_handler=_QuietHandler) as url:
+        yield LiveServer(url=url, app=app)
 
 
 @pytest.fixture(scope="package")

@@ -333,8 +333,9 @@ def test_a_report_lost_while_running_may_be_generated_again(app: Flask, tenant_a
     assert load_report(app, tenant_a, lost.id).status == ReportStatus.READY
 
 
-def test_a_report_that_cannot_be_queued_is_failed_not_an_error_page(app: Flask, tenant_a: Tenant, manager_a: User,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_report_that_cannot_be_queued_is_made_inline_not_an_error_page(app: Flask, tenant_a: Tenant,
+                                                                         manager_a: User,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
     manager = client_for(app, manager_a)
 
@@ -342,7 +343,44 @@ def test_a_report_that_cannot_be_queued_is_failed_not_an_error_page(app: Flask, 
 
     assert response.status_code == 302
     [report] = load_reports(app, tenant_a)
-    assert report.status == ReportStatus.FAILED and "ConnectionError" in report.error
+    assert report.status == ReportStatus.READY and report.error is None  # Redis away: generated in the request
+
+
+def test_a_report_committed_without_being_queued_is_generated_by_the_reaper(
+        app: Flask, tenant_a: Tenant, manager_a: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    from saas.jobs.leases import QUEUED_LEASE
+    from saas.jobs.tasks import reap_now
+
+    populate_municipality(app, tenant_a, last_year(), families=3)
+    # The process dies right after the request's commit, before the task is queued.
+    monkeypatch.setattr("tenants.impact.reports.jobs.dispatch", lambda _lease_id: None)
+    ask_for_report(client_for(app, manager_a), tenant_a)
+    [report] = load_reports(app, tenant_a)
+    assert report.status == ReportStatus.QUEUED
+
+    with app.app_context():  # its lease was committed with it: the reaper finds it once it expired
+        assert reap_now(utcnow() + QUEUED_LEASE + timedelta(minutes=1))["requeued"] == 1
+    assert load_report(app, tenant_a, report.id).status == ReportStatus.READY
+
+
+def test_a_report_whose_generation_is_given_up_is_failed_and_can_be_asked_again(
+        app: Flask, tenant_a: Tenant, manager_a: User) -> None:
+    populate_municipality(app, tenant_a, last_year(), families=3)
+    from saas.jobs.leases import MAX_ATTEMPTS
+    from tenants.impact.reports.jobs import abandon_generation
+
+    submitted = add_report(app, tenant_a, None)
+    stuck = add_report(app, tenant_a, None, status=ReportStatus.RUNNING, progress=40, submitted_at=None)
+    with app.app_context():  # the reaper gave up after MAX_ATTEMPTS workers died on each
+        abandon_generation(str(tenant_a.id), str(submitted.id))
+        abandon_generation(str(tenant_a.id), str(stuck.id), locale="nl")
+
+    assert load_report(app, tenant_a, submitted.id).status == ReportStatus.SUBMITTED  # frozen: left alone
+    failed = load_report(app, tenant_a, stuck.id)
+    assert failed.status == ReportStatus.FAILED and "given up" in (failed.error or "") and MAX_ATTEMPTS > 1
+    manager = client_for(app, manager_a)
+    manager.post(reports_url(tenant_a, f"{stuck.id}/regenerate"))
+    assert load_report(app, tenant_a, stuck.id).status == ReportStatus.READY
 
 
 @pytest.mark.parametrize("page", ["100000000000000000000", "-1", "abc"])

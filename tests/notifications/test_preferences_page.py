@@ -69,7 +69,8 @@ def test_an_unknown_kind_a_safety_kind_or_an_unknown_choice_is_refused_and_nothi
         assert message in response.text
     client.post("/logout")
     coordinator = signed_in(coordinator_a)
-    response = coordinator.post(PAGE, data={"vog_expiring": "off", "match_answered": "off", "coordinator_needed": "off"})
+    response = coordinator.post(PAGE, data={"vog_expiring": "off", "match_answered": "off",
+                                            "coordinator_needed": "off"})
     assert response.status_code == 422 and "cannot be changed" in response.text
     assert count_rows(app, tenant_a, NotificationPreference) == 0
 

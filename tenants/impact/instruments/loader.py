@@ -31,6 +31,8 @@ MAX_BYTES = 1_000_000
 
 #: The form field of the uploaded document (the foundation's instruments page).
 UPLOAD_FIELD = "file"
+#: A number of thousands of digits: Python refuses to read it (and no instrument holds one).
+NUMBER_TOO_LONG = L_("The file holds a number too long to read; an instrument's numbers are small.")
 
 
 class InstrumentError(OperationError):
@@ -75,6 +77,8 @@ def _read(text: str) -> tuple[object, dict[Path_, int]]:
                     )
                 ]
             ) from None
+        except ValueError:
+            raise InstrumentError([str(NUMBER_TOO_LONG)]) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         lines: dict[Path_, int] = {}
@@ -96,6 +100,8 @@ def _read(text: str) -> tuple[object, dict[Path_, int]]:
         raise InstrumentError([_("The file is not valid YAML: %(problem)s", problem=str(exc))]) from None
     except RecursionError:
         raise InstrumentError([_("The file is nested too deeply to be an instrument.")]) from None
+    except ValueError:  # a number of thousands of digits: Python refuses to read it
+        raise InstrumentError([str(NUMBER_TOO_LONG)]) from None
 
 
 def _yaml_lines(text: str) -> dict[Path_, int]:

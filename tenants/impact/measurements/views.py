@@ -234,8 +234,12 @@ def show(family_id: uuid.UUID, measurement_id: uuid.UUID) -> str:
 
 
 def _draft_page(family_id: uuid.UUID, measurement_id: uuid.UUID, code: str | None) -> str:
-    """What names the draft of one domain's page (saas.drafts): the answers' address and the domain."""
-    return url_for(".answers", family_id=family_id, measurement_id=measurement_id) + f"?domain={(code or '')[:40]}"
+    """What names the draft of one domain's page (saas.drafts): the answers' address and the domain.
+    ``code`` is the form's raw ``domain``: a control character (a NUL, which PostgreSQL refuses in
+    the draft's lookup) makes it no domain's code."""
+    code = (code or "")[:40]
+    return url_for(".answers", family_id=family_id, measurement_id=measurement_id) + \
+        f"?domain={code if code.isprintable() else ''}"
 
 
 def _park_answers(family_id: uuid.UUID, measurement_id: uuid.UUID) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from saas.db import db, tenant_context, utcnow
 from saas.i18n import force_locale
-from saas.jobs.tasks import run_task
+from saas.jobs.tasks import dispatch, lease_task
 from saas.tenancy.models import Tenant
 from tenants.impact.reports import figures, files, workbook
 from tenants.impact.reports.models import MunicipalityReport
@@ -26,16 +26,26 @@ from tenants.impact.vocabulary import ReportStatus
 logger = logging.getLogger("saas.jobs")
 
 TASK = "tenants.impact.reports.jobs:generate_report"
+#: Called by the reaper when the generation is given up (saas.jobs.leases): workers kept dying on it.
+ABANDONED = "tenants.impact.reports.jobs:abandon_generation"
 ERROR_LENGTH = MunicipalityReport.error.type.length  # type: ignore[attr-defined]
 #: Statuses generation may start from: a submitted report is never regenerated.
 GENERATABLE = frozenset({ReportStatus.QUEUED, ReportStatus.RUNNING, ReportStatus.READY, ReportStatus.FAILED})
 
 
-def start_generation(report: MunicipalityReport, locale: str) -> None:
-    """Run or queue the generation of ``report`` (already committed, so a worker can find it).
-    When the queue cannot be reached the report is marked FAILED, so it can be tried again."""
+def lease_generation(report: MunicipalityReport, locale: str) -> uuid.UUID:
+    """The lease of the generation of ``report`` (flushed): committed with the report itself, so a
+    report never exists without its task (saas.jobs.leases takes back one that was never queued)."""
+    return lease_task(TASK, if_abandoned=ABANDONED, tenant_id=str(report.tenant_id), report_id=str(report.id),
+                      locale=locale)
+
+
+def start_generation(report: MunicipalityReport, lease_id: uuid.UUID) -> None:
+    """Run or queue the generation of ``report`` (already committed with its lease, so a worker can
+    find both); when Redis is away it runs inline. Any other failure marks the report FAILED, so it
+    can be tried again."""
     try:
-        run_task(TASK, tenant_id=str(report.tenant_id), report_id=str(report.id), locale=locale)
+        dispatch(lease_id)
     except Exception as exc:  # e.g. Redis unreachable: the page still answers, the report says why
         logger.exception("report %s could not be queued", report.id)
         db.session.rollback()
@@ -58,6 +68,21 @@ def generate_report(tenant_id: str, report_id: str, locale: str = "nl") -> None:
             db.session.rollback()
             logger.exception("report %s failed", report_id)
             _fail(tenant_uuid, report_uuid, exc)
+
+
+def abandon_generation(tenant_id: str, report_id: str, **_arguments: str) -> None:
+    """Mark a report whose generation was given up as failed (unless it was submitted meanwhile):
+    it never stays "queued" or "running", and the person can ask for it again."""
+    tenant_uuid, report_uuid = uuid.UUID(tenant_id), uuid.UUID(report_id)
+    with tenant_context(db.session, tenant_uuid):
+        report = db.session.get(MunicipalityReport, (tenant_uuid, report_uuid))
+        if report is None or report.status not in (ReportStatus.QUEUED, ReportStatus.RUNNING):
+            return
+    _fail(tenant_uuid, report_uuid, GenerationAbandoned("the generation stopped too often and was given up"))
+
+
+class GenerationAbandoned(Exception):
+    """The workers generating the report kept dying (saas.jobs.leases gave it up)."""
 
 
 def _fail(tenant_id: uuid.UUID, report_id: uuid.UUID, exc: Exception) -> None:

@@ -116,7 +116,8 @@ def create() -> ResponseReturnValue:
 def _generate(report: MunicipalityReport) -> None:
     """Generate once the request has committed (a worker must find the report, and generation
     commits as it goes): inline without Redis, so the page that follows shows the result."""
-    after_commit(partial(jobs.start_generation, report, str(get_locale() or "nl")))
+    lease_id = jobs.lease_generation(report, str(get_locale() or "nl"))  # committed with the report
+    after_commit(partial(jobs.start_generation, report, lease_id))
 
 
 def _report_url(report: MunicipalityReport) -> str:
