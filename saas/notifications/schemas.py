@@ -14,9 +14,10 @@ from saas.forms import Choice, Form
 from saas.i18n import L_
 from saas.notifications.registry import Choice as Preference
 from saas.notifications.registry import kind_named, kinds_for
+from saas.submissions.once import FIELD_NAME as SUBMISSION_FIELD
 
-#: Fields the form may carry besides the kinds.
-_NOT_KINDS = frozenset({"csrf_token"})
+#: Fields the form may carry besides the kinds: its CSRF token and its one-time submission token.
+_NOT_KINDS = frozenset({"csrf_token", SUBMISSION_FIELD})
 
 
 class _PreferencesForm(Form):
