@@ -31,6 +31,10 @@ REQUIRED = L_("This field is required.")
 _BASE_MESSAGES = {"required": REQUIRED, "null": REQUIRED, "validator_failed": L_("This value is not valid.")}
 
 
+#: Fields the form recipe adds to a form besides its input: the CSRF token, the one-time submission
+#: token (saas.submissions) and the draft marker of an autosave (saas.drafts). No form reads them.
+RECIPE_FIELDS = frozenset({"csrf_token", "submission_token", "_draft"})
+
 #: Whitespace controls a text area sends (a line break, a tab); a single line turns them into spaces.
 _LAYOUT_CONTROLS = "\t\n\r"
 #: A text longer than this is a text area unless its field says otherwise (``multiline=``).

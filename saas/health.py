@@ -82,11 +82,9 @@ def _database() -> tuple[str, str, dict[str, Any]]:
     from saas.jobs.leases import queue_depth
 
     try:
-        db.session.execute(text("SELECT 1"))
         current = set(db.session.scalars(text("SELECT version_num FROM alembic_version")))
         depth: dict[str, Any] = dict(queue_depth())
     except Exception as exc:  # the database or its schema is away: say so, never a 500
-        db.session.rollback()
         logger.warning("readiness: the database is not usable: %s", type(exc).__name__)
         return "unavailable", "unknown", {}
     finally:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
-from saas.contact import tel_uri
+from saas.contact import format_postcode, tel_uri
 from saas.i18n import LANGUAGES, format_hours, format_number, get_locale, text_direction
 from saas.submissions.once import new_token
 
@@ -25,6 +25,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["iso_date"] = _format_iso_date
     app.jinja_env.filters["tel_uri"] = tel_uri
+    app.jinja_env.filters["postcode"] = format_postcode
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         format_datetime=format_datetime,

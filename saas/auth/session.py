@@ -85,9 +85,14 @@ def end_server_session(user: User) -> None:
         user.signed_in_session = None
 
 
+def _sign_in_address(back_to: str | None = None) -> str:
+    """The sign-in page, leading back to ``back_to``, else to the page asked for (only a GET can be asked again)."""
+    return url_for("auth.login", next=back_to or (request.full_path if request.method == "GET" else None))
+
+
 def _ask_to_sign_in() -> Response:
     flash(_("Please sign in to continue."), "info")
-    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    return redirect(_sign_in_address())
 
 
 login_manager.user_loader(load_user)
@@ -156,7 +161,7 @@ def _signed_out(parked: str | None) -> ResponseReturnValue:
     else:
         message = _("Your session has ended. Please sign in again.")
     flash(message, "info")
-    sign_in = url_for("auth.login", next=parked or (request.full_path if request.method == "GET" else None))
+    sign_in = _sign_in_address(parked)
     if request.headers.get(AUTOSAVE_HEADER) == "save":  # static/drafts.js takes the person to sign in
         return jsonify(error=message, sign_in=sign_in), 401
     return redirect(sign_in)

@@ -113,10 +113,8 @@ def _requested_page() -> int:
     """``?page=`` of the current request (1 outside a request or when it is no whole number)."""
     from flask import has_request_context, request
 
-    if not has_request_context():
-        return 1
-    text = request.args.get("page", "1")
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_PAGE)) else 1
+    # Werkzeug gives the default for anything int() refuses; paginate clamps what is out of range.
+    return request.args.get("page", 1, type=int) if has_request_context() else 1
 
 
 db = SaasSQLAlchemy(model_class=Base, session_options={"class_": SaasSession})

@@ -25,14 +25,12 @@ from saas.auth.session import AUTOSAVE_HEADER, session_ending
 from saas.crypto import open_text, seal_text
 from saas.db import db, get_or_create, utcnow
 from saas.drafts.models import DRAFT_DAYS, FormDraft
+from saas.forms import RECIPE_FIELDS
 from saas.i18n import _
 
-#: The header of an autosave (static/drafts.js): "save" keeps the form as a draft, nothing else.
-DRAFT_HEADER = AUTOSAVE_HEADER
-#: The same in the body ("save", for a beacon), or "discard" from the restored draft's notice.
+#: An autosave (static/drafts.js) says "save" in the header AUTOSAVE_HEADER, or in this field of
+#: its body (a beacon has no headers); the restored draft's notice sends "discard" in it.
 DRAFT_FIELD = "_draft"
-#: Fields a draft never keeps: the form's tokens belong to the session and the send they came with.
-NOT_KEPT = frozenset({"csrf_token", "submission_token", DRAFT_FIELD})
 PURPOSE = "form_draft"
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -78,7 +76,7 @@ def page_of_request() -> str | None:
 
 def is_autosave() -> bool:
     """An autosave says so in a header, or in its body when it is a beacon (which has no headers)."""
-    return request.headers.get(DRAFT_HEADER) == "save" or (
+    return request.headers.get(AUTOSAVE_HEADER) == "save" or (
         request.method == "POST" and request.form.get(DRAFT_FIELD) == "save")
 
 
@@ -102,7 +100,8 @@ def kept(author: User, page: str) -> KeptDraft | None:
 def keep(author: User, page: str, form: MultiDict[str, str]) -> None:
     """Keep what ``form`` holds (every field as sent, also what would not validate yet) as the
     author's draft of ``page``, replacing the one before."""
-    pairs = [(key, value) for key, value in form.items(multi=True) if key not in NOT_KEPT]
+    # The tokens the recipe adds belong to the send they came with, not to the draft.
+    pairs = [(key, value) for key, value in form.items(multi=True) if key not in RECIPE_FIELDS]
     draft = get_or_create(db.session, _statement(author.id, page),
                           lambda: FormDraft(author_id=author.id, page=page, data_sealed=b""))
     draft.data_sealed = seal_text(json.dumps(pairs), PURPOSE, draft.id) or b""

@@ -49,10 +49,9 @@ def run_task(func_path: str, *, if_abandoned: str | None = None, **kwargs: Any) 
 
     ``if_abandoned`` ("module:function", called with the same arguments) marks the work failed when
     the reaper gives the task up (saas.jobs.leases)."""
-    resolve(func_path)  # fail here, in the request, on a misspelt name
-    if if_abandoned:
-        resolve(if_abandoned)
-    return dispatch(leases.record(func_path, kwargs, if_abandoned))
+    lease_id = lease_task(func_path, if_abandoned=if_abandoned, **kwargs)
+    db.session.commit()  # the reaper finds the lease if queuing fails
+    return dispatch(lease_id)
 
 
 def lease_task(func_path: str, *, if_abandoned: str | None = None, **kwargs: Any) -> uuid.UUID:
@@ -60,7 +59,7 @@ def lease_task(func_path: str, *, if_abandoned: str | None = None, **kwargs: Any
     works on (a request's one commit): then :func:`dispatch` it after that commit
     (saas.web.after_commit). A crash between the commit and the dispatch loses nothing: the
     reaper runs the lease when it expires."""
-    resolve(func_path)
+    resolve(func_path)  # fail here, in the request, on a misspelt name
     if if_abandoned:
         resolve(if_abandoned)
     return leases.add(func_path, kwargs, if_abandoned)

@@ -10,21 +10,17 @@ from marshmallow import ValidationError, validates_schema
 from marshmallow.fields import Field
 
 from saas.auth.roles import Role
-from saas.forms import Choice, Form
+from saas.forms import RECIPE_FIELDS, Choice, Form
 from saas.i18n import L_
 from saas.notifications.registry import Choice as Preference
 from saas.notifications.registry import kind_named, kinds_for
-from saas.submissions.once import FIELD_NAME as SUBMISSION_FIELD
-
-#: Fields the form may carry besides the kinds: its CSRF token and its one-time submission token.
-_NOT_KINDS = frozenset({"csrf_token", SUBMISSION_FIELD})
 
 
 class _PreferencesForm(Form):
     @validates_schema(pass_original=True)
     def _refuse_other_kinds(self, _data: dict[str, Any], original: Any, **_kwargs: Any) -> None:
         names = set(original.keys()) if hasattr(original, "keys") else set()
-        for name in sorted(names - set(self.fields) - _NOT_KINDS):
+        for name in sorted(names - set(self.fields) - RECIPE_FIELDS):
             kind = kind_named(name)
             if kind is not None and kind.safety:
                 raise ValidationError(L_("“%(kind)s” is always sent at once; it cannot be changed.",

@@ -48,7 +48,7 @@ SENDING_LEASE = timedelta(minutes=15)
 #: Rows one delivery run takes; the next run takes the rest.
 BATCH = 200
 _SCHEDULED = "notifications_scheduled"
-ERROR_LENGTH = 300
+ERROR_LENGTH: int = Notification.error.type.length
 
 
 def tenant_link(endpoint: str, **values: Any) -> str:
@@ -63,6 +63,8 @@ def notify(kind: EventKind, recipients: Iterable[User | None], *, subject_id: An
     event; returns the rows added. ``params`` go to the template: text, numbers, and dates (kept as
     ISO text: the template writes ``|iso_date``)."""
     people = {user.id: user for user in recipients if user is not None and user.is_active}
+    if not people:  # a volunteer without an account, a family without a coordinator
+        return []
     roles = roles_of(people)
     stored = stored_choices(roles)
     added = []

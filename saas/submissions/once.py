@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from saas.db import db
 from saas.errors import error_response
+from saas.forms import RECIPE_FIELDS
 from saas.i18n import _
 from saas.submissions.models import TOKEN_LENGTH, Submission
 
@@ -29,7 +30,7 @@ FIELD_NAME = "submission_token"
 #: … and the header of a JSON client.
 HEADER_NAME = "Idempotency-Key"
 #: Fields that are no part of what was sent: they differ between two sends of the same form.
-NOT_CONTENT = frozenset({"csrf_token", FIELD_NAME, "_draft"})
+NOT_CONTENT = RECIPE_FIELDS
 _TOKEN = re.compile(rf"[A-Za-z0-9_.:-]{{8,{TOKEN_LENGTH}}}")
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from saas.audit.operations import record
 from saas.auth.models import User
-from saas.contact import format_postcode, normalise_phone
+from saas.contact import normalise_phone
 from saas.crypto import blind_index, open_text, seal_text
 from saas.db import db
 from tenants.families.models import CONTACT_DETAILS, CaseEvent, Family
@@ -46,10 +46,6 @@ class ContactDetails:
     @property
     def is_empty(self) -> bool:
         return not any(asdict(self).values())
-
-    @property
-    def postcode_shown(self) -> str:
-        return format_postcode(self.postcode)
 
 
 FIELDS = tuple(field.name for field in fields(ContactDetails))

@@ -116,21 +116,28 @@ def case_number_first(words: Sequence[str]) -> list[sa.ColumnElement[Any]]:
 # Why it matched --------------------------------------------------------------------------------
 
 
-def reasons(family: Family, words: Sequence[str]) -> list[tuple[Any, str]]:
-    """(label, text) of each searchable text of ``family`` (members loaded) that a word was found in."""
-    found = []
-    for field in FIELDS:
-        for text in field.texts(family, family.members):
-            if not text:
-                continue
-            folded = fold(text)
-            exact = field.name == "case_number" and any(_is_case_number(family, word) for word in words)
-            if exact or any(word in folded for word in words):
-                found.append((field.label, format_postcode(text) if field.name == "postcode" else text))
+def reasons_for(words: Sequence[str]) -> Callable[[Family], list[tuple[Any, str]]]:
+    """``reasons(family)`` for one search: the (label, text) of each searchable text of ``family``
+    (members loaded) that a word was found in. The phone's key is made once per search, not per
+    family shown."""
     phone = phone_in_query(words)
-    if phone and family.phone_key is not None and family.phone_key == phone_key(phone):
-        found.append((PHONE_LABEL, phone))
-    return found
+    key = phone_key(phone) if phone else None
+
+    def reasons(family: Family) -> list[tuple[Any, str]]:
+        found = []
+        for field in FIELDS:
+            for text in field.texts(family, family.members):
+                if not text:
+                    continue
+                folded = fold(text)
+                exact = field.name == "case_number" and any(_is_case_number(family, word) for word in words)
+                if exact or any(word in folded for word in words):
+                    found.append((field.label, format_postcode(text) if field.name == "postcode" else text))
+        if key is not None and family.phone_key == key:
+            found.append((PHONE_LABEL, phone))
+        return found
+
+    return reasons
 
 
 def _is_case_number(family: Family, word: str) -> bool:

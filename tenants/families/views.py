@@ -153,7 +153,7 @@ def search_page() -> ResponseReturnValue:
         words=words,
         errors=refused,
         page=queries.paginate(queries.search_results(words), data.get("page")) if words else None,
-        reasons=search.reasons,
+        reasons=search.reasons_for(words),
     )
     return html, (422 if refused else 200)
 

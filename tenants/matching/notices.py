@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from saas.auth.models import Membership, User
 from saas.auth.roles import Role
@@ -102,7 +103,8 @@ def _managers() -> list[User]:
 def escalate_unhandled(_tenant: Tenant) -> int:
     """Tell the managers of every request for the coordinator left unhandled past the set time."""
     hours = int(current_app.config["NOTIFY_ESCALATION_HOURS"])
-    waiting = db.session.scalars(select(ContactMoment).where(
+    waiting = db.session.scalars(select(ContactMoment).options(
+        selectinload(ContactMoment.family), selectinload(ContactMoment.author)).where(
         ContactMoment.needs_coordinator, ContactMoment.handled_at.is_(None),
         ContactMoment.updated_at <= utcnow() - timedelta(hours=hours))).all()
     managers = _managers() if waiting else []

@@ -49,9 +49,7 @@ def found(words: Sequence[str]) -> list[Volunteer]:
 
 
 def search_panel(words: Sequence[str]) -> str:
-    """The volunteers group of the search page (empty without a query)."""
-    if not words:
-        return ""
+    """The volunteers group of the search page (shown only for a query)."""
     volunteers = found(words)
     return render_template("volunteers/_search_results.html", volunteers=volunteers[:SHOWN],
                            more=len(volunteers) > SHOWN, shown=SHOWN)
@@ -59,11 +57,12 @@ def search_panel(words: Sequence[str]) -> str:
 
 def refresh_search_keys(session: Session, _flush_context: Any, _instances: Any) -> None:
     """``before_flush``: rebuild the key of each volunteer that is new or had a searched text changed."""
-    for obj in (*session.new, *session.dirty):
+    new = session.new  # a set built on each access: once, not once per object
+    for obj in (*new, *session.dirty):
         if not isinstance(obj, Volunteer):
             continue
         state: Any = inspect(obj)
-        if obj in session.new or any(state.attrs[name].history.has_changes() for name in SEARCHED_ATTRIBUTES):
+        if obj in new or any(state.attrs[name].history.has_changes() for name in SEARCHED_ATTRIBUTES):
             key = search_key(obj)
             if obj.search_text != key:
                 obj.search_text = key

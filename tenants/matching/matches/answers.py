@@ -10,33 +10,29 @@ and the tenant's audit log; the reason is sealed and goes into neither.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import cast
 
 from saas.audit.operations import record
 from saas.auth.models import User
 from saas.crypto import open_text, seal_text
-from saas.db import db, utcnow
+from saas.db import utcnow
 from saas.errors import OperationError
 from saas.i18n import L_
 from tenants.families import operations as families
 from tenants.matching import notices
+from tenants.matching.matches.operations import lock_row
 from tenants.matching.models import Match
-from tenants.matching.states import ANSWERABLE, VolunteerResponse
+from tenants.matching.states import VolunteerResponse
 
 #: Purpose of the sealed decline reason (it may say something personal about the volunteer).
 DECLINE_REASON = "match_decline_reason"
-#: The longest reason a volunteer can give (a sentence or two, typed on a phone).
-REASON_LENGTH = 500
-
-
 def _locked(match: Match) -> Match:
     """The match as it is now, locked: two submits at once answer one after the other."""
-    return db.session.scalars(select(Match).where(Match.id == match.id).with_for_update()
-                              .execution_options(populate_existing=True)).one()
+    return cast("Match", lock_row(Match, match.id))
 
 
 def _check_answerable(match: Match) -> None:
-    if match.state not in ANSWERABLE:
+    if not match.is_proposal:
         raise OperationError(L_("This proposal can no longer be answered: the match is %(state)s.",
                                 state=match.state.label))
 

@@ -79,7 +79,7 @@ def _family_refusals(family: Family) -> list[str]:
     return reasons
 
 
-def _lock(model: type, row_id: Any) -> Any:
+def lock_row(model: type, row_id: Any) -> Any:
     """Reload ``row_id`` with a row lock, so two proposals at once wait for each other."""
     # populate_existing: check the row as it is now, not as this request first loaded it.
     return db.session.scalars(select(model).where(model.id == row_id).with_for_update()
@@ -89,7 +89,7 @@ def _lock(model: type, row_id: Any) -> Any:
 def propose(actor: User, family: Family, volunteer: Volunteer, *, coordinator_id: Any = None) -> Match:
     """Propose ``volunteer`` for ``family``: the family is matched and the volunteer's room taken.
     The match keeps the score the suggestions page showed, computed again here with the rows locked."""
-    family, volunteer = _lock(Family, family.id), _lock(Volunteer, volunteer.id)
+    family, volunteer = lock_row(Family, family.id), lock_row(Volunteer, volunteer.id)
     today = local_today()
     fit = eligibility.fits([volunteer], today)[volunteer.id]
     reasons = [*_family_refusals(family), *fit.reasons]
@@ -208,7 +208,7 @@ def end(actor: User, match: Match, data: dict[str, Any], *, move_family: bool = 
 
     The match row is locked first, so a second submit of the same end waits and is then refused.
     """
-    match = _lock(Match, match.id)
+    match = lock_row(Match, match.id)
     target = MatchState.REMATCHED if data.get("rematch") else MatchState.ENDED
     _check_move(match, target)
     ended_on = data.get("ended_on") or local_today()

@@ -26,6 +26,9 @@ from tenants.matching.vocabulary import Frequency, NeighbourhoodRule
 #: The form sends one goal field per life domain: goal_finances, goal_housing, …
 GOAL_PREFIX = "goal_"
 
+#: The longest reason a volunteer can give for declining (a sentence or two, typed on a phone).
+REASON_LENGTH = 500
+
 
 class _PastDayForm(Form):
     """A day that has passed already (or is today): a pause or an evaluation is recorded afterwards."""
@@ -103,7 +106,7 @@ class EndForm(Confirmed):
 class DeclineForm(Form):
     """The volunteer declines a proposed match, saying why (tenants.matching.matches.answers)."""
 
-    reason = String(max_length=500, required=True)
+    reason = String(max_length=REASON_LENGTH, required=True)
 
 
 class ListQuery(Form):
