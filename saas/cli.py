@@ -98,12 +98,15 @@ def create_foundation_admin(email: str, name: str, password: str) -> None:
 
 
 @demo_cli.command("seed")
-def seed() -> None:
+@click.option("--families", type=click.IntRange(1, 100_000), help="Families per tenant (default: 60–120).")
+@click.option("--volunteers", type=click.IntRange(1, 50_000), help="Volunteers per tenant (default: 40–80).")
+def seed(families: int | None, volunteers: int | None) -> None:
     """Load the demo: the foundation, three tenants and people in every role."""
-    from saas.demo import DEMO_PASSWORD, demo_logins, seed_demo
+    from saas.demo import DEMO_PASSWORD, TENANTS, demo_logins, seed_demo
+    from saas.demo_size import DemoSize
 
     if db.session.scalar(select(Tenant.id).limit(1)) is None:
-        seed_demo()
+        seed_demo({spec.slug: DemoSize(families=families, volunteers=volunteers) for spec in TENANTS})
         db.session.commit()
         click.echo("Demo data loaded.")
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyotp
@@ -22,6 +23,7 @@ from saas.auth.roles import FoundationRole, Role
 from saas.auth.secrets import hash_password, store_totp_secret
 from saas.crypto import DecryptionError, ensure_tenant_key, unseal
 from saas.db import db, tenant_context
+from saas.demo_size import DemoSize, demo_size
 from saas.tenancy.models import Tenant
 
 DEMO_PASSWORD = "samen-oplopen-demo"
@@ -140,8 +142,10 @@ def demo_logins() -> list[str]:
     return lines
 
 
-def seed_demo() -> None:
-    """Create the demo data (see :func:`demo_logins` for who can sign in)."""
+def seed_demo(sizes: Mapping[str, DemoSize] | None = None) -> None:
+    """Create the demo data (see :func:`demo_logins` for who can sign in); ``sizes`` fixes the number
+    of families and volunteers of tenants by slug (the benchmarks' large tenant)."""
+    sizes = sizes or {}
     users: dict[str, User] = {}
     for local_part, name, foundation_role in FOUNDATION:
         user = _person(users, local_part, name, two_factor=True)
@@ -162,6 +166,7 @@ def seed_demo() -> None:
                 people.setdefault(role, []).append(user)
             db.session.flush()
             rng = random.Random(spec.slug)  # noqa: S311 - the same demo every time, not a secret
-            for seeder in packages.demo_seeders():
-                seeder(tenant, people, rng)
+            with demo_size(sizes.get(spec.slug, DemoSize())):
+                for seeder in packages.demo_seeders():
+                    seeder(tenant, people, rng)
             db.session.flush()

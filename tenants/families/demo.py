@@ -21,6 +21,7 @@ from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.crypto import seal_text
 from saas.db import db
+from saas.demo_size import demo_count
 from saas.tenancy.models import Tenant
 from tenants.demo_time import local_time, stamp_timeline
 from tenants.families.demo_contact import add_contact_details
@@ -103,7 +104,7 @@ def _plan(rng: random.Random, today: date) -> list[tuple[date, CaseState]]:
     bands = [(low + 1, high, weights) for low, (high, weights) in zip([0, *limits], STATE_WEIGHTS, strict=False)]
     ages = [(rng.randint(*rng.choice([(low, high) for low, high, w in bands if state in w])), state)
             for state in CaseState]
-    for _ in range(rng.randint(60, 120) - len(ages)):
+    for _ in range(demo_count("families", rng, 60, 120) - len(ages)):
         age = 1 + int(1094 * rng.random() ** 1.3)  # skewed to recent referrals: the programme grows
         ages.append((age, _pick(rng, next(w for low, high, w in bands if age <= high))))
     return sorted((today - timedelta(days=age), state) for age, state in ages)

@@ -13,7 +13,7 @@ import random
 import unicodedata
 import uuid
 from datetime import date, timedelta
-from itertools import pairwise
+from itertools import count, pairwise
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from saas.auth.roles import Role
 from saas.clock import local_today
 from saas.db import db
 from saas.demo import FOUNDATION, TENANTS
+from saas.demo_size import demo_count
 from saas.tenancy.models import Tenant
 from tenants.demo_time import stamp_timeline
 from tenants.families.demo_contact import volunteer_postcode
@@ -77,7 +78,7 @@ def _plan(rng: random.Random, linked: list[User]) -> list[tuple[S, str | None, U
     plan += [(S.APPLICANT, "waiting", None) for _ in range(rng.randint(2, 3))]
     plan += [(rng.choice([S.AVAILABLE, S.MATCHED, S.MATCHED]), "expiring", None) for _ in range(rng.randint(2, 4))]
     plan += [(rng.choice([S.AVAILABLE, S.MATCHED]), "expired", None) for _ in range(rng.randint(1, 3))]
-    for _ in range(rng.randint(40, 80) - len(plan)):
+    for _ in range(demo_count("volunteers", rng, 40, 80) - len(plan)):
         plan.append((_pick(rng, {state: weight for state, (weight, _ages) in STATES.items()}), None, None))
     return plan
 
@@ -147,10 +148,14 @@ def _person(rng: random.Random, kind: VolunteerKind, taken: set[str]) -> tuple[s
     """(name, e-mail address at example.org, languages) of an invented volunteer or volunteer family;
     ``taken`` holds the names and addresses given out already, so none repeats within the tenant."""
     name = ""
-    while not name or name in taken:
+    for attempt in count():
+        if name and name not in taken:
+            break
         origin = _pick(rng, {key: spec[0] for key, spec in ORIGINS.items()})
         surnames, women, men = NAMES[origin]
         surname = rng.choice(surnames)
+        if attempt > 20:  # a large demo has used up the single surnames: families take a double one
+            surname = f"{surname}-{rng.choice(surnames)}"
         if kind == VolunteerKind.FAMILY:
             name, local = f"Familie {surname}", f"familie.{_ascii(surname)}"
             continue

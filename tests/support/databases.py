@@ -49,8 +49,8 @@ def sqlite_database(directory: Path) -> Iterator[TestDatabase]:
     yield TestDatabase(app_url=url, owner_url=url)
 
 
-@contextmanager
-def postgresql_database(admin_url: str, name: str) -> Iterator[TestDatabase]:
+def create_postgresql_database(admin_url: str, name: str) -> TestDatabase:
+    """A new, empty database ``name`` (dropped first if it exists) with the owner and app roles."""
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         existing = set(conn.scalars(sa.text("select rolname from pg_roles")))
@@ -62,20 +62,34 @@ def postgresql_database(admin_url: str, name: str) -> Iterator[TestDatabase]:
             if "ALTER SCHEMA" in statement or "DEFAULT PRIVILEGES" in statement or "USAGE ON SCHEMA" in statement:
                 continue  # these run inside the new database, below
             conn.exec_driver_sql(statement)
+    admin.dispose()
     inside = sa.create_engine(make_url(admin_url).set(database=name), isolation_level="AUTOCOMMIT")
     with inside.connect() as conn:
         for statement in role_setup_sql(name, OWNER_ROLE, APP_ROLE):
             if "ALTER SCHEMA" in statement or "DEFAULT PRIVILEGES" in statement or "USAGE ON SCHEMA" in statement:
                 conn.exec_driver_sql(statement)
     inside.dispose()
+    return existing_postgresql_database(admin_url, name)
+
+
+def existing_postgresql_database(admin_url: str, name: str) -> TestDatabase:
+    """The addresses of database ``name`` for the owner, the app role and the administrator."""
     base = make_url(admin_url).set(database=name, password=None)
+    return TestDatabase(
+        app_url=base.set(username=APP_ROLE).render_as_string(hide_password=False),
+        owner_url=base.set(username=OWNER_ROLE).render_as_string(hide_password=False),
+        admin_url=make_url(admin_url).set(database=name).render_as_string(hide_password=False),
+    )
+
+
+@contextmanager
+def postgresql_database(admin_url: str, name: str) -> Iterator[TestDatabase]:
+    """A new database ``name`` for the block, dropped afterwards."""
+    database = create_postgresql_database(admin_url, name)
     try:
-        yield TestDatabase(
-            app_url=base.set(username=APP_ROLE).render_as_string(hide_password=False),
-            owner_url=base.set(username=OWNER_ROLE).render_as_string(hide_password=False),
-            admin_url=make_url(admin_url).set(database=name).render_as_string(hide_password=False),
-        )
+        yield database
     finally:
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.dispose()
