@@ -70,7 +70,7 @@ def _init_people(app: Flask, settings: dict[str, Any]) -> None:
     from saas.auth.session import init_session_handling
     from saas.drafts.keeping import init_drafts
     from saas.extensions import login_manager
-    from saas.i18n import babel, select_locale
+    from saas.i18n import babel, install_template_translations, select_locale
 
     login_manager.init_app(app)
     # "basic", not "strong": volunteers' phones change address between networks all day, and
@@ -80,6 +80,7 @@ def _init_people(app: Flask, settings: dict[str, Any]) -> None:
     init_drafts()
     babel.init_app(app, locale_selector=select_locale, default_timezone=settings["TIMEZONE"],
                    default_translation_directories=str(ROOT / "translations"))
+    install_template_translations(app)
 
 
 def _init_pages(app: Flask) -> None:
@@ -131,7 +132,9 @@ def _configure(app: Flask, settings: dict[str, Any]) -> None:
     secure = settings["SECURE_COOKIES"]
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True} if not settings["DATABASE_URL"].startswith("sqlite") else {},
+        # No pool_pre_ping: saas.db.base checks a pooled connection without a round trip.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_recycle": 3600} if not settings["DATABASE_URL"].startswith("sqlite") else {},
+        SESSION_REFRESH_EACH_REQUEST=False,  # the cookie is re-sent when it changes (saas.auth.session)
         SESSION_COOKIE_NAME="__Host-session" if secure else "session",
         SESSION_COOKIE_SECURE=secure,
         SESSION_COOKIE_HTTPONLY=True,

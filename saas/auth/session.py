@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from hmac import compare_digest
-from typing import ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
 import flask_login
@@ -14,7 +14,7 @@ from blinker import Signal
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import Row, Select, select, update
 from werkzeug.wrappers import Response
 
 from saas.auth.models import User, UserSession
@@ -23,6 +23,9 @@ from saas.extensions import login_manager
 from saas.i18n import _
 
 LAST_SEEN = "last_seen"
+#: Seconds: LAST_SEEN is renewed when it is older than this, so the session cookie is re-signed and
+#: sent about once a minute rather than with every response; the idle limit holds to the minute.
+LAST_SEEN_RESOLUTION = 60
 SIGNED_IN_AT = "signed_in_at"
 REMEMBERED = "remembered"
 
@@ -48,23 +51,52 @@ def login_required(view: Callable[P, R]) -> Callable[P, R]:
     return cast("Callable[P, R]", flask_login.login_required(view))
 
 
+class UserCompanion(Protocol):
+    """What a request loads in the same statement as its user (saas.web.tenant: the membership of
+    the tenant the address names, with the tenant and its licence)."""
+
+    def extend(self, statement: Select[tuple[User]]) -> Select[Any]:
+        """``statement`` (users joined to their server-side session) with the companion's columns."""
+
+    def receive(self, row: Row[Any]) -> None:
+        """The row of a user who is signed in: keep the companion's part of it for the request."""
+
+
+_companions: list[UserCompanion] = []
+
+
+def load_alongside_user(companion: UserCompanion) -> None:
+    """Have ``companion`` load its rows in the user's statement: one round trip for both."""
+    _companions.append(companion)
+
+
 def load_user(session_id: str) -> User | None:
     """The user of a session id ``<user>:<nonce>:<server-side session>`` (User.get_id). A changed
     nonce (new password, "sign out everywhere") ends all of the person's sessions; an ended
-    server-side session (signed out) ends this one only. Both come from the cookie, in one statement."""
+    server-side session (signed out) ends this one only. Both come from the cookie, in one statement,
+    with what the companions load."""
     raw_id, _sep, rest = session_id.partition(":")
     nonce, _sep, raw_session = rest.partition(":")
     try:
         user_id, signed_in_session = uuid.UUID(raw_id), uuid.UUID(raw_session)
     except ValueError:  # also an id from before server-side sessions: that session ends
         return None
-    user = db.session.scalar(
+    statement: Select[Any] = (
         select(User).join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, UserSession.id == signed_in_session, UserSession.ended_at.is_(None)))
+    for companion in _companions:
+        statement = companion.extend(statement)
+    # The cookie is signed, so the id is one we issued: bound, it lets row-level security show the
+    # person's own rows to the companions. Unbound again below when the session is not valid.
+    bind_context(db.session, user_id=user_id)
+    row = db.session.execute(statement).first()
+    user = row[0] if row is not None else None
     if user is None or not user.is_active or not compare_digest(user.session_nonce, nonce):
+        bind_context(db.session, user_id=None)
         return None
     user.signed_in_session = signed_in_session
-    bind_context(db.session, user_id=user.id)
+    for companion in _companions:
+        companion.receive(row)  # type: ignore[arg-type] - not None: the user was found
     return user
 
 
@@ -149,7 +181,8 @@ def init_session_handling(app: Flask) -> None:
             logout_user()
             session.clear()
             return _signed_out(parked)
-        session[LAST_SEEN] = now
+        if now - session.get(LAST_SEEN, 0) >= LAST_SEEN_RESOLUTION:
+            session[LAST_SEEN] = now
         return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import select
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,10 +11,11 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.pagination import SelectPagination
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry, scoped_session
 
 #: Deterministic constraint names, so Alembic can name (and drop) every constraint.
@@ -100,13 +102,38 @@ class SaasSQLAlchemy(SQLAlchemy):
     (a server error) or make it count to the end of the table. One clamp covers every list."""
 
     def paginate(self, select: sa.Select[Any], *, page: int | None = None, per_page: int | None = None,
-                 max_per_page: int | None = None, error_out: bool = True, count: bool = True) -> Any:
+                 max_per_page: int | None = None, error_out: bool = True, count: bool = True,
+                 rows: bool = False) -> Any:
+        """A page of ``select``: its objects, or with ``rows`` its result rows (a list that selects
+        the columns it shows, instead of loading whole objects)."""
         if page is None:
             page = _requested_page()
         if not 1 <= page <= MAX_PAGE:
             page = 1
-        return super().paginate(select, page=page, per_page=per_page, error_out=error_out, count=count,
-                                max_per_page=min(max_per_page or MAX_PER_PAGE, MAX_PER_PAGE))
+        max_per_page = min(max_per_page or MAX_PER_PAGE, MAX_PER_PAGE)
+        if not rows:
+            return super().paginate(select, page=page, per_page=per_page, error_out=error_out, count=count,
+                                    max_per_page=max_per_page)
+        return RowPagination(select=select, session=self.session(), page=page, per_page=per_page,
+                             max_per_page=max_per_page, error_out=error_out, count=count)
+
+
+class RowPagination(SelectPagination):
+    """A page of result rows (``row.name``, ``row.id`` …) rather than the first column's objects.
+
+    A deeper page first finds its ids with the same filters and sort, which the sort's index answers
+    alone, then reads only those rows' columns and joins: OFFSET skips index entries, not whole
+    rows with their joins. The first column of the statement must be the listed table's ``id``."""
+
+    def _query_items(self) -> list[Any]:
+        select = self._query_args["select"]
+        if self._query_offset:
+            key = select.selected_columns[0]
+            ids = select.with_only_columns(key).limit(self.per_page).offset(self._query_offset)
+            select = select.where(key.in_(ids.scalar_subquery()))
+        else:
+            select = select.limit(self.per_page)
+        return list(self._query_args["session"].execute(select))
 
 
 def _requested_page() -> int:
@@ -152,6 +179,8 @@ def configure_engine(engine: Engine) -> None:
     every connection, and pysqlite's own transaction handling breaks SAVEPOINTs; the two
     listeners follow the SQLAlchemy documentation's recipe for SQLite transactions.
     """
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "checkout", _refuse_closed_connection)
     if engine.dialect.name != "sqlite":
         return
 
@@ -165,6 +194,22 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Hand out no pooled connection the server has closed, without a round trip.
+
+    pool_pre_ping would send a statement on every checkout, once per request. An idle connection
+    has nothing to read unless the server ended it (a restart, pg_terminate_backend, an idle
+    time-out send their farewell and close the socket), so a zero-timeout poll of its socket tells;
+    the pool then opens a fresh one. A connection lost silently (a network cut) is only found when
+    used: that request fails as an outage (503), and the pool discards every older connection."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("the connection is closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+    if poller.poll(0):
+        raise DisconnectionError("the server ended the connection")
 
 
 Row = TypeVar("Row")

@@ -11,8 +11,10 @@ The guard works on every ORM session:
   bound. Platform work that must cross tenants says so with :func:`cross_tenant` — the only
   opt-out, easy to grep and to review.
 * ``before_flush`` stamps ``tenant_id`` on new rows and refuses writes outside the bound tenant.
-* ``after_begin`` copies the bound tenant and user into transaction-local PostgreSQL settings,
-  which the row-level-security policies read (see :mod:`saas.db.rls`).
+* the bound tenant, user and reader reach PostgreSQL as transaction-local settings, which the
+  row-level-security policies read (see :mod:`saas.db.rls`): one ``set_config`` statement, sent
+  just before the first statement of a transaction and again only when the binding changed — a
+  request that binds its user and then its tenant pays one round trip, not one per binding.
 """
 
 from __future__ import annotations
@@ -111,7 +113,8 @@ def bind_context(session: AnySession, *, tenant_id: Any = ..., user_id: Any = ..
     """Bind a tenant, the acting user and/or the reader ("foundation" or None) to ``session``
     (``...`` leaves a value unchanged).
 
-    Applies to the transaction already open, if any, and to every later one.
+    Applies to the transaction already open, if any (from its next statement on), and to every
+    later one.
     """
     target: Session = session() if isinstance(session, scoped_session) else session
     if tenant_id is not ...:
@@ -120,9 +123,6 @@ def bind_context(session: AnySession, *, tenant_id: Any = ..., user_id: Any = ..
         target.info[USER_KEY] = user_id
     if reader is not ...:
         target.info[READER_KEY] = reader
-    if target.in_transaction():
-        # after_begin already ran for this transaction; bring it up to date.
-        _apply_database_context(target.connection(), target.info)
 
 
 @contextmanager
@@ -136,17 +136,47 @@ def tenant_context(session: AnySession, tenant_id: uuid.UUID | None) -> Iterator
         bind_context(session, tenant_id=previous)
 
 
-def _apply_database_context(connection: sa.Connection, info: dict[str, Any]) -> None:
-    if connection.dialect.name != "postgresql":
+#: In a connection's ``info`` while a session's transaction runs on it: that session's bindings,
+#: and the values last sent to PostgreSQL in this transaction.
+_BINDINGS, _SENT = "saas_bindings", "saas_sent_bindings"
+_SET_CONTEXT = ("select set_config('app.tenant_id', %(tenant)s, true), set_config('app.user_id', %(user)s, true), "
+                "set_config('app.reader', %(reader)s, true)")
+
+
+#: Statements that read no table: a (possibly failed) transaction must be able to run them as is.
+_TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE", "ROLLBACK")
+
+
+def _send_bindings(connection: sa.Connection, cursor: Any, statement: str, *_parameters: Any) -> None:
+    """Before a statement: bring PostgreSQL's settings up to the session's bindings if they differ."""
+    bindings = connection.info.get(_BINDINGS)
+    if bindings is None or statement.startswith(_TRANSACTION_CONTROL):
+        return
+    wanted = (bindings.get(TENANT_KEY), bindings.get(USER_KEY), bindings.get(READER_KEY))
+    if connection.info.get(_SENT) == wanted:
         return
     # set_config(..., true) is transaction-local: it never leaks to the next user of a pooled
     # connection (a plain SET would). An empty string means "none" and the policies fail closed.
-    connection.exec_driver_sql(
-        "select set_config('app.tenant_id', %(tenant)s, true), set_config('app.user_id', %(user)s, true), "
-        "set_config('app.reader', %(reader)s, true)",
-        {"tenant": str(info.get(TENANT_KEY) or ""), "user": str(info.get(USER_KEY) or ""),
-         "reader": str(info.get(READER_KEY) or "")},
-    )
+    cursor.execute(_SET_CONTEXT, {"tenant": str(wanted[0] or ""), "user": str(wanted[1] or ""),
+                                  "reader": str(wanted[2] or "")})
+    connection.info[_SENT] = wanted
+
+
+def _forget_bindings(connection: sa.Connection) -> None:
+    """The transaction ended: its settings are gone, and the connection goes back to the pool."""
+    connection.info.pop(_BINDINGS, None)
+    connection.info.pop(_SENT, None)
+
+
+def _forget_sent(connection: sa.Connection, *_savepoint: Any) -> None:
+    """A savepoint rolled back: settings sent inside it are undone, so send them again."""
+    connection.info.pop(_SENT, None)
+
+
+event.listen(sa.Engine, "before_cursor_execute", _send_bindings)
+event.listen(sa.Engine, "commit", _forget_bindings)
+event.listen(sa.Engine, "rollback", _forget_bindings)
+event.listen(sa.Engine, "rollback_savepoint", _forget_sent)
 
 
 def _touches_tenant_table(statement: Any) -> bool:
@@ -193,4 +223,8 @@ def _check_writes_stay_in_tenant(session: Session, _flush_context: Any, _instanc
 
 @event.listens_for(Session, "after_begin")
 def _set_row_level_security_context(session: Session, _transaction: Any, connection: sa.Connection) -> None:
-    _apply_database_context(connection, session.info)
+    # The bindings are read when the first statement goes out (_send_bindings), so they can still
+    # change before then at no cost.
+    if connection.dialect.name == "postgresql":
+        connection.info[_BINDINGS] = session.info
+        connection.info.pop(_SENT, None)

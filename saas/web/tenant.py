@@ -15,17 +15,19 @@ writes while read-only) and its banner through :func:`add_entry_check` and
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Callable
 from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Row, Select, and_, select
+from sqlalchemy.orm import contains_eager, lazyload
 from werkzeug.local import LocalProxy
 
-from saas.auth.models import Membership
+from saas.auth.models import Membership, User
 from saas.auth.roles import Role
+from saas.auth.session import load_alongside_user
 from saas.db import bind_context, cross_tenant, db
 from saas.extensions import login_manager
 from saas.tenancy.models import Tenant
@@ -82,7 +84,11 @@ def _contributed_template_context() -> dict[str, Any]:
 
 def membership_for(slug: str, user: Any) -> Membership | None:
     """The active membership of ``user`` in the active tenant ``slug``, with the tenant and its
-    licence loaded, in one statement; None without such a membership."""
+    licence loaded, in one statement; None without such a membership. In a tenant request it came
+    with the user already (:class:`_MembershipWithUser`)."""
+    loaded = g.pop(_LOADED_MEMBERSHIP, None)
+    if loaded is not None and loaded[0] == (slug, user.id):
+        return loaded[1]
     statement = (
         select(Membership)
         .join(Membership.tenant)
@@ -93,15 +99,69 @@ def membership_for(slug: str, user: Any) -> Membership | None:
     return db.session.scalar(cross_tenant(statement, "resolve the tenant of the request"))
 
 
+#: In ``g`` during a tenant request: the tenant's slug from the address, then ((slug, user id), membership or None).
+_REQUESTED_SLUG, _LOADED_MEMBERSHIP = "requested_tenant_slug", "membership_loaded_with_user"
+
+
+class _MembershipWithUser:
+    """Loads the membership of the tenant the address names in the user's own statement
+    (saas.auth.session.load_alongside_user): a tenant page's person, membership, tenant and licence
+    in one round trip."""
+
+    def extend(self, statement: Select[Any]) -> Select[Any]:
+        slug = g.get(_REQUESTED_SLUG) if has_request_context() else None
+        if slug is None:
+            return statement
+        tenant = and_(Tenant.slug == slug, Tenant.is_active)
+        membership = and_(Membership.tenant_id == Tenant.id, Membership.user_id == User.id, Membership.is_active)
+        return cross_tenant(
+            statement.add_columns(Membership).outerjoin(Tenant, tenant).outerjoin(Membership, membership)
+            .outerjoin(Tenant.licence)
+            .options(contains_eager(Membership.tenant).contains_eager(Tenant.licence),
+                     lazyload(Membership.user)),  # the person of the row: taken from the identity map
+            "the person's own membership in the tenant of the request")
+
+    def receive(self, row: Row[Any]) -> None:
+        slug = g.get(_REQUESTED_SLUG) if has_request_context() else None
+        if slug is not None and len(row) > 1:
+            g.setdefault(_LOADED_MEMBERSHIP, ((slug, row[0].id), row[1]))
+
+
+load_alongside_user(_MembershipWithUser())
+
+
+#: In the (signed) session: the tenant id of each slug the person entered, so the next request
+#: binds it before its first statement and PostgreSQL gets user and tenant in one set_config.
+_TENANT_IDS = "tenant_ids"
+
+
+def _expect_tenant(slug: str) -> None:
+    """Bind the tenant the person entered under ``slug`` before, for the person's own statement.
+    Only a binding: the membership in that statement decides, and a refusal unbinds it again."""
+    known = session.get(_TENANT_IDS, {}).get(slug)
+    try:
+        bind_context(db.session, tenant_id=uuid.UUID(known) if known else None)
+    except (TypeError, ValueError):  # not a UUID: an old or foreign cookie value, ignored
+        bind_context(db.session, tenant_id=None)
+
+
 def _enter_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
     slug = (values or {}).pop(TENANT_ARG, None)
     if slug is None:
         return
+    g.setdefault(_REQUESTED_SLUG, slug)  # before the user is loaded: the membership comes with them
+    _expect_tenant(slug)
     if not current_user.is_authenticated:
+        bind_context(db.session, tenant_id=None)
         abort(login_manager.unauthorized())
     membership = membership_for(slug, current_user)
     if membership is None:
+        bind_context(db.session, tenant_id=None)
         abort(404)
+    session.setdefault(_TENANT_IDS, {})
+    if session[_TENANT_IDS].get(slug) != str(membership.tenant_id):
+        session[_TENANT_IDS][slug] = str(membership.tenant_id)
+        session.modified = True
     if membership.role.requires_two_factor and not current_user.has_two_factor:
         # Promoted to a staff role since signing in: the authenticator comes first.
         abort(redirect(url_for("two_factor.setup", next=request.full_path)))
