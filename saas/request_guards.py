@@ -25,7 +25,7 @@ from saas.db import db
 logger = logging.getLogger("saas.errors")
 
 #: Seconds a client is told to wait before retrying while the database is away: a restart or
-#: a failover takes a few seconds, and the pool reconnects on the next checkout (pool_pre_ping).
+#: a failover takes a few seconds, and the pool reconnects on the next checkout (saas.db.base checks each one).
 RETRY_AFTER_SECONDS = 5
 
 #: Errors that mean the database cannot be reached now, not that the request was wrong.
