@@ -14,7 +14,7 @@ from blinker import Signal
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
-from sqlalchemy import Row, Select, select, update
+from sqlalchemy import Row, Select, bindparam, select, update
 from werkzeug.wrappers import Response
 
 from saas.auth.models import User, UserSession
@@ -55,19 +55,39 @@ class UserCompanion(Protocol):
     """What a request loads in the same statement as its user (saas.web.tenant: the membership of
     the tenant the address names, with the tenant and its licence)."""
 
-    def extend(self, statement: Select[tuple[User]]) -> Select[Any]:
-        """``statement`` (users joined to their server-side session) with the companion's columns."""
+    def parameters(self) -> dict[str, Any] | None:
+        """This request's values for the companion's bound parameters; None: nothing to load now."""
+
+    def extend(self, statement: Select[Any]) -> Select[Any]:
+        """``statement`` (users joined to their server-side session) with the companion's columns,
+        its values as bound parameters: the statement is built once and reused."""
 
     def receive(self, row: Row[Any]) -> None:
-        """The row of a user who is signed in: keep the companion's part of it for the request."""
+        """The row of a user who is signed in (the user first): keep the companion's part of it."""
 
 
 _companions: list[UserCompanion] = []
+#: The user's statement per set of companions taking part, built once: building a statement costs
+#: more than running it.
+_statements: dict[tuple[int, ...], Select[Any]] = {}
 
 
 def load_alongside_user(companion: UserCompanion) -> None:
     """Have ``companion`` load its rows in the user's statement: one round trip for both."""
     _companions.append(companion)
+
+
+def _user_statement(companions: list[UserCompanion]) -> Select[Any]:
+    key = tuple(id(companion) for companion in companions)
+    if key not in _statements:
+        statement: Select[Any] = (
+            select(User).join(UserSession, UserSession.user_id == User.id)
+            .where(User.id == bindparam("user_id"), UserSession.id == bindparam("signed_in_session"),
+                   UserSession.ended_at.is_(None)))
+        for companion in companions:
+            statement = companion.extend(statement)
+        _statements[key] = statement
+    return _statements[key]
 
 
 def load_user(session_id: str) -> User | None:
@@ -81,21 +101,22 @@ def load_user(session_id: str) -> User | None:
         user_id, signed_in_session = uuid.UUID(raw_id), uuid.UUID(raw_session)
     except ValueError:  # also an id from before server-side sessions: that session ends
         return None
-    statement: Select[Any] = (
-        select(User).join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, UserSession.id == signed_in_session, UserSession.ended_at.is_(None)))
+    parameters: dict[str, Any] = {"user_id": user_id, "signed_in_session": signed_in_session}
+    taking_part = []
     for companion in _companions:
-        statement = companion.extend(statement)
+        if (values := companion.parameters()) is not None:
+            taking_part.append(companion)
+            parameters.update(values)
     # The cookie is signed, so the id is one we issued: bound, it lets row-level security show the
     # person's own rows to the companions. Unbound again below when the session is not valid.
     bind_context(db.session, user_id=user_id)
-    row = db.session.execute(statement).first()
+    row = db.session.execute(_user_statement(taking_part), parameters).first()
     user = row[0] if row is not None else None
     if user is None or not user.is_active or not compare_digest(user.session_nonce, nonce):
         bind_context(db.session, user_id=None)
         return None
     user.signed_in_session = signed_in_session
-    for companion in _companions:
+    for companion in taking_part:
         companion.receive(row)  # type: ignore[arg-type] - not None: the user was found
     return user
 

@@ -21,7 +21,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 from flask import Blueprint, abort, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import Row, Select, and_, select
+from sqlalchemy import Row, Select, and_, bindparam, select
 from sqlalchemy.orm import contains_eager, lazyload
 from werkzeug.local import LocalProxy
 
@@ -108,11 +108,12 @@ class _MembershipWithUser:
     (saas.auth.session.load_alongside_user): a tenant page's person, membership, tenant and licence
     in one round trip."""
 
-    def extend(self, statement: Select[Any]) -> Select[Any]:
+    def parameters(self) -> dict[str, Any] | None:
         slug = g.get(_REQUESTED_SLUG) if has_request_context() else None
-        if slug is None:
-            return statement
-        tenant = and_(Tenant.slug == slug, Tenant.is_active)
+        return None if slug is None else {_REQUESTED_SLUG: slug}
+
+    def extend(self, statement: Select[Any]) -> Select[Any]:
+        tenant = and_(Tenant.slug == bindparam(_REQUESTED_SLUG), Tenant.is_active)
         membership = and_(Membership.tenant_id == Tenant.id, Membership.user_id == User.id, Membership.is_active)
         return cross_tenant(
             statement.add_columns(Membership).outerjoin(Tenant, tenant).outerjoin(Membership, membership)
@@ -122,9 +123,7 @@ class _MembershipWithUser:
             "the person's own membership in the tenant of the request")
 
     def receive(self, row: Row[Any]) -> None:
-        slug = g.get(_REQUESTED_SLUG) if has_request_context() else None
-        if slug is not None and len(row) > 1:
-            g.setdefault(_LOADED_MEMBERSHIP, ((slug, row[0].id), row[1]))
+        g.setdefault(_LOADED_MEMBERSHIP, ((g.get(_REQUESTED_SLUG), row[0].id), row[1]))
 
 
 load_alongside_user(_MembershipWithUser())
