@@ -19,6 +19,7 @@ from saas.auth.models import User
 from saas.auth.roles import FoundationRole, Role
 from saas.db import db
 from saas.extensions import limiter
+from saas.figures_cache import forget_all
 from saas.tenancy.models import Tenant
 from tests.factories.platform import create_tenant, create_user
 from tests.support import clock, databases
@@ -99,6 +100,7 @@ def _isolated_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
         connection.close()
         with app.app_context():
             limiter.reset()
+        forget_all(app)  # figures kept by a version that a later test can reproduce over other data
         mailbox.clear()
 
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from saas.clock import local_today
+from saas.figures_cache import figures_cache
 from saas.foundation import national_labels as names
 from saas.foundation.disclosure import (
     MIN_FAMILIES_FOR_MEAN,
@@ -76,7 +77,14 @@ from saas.foundation.national_types import (
     TrendRow,
 )
 from saas.foundation.periods import Period
-from saas.foundation.published import CellKey, PublishedData, read_publications, read_published, released_years
+from saas.foundation.published import (
+    CellKey,
+    PublishedData,
+    published_version,
+    read_publications,
+    read_published,
+    released_years,
+)
 from saas.foundation.release import next_release, released_on
 from saas.i18n import force_locale
 
@@ -111,6 +119,24 @@ def national_figures(year: int | None, track: str | None, language: str) -> Nati
         return build_national_figures(read_publications(), {}, upcoming.year - 1, track, language, today, upcoming)
     chosen = year if year in years else max(years)
     return build_national_figures(read_published(chosen), years, chosen, track, language, today, upcoming)
+
+
+def view_key(year: int | None, track: str | None, language: str) -> tuple[object, ...]:
+    """What the figures of a view follow from (two statements): the published statistics' version
+    (saas.foundation.published.published_version), the view asked for, and today (the release of a
+    year and the trend's quarters follow it)."""
+    return (published_version(), year, track, language, local_today())
+
+
+def kept_national_figures(year: int | None, track: str | None, language: str,
+                          key: tuple[object, ...] | None = None) -> NationalFigures:
+    """:func:`national_figures`, kept between requests (saas.figures_cache) under :func:`view_key`
+    (``key``, when the caller read it already): until a tenant publishes, a year is frozen or the day
+    changes. Building the figures reads and protects every published cell of two years, which the
+    page, its charts and exports would otherwise redo on every request. ``NationalFigures`` is
+    immutable, so one copy serves every request."""
+    return figures_cache("foundation.national").get_or_build(
+        key or view_key(year, track, language), lambda: national_figures(year, track, language))
 
 
 def build_national_figures(data: PublishedData, years: dict[int, int], year: int, track: str | None,

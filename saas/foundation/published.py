@@ -166,6 +166,15 @@ def _fidelity(year: int) -> list[FidelityCell]:
             for name, indicator, n, total in db.session.execute(cross_tenant(statement, _REASON))]
 
 
+def published_version() -> tuple[tuple[LastPublication, ...], tuple[tuple[int, datetime], ...]]:
+    """What changes whenever the published figures can (two statements): each tenant's last
+    publication (a run replaces the tenant's cells and adds its record in one transaction; a tenant
+    created or renamed shows here too) and the frozen years."""
+    frozen = db.session.execute(select(StatisticsSnapshot.year, StatisticsSnapshot.frozen_at)
+                                .order_by(StatisticsSnapshot.year))
+    return tuple(_last_publications()), tuple((year, at) for year, at in frozen)
+
+
 def _frozen_at(year: int) -> datetime | None:
     return db.session.scalar(select(StatisticsSnapshot.frozen_at).where(StatisticsSnapshot.year == year))
 

@@ -4,7 +4,8 @@ CSV/XLSX, the annual PDF; admins freeze a year and ask the tenants to publish no
 Everything shown comes from saas.foundation.national, which reads only the published statistics
 and protects every figure. The only choices are the fixed ones it offers — a published year and
 a track — through the query string; anything else there is ignored (the newest year, all
-tracks), never an error.
+tracks), never an error. The figures and their rendered sections are kept between requests until a
+tenant publishes or a year is frozen (national.kept_national_figures).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
+from markupsafe import Markup
 
 from saas.auth.roles import FoundationRole
 from saas.charts import PHONE, SVG_CSP, layout_of
 from saas.db import db, utcnow
+from saas.figures_cache import figures_cache
 from saas.forms import Confirmed, Form, Integer, String, validate_query
 from saas.foundation import annual_report, exports, national, operations
 from saas.foundation.access import foundation_blueprint, require_foundation_admin
@@ -55,10 +58,14 @@ def _language() -> str:
     return str(get_locale() or "nl")
 
 
-def _figures() -> NationalFigures:
-    """The figures of the year and track asked for (national_figures falls back for an unknown one)."""
+def _view() -> tuple[int | None, str | None, str]:
+    """The year and track asked for (national_figures falls back for an unknown one), and the language."""
     query = validate_query(FiguresQuery())
-    return national.national_figures(query.get("year"), query.get("track"), _language())
+    return query.get("year"), query.get("track"), _language()
+
+
+def _figures() -> NationalFigures:
+    return national.kept_national_figures(*_view())
 
 
 def _is_admin() -> bool:
@@ -71,23 +78,38 @@ def _track_label(figures: NationalFigures) -> str:
 
 @bp.route("/")
 def dashboard() -> str:
-    figures = _figures()
+    view = _view()
+    key = national.view_key(*view)
+    figures = national.kept_national_figures(*view, key=key)
     chart_args = {"year": figures.year, "track": figures.track or None}
+    # The figures' sections cost most of the page to render and show nothing of the reader but the
+    # language, so they are kept with the figures; the rest (the admins' forms) is rendered per request.
+    sections = figures_cache("foundation.sections").get_or_build(key, lambda: _sections(figures, chart_args))
     return render_template(
-        "foundation/dashboard.html", figures=figures, tables=all_tables(figures), impact_parts=impact_parts(figures),
-        track_label=_track_label(figures),
+        "foundation/dashboard.html", figures=figures, sections=sections, track_label=_track_label(figures),
+        export_all=url_for(".export_all", **chart_args), can_manage=_is_admin())
+
+
+def _sections(figures: NationalFigures, chart_args: dict[str, Any]) -> Markup:
+    return Markup(render_template(  # noqa: S704 - autoescaped output
+        "foundation/_figure_sections.html", figures=figures, tables=all_tables(figures),
+        impact_parts=impact_parts(figures),
         charts={name: url_for(".chart", name=name, **chart_args) for name in CHARTS},
         phone_charts={name: url_for(".chart", name=name, layout=PHONE, **chart_args) for name in CHARTS},
         exports={key: {kind: url_for(".export", key=key, kind=kind, **chart_args) for kind in EXPORT_FORMATS}
-                 for key in TABLE_KEYS},
-        export_all=url_for(".export_all", **chart_args), can_manage=_is_admin())
+                 for key in TABLE_KEYS}))
 
 
 @bp.route("/charts/<name>.svg")
 def chart(name: str) -> Response:
     draw = CHARTS.get(name) or abort(404)
+    view = _view()
+    key = national.view_key(*view)
     # ?layout=phone draws the phone variant; any other value the desktop one (saas.charts.layout_of).
-    response = Response(draw(_figures(), layout=layout_of(request.args)), mimetype="image/svg+xml")
+    layout = layout_of(request.args)
+    svg = figures_cache("foundation.charts").get_or_build(
+        (*key, name, layout), lambda: draw(national.kept_national_figures(*view, key=key), layout=layout))
+    response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_CSP
     return response
 
@@ -129,7 +151,7 @@ def export_all() -> Response:
 @bp.route("/report/<int:year>.pdf")
 def annual_pdf(year: int) -> Response:
     """The national annual report of ``year`` (all tracks); 404 for a year nobody published."""
-    figures = national.national_figures(year, None, _language())
+    figures = national.kept_national_figures(year, None, _language())
     if year not in figures.years or figures.year != year:
         abort(404)
     return _attachment(annual_report.annual_report_pdf(figures), "application/pdf",

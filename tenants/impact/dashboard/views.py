@@ -9,6 +9,10 @@ also with the whole it belongs to), so a test can check that each figure has one
 and that the parts add up. Query parameters that do not fit (an unknown year, another
 municipality, text) are ignored, never an error: the page falls back to the current year and all
 municipalities. Written with the request recipe of saas.web.
+
+The figures, the page's content block and the charts are kept between requests until the tenant's
+data changes (tenants.impact.dashboard.queries): aggregating and rendering them would otherwise
+grow with the tenant on every request.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from flask import Response, render_template, request
+from flask import Response, current_app, render_template, request
 from flask_babel import format_decimal, format_percent, get_locale
+from markupsafe import Markup
 
 from saas.auth.roles import Role
 from saas.charts import layout_of
+from saas.clock import local_today
+from saas.figures_cache import figures_cache
 from saas.foundation.inference import rounded
 from saas.i18n import _
 from saas.web import tenant_route
@@ -44,10 +51,10 @@ def _language() -> str:
     return str(get_locale() or "nl")
 
 
-def _scope() -> tuple[Scope, list[int]]:
+def _scope(version: queries.Version) -> tuple[Scope, list[int]]:
     """The year and municipality asked for, when offered; otherwise the default year
     (aggregates.default_year) and all municipalities."""
-    activity = aggregates.year_activity()
+    activity = queries.kept_year_activity(version)
     years = aggregates.offered_years(activity)
     raw_year = request.args.get("year", "")
     year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() and len(raw_year) == 4 else None
@@ -90,10 +97,26 @@ def _directions(change: aggregates.DomainChange) -> list[tuple[str, str, int, st
 
 @tenant_route(bp, "/impact/", roles=MANAGERS)
 def index() -> str:
-    scope, years = _scope()
-    figures = queries.impact_figures(scope, _language())
-    return render_template(
-        "dashboard/dashboard.html",
+    version = queries.data_version()
+    scope, years = _scope(version)
+    language = _language()
+    content = figures_cache("impact.content").get_or_build(
+        _view_key(version, scope, language), lambda: _content(scope, years, version, language))
+    return render_template("dashboard/page.html", content=content)
+
+
+def _view_key(version: queries.Version, scope: Scope, language: str) -> tuple[Any, ...]:
+    """What the content and the charts follow from: the figures (the tenant's data version, the scope,
+    today), the language they are written in, and the tenant's slug and municipalities (links, filter)."""
+    return (current_tenant.id, current_tenant.slug, tuple(current_tenant.municipalities), version, scope, language,
+            local_today())
+
+
+def _content(scope: Scope, years: list[int], version: queries.Version, language: str) -> Markup:
+    """The dashboard's content block: rendering its tables costs more than the rest of the request."""
+    figures = queries.kept_impact_figures(scope, language, version)
+    return _render_block(
+        "dashboard/dashboard.html", "content",
         figures=figures,
         scope=scope,
         years=years,
@@ -110,6 +133,13 @@ def index() -> str:
     )
 
 
+def _render_block(name: str, block: str, **context: Any) -> Markup:
+    """One block of a template rendered on its own, with the context every template of the request gets."""
+    template = current_app.jinja_env.get_template(name)
+    current_app.update_template_context(context)
+    return Markup("".join(template.blocks[block](template.new_context(context))))  # noqa: S704 - autoescaped output
+
+
 def _chart_moments(domains: list[aggregates.DomainMeans]) -> list[Moment]:
     return [moment for moment in Moment if any(domain.counts.get(moment) for domain in domains)]
 
@@ -118,30 +148,30 @@ def _moment_labels() -> dict[Moment, str]:
     return {moment: str(moment.label) for moment in Moment}
 
 
-def _means_svg(scope: Scope, layout: str) -> bytes:
-    domains = aggregates.domain_means(scope, aggregates.domain_labels(_language()))
+def _means_svg(figures: queries.ImpactFigures, layout: str) -> bytes:
+    domains = figures.domains
     return charts.means_chart(
         domains, _chart_moments(domains), moment_labels=_moment_labels(),
         title=_("Mean grade per life domain (2.5 to 10)"), layout=layout,
     )
 
 
-def _change_svg(scope: Scope, layout: str) -> bytes:
-    changes = aggregates.paired_changes(scope, aggregates.domain_labels(_language()))
+def _change_svg(figures: queries.ImpactFigures, layout: str) -> bytes:
     return charts.change_chart(
-        changes, title=_("Mean change from T0 to Tend (grade points)"), series=_("Mean change"), layout=layout,
+        figures.changes, title=_("Mean change from T0 to Tend (grade points)"), series=_("Mean change"), layout=layout,
     )
 
 
-def _direction_svg(scope: Scope, layout: str) -> bytes:
-    changes = aggregates.paired_changes(scope, aggregates.domain_labels(_language()))
+def _direction_svg(figures: queries.ImpactFigures, layout: str) -> bytes:
     return charts.direction_chart(
-        changes, title=_("Families improved, stable or worse (%)"), labels=[_("Improved"), _("Stable"), _("Worse")],
-        layout=layout,
+        figures.changes, title=_("Families improved, stable or worse (%)"),
+        labels=[_("Improved"), _("Stable"), _("Worse")], layout=layout,
     )
 
 
-CHARTS: dict[str, Callable[[Scope, str], bytes]] = {
+#: The charts, drawn from the dashboard's figures (kept between requests: the page and its three
+#: charts aggregate once).
+CHARTS: dict[str, Callable[[queries.ImpactFigures, str], bytes]] = {
     "means": _means_svg, "change": _change_svg, "direction": _direction_svg,
 }
 
@@ -154,9 +184,15 @@ CHARTS: dict[str, Callable[[Scope, str], bytes]] = {
 @require_role(*MANAGERS)
 def chart(name: str) -> Response:
     render = CHARTS[name]
-    scope, _years = _scope()
+    version = queries.data_version()
+    scope, _years = _scope(version)
+    language = _language()
     # ?layout=phone gives the phone variant; any other value the desktop one, like other bad query values.
-    response = Response(render(scope, layout_of(request.args)), mimetype="image/svg+xml")
+    layout = layout_of(request.args)
+    svg = figures_cache("impact.charts").get_or_build(
+        (*_view_key(version, scope, language), name, layout),
+        lambda: render(queries.kept_impact_figures(scope, language, version), layout))
+    response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_CSP
     return response
 
