@@ -5,6 +5,11 @@ A volunteer can when they are ready to be matched (a valid VOG, the required cou
 readiness rules of tenants.volunteers — and a matchable state) and have room: fewer open matches
 than the families they said they can walk alongside (``max_families``). The tenant's matching
 policy lives here too, so that both the suggestions and the operations can read it.
+
+The rule is written twice, like the volunteers' readiness rules: in Python with the reasons people
+read (:func:`ineligibility`), and in SQL (:func:`eligible_condition`), so the suggestions page asks
+the database which volunteers can be matched instead of judging every volunteer of the tenant.
+tests/matching/test_suggestion_split.py keeps the two the same.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, select
 
 from saas.db import db
 from saas.i18n import _
@@ -24,6 +29,7 @@ from tenants.matching.vocabulary import NeighbourhoodRule
 from tenants.trainings.queries import missing_required_courses
 from tenants.volunteers import operations as volunteers
 from tenants.volunteers.models import ScreeningPolicy, Volunteer
+from tenants.volunteers.queries import ready_condition
 from tenants.volunteers.readiness import readiness_reasons
 
 MATCHING_POLICY = TenantSettings(MatchingPolicy, neighbourhood_rule=NeighbourhoodRule.PREFER,
@@ -42,6 +48,22 @@ def open_match_counts(volunteer_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     rows = db.session.execute(select(Match.volunteer_id, func.count()).where(
         Match.volunteer_id.in_(volunteer_ids), Match.state.in_(OPEN)).group_by(Match.volunteer_id))
     return {volunteer_id: count for volunteer_id, count in rows}
+
+
+def open_match_count() -> ScalarSelect[int]:
+    """SQL correlated to Volunteer: how many open matches the volunteer has (their load)."""
+    return (select(func.count()).select_from(Match)
+            .where(Match.tenant_id == Volunteer.tenant_id, Match.volunteer_id == Volunteer.id, Match.state.in_(OPEN))
+            .correlate(Volunteer).scalar_subquery())
+
+
+def eligible_condition(policy: ScreeningPolicy, today: date) -> ColumnElement[bool]:
+    """SQL correlated to Volunteer: :func:`ineligibility` gives no reason. Ready is the volunteers'
+    own readiness filter (a matchable state, a valid VOG, the registered rules: the required courses
+    that :func:`fits` asks tenants.trainings for)."""
+    # Room first: most volunteers who cannot take a family are full, and SQLite tries the terms of
+    # an AND in order, so the VOG and course lookups run only for those with room.
+    return and_(open_match_count() < func.coalesce(Volunteer.max_families, 0), ready_condition(policy, today))
 
 
 def ineligibility(volunteer: Volunteer, load: int, policy: ScreeningPolicy, today: date,

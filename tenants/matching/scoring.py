@@ -1,11 +1,12 @@
-"""Suggested volunteers for a waiting family: a score that explains itself, and who cannot be
-matched now and why.
+"""The suggestions' score: how well a volunteer fits a waiting family, explained criterion by
+criterion (proposing a match stores it with the match).
 
 :func:`score` is pure (no queries): it compares one family with one volunteer and returns the
 points per criterion with a translated explanation, so the coordinator sees *why* a volunteer
-ranks high. :func:`suggestions_for` loads every candidate in a fixed number of statements (the
-volunteers with their VOGs, their load, their missing courses, the two policies) and scores them
-in Python; the coordinator decides, the system only suggests.
+ranks high. The family's side of every criterion is worked out once (:func:`wishes_of`), so a page
+can score a hundred volunteers against it (:func:`score_against`); the volunteer's side is a
+:class:`Profile`: a Volunteer, or only the columns the score reads. Which volunteers are scored is
+tenants.matching.suggestions.listing's business; the coordinator decides, the system only suggests.
 
 The family's wish about the volunteer's gender (``Intake.wish_gender``) is a criterion only when the
 family has one: it counts for nobody when there is no preference, and a volunteer whose gender is
@@ -16,28 +17,19 @@ counts only when the family's postcode is known.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from saas.clock import local_today
-from saas.db import db
 from saas.enums import LabelledEnum
 from saas.i18n import L_
 from tenants.families.models import Family
 from tenants.families.vocabulary import DayPart, Gender, MemberRole, Track
 from tenants.life_domains import LIFE_DOMAINS
-from tenants.matching import eligibility
 from tenants.matching.distance import Nearness, area, nearness
 from tenants.matching.models import MatchingPolicy
 from tenants.matching.vocabulary import NeighbourhoodRule
-from tenants.volunteers.models import Volunteer
-from tenants.volunteers.readiness import MATCHABLE
 
 # Weights: the most points each criterion gives. They add up to 100, so a total reads like a
 # percentage of a perfect match (criteria that do not apply to a family count for nobody); a
@@ -68,9 +60,6 @@ GENDER_POINTS = 10
 #: is known; like the gender wish, it adds to what can be reached.
 DISTANCE_POINTS = {Nearness.SAME_AREA: 10, Nearness.NEARBY: 7, Nearness.REGION: 4, Nearness.FAR: 0}
 
-#: The page lists at most this many ineligible volunteers (with a count of the rest).
-INELIGIBLE_SHOWN = 20
-
 CRITERIA = {
     "language": L_("Shared language"),
     "municipality": L_("Same municipality"),
@@ -83,6 +72,34 @@ CRITERIA = {
     "gender": L_("Gender"),
     "distance": L_("Distance"),
 }
+
+
+class Profile(Protocol):
+    """What the score reads of a volunteer: a Volunteer, or the few columns a page loads instead
+    (tenants.matching.suggestions.listing.Candidate)."""
+
+    @property
+    def languages(self) -> list[str] | None: ...
+    @property
+    def municipality(self) -> str | None: ...
+    @property
+    def neighbourhood(self) -> str | None: ...
+    @property
+    def postcode(self) -> str | None: ...
+    @property
+    def day_parts(self) -> list[str] | None: ...
+    @property
+    def max_families(self) -> int | None: ...
+    @property
+    def experience_domains(self) -> list[str] | None: ...
+    @property
+    def preferred_tracks(self) -> list[str] | None: ...
+    @property
+    def preferred_child_age_min(self) -> int | None: ...
+    @property
+    def preferred_child_age_max(self) -> int | None: ...
+    @property
+    def gender(self) -> Gender | None: ...
 
 
 class _Later:
@@ -155,6 +172,39 @@ def _folded(values: Iterable[str] | None) -> dict[str, str]:
     return {value.strip().casefold(): value.strip() for value in values or () if value and value.strip()}
 
 
+@dataclass(frozen=True)
+class Wishes:
+    """The family's side of every criterion, worked out once (:func:`wishes_of`): a page compares
+    one family with every volunteer who can be matched."""
+
+    #: The languages spoken at home and the wished ones, by their folded form; the wished ones alone.
+    languages: dict[str, str]
+    wished_languages: dict[str, str]
+    municipality: str | None
+    neighbourhood: str | None
+    day_parts: list[str]
+    #: The life domains of the help question, then the wished experience, each once.
+    domains: list[str]
+    child_ages: list[int]
+    track: Track
+    gender: Gender | None
+    postcode: str | None
+    neighbourhood_rule: NeighbourhoodRule
+
+
+def wishes_of(family: Family, today: date, rule: NeighbourhoodRule) -> Wishes:
+    """What ``family`` (members and intake loaded) wishes and is, as the criteria compare it."""
+    intake = family.intake
+    wished = _folded(intake.wish_languages if intake else None)
+    experience = (intake.wish_experience if intake else None) or ()
+    return Wishes(languages=_folded(family.languages) | wished, wished_languages=wished,
+                  municipality=family.municipality, neighbourhood=family.neighbourhood,
+                  day_parts=list(dict.fromkeys((intake.wish_day_parts or ()) if intake else ())),
+                  domains=list(dict.fromkeys([*(family.help_domains or ()), *experience])),
+                  child_ages=child_ages(family, today), track=family.track,
+                  gender=intake.wish_gender if intake else None, postcode=family.postcode, neighbourhood_rule=rule)
+
+
 def _label(enum: type[LabelledEnum], code: str) -> _Later:
     """The label of a stored code, when shown (the code itself should the vocabulary have dropped it)."""
     def make() -> str:
@@ -165,9 +215,8 @@ def _label(enum: type[LabelledEnum], code: str) -> _Later:
     return _Later(make)
 
 
-def _language(family: Family, volunteer: Volunteer) -> Criterion:
-    wished = _folded(family.intake.wish_languages if family.intake else None)
-    spoken = _folded(family.languages) | wished
+def _language(wishes: Wishes, volunteer: Profile) -> Criterion:
+    wished, spoken = wishes.wished_languages, wishes.languages
     if not spoken:
         return Criterion("language", 0, 0, L_("No languages recorded for the family."))
     own = _folded(volunteer.languages)
@@ -188,28 +237,29 @@ def _same(first: str | None, second: str | None) -> bool:
     return bool(first and second and first.strip().casefold() == second.strip().casefold())
 
 
-def _municipality(family: Family, volunteer: Volunteer) -> Criterion:
-    if not family.municipality:
+def _municipality(wishes: Wishes, volunteer: Profile) -> Criterion:
+    if not wishes.municipality:
         return Criterion("municipality", 0, 0, L_("The family's municipality is not recorded."))
     if not volunteer.municipality:
         return Criterion("municipality", 0, MUNICIPALITY_POINTS, L_("The volunteer's municipality is not recorded."))
-    if _same(family.municipality, volunteer.municipality):
+    if _same(wishes.municipality, volunteer.municipality):
         return Criterion("municipality", MUNICIPALITY_POINTS, MUNICIPALITY_POINTS,
                          L_("Lives in %(place)s, like the family.", place=volunteer.municipality))
     return Criterion("municipality", 0, MUNICIPALITY_POINTS,
                      L_("Lives in %(place)s; the family lives in %(family_place)s.", place=volunteer.municipality,
-                       family_place=family.municipality))
+                       family_place=wishes.municipality))
 
 
-def _neighbourhood(family: Family, volunteer: Volunteer, rule: NeighbourhoodRule) -> Criterion | None:
+def _neighbourhood(wishes: Wishes, volunteer: Profile) -> Criterion | None:
+    rule = wishes.neighbourhood_rule
     if rule == NeighbourhoodRule.IGNORE:
         return None
-    if not family.neighbourhood:
+    if not wishes.neighbourhood:
         return Criterion("neighbourhood", 0, 0, L_("The family's neighbourhood is not recorded."))
     if not volunteer.neighbourhood:
         return Criterion("neighbourhood", 0, NEIGHBOURHOOD_POINTS, L_("The volunteer's neighbourhood is not recorded."))
     # A neighbourhood name is only the same place within the same municipality.
-    same = _same(family.municipality, volunteer.municipality) and _same(family.neighbourhood, volunteer.neighbourhood)
+    same = _same(wishes.municipality, volunteer.municipality) and _same(wishes.neighbourhood, volunteer.neighbourhood)
     if rule == NeighbourhoodRule.PREFER:
         if same:
             return Criterion("neighbourhood", NEIGHBOURHOOD_POINTS, NEIGHBOURHOOD_POINTS,
@@ -227,28 +277,27 @@ def _neighbourhood(family: Family, volunteer: Volunteer, rule: NeighbourhoodRule
                        neighbourhood=volunteer.neighbourhood))
 
 
-def _availability(family: Family, volunteer: Volunteer) -> Criterion:
-    wishes = list(dict.fromkeys((family.intake.wish_day_parts or ()) if family.intake else ()))
-    if not wishes:
+def _availability(wishes: Wishes, volunteer: Profile) -> Criterion:
+    wished = wishes.day_parts
+    if not wished:
         return Criterion("availability", 0, 0, L_("The family has no wishes about day parts."))
     if not volunteer.day_parts:
         return Criterion("availability", 0, AVAILABILITY_POINTS, L_("The volunteer's free day parts are not recorded."))
-    shared = [code for code in wishes if code in volunteer.day_parts]
+    shared = [code for code in wished if code in volunteer.day_parts]
     if not shared:
         return Criterion("availability", 0, AVAILABILITY_POINTS,
                          L_("Not free on the day parts the family wished (%(wished)s).",
-                           wished=_words(_label(DayPart, code) for code in wishes)))
+                           wished=_words(_label(DayPart, code) for code in wished)))
     points = AVAILABILITY_ANY_OVERLAP_POINTS + _share(AVAILABILITY_POINTS - AVAILABILITY_ANY_OVERLAP_POINTS,
-                                                      len(shared), len(wishes))
+                                                      len(shared), len(wished))
     return Criterion("availability", points, AVAILABILITY_POINTS,
                      L_("Free on %(shared)s: %(count)s of the %(total)s day parts the family wished.",
                        shared=_words(_label(DayPart, code) for code in shared), count=len(shared),
-                       total=len(wishes)))
+                       total=len(wished)))
 
 
-def _experience(family: Family, volunteer: Volunteer) -> Criterion:
-    wished = family.intake.wish_experience if family.intake else ()
-    domains = list(dict.fromkeys([*(family.help_domains or ()), *(wished or ())]))
+def _experience(wishes: Wishes, volunteer: Profile) -> Criterion:
+    domains = wishes.domains
     if not domains:
         return Criterion("experience", 0, 0, L_("No life domains recorded for the family."))
     shared = [code for code in domains if code in (volunteer.experience_domains or ())]
@@ -276,8 +325,8 @@ def _age_range(low: int | None, high: int | None) -> Any:
     return L_("Up to %(high)s years", high=high)
 
 
-def _child_ages(family: Family, volunteer: Volunteer, today: date) -> Criterion:
-    ages = child_ages(family, today)
+def _child_ages(wishes: Wishes, volunteer: Profile) -> Criterion:
+    ages = wishes.child_ages
     if not ages:
         return Criterion("child_ages", 0, 0, L_("No children with a known date of birth."))
     low, high = volunteer.preferred_child_age_min, volunteer.preferred_child_age_max
@@ -289,20 +338,20 @@ def _child_ages(family: Family, volunteer: Volunteer, today: date) -> Criterion:
                        count=len(within), total=len(ages), ages=_words(ages), range=_age_range(low, high)))
 
 
-def _track(family: Family, volunteer: Volunteer) -> Criterion:
+def _track(wishes: Wishes, volunteer: Profile) -> Criterion:
     preferred = volunteer.preferred_tracks or []
     if not preferred:
         return Criterion("track", TRACK_POINTS, TRACK_POINTS, L_("No preference for a track."))
-    if family.track.value in preferred:
+    if wishes.track.value in preferred:
         return Criterion("track", TRACK_POINTS, TRACK_POINTS, L_("Prefers this track (%(track)s).",
-                                                                 track=_label(Track, family.track.value)))
+                                                                 track=_label(Track, wishes.track.value)))
     return Criterion("track", 0, TRACK_POINTS,
                      L_("Prefers another track (%(tracks)s); the family is in %(track)s.",
                        tracks=_words(_label(Track, code) for code in preferred),
-                       track=_label(Track, family.track.value)))
+                       track=_label(Track, wishes.track.value)))
 
 
-def _load(volunteer: Volunteer, load: int) -> Criterion:
+def _load(volunteer: Profile, load: int) -> Criterion:
     capacity = volunteer.max_families or 0
     room = max(capacity - load, 0)
     if not room:
@@ -311,8 +360,8 @@ def _load(volunteer: Volunteer, load: int) -> Criterion:
                      L_("%(load)s of %(max)s families: room for %(room)s more.", load=load, max=capacity, room=room))
 
 
-def _gender(family: Family, volunteer: Volunteer) -> Criterion:
-    wish = family.intake.wish_gender if family.intake else None
+def _gender(wishes: Wishes, volunteer: Profile) -> Criterion:
+    wish = wishes.gender
     if wish in (None, Gender.ANY):
         return Criterion("gender", 0, 0, L_("The family has no wish about the volunteer's gender."))
     if volunteer.gender is None:
@@ -327,86 +376,42 @@ def _gender(family: Family, volunteer: Volunteer) -> Criterion:
                        wish=_label(Gender, wish.value)))
 
 
-def _distance(family: Family, volunteer: Volunteer) -> Criterion:
+def _distance(wishes: Wishes, volunteer: Profile) -> Criterion:
     most = DISTANCE_POINTS[Nearness.SAME_AREA]
-    if not family.postcode:
+    if not wishes.postcode:
         return Criterion("distance", 0, 0, L_("The family's postcode is not recorded."))
     if not volunteer.postcode:
         return Criterion("distance", 0, most, L_("The volunteer's postcode is not recorded."))
-    level = nearness(family.postcode, volunteer.postcode)
-    places = {"area": area(volunteer.postcode), "family_area": area(family.postcode)}
-    message = {
-        Nearness.SAME_AREA: L_("Lives in the family's postcode area (%(area)s).", **places),
-        Nearness.NEARBY: L_("Lives nearby: postcode area %(area)s, the family's is %(family_area)s.", **places),
-        Nearness.REGION: L_("Lives in the same region: postcode area %(area)s, the family's is %(family_area)s.",
-                            **places),
-        Nearness.FAR: L_("Lives further away: postcode area %(area)s, the family's is %(family_area)s.", **places),
-    }[level]
-    return Criterion("distance", DISTANCE_POINTS[level], most, message)
+    level = nearness(wishes.postcode, volunteer.postcode)
+    places = {"area": area(volunteer.postcode), "family_area": area(wishes.postcode)}
+    return Criterion("distance", DISTANCE_POINTS[level], most, _NEARNESS_MESSAGES[level](places))
 
 
-def score(family: Family, volunteer: Volunteer, load: int, policy: MatchingPolicy, today: date) -> Score:
+#: The explanation of each level of nearness, made only for the level found.
+_NEARNESS_MESSAGES: dict[Nearness, Callable[[dict[str, str]], Any]] = {
+    Nearness.SAME_AREA: lambda places: L_("Lives in the family's postcode area (%(area)s).", **places),
+    Nearness.NEARBY: lambda places: L_("Lives nearby: postcode area %(area)s, the family's is %(family_area)s.",
+                                       **places),
+    Nearness.REGION: lambda places: L_("Lives in the same region: postcode area %(area)s, the family's is "
+                                       "%(family_area)s.", **places),
+    Nearness.FAR: lambda places: L_("Lives further away: postcode area %(area)s, the family's is %(family_area)s.",
+                                    **places),
+}
+
+
+def score(family: Family, volunteer: Profile, load: int, policy: MatchingPolicy, today: date) -> Score:
     """How well ``volunteer`` (with ``load`` open matches) fits ``family``, criterion by criterion.
 
     Needs the family's members and intake and nothing else loaded; runs no queries. The gender
     wish counts only when the family has one (see the module docstring).
     """
-    criteria = [_language(family, volunteer), _municipality(family, volunteer),
-                _neighbourhood(family, volunteer, policy.neighbourhood_rule), _availability(family, volunteer),
-                _experience(family, volunteer), _child_ages(family, volunteer, today), _track(family, volunteer),
-                _load(volunteer, load), _gender(family, volunteer), _distance(family, volunteer)]
-    return Score(tuple(c for c in criteria if c is not None), policy.neighbourhood_rule)
+    return score_against(wishes_of(family, today, policy.neighbourhood_rule), volunteer, load)
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    volunteer: Volunteer
-    load: int
-    score: Score
-    reasons: tuple[str, ...]
-
-    @property
-    def eligible(self) -> bool:
-        return not self.reasons
-
-
-@dataclass(frozen=True)
-class SuggestionList:
-    #: Eligible volunteers, best score first.
-    eligible: list[Suggestion]
-    #: Ineligible volunteers by name, at most INELIGIBLE_SHOWN; ``more_ineligible`` counts the rest.
-    ineligible: list[Suggestion]
-    more_ineligible: int
-    neighbourhood_rule: NeighbourhoodRule
-
-
-def assess(family: Family, candidates: list[Volunteer], matching_policy: MatchingPolicy,
-           today: date) -> list[Suggestion]:
-    """Score ``candidates`` (VOGs loaded) for ``family``: three statements however many there are."""
-    found = eligibility.fits(candidates, today)
-    return [Suggestion(volunteer, found[volunteer.id].load,
-                       score(family, volunteer, found[volunteer.id].load, matching_policy, today),
-                       tuple(found[volunteer.id].reasons)) for volunteer in candidates]
-
-
-def suggestions_for(family: Family, today: date | None = None) -> SuggestionList:
-    """Every volunteer in a matchable state, scored for ``family`` (members and intake loaded):
-    the eligible ones ranked, the others with their reasons. A fixed number of statements."""
-    today = today or local_today()
-    policy = eligibility.policy_for_tenant()
-    candidates = list(db.session.scalars(select(Volunteer).where(Volunteer.state.in_(MATCHABLE))
-                                         .options(selectinload(Volunteer.screenings))
-                                         .order_by(Volunteer.name, Volunteer.id)))
-    assessed = assess(family, candidates, policy, today)
-    # Best score first; with equal scores the one with the most room, then by name (stable).
-    eligible = sorted((s for s in assessed if s.eligible),
-                      key=lambda s: (-s.score.total, s.load - (s.volunteer.max_families or 0)))
-    ineligible = [s for s in assessed if not s.eligible]
-    return SuggestionList(eligible, ineligible[:INELIGIBLE_SHOWN], max(len(ineligible) - INELIGIBLE_SHOWN, 0),
-                          policy.neighbourhood_rule)
-
-
-def candidate(volunteer_id: uuid.UUID) -> Volunteer | None:
-    """One volunteer of the bound tenant (any state; proposing explains why not) with their VOGs."""
-    return db.session.scalars(select(Volunteer).where(Volunteer.id == volunteer_id)
-                              .options(selectinload(Volunteer.screenings))).first()
+def score_against(wishes: Wishes, volunteer: Profile, load: int) -> Score:
+    """:func:`score` with the family's side worked out already, for scoring many volunteers."""
+    criteria = [_language(wishes, volunteer), _municipality(wishes, volunteer), _neighbourhood(wishes, volunteer),
+                _availability(wishes, volunteer), _experience(wishes, volunteer), _child_ages(wishes, volunteer),
+                _track(wishes, volunteer), _load(volunteer, load), _gender(wishes, volunteer),
+                _distance(wishes, volunteer)]
+    return Score(tuple(c for c in criteria if c is not None), wishes.neighbourhood_rule)

@@ -216,10 +216,12 @@ def missing_required_courses(volunteer_ids: list[uuid.UUID], today: date | None 
 def missing_required_course_condition(today: date) -> Any:
     """SQL, correlated to Volunteer: some required foundation course lacks a valid completion
     (the readiness rule of tenants.trainings.contributions, for the volunteer list's filter)."""
+    # Correlated to the outer Volunteer two levels up as well as to the enclosing courses query:
+    # auto-correlation reaches only the latter, and would ask whether *any* volunteer completed it.
     valid_completion = exists().where(
         CourseCompletion.tenant_id == Volunteer.tenant_id, CourseCompletion.volunteer_id == Volunteer.id,
         CourseCompletion.course_id == Course.id,
-        or_(CourseCompletion.valid_until.is_(None), CourseCompletion.valid_until >= today))
+        or_(CourseCompletion.valid_until.is_(None), CourseCompletion.valid_until >= today)).correlate(Volunteer, Course)
     required = (visible_courses(Course.id)
                 .where(Course.owner_tenant_id.is_(None), Course.is_active, Course.required_before_first_match,
                        ~valid_completion))

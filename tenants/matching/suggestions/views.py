@@ -29,6 +29,7 @@ from tenants.families.vocabulary import DayPart, Gender
 from tenants.life_domains import LIFE_DOMAINS
 from tenants.matching import eligibility, scoring
 from tenants.matching.matches import operations
+from tenants.matching.suggestions import listing
 
 bp = tenant_blueprint("suggestions", __name__, template_folder="templates")
 
@@ -45,14 +46,21 @@ def _vocabulary() -> dict[str, Any]:
 
 def _render(family: Family, errors: Errors | None = None) -> str:
     today = local_today()
-    listing = scoring.suggestions_for(family, today) if family.state == CaseState.WAITING else None
+    suggestions = listing.suggestions_for(family, today) if family.state == CaseState.WAITING else None
     show_all = request.args.get("show") == "all"
-    shown = [] if listing is None else listing.eligible if show_all else listing.eligible[:SHOWN]
-    rule = listing.neighbourhood_rule if listing else eligibility.policy_for_tenant().neighbourhood_rule
-    open_match = None if listing else operations.open_match_of(family)
-    return render_template("suggestions/index.html", family=family, listing=listing, shown=shown,
+    shown = [] if suggestions is None else suggestions.eligible if show_all else suggestions.eligible[:SHOWN]
+    rule = suggestions.neighbourhood_rule if suggestions else eligibility.policy_for_tenant().neighbourhood_rule
+    open_match = None if suggestions else operations.open_match_of(family)
+    return render_template("suggestions/index.html", family=family, listing=suggestions, shown=shown,
                            show_all=show_all, children=scoring.child_ages(family, today),
-                           neighbourhood_rule=rule, open_match=open_match, errors=errors or {})
+                           neighbourhood_rule=rule, open_match=open_match, errors=errors or {},
+                           **_row_texts() if shown else {})
+
+
+def _row_texts() -> dict[str, Any]:
+    """What every row of every card repeats, translated once for the page rather than per row."""
+    return {"criterion_labels": {code: str(label) for code, label in scoring.CRITERIA.items()},
+            "points_of": _("%(points)s of %(maximum)s")}
 
 
 @staff_route("/families/<uuid:family_id>/suggestions")
@@ -66,7 +74,7 @@ def index(family_id: uuid.UUID) -> str:
 @staff_route("/families/<uuid:family_id>/suggestions/<uuid:volunteer_id>", methods=["POST"])
 def propose(family_id: uuid.UUID, volunteer_id: uuid.UUID) -> ResponseReturnValue:
     family = or_404(family_file(family_id))
-    volunteer = or_404(scoring.candidate(volunteer_id))
+    volunteer = or_404(listing.candidate(volunteer_id))
     # The button sends nothing but the ids in its address: an empty form, then the operation decides.
     return run_form(Form(), lambda _nothing: operations.propose(current_user, family, volunteer),
                     lambda errors: (_render(family, errors), 422),
