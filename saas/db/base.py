@@ -122,18 +122,19 @@ class RowPagination(SelectPagination):
     """A page of result rows (``row.name``, ``row.id`` …) rather than the first column's objects.
 
     A deeper page first finds its ids with the same filters and sort, which the sort's index answers
-    alone, then reads only those rows' columns and joins: OFFSET skips index entries, not whole
-    rows with their joins. The first column of the statement must be the listed table's ``id``."""
+    alone, then reads only those rows' columns and joins, in that order: OFFSET skips index entries,
+    not whole rows with their joins. (One statement more than page 1, however deep; as one statement
+    with ``IN (subquery)`` the planners may walk the whole sort index again.) The first column of
+    the statement must be the listed table's ``id``."""
 
     def _query_items(self) -> list[Any]:
-        select = self._query_args["select"]
-        if self._query_offset:
-            key = select.selected_columns[0]
-            ids = select.with_only_columns(key).limit(self.per_page).offset(self._query_offset)
-            select = select.where(key.in_(ids.scalar_subquery()))
-        else:
-            select = select.limit(self.per_page)
-        return list(self._query_args["session"].execute(select))
+        select, session = self._query_args["select"], self._query_args["session"]
+        if not self._query_offset:
+            return list(session.execute(select.limit(self.per_page)))
+        key = select.selected_columns[0]
+        ids = list(session.scalars(select.with_only_columns(key).limit(self.per_page).offset(self._query_offset)))
+        found = {row[0]: row for row in session.execute(select.order_by(None).where(key.in_(ids)))}
+        return [found[id_] for id_ in ids if id_ in found]
 
 
 def _requested_page() -> int:

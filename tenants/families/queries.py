@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from saas.auth.models import Membership, User
 from saas.auth.roles import STAFF_ROLES
@@ -47,9 +47,25 @@ SORTS = {
 }
 
 
-def family_list(filters: dict[str, Any], me: User) -> Select[tuple[Family]]:
-    """The list statement for the validated ``filters`` (tenants.families.schemas.ListQuery)."""
-    statement = select(Family).options(selectinload(Family.coordinator))
+#: What a row of the family list and the waiting list shows: columns, not whole families (a family
+#: has some fifty), and the coordinator's name in the same statement. The name is a subquery rather
+#: than a join, so the filters, the count and a deep page's ids (saas.db.base.RowPagination) stay
+#: on the families table and its indexes alone.
+LIST_COLUMNS = (
+    Family.id, Family.case_year, Family.case_seq, Family.family_name, Family.state, Family.municipality,
+    Family.referred_on, Family.state_changed_at,
+    select(User.name).where(User.id == Family.coordinator_id).scalar_subquery().label("coordinator_name"),
+)
+
+
+def _list_rows() -> Select[Any]:
+    return select(*LIST_COLUMNS)
+
+
+def family_list(filters: dict[str, Any], me: User) -> Select[Any]:
+    """The list statement for the validated ``filters`` (tenants.families.schemas.ListQuery): rows of
+    LIST_COLUMNS, to page through with :func:`paginate_rows`."""
+    statement = _list_rows()
     if words := query_words(filters.get("q")):
         statement = statement.where(search.condition(words))
     state = filters.get("state")
@@ -95,14 +111,14 @@ def paginate(statement: Select[tuple[Family]], page: int | None) -> Pagination:
     return db.paginate(statement, page=page or 1, per_page=PAGE_SIZE, error_out=False)
 
 
-def waiting_list() -> Select[tuple[Family]]:
-    """Families waiting for a match, longest waiting first."""
-    return (
-        select(Family)
-        .options(selectinload(Family.coordinator))
-        .where(Family.state == CaseState.WAITING)
-        .order_by(Family.referred_on, Family.id)
-    )
+def paginate_rows(statement: Select[Any], page: int | None) -> Pagination:
+    """A page of a list of LIST_COLUMNS rows (:func:`family_list`, :func:`waiting_list`)."""
+    return db.paginate(statement, page=page or 1, per_page=PAGE_SIZE, error_out=False, rows=True)
+
+
+def waiting_list() -> Select[Any]:
+    """Families waiting for a match, longest waiting first (rows of LIST_COLUMNS)."""
+    return _list_rows().where(Family.state == CaseState.WAITING).order_by(Family.referred_on, Family.id)
 
 
 def staff_choices() -> list[tuple[str, str]]:
@@ -117,16 +133,18 @@ def staff_choices() -> list[tuple[str, str]]:
 
 
 def family_file(family_id: uuid.UUID) -> Family | None:
-    """One family with its members, intake and coordinators loaded."""
+    """One family with its members, intake and coordinators loaded, joined into one statement: a
+    separate load by (tenant, family) pairs is a row-value IN that SQLite answers by scanning every
+    household member of the tenant."""
     return db.session.scalars(
         select(Family)
         .where(Family.id == family_id)
         .options(
-            selectinload(Family.members),
-            selectinload(Family.coordinator),
-            selectinload(Family.intake).selectinload(Intake.coordinator),
+            joinedload(Family.members),
+            joinedload(Family.coordinator),
+            joinedload(Family.intake).joinedload(Intake.coordinator),
         )
-    ).first()
+    ).unique().first()
 
 
 def notes_of(family: Family) -> list[FamilyNote]:

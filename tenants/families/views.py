@@ -25,6 +25,8 @@ from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
 from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families import operations, queries, search
 from tenants.families.contact_details import contact_details_of, update_contact_details
+from tenants.families.field_labels import FIELD_LABELS
+from tenants.families.listing import list_helpers
 from tenants.families.models import Family, FamilyMember
 from tenants.families.next_steps import closing_step, next_steps
 from tenants.families.schemas import (
@@ -96,6 +98,7 @@ def _vocabulary() -> dict[str, Any]:
         "LIFE_DOMAINS": LIFE_DOMAINS,
         "life_domains": life_domain_choices(),
         "panels": panels,
+        "FIELD_LABELS": FIELD_LABELS,
     }
 
 
@@ -118,7 +121,7 @@ def _file_url(family: Family, anchor: str = "") -> str:
 @staff_route("/families/")
 def index() -> ResponseReturnValue:
     filters = validate_query(ListQuery())
-    page = queries.paginate(queries.family_list(filters, current_user), filters.get("page"))
+    page = queries.paginate_rows(queries.family_list(filters, current_user), filters.get("page"))
     # htmx's filter request gets only the results region; a history restore wants the whole page.
     fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
     html = render_template(
@@ -131,6 +134,7 @@ def index() -> ResponseReturnValue:
         referrer_types=list(ReferrerType),
         staff=queries.staff_choices(),
         municipalities=current_tenant.municipalities,
+        **list_helpers(),
     )
     return html, {"Vary": "HX-Request"}  # the same address answers with two shapes: caches keep both
 
@@ -160,8 +164,8 @@ def search_page() -> ResponseReturnValue:
 
 @staff_route("/families/waiting")
 def waiting() -> str:
-    page = queries.paginate(queries.waiting_list(), request.args.get("page", type=int))
-    return render_template("families/waiting.html", page=page, today=local_today())
+    page = queries.paginate_rows(queries.waiting_list(), request.args.get("page", type=int))
+    return render_template("families/waiting.html", page=page, today=local_today(), **list_helpers())
 
 
 def _family_page(family: Family | None) -> FormPage[Any]:

@@ -21,8 +21,12 @@ class Volunteer(TenantScoped, db.Model):
     __tablename__ = "volunteers"
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "user_id"),
-        sa.Index(None, "tenant_id", "state"),
-        sa.Index(None, "tenant_id", "name"),
+        # The list's default sort (by name, then id), alone and after its state and municipality
+        # filters, and the sort by application date.
+        sa.Index(None, "tenant_id", "state", "name", "id"),
+        sa.Index(None, "tenant_id", "name", "id"),
+        sa.Index(None, "tenant_id", "municipality", "name"),
+        sa.Index(None, "tenant_id", "applied_on", "id"),
     )
 
     #: The volunteer's own account (membership role volunteer), for self-service; None until invited.

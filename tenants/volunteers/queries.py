@@ -16,7 +16,8 @@ from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Date, Select, String, and_, cast, exists, func, literal, not_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from saas.clock import local_today
 from saas.db import db
@@ -66,9 +67,17 @@ def ready_condition(policy: ScreeningPolicy, today: date) -> ColumnElement[bool]
     return and_(Volunteer.state.in_(MATCHABLE), not_expired, recent_at_start, rules_met_condition(today))
 
 
+#: What a row of the volunteer list shows (name, kind, state, municipality, languages) and what its
+#: readiness and VOG columns read besides the screenings (tenants.volunteers.readiness).
+LIST_COLUMNS = (Volunteer.name, Volunteer.kind, Volunteer.state, Volunteer.municipality, Volunteer.languages,
+                Volunteer.approved_on)
+
+
 def volunteer_list(filters: dict[str, Any], policy: ScreeningPolicy) -> Select[tuple[Volunteer]]:
-    """The list statement for the validated ``filters`` (tenants.volunteers.schemas.list_query)."""
-    statement = select(Volunteer).options(selectinload(Volunteer.screenings))
+    """The list statement for the validated ``filters`` (tenants.volunteers.schemas.list_query);
+    :func:`load_screenings` loads the shown page's VOGs. Only the columns the list shows and its
+    readiness reads are loaded (LIST_COLUMNS), not the whole profile."""
+    statement = select(Volunteer).options(load_only(*LIST_COLUMNS))
     if filters.get("q"):
         like = _like(filters["q"])
         statement = statement.where(or_(Volunteer.name.ilike(like), Volunteer.email.ilike(like)))
@@ -93,6 +102,20 @@ def volunteer_list(filters: dict[str, Any], policy: ScreeningPolicy) -> Select[t
             statement = statement.where(condition)
     order = SORTS.get(filters.get("sort") or "name")
     return statement.order_by(order, Volunteer.id)
+
+
+def load_screenings(volunteers: list[Volunteer]) -> None:
+    """Load the screenings of ``volunteers`` in one statement, by volunteer id. (selectinload would
+    ask by (tenant, volunteer) pairs, a row-value IN that SQLite answers by scanning every screening
+    of the tenant.)"""
+    if not volunteers:
+        return
+    found: dict[uuid.UUID, list[Screening]] = {volunteer.id: [] for volunteer in volunteers}
+    for screening in db.session.scalars(select(Screening).where(Screening.volunteer_id.in_(found))
+                                        .order_by(Screening.issued_on.desc())):
+        found[screening.volunteer_id].append(screening)
+    for volunteer in volunteers:
+        set_committed_value(volunteer, "screenings", found[volunteer.id])
 
 
 def paginate(statement: Select[Any], page: int | None) -> Pagination:
@@ -167,6 +190,11 @@ def own_record(user_id: uuid.UUID) -> Volunteer | None:
     """The volunteer record linked to the account ``user_id`` in the bound tenant, or None."""
     return db.session.scalars(select(Volunteer).where(Volunteer.user_id == user_id).options(
         selectinload(Volunteer.screenings))).first()
+
+
+def own_record_id(user_id: uuid.UUID) -> uuid.UUID | None:
+    """The id of :func:`own_record`, for pages that need no more of it (one column, nothing loaded)."""
+    return db.session.scalar(select(Volunteer.id).where(Volunteer.user_id == user_id))
 
 
 def timeline_of(volunteer: Volunteer) -> list[VolunteerEvent]:

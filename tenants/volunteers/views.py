@@ -22,6 +22,7 @@ from saas.forms import Form, validate_query
 from saas.i18n import L_, _
 from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
 from saas.web.tenant import current_tenant, tenant_blueprint
+from tenants.families.listing import DayFormatter, EnumLabels, link_maker
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 from tenants.panels import panels
@@ -83,6 +84,7 @@ def index() -> str:
     policy = operations.policy_for_tenant()
     today = local_today()
     page = queries.paginate(queries.volunteer_list(filters, policy), filters.get("page"))
+    queries.load_screenings(page.items)
     reasons = reasons_per_volunteer(page.items, policy, today)
     rows = [(volunteer, reasons[volunteer.id], vog_status(volunteer, policy, today)) for volunteer in page.items]
     return render_template(
@@ -93,6 +95,9 @@ def index() -> str:
         counts=queries.counts_per_state(),
         municipalities=current_tenant.municipalities,
         more_filters=[(more, more.options()) for more in more_filters],
+        profile_url=link_maker("volunteers.show", "volunteer_id"),
+        enum_text=EnumLabels(),
+        format_day=DayFormatter(),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from saas.crypto import open_text
 from saas.db import db
@@ -63,11 +63,11 @@ def contact_summary(family_id: uuid.UUID) -> ContactSummary:
 # The volunteer's own families ----------------------------------------------------------------
 
 def _with_family(statement: Select[tuple[Match]]) -> Select[tuple[Match]]:
-    """What the volunteer's pages show of a match: the family's members and both coordinators."""
-    return statement.options(
-        selectinload(Match.family).selectinload(Family.members),
-        selectinload(Match.family).selectinload(Family.coordinator),
-        selectinload(Match.coordinator))
+    """What the volunteer's pages show of a match: the family's members and both coordinators. The
+    one-row relations are joined (one statement instead of three); the members follow by selectin."""
+    family = joinedload(Match.family)
+    return statement.options(family.selectinload(Family.members), family.joinedload(Family.coordinator),
+                             joinedload(Match.coordinator))
 
 
 def open_matches_of(volunteer_id: uuid.UUID) -> list[Match]:

@@ -1,7 +1,7 @@
 """Reading matches: the filtered list, one match, and the matches of a family or a volunteer.
 
 Each function runs a fixed number of statements however many matches there are (eager loading
-with selectinload; tested in tests/matching/).
+with joins for the one-row relations; tested in tests/matching/).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from saas.auth.models import User
 from saas.db import db
@@ -24,8 +24,11 @@ PAGE_SIZE = 25
 
 
 def _with_people(statement: Select[tuple[Match]]) -> Select[tuple[Match]]:
-    return statement.options(selectinload(Match.family).selectinload(Family.coordinator),
-                             selectinload(Match.volunteer), selectinload(Match.coordinator))
+    """The match's family (and its coordinator), volunteer and coordinator, joined: each is one row
+    per match, and a separate load by (tenant, id) pairs is a row-value IN that SQLite answers by
+    scanning the whole tenant's families or volunteers."""
+    return statement.options(joinedload(Match.family).joinedload(Family.coordinator),
+                             joinedload(Match.volunteer), joinedload(Match.coordinator))
 
 
 def match_list(filters: dict[str, Any], me: User) -> Select[tuple[Match]]:
@@ -61,11 +64,11 @@ def match_detail(match_id: uuid.UUID) -> Match | None:
 def matches_of_family(family_id: uuid.UUID) -> list[Match]:
     """Every match of the family, newest first (the open one, then earlier ones)."""
     return list(db.session.scalars(select(Match).where(Match.family_id == family_id)
-                                   .options(selectinload(Match.volunteer))
+                                   .options(joinedload(Match.volunteer))
                                    .order_by(Match.proposed_on.desc(), Match.created_at.desc())))
 
 
 def matches_of_volunteer(volunteer_id: uuid.UUID) -> list[Match]:
     return list(db.session.scalars(select(Match).where(Match.volunteer_id == volunteer_id)
-                                   .options(selectinload(Match.family))
+                                   .options(joinedload(Match.family))
                                    .order_by(Match.proposed_on.desc(), Match.created_at.desc())))

@@ -46,8 +46,7 @@ from tenants.matching.models import Match
 from tenants.matching.my_families.reach import contact_details_shown
 from tenants.matching.vocabulary import VOLUNTEER_KINDS, ContactKind, ContactMode, Frequency
 from tenants.volunteers import operations as volunteers
-from tenants.volunteers.models import Volunteer
-from tenants.volunteers.queries import own_record
+from tenants.volunteers.queries import own_record_id
 
 bp = tenant_blueprint("my_families", __name__, template_folder="templates")
 bp.context_processor(contact_vocabulary)
@@ -63,26 +62,25 @@ def _vocabulary() -> dict[str, Any]:
     return {"Frequency": Frequency, "volunteer_kinds": sorted(VOLUNTEER_KINDS)}
 
 
-def _my_record() -> Volunteer | None:
-    """The volunteer record of the signed-in person (linked by e-mail address on first visit,
-    as on their profile page)."""
-    volunteer = own_record(current_user.id)
-    if volunteer is None and volunteers.link_own_record(current_user) is not None:
-        volunteer = own_record(current_user.id)
-    return volunteer
+def _my_record_id() -> uuid.UUID | None:
+    """The id of the signed-in person's volunteer record (linked by e-mail address on first visit,
+    as on their profile page); these pages need nothing else of it."""
+    volunteer_id = own_record_id(current_user.id)
+    if volunteer_id is None and volunteers.link_own_record(current_user) is not None:
+        volunteer_id = own_record_id(current_user.id)
+    return volunteer_id
 
 
 def _my_match_or_404(match_id: uuid.UUID) -> Match:
-    volunteer = or_404(_my_record())
-    return or_404(queries.open_match_for(volunteer.id, match_id))
+    return or_404(queries.open_match_for(or_404(_my_record_id()), match_id))
 
 
 @volunteer_route("/my/families/")
 def index() -> str:
-    volunteer = _my_record()
-    if volunteer is None:
+    volunteer_id = _my_record_id()
+    if volunteer_id is None:
         return render_template("my_families/not_linked.html")
-    matches = queries.open_matches_of(volunteer.id)
+    matches = queries.open_matches_of(volunteer_id)
     recent = queries.recent_own_contacts([match.id for match in matches], current_user.id)
     return render_template("my_families/index.html", matches=matches, recent=recent, today=local_today())
 

@@ -1,0 +1,78 @@
+"""The family list and the waiting list render rows of columns (issue 19): each row shows what the
+family objects showed, and each list's default sort is read from an index instead of a sort."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_babel import format_date
+
+from saas.auth.models import User
+from saas.tenancy.models import Tenant
+from tenants.families.listing import DayFormatter, EnumLabels
+from tenants.families.states import CaseState
+from tests.factories.families import create_family
+from tests.factories.platform import in_tenant, today
+from tests.support import databases
+from tests.support.sessions import SignIn
+
+
+def test_a_list_row_shows_the_link_number_state_coordinator_and_date(
+    app: Flask, signed_in: SignIn, coordinator_a: User, tenant_a: Tenant
+) -> None:
+    assigned = create_family(app, tenant_a, family_name="Familie Toegewezen", coordinator_id=coordinator_a.id)
+    alone = create_family(app, tenant_a, family_name="Familie Alleen", state=CaseState.WAITING)
+    client: FlaskClient = signed_in(coordinator_a)
+    page = client.get("/t/alpha/families/").text
+    assert f'href="/t/alpha/families/{assigned.id}" class="case-number">{assigned.case_number}</a>' in page
+    assert coordinator_a.name in page and "Not assigned" in page
+    waiting = client.get("/t/alpha/families/waiting").text
+    assert f'<a href="/t/alpha/families/{alone.id}">Familie Alleen</a>' in waiting
+    assert f'case-number">{alone.case_number}</td>' in waiting
+
+
+def test_a_deeper_page_shows_the_next_families_in_the_sort_order(
+    app: Flask, signed_in: SignIn, coordinator_a: User, tenant_a: Tenant
+) -> None:
+    """Page 2 finds its ids first, then their rows (saas.db.base.RowPagination): same order, no gaps."""
+    first_day = today(app) - timedelta(days=40)
+    for n in range(30):  # Familie 00 was referred first, so it is last in the default sort
+        create_family(app, tenant_a, family_name=f"Familie {n:02d}", referred_on=first_day + timedelta(days=n))
+    client: FlaskClient = signed_in(coordinator_a)
+    first, second = (client.get(f"/t/alpha/families/?page={n}").text for n in (1, 2))
+    names = [f"Familie {n:02d}" for n in range(30)]
+    assert all(name in first for name in names[5:]) and not any(name in first for name in names[:5])
+    assert [second.index(name) for name in reversed(names[:5])] == sorted(second.index(name) for name in names[:5])
+    by_name = client.get("/t/alpha/families/?sort=-name&page=2").text
+    assert all(name in by_name for name in names[:5]) and "Familie 05" not in by_name
+
+
+def test_the_helpers_give_what_format_date_and_the_label_give(app: Flask, tenant_a: Tenant) -> None:
+    family = create_family(app, tenant_a)
+    with app.test_request_context("/"):
+        days = DayFormatter()
+        assert days(family.referred_on) == format_date(family.referred_on) == days(family.referred_on)
+        assert days(None) == ""
+        assert EnumLabels()[CaseState.WAITING] == str(CaseState.WAITING.label)
+
+
+@pytest.mark.skipif(databases.backend() != "sqlite", reason="reads SQLite's query plan")
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT id FROM families WHERE tenant_id = :tenant ORDER BY referred_on DESC, id LIMIT 25",
+        "SELECT id FROM families WHERE tenant_id = :tenant AND state = 'waiting' ORDER BY referred_on, id LIMIT 25",
+        "SELECT id FROM volunteers WHERE tenant_id = :tenant ORDER BY name, id LIMIT 25",
+        "SELECT id FROM volunteers WHERE tenant_id = :tenant AND state = 'available' ORDER BY name, id LIMIT 25",
+    ],
+)
+def test_each_default_sort_reads_an_index(app: Flask, tenant_a: Tenant, statement: str) -> None:
+    with in_tenant(app, tenant_a) as session:
+        plan = " ".join(row[-1] for row in session.execute(sa.text(f"EXPLAIN QUERY PLAN {statement}"),
+                                                          {"tenant": tenant_a.id.hex}))
+    assert "USING" in plan and "INDEX" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
