@@ -80,10 +80,20 @@ def postgresql_dataset(admin_url: str) -> databases.TestDatabase:
     database = databases.existing_postgresql_database(admin_url, name)
     if exists and _seeded(bench_app(database)):
         _upgrade(bench_app(database))
-        return database
-    database = databases.create_postgresql_database(admin_url, name)
-    _seed(bench_app(database))
+    else:
+        database = databases.create_postgresql_database(admin_url, name)
+        _seed(bench_app(database))
+    _analyze(database)
     return database
+
+
+def _analyze(database: databases.TestDatabase) -> None:
+    """Fresh planner statistics: autovacuum may not have looked at tables filled a minute ago, and
+    without statistics PostgreSQL picks plans that make pages 30 times slower than in production."""
+    engine = sa.create_engine(database.owner_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    engine.dispose()
 
 
 def sqlite_dataset(directory: Path) -> databases.TestDatabase:
