@@ -8,4 +8,5 @@ package = Package(
     jobs=("tenants.home.digests:daily_digest", "tenants.home.digests:weekly_summary",
           "tenants.home.notices:vog_reminders"),
     audit_labels=("tenants.home.views:AUDIT_LABELS",),
+    contribute="tenants.home.invalidation:contribute",
 )

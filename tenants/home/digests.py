@@ -36,6 +36,7 @@ from saas.notifications.jobs import digest_items
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
+from tenants.home import snapshots
 from tenants.home.queries import compute_signals
 from tenants.home.signals import DAILY_DIGEST, by_kind, in_caseload
 from tenants.matching.models import Match
@@ -114,6 +115,7 @@ def _home_url(tenant: Tenant, **values: str) -> str:
 
 def _daily_digest(tenant: Tenant) -> int:
     signals = compute_signals(tenant)
+    snapshots.refresh(tenant)  # so the first visitor of the day does not wait for the computation
     sent = 0
     for user in _members(*STAFF_ROLES):
         own = in_caseload(signals, user)

@@ -1,9 +1,10 @@
-"""Acknowledged signals: a coordinator has seen a signal and handled it (or decided to let it be)."""
+"""Acknowledged signals (a coordinator has seen a signal and handled it, or decided to let it be),
+and each tenant's snapshot of its computed signals (tenants.home.snapshots)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,3 +27,24 @@ class SignalAcknowledgement(TenantScoped, db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     acknowledged_by: Mapped[User | None] = relationship()
+
+
+class SignalSnapshot(TenantScoped, db.Model):
+    """The bound tenant's signals as last computed (tenants.home.snapshots): one row per tenant,
+    whose ``id`` is the tenant's own, so the sealed signals stay bound to it whichever request
+    wrote the row. Kept until a change to what the signals are computed from marks it stale, or
+    the day changes."""
+
+    __tablename__ = "signal_snapshots"
+    __table_args__ = (sa.UniqueConstraint("tenant_id"),)
+
+    #: The local day the signals were computed for: another day computes them anew.
+    computed_for: Mapped[date]
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set by a change to what the signals are computed from (in the transaction of that change).
+    stale: Mapped[bool] = mapped_column(default=False)
+    #: Raised with every change marking it stale: a computation stores its result only when no
+    #: change came in since it read the row (a change committed while it computed is not lost).
+    version: Mapped[int] = mapped_column(default=0)
+    #: The signals, acknowledged or not, as JSON sealed with the tenant's key (they name families).
+    signals_sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)

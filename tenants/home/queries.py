@@ -1,7 +1,10 @@
 """Computing the signals of the bound tenant in a fixed number of statements, however many
-matches, families or volunteers fire them: one per kind (the flags come from
-tenants.matching.contacts.queries.unhandled_flags, with its eager loads), the two policies, the
-digest's recent runs and one for the acknowledgements (tested in tests/home/ with count_queries).
+matches, families or volunteers fire them: one per kind (T0 and T1 share one), the two policies,
+the digest's recent runs and one for the acknowledgements (tested in tests/home/ with count_queries).
+
+Rows are read as plain columns, never as ORM entities: a large organisation has a thousand
+signals, and building a Match and a Family for each cost more than the signals themselves
+(issue 19). The page lists the first few of each kind (tenants.home.views).
 
 The date arithmetic in months (24 months, six months, VOG renewal) is exact in Python; SQL
 selects the candidates with a few days' margin, so month ends need no SQL of their own.
@@ -15,7 +18,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, String, and_, cast, func, or_, select
-from sqlalchemy.orm import load_only
 
 from saas.clock import local_today, local_zone
 from saas.db import db, utcnow
@@ -29,7 +31,6 @@ from tenants.home.signals import DAILY_DIGEST, Severity, Signal, SignalKind
 from tenants.impact.measurements.models import Measurement
 from tenants.impact.vocabulary import MeasurementStatus, Moment
 from tenants.matching import eligibility
-from tenants.matching.contacts import queries as contact_queries
 from tenants.matching.contacts.operations import MATCH_KINDS
 from tenants.matching.matches import operations as matching
 from tenants.matching.models import ContactMoment, Match, MatchingPolicy
@@ -54,12 +55,23 @@ TEND_WINDOW = timedelta(days=90)
 
 def compute_signals(tenant: Tenant, today: date | None = None) -> list[Signal]:
     """Every unacknowledged signal of the bound tenant ``tenant``, in display order."""
-    today = today or local_today()
+    return finish_signals(compute_caseload_signals(today or local_today()), tenant)
+
+
+def compute_caseload_signals(today: date) -> list[Signal]:
+    """The signals of the bound tenant's cases and volunteers on ``today``, acknowledged or not and
+    in no particular order: everything but the managers' job signal, which
+    :func:`finish_signals` adds (tenants.home.snapshots keeps these between changes)."""
     policy = eligibility.policy_for_tenant()
-    found = [*_contact_signals(policy, today), *_flag_signals(), *_ending_signals(policy, today),
-             *_evaluation_signals(today), *_waiting_signals(policy, today),
-             *_vog_signals(volunteers.policy_for_tenant(), today), *_measurement_signals(today),
-             *_job_signals(tenant)]
+    return [*_contact_signals(policy, today), *_flag_signals(), *_ending_signals(policy, today),
+            *_evaluation_signals(today), *_waiting_signals(policy, today),
+            *_vog_signals(volunteers.policy_for_tenant(), today), *_measurement_signals(today)]
+
+
+def finish_signals(caseload_signals: Iterable[Signal], tenant: Tenant) -> list[Signal]:
+    """``caseload_signals`` with the job signal of ``tenant`` (read now: it follows the job runs),
+    without the acknowledged ones (read now: acknowledging does not recompute), in display order."""
+    found = [*caseload_signals, *_job_signals(tenant)]
     hidden = acknowledged(signal.subject_id for signal in found)
     shown = [s for s in found if (s.kind.value, s.subject_id, s.key) not in hidden]
     order = {kind: index for index, kind in enumerate(SignalKind)}
@@ -78,10 +90,15 @@ def acknowledged(subject_ids: Iterable[uuid.UUID]) -> set[tuple[str, uuid.UUID, 
 # Matches ------------------------------------------------------------------------------------
 
 
-def _with_people(statement: Select[Any]) -> Select[Any]:
-    """Add the match's family (name, case number, coordinator) and volunteer's name to a select of Match."""
-    return statement.join(Match.family).join(Match.volunteer).options(
-        load_only(Family.family_name, Family.case_year, Family.case_seq, Family.coordinator_id))
+#: A match signal's people, as plain columns (building ORM entities cost more than the signals).
+_MATCH_PEOPLE = (Match.id, Match.coordinator_id, Family.family_name, Family.case_year, Family.case_seq,
+                 Family.coordinator_id.label("family_coordinator_id"), Volunteer.name.label("volunteer"))
+
+
+def _matches_with_people(*columns: Any) -> Select[Any]:
+    """A select of matches with their family (name, case number, coordinator), their volunteer's
+    name and ``columns``."""
+    return select(*_MATCH_PEOPLE, *columns).join(Match.family).join(Match.volunteer)
 
 
 def _caseload_of(match_coordinator: uuid.UUID | None, family_coordinator: uuid.UUID | None) -> frozenset[uuid.UUID]:
@@ -91,15 +108,21 @@ def _caseload_of(match_coordinator: uuid.UUID | None, family_coordinator: uuid.U
     return frozenset({owner}) if owner else frozenset()
 
 
-def _family_label(family: Family) -> str:
-    return f"{family.family_name} ({family.case_number})"
+def _case_number(row: Any) -> str:
+    return f"{row.case_year}-{row.case_seq:04d}"  # as Family.case_number
 
 
-def _match_signal(kind: SignalKind, severity: Severity, match: Match, family: Family, volunteer: str, *,
-                  key: str, since: date, **facts: Any) -> Signal:
-    return Signal(kind, severity, match.id, key, since, _caseload_of(match.coordinator_id, family.coordinator_id),
-                  subject=f"{_family_label(family)} · {volunteer}", reference=family.case_number,
-                  endpoint="matches.show", url_values={"match_id": match.id}, facts=facts)
+def _family_label(row: Any, case_number: str) -> str:
+    """"Bakker (2026-0042)": the family's name of ``row`` and its case number."""
+    return f"{row.family_name} ({case_number})"
+
+
+def _match_signal(kind: SignalKind, severity: Severity, row: Any, *, key: str, since: date, **facts: Any) -> Signal:
+    """A signal about the match of ``row`` (from :func:`_matches_with_people`)."""
+    case_number = _case_number(row)
+    return Signal(kind, severity, row.id, key, since, _caseload_of(row.coordinator_id, row.family_coordinator_id),
+                  subject=f"{_family_label(row, case_number)} · {row.volunteer}", reference=case_number,
+                  endpoint="matches.show", url_values={"match_id": row.id}, facts=facts)
 
 
 def _contact_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
@@ -112,24 +135,29 @@ def _contact_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
     which SQL checks one by one (no date arithmetic in SQL: the local day of ``state_changed_at``
     is compared as the UTC moment that day ends); Python then takes the latest. (The last contact
     is the one tenants.matching.contacts.queries.last_contact_dates finds, here as a correlated
-    subquery so that the filter stays in SQL.)"""
-    last_on = (select(func.max(ContactMoment.happened_on))
-               .where(ContactMoment.tenant_id == Match.tenant_id, ContactMoment.match_id == Match.id,
-                      ContactMoment.kind.in_(MATCH_KINDS))
-               .correlate(Match).scalar_subquery())
+    subquery so that the filter stays in SQL.)
+
+    "The last contact is on or before the cutoff" is asked as "no contact after it": one step into
+    the index on (match, day) for each active match, where the latest contact itself would be read
+    for every active match; it is read for the few matches found only."""
     cutoff = today - timedelta(days=policy.contact_warning_days)
-    rows = db.session.execute(_with_people(select(Match, Family, Volunteer.name, last_on)).where(
-        Match.state == MatchState.ACTIVE, or_(last_on.is_(None), last_on <= cutoff),
-        or_(Match.started_on.is_(None), Match.started_on <= cutoff),
-        Match.state_changed_at < _end_of_local_day(cutoff)))
-    for match, family, volunteer, last in rows:
-        active_on = match.state_changed_at.astimezone(local_zone()).date()
-        since = max(day for day in (last, match.started_on, active_on) if day is not None)
+    in_match = (ContactMoment.tenant_id == Match.tenant_id, ContactMoment.match_id == Match.id,
+                ContactMoment.kind.in_(MATCH_KINDS))
+    last_on = select(func.max(ContactMoment.happened_on)).where(*in_match).correlate(Match).scalar_subquery()
+    contact_since_cutoff = select(ContactMoment.id).where(*in_match, ContactMoment.happened_on > cutoff)
+    rows = db.session.execute(_matches_with_people(Match.started_on, Match.state_changed_at, last_on.label("last_on"))
+                              .where(Match.state == MatchState.ACTIVE,
+                                     ~contact_since_cutoff.correlate(Match).exists(),
+                                     or_(Match.started_on.is_(None), Match.started_on <= cutoff),
+                                     Match.state_changed_at < _end_of_local_day(cutoff)))
+    for row in rows:
+        last, started_on = row.last_on, row.started_on
+        since = max(day for day in (last, started_on, _local_day(row.state_changed_at)) if day is not None)
         days = (today - since).days
         alarm = days >= policy.contact_alarm_days
-        counted_from = ("contact" if since == last else "start" if since == match.started_on else "active")
+        counted_from = ("contact" if since == last else "start" if since == started_on else "active")
         yield _match_signal(SignalKind.CONTACT_ALARM if alarm else SignalKind.CONTACT_LATE,
-                            Severity.ALARM if alarm else Severity.WARNING, match, family, volunteer,
+                            Severity.ALARM if alarm else Severity.WARNING, row,
                             key=since.isoformat(), since=since, days=days, last_on=last, counted_from=counted_from)
 
 
@@ -141,33 +169,32 @@ def _end_of_local_day(day: date) -> datetime:
 def _ending_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
     """Running matches whose planned end, or their 24 months, fall within the warning window."""
     horizon = today + timedelta(days=policy.end_warning_days)
-    rows = db.session.execute(_with_people(select(Match, Family, Volunteer.name)).where(
+    rows = db.session.execute(_matches_with_people(Match.started_on, Match.planned_end_on).where(
         Match.state.in_((MatchState.ACTIVE, MatchState.PAUSED)), Match.started_on.is_not(None),
         or_(Match.planned_end_on <= horizon,
             Match.started_on <= add_months(horizon, -matching.MAX_MONTHS) + MONTH_MARGIN)))
-    for match, family, volunteer in rows:
-        limit = add_months(match.started_on, matching.MAX_MONTHS)
-        planned = match.planned_end_on
+    for row in rows:
+        limit = add_months(row.started_on, matching.MAX_MONTHS)
+        planned = row.planned_end_on
         end, reason = (planned, "planned") if planned and planned <= limit else (limit, "maximum")
         if end > horizon:
             continue
         severity = Severity.ALARM if end <= today else Severity.WARNING
         # The key holds the severity too: "ends soon" acknowledged still returns once the day has passed.
-        yield _match_signal(SignalKind.MATCH_ENDING, severity, match, family, volunteer,
-                            key=f"{end.isoformat()}/{severity.value}", since=end, reason=reason,
-                            started_on=match.started_on)
+        yield _match_signal(SignalKind.MATCH_ENDING, severity, row, key=f"{end.isoformat()}/{severity.value}",
+                            since=end, reason=reason, started_on=row.started_on)
 
 
 def _evaluation_signals(today: date) -> Iterator[Signal]:
     """Active matches started six months ago or more without an interim evaluation."""
-    rows = db.session.execute(_with_people(select(Match, Family, Volunteer.name)).where(
+    rows = db.session.execute(_matches_with_people(Match.started_on).where(
         Match.state == MatchState.ACTIVE, Match.interim_evaluation_on.is_(None),
         Match.started_on <= add_months(today, -matching.EVALUATION_MONTHS) + MONTH_MARGIN))
-    for match, family, volunteer in rows:
-        due = add_months(match.started_on, matching.EVALUATION_MONTHS)
+    for row in rows:
+        due = add_months(row.started_on, matching.EVALUATION_MONTHS)
         if due <= today:
-            yield _match_signal(SignalKind.EVALUATION_DUE, Severity.WARNING, match, family, volunteer,
-                                key=match.started_on.isoformat(), since=due, started_on=match.started_on)
+            yield _match_signal(SignalKind.EVALUATION_DUE, Severity.WARNING, row, key=row.started_on.isoformat(),
+                                since=due, started_on=row.started_on)
 
 
 # Contact moments, families, volunteers, jobs -------------------------------------------------
@@ -175,26 +202,41 @@ def _evaluation_signals(today: date) -> Iterator[Signal]:
 
 def _flag_signals() -> Iterator[Signal]:
     """Contact moments in which the volunteer asked for their coordinator, not yet handled."""
-    for contact in contact_queries.unhandled_flags():
-        match, family = contact.match, contact.family
-        where = ("matches.show", {"match_id": match.id}) if match else ("families.show", {"family_id": family.id})
-        subject = _family_label(family) + (f" · {match.volunteer.name}" if match else "")
-        yield Signal(SignalKind.NEEDS_COORDINATOR, Severity.ALARM, contact.id, "open", contact.happened_on,
-                     _caseload_of(match.coordinator_id if match else None, family.coordinator_id),
-                     subject=subject, reference=family.case_number, endpoint=where[0], url_values=where[1])
+    rows = db.session.execute(
+        select(ContactMoment.id, ContactMoment.happened_on, ContactMoment.family_id, ContactMoment.match_id,
+               Match.coordinator_id, Family.family_name, Family.case_year, Family.case_seq,
+               Family.coordinator_id.label("family_coordinator_id"), Volunteer.name.label("volunteer"))
+        .join(ContactMoment.family).outerjoin(ContactMoment.match).outerjoin(Match.volunteer)
+        # The condition of tenants.matching.contacts.queries.unhandled_flags, as columns: its eager
+        # loads of whole rows cost more than the signals themselves.
+        .where(ContactMoment.needs_coordinator.is_(True), ContactMoment.handled_at.is_(None))
+        .order_by(ContactMoment.happened_on, ContactMoment.created_at, ContactMoment.id))
+    for row in rows:
+        case_number = _case_number(row)
+        if row.match_id:
+            where = ("matches.show", {"match_id": row.match_id})
+            subject = f"{_family_label(row, case_number)} · {row.volunteer}"
+        else:
+            where, subject = ("families.show", {"family_id": row.family_id}), _family_label(row, case_number)
+        yield Signal(SignalKind.NEEDS_COORDINATOR, Severity.ALARM, row.id, "open", row.happened_on,
+                     _caseload_of(row.coordinator_id, row.family_coordinator_id),
+                     subject=subject, reference=case_number, endpoint=where[0], url_values=where[1])
+
+
+#: A family signal's columns (plain columns: building ORM entities cost more than the signals).
+_FAMILY_FIELDS = (Family.id, Family.family_name, Family.case_year, Family.case_seq, Family.coordinator_id,
+                  Family.state, Family.state_changed_at, Family.closed_on)
 
 
 def _waiting_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
     """Families on the waiting list for longer than the policy's number of days."""
-    rows = db.session.scalars(select(Family).options(load_only(
-        Family.family_name, Family.case_year, Family.case_seq, Family.coordinator_id, Family.state_changed_at))
-        .where(Family.state == CaseState.WAITING,
-               Family.state_changed_at < utcnow() - timedelta(days=policy.waiting_days)))
-    for family in rows:
-        since = family.state_changed_at.astimezone(local_zone()).date()
-        yield Signal(SignalKind.WAITING_LONG, Severity.WARNING, family.id, since.isoformat(), since,
-                     _caseload_of(None, family.coordinator_id), subject=_family_label(family),
-                     reference=family.case_number, endpoint="families.show", url_values={"family_id": family.id},
+    rows = db.session.execute(select(*_FAMILY_FIELDS).where(
+        Family.state == CaseState.WAITING, Family.state_changed_at < utcnow() - timedelta(days=policy.waiting_days)))
+    for row in rows:
+        since, case_number = _local_day(row.state_changed_at), _case_number(row)
+        yield Signal(SignalKind.WAITING_LONG, Severity.WARNING, row.id, since.isoformat(), since,
+                     _caseload_of(None, row.coordinator_id), subject=_family_label(row, case_number),
+                     reference=case_number, endpoint="families.show", url_values={"family_id": row.id},
                      facts={"days": (today - since).days})
 
 
@@ -211,61 +253,62 @@ def _without_completed(moment: Moment) -> Any:
         Measurement.status == MeasurementStatus.COMPLETED).correlate(Family).exists()
 
 
-_FAMILY_FIELDS = (Family.family_name, Family.case_year, Family.case_seq, Family.coordinator_id, Family.state,
-                  Family.state_changed_at, Family.closed_on)
+def _families_with_match_coordinator(*columns: Any) -> Select[Any]:
+    """A select of families (as plain columns) with the coordinator of their open match (None
+    without one), whose caseload the signal is in when the family names none, and ``columns``."""
+    return select(*_FAMILY_FIELDS, Match.coordinator_id.label("match_coordinator_id"), *columns).outerjoin(
+        Match, and_(Match.tenant_id == Family.tenant_id, Match.family_id == Family.id, Match.state.in_(OPEN)))
 
 
-def _with_match_coordinator(statement: Select[Any]) -> Select[Any]:
-    """Add the coordinator of the family's open match (None without one) to a select of Family,
-    whose caseload the signal is in when the family names no coordinator."""
-    return statement.add_columns(Match.coordinator_id).outerjoin(Match, and_(
-        Match.tenant_id == Family.tenant_id, Match.family_id == Family.id, Match.state.in_(OPEN))).options(
-        load_only(*_FAMILY_FIELDS))
-
-
-def _measurement_signal(kind: SignalKind, family: Family, match_coordinator: uuid.UUID | None, key: str,
-                        since: date, **facts: Any) -> Signal:
-    return Signal(kind, Severity.WARNING, family.id, key, since, _caseload_of(match_coordinator, family.coordinator_id),
-                  subject=_family_label(family), reference=family.case_number, endpoint="measurements.overview",
-                  url_values={"family_id": family.id}, facts=facts)
+def _measurement_signal(kind: SignalKind, row: Any, key: str, since: date, **facts: Any) -> Signal:
+    """A signal about the family of ``row`` (from :func:`_families_with_match_coordinator`)."""
+    caseload, case_number = _caseload_of(row.match_coordinator_id, row.coordinator_id), _case_number(row)
+    return Signal(kind, Severity.WARNING, row.id, key, since, caseload,
+                  subject=_family_label(row, case_number), reference=case_number, endpoint="measurements.overview",
+                  url_values={"family_id": row.id}, facts=facts)
 
 
 def _measurement_signals(today: date) -> Iterator[Signal]:
     """Measurements missing: T0 of a matched family, T1 from four weeks before it falls due (a year
     after the first match started), Tend of a family closing or closed in the last 90 days; only
-    for families that consented to the impact measurement. One statement each; "missing" means no
+    for families that consented to the impact measurement. One statement for T0 and T1 together,
+    one for Tend; "missing" means no
     *completed* measurement at that moment. (A family with two open matches appears twice in a
     result; the first row counts.)"""
     seen: set[tuple[SignalKind, uuid.UUID]] = set()
-    for kind, family, coordinator, key, since, facts in _missing_measurements(today):
-        if (kind, family.id) not in seen:
-            seen.add((kind, family.id))
-            yield _measurement_signal(kind, family, coordinator, key, since, **facts)
+    for kind, row, key, since, facts in _missing_measurements(today):
+        if (kind, row.id) not in seen:
+            seen.add((kind, row.id))
+            yield _measurement_signal(kind, row, key, since, **facts)
 
 
-def _missing_measurements(today: date) -> Iterator[tuple[SignalKind, Family, Any, str, date, dict[str, Any]]]:
-    matched = db.session.execute(_with_match_coordinator(select(Family)).where(
-        Family.state == CaseState.MATCHED, _measured_family(), _without_completed(Moment.T0)))
-    for family, coordinator in matched:
-        yield SignalKind.T0_MISSING, family, coordinator, "t0", _local_day(family.state_changed_at), {}
-    first = (select(Match.tenant_id, Match.family_id, func.min(Match.started_on).label("started_on"))
-             .group_by(Match.tenant_id, Match.family_id).subquery())
-    rows = db.session.execute(_with_match_coordinator(select(Family, first.c.started_on)).join(
-        first, and_(first.c.tenant_id == Family.tenant_id, first.c.family_id == Family.id)).where(
-        Family.state == CaseState.MATCHED, _measured_family(), _without_completed(Moment.T1),
-        first.c.started_on <= add_months(today + T1_NOTICE, -T1_MONTHS) + MONTH_MARGIN))
-    for family, started_on, coordinator in rows:
-        due = add_months(started_on, T1_MONTHS)
-        if due - T1_NOTICE <= today:
-            yield SignalKind.T1_DUE, family, coordinator, due.isoformat(), due, {"started_on": started_on}
-    ending = db.session.execute(_with_match_coordinator(select(Family)).where(
-        or_(Family.state == CaseState.CLOSING,
-            and_(Family.state == CaseState.CLOSED, Family.closed_on >= today - TEND_WINDOW)),
+def _missing_measurements(today: date) -> Iterator[tuple[SignalKind, Any, str, date, dict[str, Any]]]:
+    # T0 and T1 in one pass over the matched families, each row saying which of the two it misses.
+    # The first match's start is read per family (the matched families are a few of all matches' families).
+    first_started = (select(func.min(Match.started_on)).where(Match.tenant_id == Family.tenant_id,
+                                                                Match.family_id == Family.id)
+                     .correlate(Family).scalar_subquery())
+    without_t0, without_t1 = _without_completed(Moment.T0), _without_completed(Moment.T1)
+    t1_near = and_(without_t1, first_started <= add_months(today + T1_NOTICE, -T1_MONTHS) + MONTH_MARGIN)
+    matched = db.session.execute(_families_with_match_coordinator(
+        without_t0.label("without_t0"), t1_near.label("t1_near"), first_started.label("first_started_on")).where(
+        Family.state == CaseState.MATCHED, _measured_family(), or_(without_t0, t1_near)))
+    for row in matched:
+        if row.without_t0:
+            yield SignalKind.T0_MISSING, row, "t0", _local_day(row.state_changed_at), {}
+        if row.t1_near:
+            started_on = row.first_started_on
+            due = add_months(started_on, T1_MONTHS)
+            if due - T1_NOTICE <= today:
+                yield SignalKind.T1_DUE, row, due.isoformat(), due, {"started_on": started_on}
+    ending = db.session.execute(_families_with_match_coordinator().where(
+        Family.state.in_((CaseState.CLOSING, CaseState.CLOSED)),  # lets the index on the state narrow it down
+        or_(Family.state == CaseState.CLOSING, Family.closed_on >= today - TEND_WINDOW),
         _measured_family(), _without_completed(Moment.TEND)))
-    for family, coordinator in ending:
-        closed_on = family.closed_on if family.state == CaseState.CLOSED else None
-        yield (SignalKind.TEND_MISSING, family, coordinator, closed_on.isoformat() if closed_on else "closing",
-               closed_on or _local_day(family.state_changed_at), {"closed_on": closed_on})
+    for row in ending:
+        closed_on = row.closed_on if row.state == CaseState.CLOSED else None
+        yield (SignalKind.TEND_MISSING, row, closed_on.isoformat() if closed_on else "closing",
+               closed_on or _local_day(row.state_changed_at), {"closed_on": closed_on})
 
 
 def _local_day(moment: datetime) -> date:
@@ -274,15 +317,18 @@ def _local_day(moment: datetime) -> date:
 
 def _vog_signals(policy: ScreeningPolicy, today: date) -> Iterator[Signal]:
     """Volunteers with an open match whose latest VOG expires within the warning window, or expired."""
-    latest = (select(Screening.tenant_id, Screening.volunteer_id, func.max(Screening.issued_on).label("issued_on"))
-              .group_by(Screening.tenant_id, Screening.volunteer_id).subquery())
+    # "The latest VOG was issued before the bound" is asked as "a VOG, and none from the bound on":
+    # steps into the index on (volunteer, issue date), where the latest VOG of every volunteer
+    # would be computed first; the latest is read for the volunteers found only.
+    bound = valid_from(policy, today + timedelta(days=policy.warning_days))
+    own = (Screening.tenant_id == Volunteer.tenant_id, Screening.volunteer_id == Volunteer.id)
+    latest = select(func.max(Screening.issued_on)).where(*own).correlate(Volunteer).scalar_subquery()
     rows = db.session.execute(
-        select(Volunteer.id, Volunteer.name, latest.c.issued_on, Match.coordinator_id, Family.coordinator_id)
-        .join(latest, and_(latest.c.tenant_id == Volunteer.tenant_id, latest.c.volunteer_id == Volunteer.id))
+        select(Volunteer.id, Volunteer.name, latest, Match.coordinator_id, Family.coordinator_id)
         .join(Match, and_(Match.tenant_id == Volunteer.tenant_id, Match.volunteer_id == Volunteer.id))
         .join(Match.family)
-        .where(Match.state.in_(OPEN), latest.c.issued_on < valid_from(policy, today + timedelta(
-            days=policy.warning_days))))
+        .where(Match.state.in_(OPEN), select(Screening.id).where(*own).correlate(Volunteer).exists(),
+               ~select(Screening.id).where(*own, Screening.issued_on >= bound).correlate(Volunteer).exists()))
     found: dict[uuid.UUID, tuple[str, date, set[uuid.UUID]]] = {}
     for volunteer_id, name, issued_on, match_coordinator, family_coordinator in rows:
         found.setdefault(volunteer_id, (name, issued_on, set()))[2].update(

@@ -14,6 +14,8 @@ INVALID = L_("This value is not valid.")
 
 class HomeQuery(Form):
     scope = Choice(list(SCOPES))
+    #: One kind of signal on its own, every one of them (the start page lists the first few of each).
+    kind = Choice(SignalKind)
 
 
 class AcknowledgeForm(Form):

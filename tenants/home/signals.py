@@ -81,11 +81,15 @@ class Signal:
     @property
     def title(self) -> str:
         """The signal in a few words, translated when read (so a mail can use its reader's language)."""
-        return _DESCRIPTIONS[self.kind](self)[0]
+        return self.describe()[0]
 
     @property
     def text(self) -> str:
-        return _DESCRIPTIONS[self.kind](self)[1]
+        return self.describe()[1]
+
+    def describe(self) -> tuple[str, str]:
+        """The title and the text together (a page showing both translates and formats once)."""
+        return _DESCRIPTIONS[self.kind](self)
 
     def url(self, **values: Any) -> str | None:
         """The link to where it is resolved (``values``: e.g. the tenant slug outside a request)."""
@@ -186,15 +190,16 @@ def default_scope(role: Role) -> str:
 def visible_to(signals: Iterable[Signal], user: User, role: Role, scope: str) -> list[Signal]:
     """The signals ``user`` (with ``role``) sees in ``scope``: their own caseload ("mine") or the
     whole tenant ("all"); the managers' kinds only for managers."""
+    user_id, manager = user.id, role == Role.MANAGER  # once: ``user`` is often current_user, a proxy
     return [s for s in signals
-            if (role == Role.MANAGER if s.kind in MANAGER_KINDS
-                else scope == "all" or user.id in s.coordinator_ids)]
+            if (manager if s.kind in MANAGER_KINDS else scope == "all" or user_id in s.coordinator_ids)]
 
 
 def in_caseload(signals: Iterable[Signal], user: User) -> list[Signal]:
     """The signals in ``user``'s own caseload, whatever their role (the managers' kinds are in
     nobody's caseload)."""
-    return [s for s in signals if user.id in s.coordinator_ids]
+    user_id = user.id
+    return [s for s in signals if user_id in s.coordinator_ids]
 
 
 def by_kind(signals: Iterable[Signal]) -> list[tuple[SignalKind, list[Signal]]]:

@@ -18,10 +18,10 @@ from saas.forms import validate_input, validate_query
 from saas.i18n import L_, _
 from saas.web import Errors, run_form, tenant_route
 from saas.web.tenant import ALL_ROLES, current_membership, current_tenant, tenant_blueprint
-from tenants.home import operations, queries
+from tenants.home import operations, queries, snapshots
 from tenants.home.figures import key_figures
 from tenants.home.schemas import AcknowledgeForm, HomeQuery
-from tenants.home.signals import HANDLED_KINDS, MANAGER_KINDS, by_kind, default_scope, visible_to
+from tenants.home.signals import HANDLED_KINDS, MANAGER_KINDS, SignalKind, by_kind, default_scope, visible_to
 from tenants.home.volunteer_day import volunteer_day
 from tenants.volunteers.self_service import my_record
 
@@ -31,6 +31,9 @@ bp = tenant_blueprint("home", __name__, template_folder="templates")
 AUDIT_LABELS = {"signal.acknowledged": L_("Signal acknowledged")}
 #: Signals shown of a kind with an urgent one before the rest fold away (a phone stays short).
 SIGNALS_SHOWN = 2
+#: Signals listed of each kind (shown and folded together); the rest of a kind are a link away, on
+#: the page of that kind alone, so the start page stays the same size however large the organisation.
+SIGNALS_LISTED = 5
 
 
 @bp.context_processor
@@ -44,18 +47,22 @@ def index() -> ResponseReturnValue:
         return _render_volunteer_home()
     if current_membership.role not in STAFF_ROLES:
         return render_template("home/index.html")
-    scope = validate_query(HomeQuery()).get("scope") or default_scope(current_membership.role)
-    return _render_home(scope)
+    query = validate_query(HomeQuery())
+    return _render_home(query.get("scope") or default_scope(current_membership.role), kind=query.get("kind"))
 
 
-def _render_home(scope: str, errors: Errors | None = None) -> str:
-    """The staff home page with the signals of ``scope``, and the errors of a refused acknowledgement."""
+def _render_home(scope: str, errors: Errors | None = None, kind: SignalKind | None = None) -> str:
+    """The staff home page with the signals of ``scope`` (the first few of each kind, or every
+    signal of ``kind`` alone), and the errors of a refused acknowledgement."""
     role = current_membership.role
-    signals = queries.compute_signals(current_tenant)
+    signals = snapshots.current_signals(current_tenant)
     mine, everything = visible_to(signals, current_user, role, "mine"), visible_to(signals, current_user, role, "all")
     shown = mine if scope == "mine" else everything
-    return render_template("home/index.html", scope=scope, groups=by_kind(shown),
-                           figures=key_figures(shown, local_today()),
+    groups = by_kind(shown)
+    if kind is not None:
+        groups = [(group_kind, group) for group_kind, group in groups if group_kind == kind]
+    return render_template("home/index.html", scope=scope, groups=groups, only_kind=kind,
+                           listed=None if kind else SIGNALS_LISTED, figures=key_figures(shown, local_today()),
                            counts={"mine": len(mine), "all": len(everything)}, errors=errors or {})
 
 

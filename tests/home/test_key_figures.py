@@ -112,3 +112,28 @@ def test_a_kind_with_urgent_signals_shows_two_and_folds_the_rest(app: Flask, ten
     assert "Show 2 more" in folded and text.count('class="card signal ') == 4
     # Oldest request first: the two newest are the folded ones.
     assert "Vraag 3 " in folded and "Vraag 2 " in folded and "Vraag 1 " not in folded
+
+
+def test_a_long_kind_lists_its_first_signals_and_links_to_every_one_of_them(
+        app: Flask, tenant_a: Tenant, coordinator_a: User, manager: User) -> None:
+    for i in range(7):
+        create_family(app, tenant_a, family_name=f"Wachtend {i}", state=CaseState.WAITING,
+                      state_changed_at=hours_ago((100 + i) * 24))
+    match = running_match(app, tenant_a, actor=coordinator_a, started_on=days_ago(app, 5), family_name="Vraag")
+    add_contact(app, tenant_a, match, days_ago(app, 1), needs_coordinator=True)
+
+    text = home(app, manager)
+
+    waiting = text[text.index('id="signals-waiting_long"'):]
+    assert waiting.count('class="card signal ') == 5 and "Show 5 signals" in waiting
+    # Longest waiting first: the two who have waited least are on the page of the kind alone.
+    assert all(f"Wachtend {i} " in waiting for i in (6, 5, 4, 3, 2))
+    assert "Wachtend 1 " not in text and "Wachtend 0 " not in text
+    assert "All 7 signals of this kind" in waiting and "Whole organisation (8)" in text
+    link = "/t/alpha/?scope=all&kind=waiting_long"
+    assert f'href="{link}"' in waiting
+
+    alone = home(app, manager, link)
+    assert alone.count('class="card signal ') == 7 and "Vraag" not in alone.split("signals-heading")[1]
+    assert "All kinds of signals" in alone and "All 7 signals" not in alone and "Whole organisation (8)" in alone
+    assert figures(alone)["Urgent signals"] == "1"  # the figures still count every kind
