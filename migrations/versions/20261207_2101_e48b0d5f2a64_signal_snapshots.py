@@ -4,8 +4,7 @@
 start page reads one row instead of computing them on every view (tenants.home.snapshots): one row
 per tenant, recomputed when a change marks it stale or the day changes. No index on the tables the
 signals are computed from was needed: every statement of the signals already steps through an
-existing one. (The file keeps the name it was reserved under, so the chain of revisions after it
-is unchanged.)
+existing one.
 
 Revision ID: e48b0d5f2a64
 Revises: d37a9c4e1f53
