@@ -73,7 +73,7 @@ i18n-update: i18n-extract  ## merge new strings into nl, en and ar; then transla
 i18n: i18n-update compile
 
 bench: install
-	$(BIN)/pytest tests/bench -p no:cacheprovider -q
+	$(BIN)/pytest tests/bench -p no:cacheprovider -q -s
 
 # NL Design System component CSS (EUPL-1.2), vendored into saas/static/vendor/ and checked in: the app
 # needs no npm, no build and no CDN at run time. Only this target uses npm, and only to refresh the

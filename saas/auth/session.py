@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from hmac import compare_digest
 from typing import Any, ParamSpec, Protocol, TypeVar, cast
@@ -14,7 +14,7 @@ from blinker import Signal
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
-from sqlalchemy import Row, Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 from werkzeug.wrappers import Response
 
 from saas.auth.models import User, UserSession
@@ -62,7 +62,7 @@ class UserCompanion(Protocol):
         """``statement`` (users joined to their server-side session) with the companion's columns,
         its values as bound parameters: the statement is built once and reused."""
 
-    def receive(self, row: Row[Any]) -> None:
+    def receive(self, row: Sequence[Any]) -> None:
         """The row of a user who is signed in (the user first): keep the companion's part of it."""
 
 
@@ -111,13 +111,13 @@ def load_user(session_id: str) -> User | None:
     # person's own rows to the companions. Unbound again below when the session is not valid.
     bind_context(db.session, user_id=user_id)
     row = db.session.execute(_user_statement(taking_part), parameters).first()
-    user = row[0] if row is not None else None
-    if user is None or not user.is_active or not compare_digest(user.session_nonce, nonce):
+    user: User | None = row[0] if row is not None else None
+    if row is None or user is None or not user.is_active or not compare_digest(user.session_nonce, nonce):
         bind_context(db.session, user_id=None)
         return None
     user.signed_in_session = signed_in_session
     for companion in taking_part:
-        companion.receive(row)  # type: ignore[arg-type] - not None: the user was found
+        companion.receive(row)
     return user
 
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 from flask import Blueprint, abort, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import Row, Select, and_, bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import contains_eager, lazyload
 from werkzeug.local import LocalProxy
 
@@ -88,7 +88,8 @@ def membership_for(slug: str, user: Any) -> Membership | None:
     with the user already (:class:`_MembershipWithUser`)."""
     loaded = g.pop(_LOADED_MEMBERSHIP, None)
     if loaded is not None and loaded[0] == (slug, user.id):
-        return loaded[1]
+        membership: Membership | None = loaded[1]
+        return membership
     statement = (
         select(Membership)
         .join(Membership.tenant)
@@ -122,7 +123,7 @@ class _MembershipWithUser:
                      lazyload(Membership.user)),  # the person of the row: taken from the identity map
             "the person's own membership in the tenant of the request")
 
-    def receive(self, row: Row[Any]) -> None:
+    def receive(self, row: Sequence[Any]) -> None:
         g.setdefault(_LOADED_MEMBERSHIP, ((g.get(_REQUESTED_SLUG), row[0].id), row[1]))
 
 
