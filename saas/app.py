@@ -127,13 +127,23 @@ def _commit_request(response: Response) -> Response:
     return response
 
 
+def _engine_options(url: str) -> dict[str, Any]:
+    """No pool_pre_ping (a round trip per request): saas.db.base polls a pooled connection's socket
+    instead. TCP keepalives make a connection a network cut silently (a load balancer's idle
+    time-out) show as closed to that poll within a minute; connections older than half an hour are
+    replaced when they are next taken."""
+    if url.startswith("sqlite"):
+        return {}
+    return {"pool_recycle": 1800,
+            "connect_args": {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}}
+
+
 def _configure(app: Flask, settings: dict[str, Any]) -> None:
     app.config.update(settings)
     secure = settings["SECURE_COOKIES"]
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],
-        # No pool_pre_ping: saas.db.base checks a pooled connection without a round trip.
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_recycle": 3600} if not settings["DATABASE_URL"].startswith("sqlite") else {},
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings["DATABASE_URL"]),
         SESSION_REFRESH_EACH_REQUEST=False,  # the cookie is re-sent when it changes (saas.auth.session)
         SESSION_COOKIE_NAME="__Host-session" if secure else "session",
         SESSION_COOKIE_SECURE=secure,

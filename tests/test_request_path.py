@@ -8,6 +8,7 @@ changes; the catalogue of the reader's language is bound once per request.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -107,6 +108,11 @@ def test_a_pooled_connection_the_server_ended_is_replaced_without_a_ping(
             first = connection.scalar(sa.text("select pg_backend_pid()"))
         with admin.connect() as connection:
             connection.execute(sa.text("select pg_terminate_backend(:pid)"), {"pid": first})
+            for _ in range(100):  # terminating is asynchronous: wait until the backend has gone
+                if not connection.scalar(sa.text("select count(*) from pg_stat_activity where pid = :pid"),
+                                         {"pid": first}):
+                    break
+                time.sleep(0.05)
         statements.clear()
         with engine.connect() as connection:  # would fail with "server closed the connection"
             second = connection.scalar(sa.text("select pg_backend_pid()"))

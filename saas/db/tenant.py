@@ -164,6 +164,8 @@ def _send_bindings(connection: sa.Connection, cursor: Any, statement: str, *_par
 
 def _forget_bindings(connection: sa.Connection) -> None:
     """The transaction ended: its settings are gone, and the connection goes back to the pool."""
+    if connection.invalidated:  # lost: its record starts afresh (and _forget_on_checkin clears it)
+        return
     connection.info.pop(_BINDINGS, None)
     connection.info.pop(_SENT, None)
 
@@ -173,7 +175,15 @@ def _forget_sent(connection: sa.Connection, *_savepoint: Any) -> None:
     connection.info.pop(_SENT, None)
 
 
+def _forget_on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    """Back in the pool: whatever ended the transaction (even a session dropped without closing),
+    the next user of the connection starts with no bindings of this one."""
+    record.info.pop(_BINDINGS, None)
+    record.info.pop(_SENT, None)
+
+
 event.listen(sa.Engine, "before_cursor_execute", _send_bindings)
+event.listen(sa.pool.Pool, "checkin", _forget_on_checkin)
 event.listen(sa.Engine, "commit", _forget_bindings)
 event.listen(sa.Engine, "rollback", _forget_bindings)
 event.listen(sa.Engine, "rollback_savepoint", _forget_sent)

@@ -155,8 +155,8 @@ def _enter_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
         bind_context(db.session, tenant_id=None)
         abort(login_manager.unauthorized())
     membership = membership_for(slug, current_user)
+    bind_context(db.session, tenant_id=membership.tenant_id if membership is not None else None)
     if membership is None:
-        bind_context(db.session, tenant_id=None)
         abort(404)
     session.setdefault(_TENANT_IDS, {})
     if session[_TENANT_IDS].get(slug) != str(membership.tenant_id):

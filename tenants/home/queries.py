@@ -231,7 +231,10 @@ _FAMILY_FIELDS = (Family.id, Family.family_name, Family.case_year, Family.case_s
 def _waiting_signals(policy: MatchingPolicy, today: date) -> Iterator[Signal]:
     """Families on the waiting list for longer than the policy's number of days."""
     rows = db.session.execute(select(*_FAMILY_FIELDS).where(
-        Family.state == CaseState.WAITING, Family.state_changed_at < utcnow() - timedelta(days=policy.waiting_days)))
+        # Counted in whole days to the end of today, as the snapshot is kept for the day: a family
+        # passing the limit this afternoon is signalled from the morning, not tomorrow.
+        Family.state == CaseState.WAITING,
+        Family.state_changed_at < _end_of_local_day(today) - timedelta(days=policy.waiting_days)))
     for row in rows:
         since, case_number = _local_day(row.state_changed_at), _case_number(row)
         yield Signal(SignalKind.WAITING_LONG, Severity.WARNING, row.id, since.isoformat(), since,

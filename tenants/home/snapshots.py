@@ -87,14 +87,29 @@ def store(tenant_id: uuid.UUID, today: date, sealed: bytes, version: int) -> Non
     """Insert the bound tenant's snapshot, or update it if it still has ``version`` (the one read
     before computing; 0 when there was none): one statement, which a second request storing at the
     same moment waits for and then updates (or leaves) instead of failing on the unique tenant."""
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(SignalSnapshot).values(tenant_id=tenant_id, id=tenant_id, computed_for=today,
+    statement = _insert()(SignalSnapshot).values(tenant_id=tenant_id, id=tenant_id, computed_for=today,
                                               computed_at=utcnow(), stale=False, version=0, signals_sealed=sealed)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=[SignalSnapshot.tenant_id],
         set_={"computed_for": today, "computed_at": statement.excluded.computed_at, "stale": False,
               "signals_sealed": sealed},
         where=SignalSnapshot.version == version))
+
+
+def mark_stale(tenant_id: uuid.UUID) -> None:
+    """Mark the bound tenant's snapshot stale and raise its version (tenants.home.invalidation); a
+    tenant without a snapshot gets a stale one, so a computation that found none and is still running
+    does not store signals from before this change either."""
+    statement = _insert()(SignalSnapshot).values(
+        tenant_id=tenant_id, id=tenant_id, computed_for=local_today(), computed_at=utcnow(), stale=True, version=1,
+        signals_sealed=b"")
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[SignalSnapshot.tenant_id], set_={"stale": True, "version": SignalSnapshot.version + 1}))
+
+
+def _insert() -> Any:
+    """INSERT … ON CONFLICT of the session's database."""
+    return postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 # The signals as JSON -------------------------------------------------------------------------

@@ -71,7 +71,9 @@ WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+\"?(\w+)",
 #: What a tenant GET may write, since reading stays open under read-only: the log of who read a
 #: family file (a read is what it records). Settings are read with their defaults and stored only
 #: when changed (saas.tenant_settings). Anything else written by a GET would slip past read-only.
-TABLES_A_READ_MAY_WRITE = frozenset({"audit_events"})
+#: The access log, and the start page's snapshot of its signals (derived data kept for speed, not
+#: the organisation's data: tenants.home.snapshots).
+TABLES_A_READ_MAY_WRITE = frozenset({"audit_events", "signal_snapshots"})
 
 
 def write_requests(app: Flask) -> list[tuple[object, str]]:

@@ -84,13 +84,15 @@ def test_a_contact_logged_in_another_request_shows_on_the_next_view(
     match = running_match(app, tenant_a, actor=coordinator_a, started_on=days_ago(app, 20), family_name="Familie Eigen")
     client = signed_in(coordinator_a)
     assert "No contact for 20 days" in page(client)
+    computed = snapshot(app, tenant_a)
+    assert computed is not None and not computed.stale
 
     log_url = f"/t/alpha/families/{match.family_id}/contacts"
     fields = form_fields(client.get(log_url).text, f"/families/{match.family_id}/contacts")
     fields["kind"], fields["happened_on"] = "coordinator_family", today(app).isoformat()
     assert client.post(log_url, data=fields).status_code == 302
     stored = snapshot(app, tenant_a)
-    assert stored is not None and stored.stale and stored.version == 1
+    assert stored is not None and stored.stale and stored.version == computed.version + 1
 
     text = page(client)
     assert "Familie Eigen" not in text and len(computations) == 2
@@ -121,6 +123,8 @@ def test_reading_and_acknowledging_do_not_mark_it_stale(
     match = running_match(app, tenant_a, actor=coordinator_a, started_on=days_ago(app, 20), family_name="Familie Eigen")
     client = signed_in(coordinator_a)
     page(client), page(client, f"/t/alpha/matches/{match.id}"), page(client, f"/t/alpha/families/{match.family_id}")
+    computed = snapshot(app, tenant_a)
+    assert computed is not None
     [signal] = queries_signals(app, tenant_a)  # computed here too, without the snapshot
     assert len(computations) == 2
     form = {"kind": signal.kind.value, "subject_id": str(signal.subject_id), "key": signal.key, "scope": "mine"}
@@ -129,7 +133,7 @@ def test_reading_and_acknowledging_do_not_mark_it_stale(
     assert "Familie Eigen" not in page(client)  # acknowledgements are applied when the snapshot is read
     assert len(computations) == 2
     stored = snapshot(app, tenant_a)
-    assert stored is not None and not stored.stale and stored.version == 0
+    assert stored is not None and not stored.stale and stored.version == computed.version
 
 
 def queries_signals(app: Flask, tenant: Tenant) -> list[Signal]:
@@ -216,6 +220,30 @@ def test_an_existing_snapshot_is_updated_in_place(app: Flask, tenant_a: Tenant) 
         [row] = session.execute(select(SignalSnapshot.id, SignalSnapshot.signals_sealed, SignalSnapshot.stale))
         session.rollback()
     assert row == (tenant_a.id, b"second", True)
+
+
+def test_a_change_before_the_first_snapshot_is_stored_is_not_lost(app: Flask, tenant_a: Tenant) -> None:
+    """A computation found no snapshot (version 0); a change commits while it runs: the change makes a
+    stale row, and the computation's result, from before the change, is not stored over it."""
+    with in_tenant(app, tenant_a) as session:
+        snapshots.mark_stale(tenant_a.id)
+        snapshots.store(tenant_a.id, today(app), b"computed before that change", 0)
+        [row] = session.execute(select(SignalSnapshot.signals_sealed, SignalSnapshot.stale, SignalSnapshot.version))
+        session.rollback()
+    assert row == (b"", True, 1)
+
+
+def test_the_mark_comes_at_the_commit_once_per_transaction(app: Flask, tenant_a: Tenant) -> None:
+    """Flushes only note the change; the snapshot's row is marked (and locked) just before the commit."""
+    with in_tenant(app, tenant_a) as session:
+        snapshots.store(tenant_a.id, today(app), b"computed", 0)
+        session.commit()
+    with count_queries(app) as statements:
+        create_family(app, tenant_a, family_name="Familie Later", state=CaseState.WAITING)
+    marks = [n for n, statement in enumerate(statements) if "signal_snapshots" in statement]
+    writes = [n for n, statement in enumerate(statements) if statement.startswith("INSERT INTO families")]
+    assert len(marks) == 1 and writes and marks[0] > max(writes)
+    assert snapshot(app, tenant_a).stale  # type: ignore[union-attr]
 
 
 # Two requests computing at once (PostgreSQL) ---------------------------------------------------
