@@ -6,7 +6,8 @@ at 5,000 families on SQLite), while the manager's dashboard and its three charts
 figures over and over. So they are kept in the process (saas.figures_cache) under the tenant's
 *data version*: its audit log, which every write appends to (saas.audit; docs/architecture.md §2,
 operations.py). A cache rather than SQL alone because any SQL over the tenant's rows grows with them;
-the audit log's version is two index lookups, whatever the tenant's size.
+the audit log's version reads its newest change and counts the last ten to twenty minutes of
+changes, whatever the tenant's size (so an entry lives ten minutes at most there).
 """
 
 from __future__ import annotations
