@@ -12,17 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 
 from saas.clock import local_zone
 from saas.db import db
 from tenants.families.models import Family
 from tenants.families.states import CaseState
 from tenants.home.signals import Severity, Signal
+from tenants.matching.eligibility import has_room
 from tenants.matching.models import Match
-from tenants.matching.states import OPEN, MatchState
+from tenants.matching.states import MatchState
 from tenants.volunteers import operations as volunteers
-from tenants.volunteers.models import Volunteer
 from tenants.volunteers.queries import ready_count
 
 
@@ -48,21 +48,11 @@ def _waiting(today: date) -> tuple[int, int | None]:
     return count, (today - earliest.astimezone(local_zone()).date()).days
 
 
-def _has_room() -> ColumnElement[bool]:
-    """SQL correlated to Volunteer: fewer open matches than the families they said they can take
-    (tenants.matching.eligibility's "room", here as a condition so the count stays one statement)."""
-    load = (select(func.count()).select_from(Match)
-            .where(Match.tenant_id == Volunteer.tenant_id, Match.volunteer_id == Volunteer.id,
-                   Match.state.in_(OPEN))
-            .correlate(Volunteer).scalar_subquery())
-    return load < func.coalesce(Volunteer.max_families, 0)
-
-
 def key_figures(signals: Iterable[Signal], today: date) -> KeyFigures:
     """The figures of the bound tenant on ``today``, with ``signals`` (those shown) by urgency."""
     waiting, longest = _waiting(today)
     active = db.session.scalar(select(func.count()).select_from(Match).where(Match.state == MatchState.ACTIVE)) or 0
-    ready = ready_count(volunteers.policy_for_tenant(), today, _has_room())
+    ready = ready_count(volunteers.policy_for_tenant(), today, has_room())
     severities = [signal.severity for signal in signals]
     return KeyFigures(waiting, longest, active, ready, severities.count(Severity.ALARM),
                       severities.count(Severity.WARNING))

@@ -57,13 +57,18 @@ def open_match_count() -> ScalarSelect[int]:
             .correlate(Volunteer).scalar_subquery())
 
 
+def has_room() -> ColumnElement[bool]:
+    """SQL correlated to Volunteer: fewer open matches than the families they said they can take."""
+    return open_match_count() < func.coalesce(Volunteer.max_families, 0)
+
+
 def eligible_condition(policy: ScreeningPolicy, today: date) -> ColumnElement[bool]:
     """SQL correlated to Volunteer: :func:`ineligibility` gives no reason. Ready is the volunteers'
     own readiness filter (a matchable state, a valid VOG, the registered rules: the required courses
     that :func:`fits` asks tenants.trainings for)."""
     # Room first: most volunteers who cannot take a family are full, and SQLite tries the terms of
     # an AND in order, so the VOG and course lookups run only for those with room.
-    return and_(open_match_count() < func.coalesce(Volunteer.max_families, 0), ready_condition(policy, today))
+    return and_(has_room(), ready_condition(policy, today))
 
 
 def ineligibility(volunteer: Volunteer, load: int, policy: ScreeningPolicy, today: date,

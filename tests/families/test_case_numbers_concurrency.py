@@ -22,6 +22,7 @@ from saas.tenancy.models import Tenant
 from tenants.families import operations
 from tenants.families.models import CaseCounter
 from tests.support import databases
+from tests.support.threads import SessionPerThread
 
 pytestmark = [
     pytest.mark.postgresql,
@@ -29,21 +30,6 @@ pytestmark = [
 ]
 
 YEAR = 2026
-
-
-class SessionPerThread:
-    """Stands in for ``db`` in the operations module: each thread its own session and connection."""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    @property
-    def session(self) -> Session:
-        return self._local.session
-
-    @session.setter
-    def session(self, value: Session) -> None:
-        self._local.session = value
 
 
 @pytest.fixture

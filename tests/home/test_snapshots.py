@@ -34,6 +34,7 @@ from tests.support import databases
 from tests.support.clock import AMSTERDAM
 from tests.support.queries import count_queries
 from tests.support.sessions import SignIn, sign_in
+from tests.support.threads import SessionPerThread
 
 HOME = "/t/alpha/"
 
@@ -248,21 +249,6 @@ def test_the_mark_comes_at_the_commit_once_per_transaction(app: Flask, tenant_a:
 
 
 # Two requests computing at once (PostgreSQL) ---------------------------------------------------
-
-
-class SessionPerThread:
-    """Stands in for ``db`` in tenants.home.snapshots: each thread its own session and connection."""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    @property
-    def session(self) -> Session:
-        return self._local.session
-
-    @session.setter
-    def session(self, value: Session) -> None:
-        self._local.session = value
 
 
 @pytest.fixture
