@@ -59,10 +59,13 @@ class FiguresCache:
             self._entries.clear()
 
 
-def figures_cache(name: str) -> FiguresCache:
-    """The current app's cache called ``name`` (one per kind of figures), created on first use."""
+def figures_cache(name: str, size: int = SIZE) -> FiguresCache:
+    """The current app's cache called ``name`` (one per kind of figures), created on first use
+    holding ``size`` entries."""
     caches: dict[str, FiguresCache] = current_app.extensions.setdefault("figures_caches", {})
-    return caches.setdefault(name, FiguresCache())
+    if name not in caches:
+        caches[name] = FiguresCache(size)
+    return caches[name]
 
 
 def forget_all(app: Flask) -> None:

@@ -19,6 +19,7 @@ class AuditEvent(TenantScoped, db.Model):
     """Something that happened inside one tenant (writes, and staff views of case files)."""
 
     __tablename__ = "audit_events"
+    bookkeeping = True
     __table_args__ = (sa.Index(None, "tenant_id", "at"),)
 
     #: The acting person; None for the system (jobs, webhooks).

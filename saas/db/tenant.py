@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import chain
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import ForeignKeyConstraint, event
@@ -63,6 +63,11 @@ class TenantScoped:
 
     #: Names of the tables that mix this in, filled as models are declared (used by RLS tests).
     tables: set[str] = set()
+    #: True for rows that record or carry work rather than being the organisation's data (the audit
+    #: log, drafts, notifications, one-time submissions, computed snapshots): writing them does not
+    #: raise the tenant's data version (saas.tenancy.versions), so a page view that audits itself
+    #: does not throw away the figures kept for the next one.
+    bookkeeping: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -19,6 +19,7 @@ class FormDraft(TenantScoped, Model):
     the browser sent, sealed. Removed when the form is sent, or by the author."""
 
     __tablename__ = "form_drafts"
+    bookkeeping = True
     __table_args__ = (sa.UniqueConstraint("tenant_id", "author_id", "page"),)
 
     author_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))

@@ -33,6 +33,7 @@ class NotificationPreference(TenantScoped, db.Model):
     """A person's choice for one kind of notification in this tenant (no row: the kind's default)."""
 
     __tablename__ = "notification_preferences"
+    bookkeeping = True
     __table_args__ = (sa.UniqueConstraint("tenant_id", "user_id", "kind"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
@@ -46,6 +47,7 @@ class Notification(TenantScoped, db.Model):
     sent after the commit (at once) or in a digest."""
 
     __tablename__ = "notifications"
+    bookkeeping = True
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "kind", "subject_id", "event_key", "recipient_id"),
         sa.Index(None, "tenant_id", "status", "delivery"),

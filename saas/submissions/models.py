@@ -23,6 +23,7 @@ class Submission(TenantScoped, Model):
     saved; the unique constraint makes a concurrent repeat wait for the first and then fail."""
 
     __tablename__ = "submissions"
+    bookkeeping = True
     __table_args__ = (sa.UniqueConstraint("tenant_id", "author_id", "token"),)
 
     author_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))

@@ -5,4 +5,4 @@ organisations pages) in saas.foundation.organisations."""
 
 from saas.packages import Package
 
-package = Package(models=("saas.tenancy.models",))
+package = Package(models=("saas.tenancy.models",), contribute="saas.tenancy.versions:contribute")

@@ -30,6 +30,9 @@ class Tenant(Model):
     #: An inactive tenant is closed for everyone (its data stays).
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Raised by every transaction that changes the organisation's data (saas.tenancy.versions):
+    #: figures kept between requests are kept under it, so a change makes them be computed anew.
+    data_version: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
     #: The organisation's licence (saas.billing; None: none yet). Named by type only, so tenancy does
     #: not import billing; the tenant hook loads it in the statement that resolves the tenant.

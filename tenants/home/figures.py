@@ -1,6 +1,8 @@
 """The key figures that open the staff's home page: families waiting for a match (and how long the
 longest has waited), active matches, volunteers who can take a family now, and the signals by
-urgency. Three statements (and the screening policy), however many rows they count.
+urgency. Three statements (and the screening policy), however many rows they count, and none while
+the organisation's data has not changed: the counts are kept under its data version
+(saas.tenancy.versions), for the day.
 
 The families, matches and volunteers are counted for the whole organisation; the signals are the
 ones the page shows below (the reader's caseload or the whole organisation).
@@ -16,6 +18,8 @@ from sqlalchemy import func, select
 
 from saas.clock import local_zone
 from saas.db import db
+from saas.tenancy.models import Tenant
+from saas.tenancy.versions import kept_for_tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
 from tenants.home.signals import Severity, Signal
@@ -48,11 +52,16 @@ def _waiting(today: date) -> tuple[int, int | None]:
     return count, (today - earliest.astimezone(local_zone()).date()).days
 
 
-def key_figures(signals: Iterable[Signal], today: date) -> KeyFigures:
-    """The figures of the bound tenant on ``today``, with ``signals`` (those shown) by urgency."""
+def _counts(today: date) -> tuple[int, int | None, int, int]:
+    """Families waiting, the longest wait in days, active matches and volunteers ready on ``today``."""
     waiting, longest = _waiting(today)
     active = db.session.scalar(select(func.count()).select_from(Match).where(Match.state == MatchState.ACTIVE)) or 0
-    ready = ready_count(volunteers.policy_for_tenant(), today, has_room())
+    return waiting, longest, active, ready_count(volunteers.policy_for_tenant(), today, has_room())
+
+
+def key_figures(tenant: Tenant, signals: Iterable[Signal], today: date) -> KeyFigures:
+    """The figures of the bound ``tenant`` on ``today``, with ``signals`` (those shown) by urgency."""
+    waiting, longest, active, ready = kept_for_tenant("home.key_figures", tenant, today, lambda: _counts(today))
     severities = [signal.severity for signal in signals]
     return KeyFigures(waiting, longest, active, ready, severities.count(Severity.ALARM),
                       severities.count(Severity.WARNING))

@@ -36,6 +36,7 @@ class SignalSnapshot(TenantScoped, db.Model):
     the day changes."""
 
     __tablename__ = "signal_snapshots"
+    bookkeeping = True
     __table_args__ = (sa.UniqueConstraint("tenant_id"),)
 
     #: The local day the signals were computed for: another day computes them anew.

@@ -71,12 +71,29 @@ def compute_caseload_signals(today: date) -> list[Signal]:
 def finish_signals(caseload_signals: Iterable[Signal], tenant: Tenant) -> list[Signal]:
     """``caseload_signals`` with the job signal of ``tenant`` (read now: it follows the job runs),
     without the acknowledged ones (read now: acknowledging does not recompute), in display order."""
-    found = [*caseload_signals, *_job_signals(tenant)]
-    hidden = acknowledged(signal.subject_id for signal in found)
-    shown = [s for s in found if (s.kind.value, s.subject_id, s.key) not in hidden]
-    order = {kind: index for index, kind in enumerate(SignalKind)}
-    severity = {Severity.ALARM: 0, Severity.WARNING: 1}
-    return sorted(shown, key=lambda s: (order[s.kind], severity[s.severity], s.since, s.subject))
+    return with_job_signals(unacknowledged(caseload_signals), tenant)
+
+
+def unacknowledged(signals: Iterable[Signal]) -> list[Signal]:
+    """``signals`` without the acknowledged ones, in display order."""
+    found = list(signals)
+    hidden = acknowledged(signal.subject_id for signal in found) if found else set()
+    return in_display_order(s for s in found if (s.kind.value, s.subject_id, s.key) not in hidden)
+
+
+def with_job_signals(shown: list[Signal], tenant: Tenant) -> list[Signal]:
+    """The unacknowledged ``shown`` with ``tenant``'s unacknowledged job signal, in display order."""
+    jobs = unacknowledged(_job_signals(tenant))
+    return in_display_order([*shown, *jobs]) if jobs else shown
+
+
+def in_display_order(signals: Iterable[Signal]) -> list[Signal]:
+    """By kind, the urgent first, then the oldest, then by subject."""
+    return sorted(signals, key=lambda s: (_KIND_ORDER[s.kind], _SEVERITY_ORDER[s.severity], s.since, s.subject))
+
+
+_KIND_ORDER = {kind: index for index, kind in enumerate(SignalKind)}
+_SEVERITY_ORDER = {Severity.ALARM: 0, Severity.WARNING: 1}
 
 
 def acknowledged(subject_ids: Iterable[uuid.UUID]) -> set[tuple[str, uuid.UUID, str]]:

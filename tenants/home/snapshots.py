@@ -30,6 +30,7 @@ from saas.clock import local_today
 from saas.crypto import open_text, seal_text
 from saas.db import db, utcnow
 from saas.tenancy.models import Tenant
+from saas.tenancy.versions import kept_for_tenant
 from tenants.home import queries
 from tenants.home.models import SignalSnapshot
 from tenants.home.signals import Severity, Signal, SignalKind
@@ -54,7 +55,9 @@ def current_signals(tenant: Tenant, today: date | None = None) -> list[Signal]:
         found: Sequence[Signal] = _opened(tenant.id, row.signals_sealed)
     else:
         found = _compute_and_store(tenant, today, row.version if row is not None else 0)
-    return queries.finish_signals(found, tenant)
+    # Unchanged data (its version) and the same day: the same snapshot, the same acknowledgements.
+    shown = kept_for_tenant("home.unacknowledged", tenant, today, lambda: queries.unacknowledged(found))
+    return queries.with_job_signals(shown, tenant)
 
 
 @functools.lru_cache(maxsize=SNAPSHOTS_KEPT_OPEN)

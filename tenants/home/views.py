@@ -61,8 +61,9 @@ def _render_home(scope: str, errors: Errors | None = None, kind: SignalKind | No
     groups = by_kind(shown)
     if kind is not None:
         groups = [(group_kind, group) for group_kind, group in groups if group_kind == kind]
+    figures = key_figures(current_tenant, shown, local_today())
     return render_template("home/index.html", scope=scope, groups=groups, only_kind=kind,
-                           listed=None if kind else SIGNALS_LISTED, figures=key_figures(shown, local_today()),
+                           listed=None if kind else SIGNALS_LISTED, figures=figures,
                            counts={"mine": len(mine), "all": len(everything)}, errors=errors or {})
 
 

@@ -147,6 +147,7 @@ class ContactDraft(TenantScoped, db.Model):
     and family). The fields are kept as submitted, sealed, until the log is saved for real."""
 
     __tablename__ = "contact_drafts"
+    bookkeeping = True
     __table_args__ = (
         tenant_fk("family_id", "families", ondelete="CASCADE"),
         sa.UniqueConstraint("tenant_id", "author_id", "family_id"),

@@ -35,6 +35,8 @@ class Course(db.Model):
     """A course (training type) with its modules: the foundation's or one tenant's own."""
 
     __tablename__ = "courses"
+    #: Every organisation's pages read it: a change raises every tenant's data version.
+    feeds_every_tenant = True
     __table_args__ = (sa.Index(None, "owner_tenant_id", "name"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

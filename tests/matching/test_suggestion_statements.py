@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from saas.auth.models import User
+from saas.figures_cache import forget_all
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.volunteers.models import Screening, Volunteer
@@ -24,6 +25,8 @@ from tests.support.sessions import SignIn
 
 
 def statements(app: Flask, client: FlaskClient, url: str) -> int:
+    """The statements of a view that scores (nothing kept from an earlier view)."""
+    forget_all(app)
     with count_queries(app) as queries:
         response = client.get(url)
     assert response.status_code == 200, response.text[:300]
@@ -71,3 +74,17 @@ def test_the_suggestions_page_sends_the_same_statements_for_2_or_50_volunteers(
     assert "41 volunteers can be matched" in page
     assert "9 volunteers cannot be matched now" in page
     assert statements(app, client, url) == two, two
+
+
+def test_a_second_view_scores_nothing_until_the_data_changes(
+        app: Flask, signed_in: SignIn, coordinator_a: User, tenant_a: Tenant) -> None:
+    family: Family = waiting_family(app, tenant_a, languages=["Arabisch"])
+    ready_volunteer(app, tenant_a, "Eerste")
+    client = signed_in(coordinator_a)
+    url = f"/t/alpha/families/{family.id}/suggestions"
+    assert "1 volunteer can be matched" in client.get(url).text
+    with count_queries(app) as queries:
+        client.get(url)
+    assert not any("screenings" in statement for statement in queries), queries  # kept: nobody scored
+    ready_volunteer(app, tenant_a, "Tweede")  # a change to the organisation's data: scored again
+    assert "2 volunteers can be matched" in client.get(url).text

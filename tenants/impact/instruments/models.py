@@ -34,6 +34,8 @@ def localized(texts: Texts | None, language: str | None = None) -> str:
 
 class Instrument(db.Model):
     __tablename__ = "instruments"
+    #: Every organisation's pages read it: a change raises every tenant's data version.
+    feeds_every_tenant = True
     __table_args__ = (sa.UniqueConstraint("code", "version"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -64,6 +66,7 @@ class Instrument(db.Model):
 
 class InstrumentDomain(db.Model):
     __tablename__ = "instrument_domains"
+    feeds_every_tenant = True
     __table_args__ = (sa.UniqueConstraint("instrument_id", "code"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -78,6 +81,7 @@ class InstrumentDomain(db.Model):
 
 class InstrumentItem(db.Model):
     __tablename__ = "instrument_items"
+    feeds_every_tenant = True
     __table_args__ = (sa.UniqueConstraint("instrument_id", "code"), sa.Index(None, "domain_id"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

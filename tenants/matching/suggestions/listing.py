@@ -58,9 +58,18 @@ class Candidate:
 _CANDIDATE_COLUMNS = tuple(getattr(Volunteer, field.name) for field in fields(Candidate))
 
 
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A volunteer who cannot be matched now, as the page lists them: plain values, so a listing
+    kept between requests (tenants.matching.suggestions.views) holds no database row."""
+
+    id: uuid.UUID
+    name: str
+
+
 @dataclass(frozen=True)
 class Suggestion:
-    volunteer: Candidate | Volunteer
+    volunteer: Candidate | Named
     load: int
     #: None for a volunteer who cannot be matched now: only those who can are scored.
     score: Score | None
@@ -119,7 +128,7 @@ def _not_eligible(eligible: ColumnElement[bool], policy: ScreeningPolicy, today:
         .options(joinedload(Volunteer.screenings))  # one statement, where selectinload would send a second
         .order_by(Volunteer.name, Volunteer.id).limit(INELIGIBLE_SHOWN)).unique().all()
     missing = missing_required_courses([volunteer.id for volunteer, _load, _matchable in rows], today)
-    shown = [Suggestion(volunteer, load, None, tuple(eligibility.ineligibility(
+    shown = [Suggestion(Named(volunteer.id, volunteer.name), load, None, tuple(eligibility.ineligibility(
         volunteer, load, policy, today, missing.get(volunteer.id, [])))) for volunteer, load, _matchable in rows]
     return shown, rows[0][2] - eligible_count if rows else 0
 

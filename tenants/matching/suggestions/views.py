@@ -7,11 +7,13 @@ taken from the form), and the operation has the final word on whether the match 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from functools import partial
 from typing import Any
 
 from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user
 
 from saas.auth.roles import Role
@@ -19,8 +21,9 @@ from saas.clock import local_today
 from saas.errors import or_404
 from saas.forms import Form
 from saas.i18n import _
+from saas.tenancy.versions import kept_for_tenant
 from saas.web import Errors, run_form, tenant_route
-from saas.web.tenant import tenant_blueprint
+from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families import operations as families
 from tenants.families.models import Family
 from tenants.families.queries import family_file
@@ -37,6 +40,8 @@ STAFF = (Role.COORDINATOR, Role.MANAGER)
 staff_route = partial(tenant_route, bp, roles=STAFF)
 #: Eligible volunteers shown at first; "show all" lists every one.
 SHOWN = 25
+#: Families whose suggestions each process keeps (each a few hundred scored volunteers).
+KEPT_LISTINGS = 32
 
 
 @bp.context_processor
@@ -46,7 +51,7 @@ def _vocabulary() -> dict[str, Any]:
 
 def _render(family: Family, errors: Errors | None = None) -> str:
     today = local_today()
-    suggestions = listing.suggestions_for(family, today) if family.state == CaseState.WAITING else None
+    suggestions = _suggestions(family, today) if family.state == CaseState.WAITING else None
     show_all = request.args.get("show") == "all"
     shown = [] if suggestions is None else suggestions.eligible if show_all else suggestions.eligible[:SHOWN]
     rule = suggestions.neighbourhood_rule if suggestions else eligibility.policy_for_tenant().neighbourhood_rule
@@ -55,6 +60,14 @@ def _render(family: Family, errors: Errors | None = None) -> str:
                            show_all=show_all, children=scoring.child_ages(family, today),
                            neighbourhood_rule=rule, open_match=open_match, errors=errors or {},
                            **_row_texts() if shown else {})
+
+
+def _suggestions(family: Family, today: date) -> listing.SuggestionList:
+    """The family's suggestions, kept while the organisation's data is unchanged (saas.tenancy.versions):
+    scoring every volunteer who can be matched is most of the page. The reasons why others cannot
+    are translated text, so kept per language."""
+    return kept_for_tenant("suggestions", current_tenant, (family.id, today, str(get_locale())),
+                           lambda: listing.suggestions_for(family, today), size=KEPT_LISTINGS)
 
 
 def _row_texts() -> dict[str, Any]:

@@ -1,0 +1,122 @@
+"""Each organisation's data version, and figures kept by it between requests (issue 19).
+
+``Tenant.data_version`` is raised by every transaction that changes the organisation's data: a
+``before_flush`` listener notes the tenant of every row a flush adds, changes or deletes (and an
+INSERT, UPDATE or DELETE statement on a tenant table notes the bound tenant), and just before the
+commit one UPDATE raises the noted tenants' versions, in the transaction of the change: rolled back
+with it, committed with it. Not noted: bookkeeping rows (``TenantScoped.bookkeeping``: the audit
+log, drafts, notifications), so a page view that audits itself keeps what is kept. Noted for every
+tenant at once: the foundation's catalogues that every organisation's pages read (a model with
+``feeds_every_tenant``: courses, instruments).
+
+A request reads the version with its tenant, in its first statement (saas.web.tenant), so it is
+read before anything the request computes: figures kept under it (:func:`kept_for_tenant`) were
+computed from data at least that new. A figure computed in a request that has itself written is
+never kept: what it read may still be rolled back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Hashable
+from itertools import chain
+from typing import Any, TypeVar
+
+from sqlalchemy import event, update
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+
+from saas.db import TenantScoped, bound_tenant_id, db
+from saas.figures_cache import SIZE, figures_cache
+from saas.tenancy.models import Tenant
+
+T = TypeVar("T")
+
+#: In the session's ``info``: the ids of the tenants this transaction changed, or EVERY_TENANT.
+_CHANGED = "tenancy.changed_tenants"
+EVERY_TENANT = "every tenant"
+#: Execution option of the statement that raises the versions (it changes no tenant's data itself).
+_RAISING = "tenancy.raising_versions"
+
+
+def contribute() -> None:
+    """Listen to every session (once per process, however many apps are built)."""
+    for name, listener in (("before_flush", _note_flushed_rows), ("do_orm_execute", _note_statement),
+                           ("before_commit", _raise_versions), ("after_transaction_end", _forget_changes)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def kept_for_tenant(name: str, tenant: Tenant, key: Hashable, build: Callable[[], T], size: int = SIZE) -> T:
+    """``build()`` for the bound ``tenant``, kept in the process (saas.figures_cache ``name``, of
+    ``size`` entries) under its data version and ``key`` (what else the figures depend on: the day,
+    a family, the language of translated text). Built afresh, and not kept, when this transaction
+    has changed data itself."""
+    if has_changes(db.session):
+        return build()
+    return figures_cache(name, size).get_or_build((tenant.id, tenant.data_version, key), build)
+
+
+def has_changes(session: Session) -> bool:
+    """Whether this transaction changed (flushed or still holds) data of some tenant."""
+    if session.info.get(_CHANGED):
+        return True
+    return any(_tenant_of(obj) is not None for obj in chain(session.new, session.deleted)) or any(
+        _tenant_of(obj) is not None and session.is_modified(obj, include_collections=False) for obj in session.dirty)
+
+
+def _tenant_of(obj: Any) -> uuid.UUID | str | None:
+    """Whose data ``obj`` is: its tenant, EVERY_TENANT for a catalogue they all read, or None."""
+    if isinstance(obj, TenantScoped):
+        return None if obj.bookkeeping else obj.tenant_id
+    if isinstance(obj, Tenant):
+        return obj.id
+    return EVERY_TENANT if getattr(obj, "feeds_every_tenant", False) else None
+
+
+def _note(session: Session, tenant: uuid.UUID | str | None) -> None:
+    if tenant is not None:
+        session.info.setdefault(_CHANGED, set()).add(tenant)
+
+
+def _note_flushed_rows(session: Session, _flush_context: Any, _instances: Any) -> None:
+    # session.new, .dirty and .deleted build a new set on every access: read each once.
+    for obj in chain(session.new, session.deleted):
+        _note(session, _tenant_of(obj))
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False):
+            _note(session, _tenant_of(obj))
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    """An INSERT, UPDATE or DELETE statement that skips the flush (upserts, bulk changes)."""
+    if not (state.is_insert or state.is_update or state.is_delete) or state.execution_options.get(_RAISING):
+        return
+    mapper = state.bind_mapper
+    model = mapper.class_ if mapper is not None else None
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if model is not None and issubclass(model, TenantScoped):
+        changed = None if model.bookkeeping else bound_tenant_id(state.session) or EVERY_TENANT
+    elif model is not None:
+        changed = EVERY_TENANT if model is Tenant or getattr(model, "feeds_every_tenant", False) else None
+    else:  # a statement on a bare table: counted as a change when it is a tenant's or the tenants'
+        changed = (bound_tenant_id(state.session) or EVERY_TENANT if table in TenantScoped.tables
+                   else EVERY_TENANT if table == Tenant.__tablename__ else None)
+    _note(state.session, changed)
+
+
+def _raise_versions(session: Session) -> None:
+    """Just before the commit, raise the versions of the tenants this transaction changed."""
+    session.flush()  # the commit's own flush comes after this event: note its changes first
+    changed = session.info.pop(_CHANGED, None)
+    if not changed:
+        return
+    statement = update(Tenant).values(data_version=Tenant.data_version + 1)
+    if EVERY_TENANT not in changed:
+        statement = statement.where(Tenant.id.in_(changed))
+    session.execute(statement, execution_options={_RAISING: True, "synchronize_session": False})
+
+
+def _forget_changes(session: Session, transaction: SessionTransaction) -> None:
+    # Only when the whole transaction ends: a savepoint rolled back leaves the changes made outside it.
+    if transaction.parent is None:
+        session.info.pop(_CHANGED, None)

@@ -1,0 +1,99 @@
+"""Each organisation's data version (saas.tenancy.versions): raised by the commit of every change to
+its data, not by bookkeeping, a rollback or another organisation's change; and the figures kept
+under it are computed again after such a change."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask
+from sqlalchemy import select, update
+
+from saas.audit.models import AuditEvent
+from saas.db import db
+from saas.tenancy.models import Tenant
+from saas.tenancy.versions import kept_for_tenant
+from tenants.trainings.models import Course
+from tenants.volunteers.models import Volunteer
+from tests.factories.platform import in_tenant, today
+
+
+def versions(app: Flask, *tenants: Tenant) -> list[int]:
+    with app.app_context():
+        rows = dict(db.session.execute(select(Tenant.id, Tenant.data_version)).all())
+        db.session.rollback()
+    return [rows[tenant.id] for tenant in tenants]
+
+
+def add_volunteer(app: Flask, tenant: Tenant, *, commit: bool = True) -> uuid.UUID:
+    with in_tenant(app, tenant) as session:
+        volunteer = Volunteer(name="Versie", applied_on=today(app))
+        session.add(volunteer)
+        session.flush()
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+        return volunteer.id
+
+
+def test_a_change_raises_its_own_tenants_version_once_per_transaction(
+        app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> None:
+    before = versions(app, tenant_a, tenant_b)
+    with in_tenant(app, tenant_a) as session:
+        for name in ("Een", "Twee"):
+            session.add(Volunteer(name=name, applied_on=today(app)))
+            session.flush()
+        session.commit()
+    assert versions(app, tenant_a, tenant_b) == [before[0] + 1, before[1]]
+
+
+def test_a_rollback_or_bookkeeping_raises_nothing(app: Flask, tenant_a: Tenant) -> None:
+    before = versions(app, tenant_a)
+    add_volunteer(app, tenant_a, commit=False)
+    with in_tenant(app, tenant_a) as session:
+        session.add(AuditEvent(action="family.viewed", object_type="family", object_id=str(uuid.uuid4())))
+        session.commit()
+    assert versions(app, tenant_a) == before
+
+
+def test_a_statement_that_skips_the_flush_raises_the_bound_tenants_version(app: Flask, tenant_a: Tenant) -> None:
+    volunteer_id = add_volunteer(app, tenant_a)
+    before = versions(app, tenant_a)
+    with in_tenant(app, tenant_a) as session:
+        session.execute(update(Volunteer).where(Volunteer.id == volunteer_id).values(name="Anders"))
+        session.commit()
+    assert versions(app, tenant_a) == [before[0] + 1]
+
+
+def test_a_change_to_a_catalogue_every_tenant_reads_raises_every_version(
+        app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> None:
+    before = versions(app, tenant_a, tenant_b)
+    with app.app_context():
+        db.session.add(Course(name="Basistraining versie"))
+        db.session.commit()
+    assert versions(app, tenant_a, tenant_b) == [before[0] + 1, before[1] + 1]
+
+
+def test_kept_figures_are_built_again_after_a_change_and_never_kept_from_a_change_in_progress(
+        app: Flask, tenant_a: Tenant) -> None:
+    builds: list[int] = []
+
+    def figure() -> int:
+        with in_tenant(app, tenant_a) as session:
+            tenant = session.get(Tenant, tenant_a.id)
+            count = len(session.scalars(select(Volunteer.id)).all())
+            value = kept_for_tenant("test.count", tenant, "volunteers", lambda: builds.append(count) or count)
+            session.rollback()
+            return value
+
+    first = figure()
+    assert (figure(), builds) == (first, [first])  # kept
+    add_volunteer(app, tenant_a)
+    assert (figure(), builds) == (first + 1, [first, first + 1])  # the version rose: built again
+    with in_tenant(app, tenant_a) as session:
+        session.add(Volunteer(name="Onaf", applied_on=today(app)))
+        tenant = session.get(Tenant, tenant_a.id)
+        assert kept_for_tenant("test.count", tenant, "volunteers", lambda: -1) == -1  # not the kept value
+        session.rollback()
+    assert figure() == first + 1  # and the uncommitted figure was not kept
