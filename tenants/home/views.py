@@ -17,6 +17,7 @@ from saas.errors import invalid_input, or_404
 from saas.forms import validate_input, validate_query
 from saas.i18n import L_, _
 from saas.web import Errors, run_form, tenant_route
+from saas.web.rows import Links
 from saas.web.tenant import ALL_ROLES, current_membership, current_tenant, tenant_blueprint
 from tenants.home import operations, queries, snapshots
 from tenants.home.figures import key_figures
@@ -38,7 +39,8 @@ SIGNALS_LISTED = 5
 
 @bp.context_processor
 def _numbers() -> dict[str, Any]:
-    return {"format_number": format_number, "signals_shown": SIGNALS_SHOWN}
+    # The signal cards' links, each endpoint's built once for the page (saas.web.rows).
+    return {"format_number": format_number, "signals_shown": SIGNALS_SHOWN, "links": Links()}
 
 
 @tenant_route(bp, "/", roles=ALL_ROLES)

@@ -21,8 +21,8 @@ from saas.errors import OperationError, or_404
 from saas.forms import Form, validate_query
 from saas.i18n import L_, _
 from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
+from saas.web.rows import DayFormatter, EnumLabels, link_maker
 from saas.web.tenant import current_tenant, tenant_blueprint
-from tenants.families.listing import DayFormatter, EnumLabels, link_maker
 from tenants.families.vocabulary import DayPart, Track
 from tenants.life_domains import LIFE_DOMAINS, life_domain_choices
 from tenants.panels import panels

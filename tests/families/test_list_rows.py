@@ -13,7 +13,7 @@ from flask_babel import format_date
 
 from saas.auth.models import User
 from saas.tenancy.models import Tenant
-from tenants.families.listing import DayFormatter, EnumLabels
+from saas.web.rows import DayFormatter, EnumLabels
 from tenants.families.states import CaseState
 from tests.factories.families import create_family
 from tests.factories.platform import in_tenant, today

@@ -23,6 +23,7 @@ from saas.forms import Form
 from saas.i18n import _
 from saas.tenancy.versions import kept_for_tenant
 from saas.web import Errors, run_form, tenant_route
+from saas.web.rows import link_maker
 from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families import operations as families
 from tenants.families.models import Family
@@ -59,7 +60,7 @@ def _render(family: Family, errors: Errors | None = None) -> str:
     return render_template("suggestions/index.html", family=family, listing=suggestions, shown=shown,
                            show_all=show_all, children=scoring.child_ages(family, today),
                            neighbourhood_rule=rule, open_match=open_match, errors=errors or {},
-                           **_row_texts() if shown else {})
+                           **_row_texts(family))
 
 
 def _suggestions(family: Family, today: date) -> listing.SuggestionList:
@@ -70,10 +71,12 @@ def _suggestions(family: Family, today: date) -> listing.SuggestionList:
                            lambda: listing.suggestions_for(family, today), size=KEPT_LISTINGS)
 
 
-def _row_texts() -> dict[str, Any]:
-    """What every row of every card repeats, translated once for the page rather than per row."""
+def _row_texts(family: Family) -> dict[str, Any]:
+    """What every row of every card repeats, translated (and linked) once for the page rather than per row."""
     return {"criterion_labels": {code: str(label) for code, label in scoring.CRITERIA.items()},
-            "points_of": _("%(points)s of %(maximum)s")}
+            "points_of": _("%(points)s of %(maximum)s"),
+            "volunteer_url": link_maker("volunteers.show", "volunteer_id"),
+            "propose_url": link_maker("suggestions.propose", "volunteer_id", family_id=family.id)}
 
 
 @staff_route("/families/<uuid:family_id>/suggestions")
