@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from saas.contact import format_postcode, tel_uri
 from saas.i18n import LANGUAGES, format_hours, format_number, get_locale, text_direction
+from saas.navigation import main_navigation
 from saas.submissions.once import new_token
 
 
@@ -19,6 +20,16 @@ def _format_iso_date(value: str) -> str:
         return format_date(date.fromisoformat(value))
     except (TypeError, ValueError):
         return value or ""
+
+
+def asset_url(filename: str) -> str:
+    """``url_for("static", filename=filename)``, built once per process (the layout links seven)."""
+    kept: dict[tuple[str, str], str] = current_app.extensions.setdefault("asset_urls", {})
+    key = (request.script_root, filename)
+    url = kept.get(key)
+    if url is None:
+        url = kept[key] = url_for("static", filename=filename)
+    return url
 
 
 def init_templating(app: Flask) -> None:
@@ -36,6 +47,8 @@ def init_templating(app: Flask) -> None:
         format_percent=format_percent,
         # A fresh one per rendered form (the csrf() macro): a repeat of the same send runs once.
         submission_token=new_token,
+        asset_url=asset_url,
+        main_navigation=main_navigation,
     )
 
     @app.context_processor
