@@ -29,7 +29,8 @@ def navigation(client: FlaskClient, url: str) -> tuple[list[str], list[str], str
     nav = _NAV.search(response.text)
     assert nav is not None
     links = _LINK.findall(nav.group(0))
-    return [href for href, _current, _label in links], [href for href, current, _label in links if current], nav.group(0)
+    current = [href for href, marked, _label in links if marked]
+    return [href for href, _marked, _label in links], current, nav.group(0)
 
 
 @pytest.mark.parametrize(("account", "expected"), [
@@ -70,4 +71,5 @@ def test_the_foundation_sees_its_own_links_and_each_language_its_own_labels(
     for locale in ("nl", "en", "ar"):
         client.post("/language", data={"locale": locale, "next": "/t/alpha/"})
         labels[locale] = _LINK.findall(navigation(client, "/t/alpha/")[2])[1][2]
-    assert labels == {"nl": "Gezinnen", "en": "Families", "ar": labels["ar"]} and labels["ar"] not in ("Families", "Gezinnen")
+    assert labels["nl"] == "Gezinnen" and labels["en"] == "Families"
+    assert labels["ar"] not in ("Families", "Gezinnen")

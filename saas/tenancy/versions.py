@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy import event, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from saas.db import TenantScoped, bound_tenant_id, db
+from saas.db import AnySession, TenantScoped, bound_tenant_id, db
 from saas.figures_cache import SIZE, figures_cache
 from saas.tenancy.models import Tenant
 
@@ -56,7 +56,7 @@ def kept_for_tenant(name: str, tenant: Tenant, key: Hashable, build: Callable[[]
     return figures_cache(name, size).get_or_build((tenant.id, tenant.data_version, key), build)
 
 
-def has_changes(session: Session) -> bool:
+def has_changes(session: AnySession) -> bool:
     """Whether this transaction changed (flushed or still holds) data of some tenant."""
     if session.info.get(_CHANGED):
         return True

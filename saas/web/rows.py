@@ -23,7 +23,8 @@ _PLACEHOLDER = uuid.UUID(int=0)
 def link_maker(endpoint: str, argument: str, **fixed: Any) -> Callable[[uuid.UUID], str]:
     """``make(id)`` gives what ``url_for(endpoint, **{argument: id}, **fixed)`` gives, at the cost
     of one url_for."""
-    head, tail = url_for(endpoint, **{argument: _PLACEHOLDER}, **fixed).split(str(_PLACEHOLDER))
+    values: dict[str, Any] = {argument: _PLACEHOLDER, **fixed}
+    head, tail = url_for(endpoint, **values).split(str(_PLACEHOLDER))
     return lambda value: f"{head}{value}{tail}"
 
 

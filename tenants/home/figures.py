@@ -10,7 +10,7 @@ ones the page shows below (the reader's caseload or the whole organisation).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +22,7 @@ from saas.tenancy.models import Tenant
 from saas.tenancy.versions import kept_for_tenant
 from tenants.families.models import Family
 from tenants.families.states import CaseState
-from tenants.home.signals import Severity, Signal
+from tenants.home.signals import Severity
 from tenants.matching.eligibility import has_room
 from tenants.matching.models import Match
 from tenants.matching.states import MatchState
@@ -59,9 +59,8 @@ def _counts(today: date) -> tuple[int, int | None, int, int]:
     return waiting, longest, active, ready_count(volunteers.policy_for_tenant(), today, has_room())
 
 
-def key_figures(tenant: Tenant, signals: Iterable[Signal], today: date) -> KeyFigures:
-    """The figures of the bound ``tenant`` on ``today``, with ``signals`` (those shown) by urgency."""
+def key_figures(tenant: Tenant, severities: Sequence[Severity], today: date) -> KeyFigures:
+    """The figures of the bound ``tenant`` on ``today``, with the ``severities`` of the signals shown."""
     waiting, longest, active, ready = kept_for_tenant("home.key_figures", tenant, today, lambda: _counts(today))
-    severities = [signal.severity for signal in signals]
     return KeyFigures(waiting, longest, active, ready, severities.count(Severity.ALARM),
                       severities.count(Severity.WARNING))

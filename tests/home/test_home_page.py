@@ -4,6 +4,7 @@ them; volunteers keep their own start page."""
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from saas.audit.models import AuditEvent
 from saas.auth.models import User
 from saas.auth.roles import Role
 from saas.tenancy.models import Tenant
+from tenants.home import views
 from tenants.home.models import SignalAcknowledgement
 from tenants.matching.models import ContactMoment
 from tests.factories.home import add_contact, fire_every_kind, running_match, signals_of
@@ -258,3 +260,30 @@ def test_htmx_acknowledges_in_place_and_gets_the_acknowledged_card(
 
     refused = client.post(ACKNOWLEDGE, data=form_for(signal, key=""), headers={"HX-Request": "true"})
     assert refused.status_code == 422
+
+
+# Kept between views ----------------------------------------------------------------------------
+
+
+def test_an_unchanged_signals_section_is_kept_with_each_views_own_token_and_a_change_shows_at_once(
+        app: Flask, tenant_a: Tenant, coordinator_a: User, client: FlaskClient) -> None:
+    match = running_match(app, tenant_a, actor=coordinator_a, started_on=days_ago(app, 20), family_name="Familie Eigen")
+    [signal] = signals_of(app, tenant_a)
+    sign_in(client, coordinator_a)
+    app.config["WTF_CSRF_ENABLED"] = True  # the acknowledge forms' tokens must be real ones
+    try:
+        page(client)  # the first view seals the snapshot with the tenant's new key: a change
+        page(client)
+        with count_queries(app) as kept_view:
+            kept = page(client)  # from the kept section: no signal, figure or acknowledgement read
+        assert "Familie Eigen" in kept and views._TOKEN_STAND_IN not in kept
+        assert not any("signal_acknowledgements" in statement for statement in kept_view)
+        tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', kept))
+        assert len(tokens) == 1
+        response = client.post(ACKNOWLEDGE, data={**form_for(signal), "csrf_token": tokens.pop()})
+        assert response.status_code == 302, response.text[:300]  # the kept page's token is this session's
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert "Familie Eigen" not in page(client)  # acknowledged: a change, the section is made again
+    add_contact(app, tenant_a, match, days_ago(app, 16))
+    assert "No contact for 16 days" in page(client)
