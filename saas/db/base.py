@@ -111,14 +111,38 @@ class SaasSQLAlchemy(SQLAlchemy):
         if not 1 <= page <= MAX_PAGE:
             page = 1
         max_per_page = min(max_per_page or MAX_PER_PAGE, MAX_PER_PAGE)
-        if not rows:
-            return super().paginate(select, page=page, per_page=per_page, error_out=error_out, count=count,
-                                    max_per_page=max_per_page)
-        return RowPagination(select=select, session=self.session(), page=page, per_page=per_page,
-                             max_per_page=max_per_page, error_out=error_out, count=count)
+        pagination = RowPagination if rows else KeptCountPagination
+        return pagination(select=select, session=self.session(), page=page, per_page=per_page,
+                          max_per_page=max_per_page, error_out=error_out, count=count)
 
 
-class RowPagination(SelectPagination):
+CountKeeper: TypeAlias = Callable[[sa.Select[Any], Callable[[], int]], int]
+
+
+def _count_now(_select: sa.Select[Any], count: Callable[[], int]) -> int:
+    return count()
+
+
+#: How a list's total is found: ``keeper(select, count)`` returns ``count()``, or a total it kept for
+#: the same statement (:func:`keep_counts_with`).
+_COUNTS: dict[str, CountKeeper] = {"keeper": _count_now}
+
+
+def keep_counts_with(keeper: CountKeeper) -> None:
+    """Have every list find its total through ``keeper``: saas.tenancy.versions keeps totals under
+    the tenant's data version (counting every row of a large list made its pages grow with the
+    organisation), without this module knowing tenants."""
+    _COUNTS["keeper"] = keeper
+
+
+class KeptCountPagination(SelectPagination):
+    """A page of objects whose total comes through the keeper of :func:`keep_counts_with`."""
+
+    def _query_count(self) -> int:
+        return _COUNTS["keeper"](self._query_args["select"], super()._query_count)
+
+
+class RowPagination(KeptCountPagination):
     """A page of result rows (``row.name``, ``row.id`` …) rather than the first column's objects.
 
     A deeper page first finds its ids with the same filters and sort, which the sort's index answers

@@ -9,6 +9,8 @@ log, drafts, notifications), so a page view that audits itself keeps what is kep
 tenant at once: the foundation's catalogues that every organisation's pages read (a model with
 ``feeds_every_tenant``: courses, instruments).
 
+Every list's total (the count behind its pages) is kept the same way (saas.db.base.keep_counts_with).
+
 A request reads the version with its tenant, in its first statement (saas.web.tenant), so it is
 read before anything the request computes: figures kept under it (:func:`kept_for_tenant`) were
 computed from data at least that new. A figure computed in a request that has itself written is
@@ -22,10 +24,12 @@ from collections.abc import Callable, Hashable
 from itertools import chain
 from typing import Any, TypeVar
 
-from sqlalchemy import event, update
+from flask import g, has_request_context
+from sqlalchemy import Select, event, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from saas.db import AnySession, TenantScoped, bound_tenant_id, db
+from saas.db.base import keep_counts_with
 from saas.figures_cache import SIZE, figures_cache
 from saas.tenancy.models import Tenant
 
@@ -39,7 +43,8 @@ _RAISING = "tenancy.raising_versions"
 
 
 def contribute() -> None:
-    """Listen to every session (once per process, however many apps are built)."""
+    """Listen to every session (once per process, however many apps are built); keep the lists' totals."""
+    keep_counts_with(_kept_total)
     for name, listener in (("before_flush", _note_flushed_rows), ("do_orm_execute", _note_statement),
                            ("before_commit", _raise_versions), ("after_transaction_end", _forget_changes)):
         if not event.contains(Session, name, listener):
@@ -54,6 +59,24 @@ def kept_for_tenant(name: str, tenant: Tenant, key: Hashable, build: Callable[[]
     if has_changes(db.session):
         return build()
     return figures_cache(name, size).get_or_build((tenant.id, tenant.data_version, key), build)
+
+
+def _kept_total(statement: Select[Any], count: Callable[[], int]) -> int:
+    """A list's total (saas.db.base.keep_counts_with), kept for the request's tenant under its data
+    version and the statement with its parameters (filters, the reader, the day)."""
+    tenant = g.get("tenant") if has_request_context() else None
+    key = _statement_key(statement)
+    if tenant is None or key is None or bound_tenant_id(db.session) != tenant.id:
+        return count()
+    return kept_for_tenant("list_totals", tenant, key, count)
+
+
+def _statement_key(statement: Select[Any]) -> Hashable | None:
+    """What tells ``statement`` with its values from every other (None: SQLAlchemy cannot say)."""
+    cache_key = statement._generate_cache_key()  # as SQLAlchemy's own caching recipes do
+    if cache_key is None:
+        return None
+    return cache_key.key, tuple(repr(parameter.effective_value) for parameter in cache_key.bindparams)
 
 
 def has_changes(session: AnySession) -> bool:

@@ -16,7 +16,8 @@ from tenants.families.models import Family
 from tests.factories.families import create_family, load_family
 from tests.factories.volunteers import create_volunteer
 from tests.families.test_contact_details import set_details
-from tests.families.test_search import found, statements
+from tests.families.test_search import found
+from tests.support.queries import page_statements
 from tests.support.sessions import SignIn
 
 
@@ -104,12 +105,12 @@ def test_another_tenants_families_and_volunteers_are_never_found(
 def test_the_statement_count_does_not_grow_with_the_volunteers_found(
         app: Flask, searcher: FlaskClient, tenant_a: Tenant, bakker: Family) -> None:
     create_volunteer(app, tenant_a, "Kees Klein")
-    few = statements(app, searcher, "/t/alpha/search?q=klein")
+    few = page_statements(app, searcher, "/t/alpha/search?q=klein")
     for n in range(15):
         create_volunteer(app, tenant_a, f"Klaas Klein {n:02d}")
-    assert statements(app, searcher, "/t/alpha/search?q=klein") == few
+    assert page_statements(app, searcher, "/t/alpha/search?q=klein") == few
     page = searcher.get("/t/alpha/search?q=klein").text
     assert "The first 10 volunteers found; add a word to find fewer." in page
     # A phone search costs what a name search finding the same family costs.
-    assert statements(app, searcher, "/t/alpha/search?q=0612345678") == statements(
+    assert page_statements(app, searcher, "/t/alpha/search?q=0612345678") == page_statements(
         app, searcher, "/t/alpha/search?q=bakker")

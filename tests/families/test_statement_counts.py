@@ -17,17 +17,10 @@ from tenants.families.states import CaseState
 from tenants.families.vocabulary import Channel, MemberRole, ReferrerType
 from tests.factories.families import add_member, add_note, create_family, plan_intake
 from tests.factories.platform import database, in_tenant, today
-from tests.support.queries import count_queries
+from tests.support.queries import page_statements
 from tests.support.sessions import SignIn
 
 MANY = 200
-
-
-def statements(app: Flask, client: FlaskClient, url: str) -> int:
-    with count_queries(app) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.text[:300]
-    return len(queries)
 
 
 def bulk_people(app: Flask, count: int) -> list[User]:
@@ -68,10 +61,10 @@ def test_the_family_list_sends_the_same_statements_for_1_or_200_families(
     create_family(app, tenant_a, coordinator_id=coordinator_a.id)
     client: FlaskClient = signed_in(coordinator_a)
     url = "/t/alpha/families/?state=open"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     add_families(app, tenant_a, MANY - 1, bulk_people(app, MANY), CaseState.WAITING)
     assert "200 families found." in client.get(url).text
-    assert statements(app, client, url) == few
+    assert page_statements(app, client, url) == few
 
 
 def test_the_waiting_list_sends_the_same_statements_for_1_or_200_families(
@@ -80,10 +73,10 @@ def test_the_waiting_list_sends_the_same_statements_for_1_or_200_families(
     create_family(app, tenant_a, coordinator_id=coordinator_a.id, state=CaseState.WAITING)
     client: FlaskClient = signed_in(coordinator_a)
     url = "/t/alpha/families/waiting"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     add_families(app, tenant_a, MANY - 1, bulk_people(app, MANY), CaseState.WAITING)
     assert "200 families waiting" in client.get(url).text
-    assert statements(app, client, url) == few
+    assert page_statements(app, client, url) == few
 
 
 def fill_file(app: Flask, tenant: Tenant, family: Family, count: int, people: list[User]) -> None:
@@ -125,8 +118,8 @@ def test_the_family_file_sends_the_same_statements_for_1_or_200_members_notes_an
     plan_intake(app, tenant_a, family, actor=coordinator_a, coordinator=manager_a)
     client: FlaskClient = signed_in(coordinator_a)
     url = f"/t/alpha/families/{family.id}"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     fill_file(app, tenant_a, family, MANY - 1, bulk_people(app, 2 * MANY))
     page = client.get(url).text
     assert "Kind 198" in page and "Notitie 198" in page
-    assert statements(app, client, url) == few
+    assert page_statements(app, client, url) == few

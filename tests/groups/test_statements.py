@@ -21,17 +21,10 @@ from tests.factories.families import create_family
 from tests.factories.groups import add_facilitator, add_participant, add_session, create_group
 from tests.factories.matching import ready_volunteer
 from tests.factories.platform import create_user, in_tenant, today
-from tests.support.queries import count_queries
+from tests.support.queries import page_statements
 from tests.support.sessions import sign_in
 
 MANY = 60
-
-
-def statements(app: Flask, client: FlaskClient, url: str) -> int:
-    with count_queries(app) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.text[:300]
-    return len(queries)
 
 
 def client_for(app: Flask, user: User) -> FlaskClient:
@@ -76,12 +69,12 @@ def test_the_group_page_and_a_session_send_the_same_statements_for_one_or_many_r
     session = add_session(app, tenant_a, group, today(app) - timedelta(days=1))
     client = client_for(app, coordinator_a)
     page, session_url = f"/t/alpha/groups/{group.id}", f"/t/alpha/groups/{group.id}/sessions/{session.id}"
-    few, few_session = statements(app, client, page), statements(app, client, session_url)
+    few, few_session = page_statements(app, client, page), page_statements(app, client, session_url)
     fill_group(app, tenant_a, group, MANY)
     text = client.get(page).text
     assert "Familie Bulk 059" in text and "Vrijwilliger 059" in text and "Thema 59" in text
-    assert statements(app, client, page) == few
-    assert statements(app, client, session_url) == few_session
+    assert page_statements(app, client, page) == few
+    assert page_statements(app, client, session_url) == few_session
 
 
 def test_the_facilitators_group_page_sends_the_same_statements_for_one_or_many_rows(
@@ -92,10 +85,10 @@ def test_the_facilitators_group_page_sends_the_same_statements_for_one_or_many_r
     add_session(app, tenant_a, group, today(app) - timedelta(days=1))
     client = client_for(app, volunteer_a)
     url = f"/t/alpha/groups/{group.id}"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     fill_group(app, tenant_a, group, MANY)
     assert "Deelnemer 059" in client.get(url).text
-    assert statements(app, client, url) == few
+    assert page_statements(app, client, url) == few
 
 
 def test_the_group_list_sends_the_same_statements_for_one_or_many_groups(
@@ -104,7 +97,7 @@ def test_the_group_list_sends_the_same_statements_for_one_or_many_groups(
     add_participant(app, tenant_a, first)
     client = client_for(app, coordinator_a)
     url = "/t/alpha/groups/?period=running"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     staff = [create_user(app, f"leider{n}@alpha.example", tenant=tenant_a, name=f"Leider {n}") for n in range(10)]
     with in_tenant(app, tenant_a) as session:
         groups = [Group(name=f"Groep {n:03d}", kind=GroupKind.MOTHERS, starts_on=first.starts_on,
@@ -116,4 +109,4 @@ def test_the_group_list_sends_the_same_statements_for_one_or_many_groups(
         add_participant(app, tenant_a, group)
     text = client.get(url).text
     assert f"{MANY + 1} groups found." in text
-    assert statements(app, client, url) == few
+    assert page_statements(app, client, url) == few

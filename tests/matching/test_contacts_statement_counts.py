@@ -7,7 +7,6 @@ import uuid
 from datetime import timedelta
 
 from flask import Flask
-from flask.testing import FlaskClient
 
 from saas.auth.models import User
 from saas.crypto import seal_text
@@ -25,18 +24,11 @@ from tests.factories.contacts import log_visit
 from tests.factories.platform import in_tenant, today
 from tests.families.test_statement_counts import bulk_people
 from tests.matching import contact_fixtures
-from tests.support.queries import count_queries
+from tests.support.queries import page_statements
 from tests.support.sessions import SignIn
 
 vera, vera_record, family, match = (contact_fixtures.vera, contact_fixtures.vera_record, contact_fixtures.family,
                                     contact_fixtures.match)
-
-
-def statements(app: Flask, client: FlaskClient, url: str) -> int:
-    with count_queries(app) as sent:
-        response = client.get(url)
-    assert response.status_code == 200, response.text[:300]
-    return len(sent)
 
 
 def contacts(match: Match, count: int, *, authors: list[uuid.UUID], handlers: list[uuid.UUID]) -> list[ContactMoment]:
@@ -62,7 +54,7 @@ def test_the_family_contact_log_sends_the_same_statements_for_1_or_60_contacts(
     handled_visit(app, tenant_a, match, vera, coordinator_a)
     client = signed_in(coordinator_a)
     url = f"/t/alpha/families/{family.id}/contacts"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     people = bulk_people(app, 120)
     with in_tenant(app, tenant_a) as session:
         session.add_all(contacts(session.get(Match, (tenant_a.id, match.id)), 59,
@@ -71,7 +63,7 @@ def test_the_family_contact_log_sends_the_same_statements_for_1_or_60_contacts(
         session.commit()
     page = client.get(url).text
     assert "60 contacts, newest first." in page and "Bulk 0" in page
-    assert statements(app, client, url) == few
+    assert page_statements(app, client, url) == few
 
 
 def add_matches(app: Flask, tenant: Tenant, volunteer: Volunteer, count: int, people: list[User]) -> None:
@@ -110,12 +102,12 @@ def test_my_families_sends_the_same_statements_for_1_or_20_families(
     handled_visit(app, tenant_a, match, vera, coordinator_a)
     client = signed_in(vera)
     url = "/t/alpha/my/families/"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     add_matches(app, tenant_a, vera_record, 19, bulk_people(app, 60))
     page = client.get(url).text
     assert page.count('<li class="panel">') == 20
     assert "Familie Bulk 18" in page and "Kind 18" in page and "Doel 18" in page and "Bellen 18" in page
-    assert statements(app, client, url) == few
+    assert page_statements(app, client, url) == few
 
 
 def test_a_familys_page_sends_the_same_statements_for_1_or_40_own_contacts(
@@ -123,7 +115,7 @@ def test_a_familys_page_sends_the_same_statements_for_1_or_40_own_contacts(
     handled_visit(app, tenant_a, match, vera, coordinator_a)
     client = signed_in(vera)
     url = f"/t/alpha/my/families/{match.id}"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     handlers = [person.id for person in bulk_people(app, 40)]
     with in_tenant(app, tenant_a) as session:
         session.add_all(contacts(session.get(Match, (tenant_a.id, match.id)), 39, authors=[vera.id],
@@ -132,4 +124,4 @@ def test_a_familys_page_sends_the_same_statements_for_1_or_40_own_contacts(
     page = client.get(url).text
     assert "Verslag 027" in page and page.count("/edit\">") == 10
     assert "Page 1 of 4" in page
-    assert statements(app, client, url) == few
+    assert page_statements(app, client, url) == few

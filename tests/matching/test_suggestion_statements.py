@@ -10,27 +10,16 @@ from datetime import timedelta
 from itertools import cycle
 
 from flask import Flask
-from flask.testing import FlaskClient
 
 from saas.auth.models import User
-from saas.figures_cache import forget_all
 from saas.tenancy.models import Tenant
 from tenants.families.models import Family
 from tenants.volunteers.models import Screening, Volunteer
 from tenants.volunteers.states import VolunteerState
 from tests.factories.matching import create_match, ready_volunteer, waiting_family
 from tests.factories.platform import in_tenant, today
-from tests.support.queries import count_queries
+from tests.support.queries import count_queries, page_statements
 from tests.support.sessions import SignIn
-
-
-def statements(app: Flask, client: FlaskClient, url: str) -> int:
-    """The statements of a view that scores (nothing kept from an earlier view)."""
-    forget_all(app)
-    with count_queries(app) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.text[:300]
-    return len(queries)
 
 
 def add_volunteers(app: Flask, tenant: Tenant, count: int, *, with_vog: bool = True) -> None:
@@ -61,9 +50,9 @@ def test_the_suggestions_page_sends_the_same_statements_for_2_or_50_volunteers(
     client = signed_in(coordinator_a)
     url = f"/t/alpha/families/{family.id}/suggestions"
     client.get(url)  # the policies are created on the first visit
-    nobody_listed = statements(app, client, url)
+    nobody_listed = page_statements(app, client, url)
     add_volunteers(app, tenant_a, 1, with_vog=False)
-    two = statements(app, client, url)
+    two = page_statements(app, client, url)
     assert two == nobody_listed + 1
     add_volunteers(app, tenant_a, 40)
     add_volunteers(app, tenant_a, 5, with_vog=False)
@@ -73,7 +62,7 @@ def test_the_suggestions_page_sends_the_same_statements_for_2_or_50_volunteers(
     page = client.get(url).text
     assert "41 volunteers can be matched" in page
     assert "9 volunteers cannot be matched now" in page
-    assert statements(app, client, url) == two, two
+    assert page_statements(app, client, url) == two, two
 
 
 def test_a_second_view_scores_nothing_until_the_data_changes(

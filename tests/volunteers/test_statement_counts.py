@@ -12,7 +12,6 @@ from datetime import timedelta
 from itertools import cycle
 
 from flask import Flask
-from flask.testing import FlaskClient
 
 from saas.auth.models import User
 from saas.db import utcnow
@@ -22,18 +21,11 @@ from tenants.volunteers.readiness import add_months
 from tenants.volunteers.states import PIPELINE, VolunteerState
 from tests.factories.platform import database, in_tenant, today
 from tests.factories.volunteers import BASE, VOLUNTEERS, create_volunteer, set_policy
-from tests.support.queries import count_queries
+from tests.support.queries import page_statements
 from tests.support.sessions import SignIn
 
 MANY = 200
 MANY_ON_ONE_PAGE = 50
-
-
-def statements(app: Flask, client: FlaskClient, url: str) -> int:
-    with count_queries(app) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.text[:300]
-    return len(queries)
 
 
 def bulk_people(app: Flask, count: int, prefix: str = "bulk") -> list[User]:
@@ -74,13 +66,13 @@ def test_the_volunteer_list_sends_the_same_statements_for_1_or_200_volunteers(
     # Each URL shows the one volunteer at first (an empty page would skip the eager loads).
     urls = [f"{VOLUNTEERS}/", f"{VOLUNTEERS}/?readiness=not_ready&language=arabisch&municipality=Alpha&sort=-applied",
             f"{VOLUNTEERS}/?state=training&q=vr&sort=name"]
-    few = [statements(app, client, url) for url in urls]
+    few = [page_statements(app, client, url) for url in urls]
     add_volunteers(app, tenant_a, MANY - 1, list(VolunteerState), bulk_people(app, MANY), vog_days_ago=[30, 400])
     page = client.get(f"{VOLUNTEERS}/").text
     assert "200 volunteers found." in page
     counts = dict(re.findall(r'state--([a-z]+)">[^<]*</span></a> <strong class="numeric">(\d+)</strong>', page))
     assert counts == {**{state.value: "25" for state in VolunteerState}, "training": "26", "stopped": "24"}
-    assert [statements(app, client, url) for url in urls] == few
+    assert [page_statements(app, client, url) for url in urls] == few
 
 
 def test_the_applicant_list_sends_the_same_statements_for_1_or_200_applicants(
@@ -89,10 +81,10 @@ def test_the_applicant_list_sends_the_same_statements_for_1_or_200_applicants(
     create_volunteer(app, tenant_a)
     client = signed_in(coordinator_a)
     url = f"{VOLUNTEERS}/applicants"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     add_volunteers(app, tenant_a, MANY - 1, [s for s in VolunteerState if s in PIPELINE], bulk_people(app, MANY))
     assert "200 applicants" in client.get(url).text
-    assert statements(app, client, url) == few
+    assert page_statements(app, client, url) == few
 
 
 def test_the_screening_page_sends_the_same_statements_for_1_or_200_expiring_and_expired_vogs(
@@ -106,15 +98,15 @@ def test_the_screening_page_sends_the_same_statements_for_1_or_200_expiring_and_
     add_volunteers(app, tenant_a, 1, [VolunteerState.MATCHED], people[1:2], vog_days_ago=[expired_days])
     client = signed_in(coordinator_a)
     url = f"{VOLUNTEERS}/screening"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     active = [VolunteerState.AVAILABLE, VolunteerState.MATCHED, VolunteerState.PAUSED]
     add_volunteers(app, tenant_a, MANY - 1, active, people[2:MANY + 1],
                    vog_days_ago=[expiring_days, expired_days + 400])
     add_volunteers(app, tenant_a, MANY - 1, active, people[MANY + 1:], vog_days_ago=[expired_days])
     page = client.get(url).text
     assert "200 VOGs expiring soon" in page and "200 VOGs expired" in page
-    assert statements(app, client, url) == few
-    assert statements(app, client, url + "?expiring_page=3&expired_page=8") == few
+    assert page_statements(app, client, url) == few
+    assert page_statements(app, client, url + "?expiring_page=3&expired_page=8") == few
 
 
 def fill_file(app: Flask, tenant: Tenant, volunteer: Volunteer, count: int, people: list[User]) -> None:
@@ -143,12 +135,12 @@ def test_a_volunteers_page_sends_the_same_statements_for_1_or_50_vogs_and_events
                                  approved_on=today(app), user_id=account.id, email="vera@example.org")
     client = signed_in(coordinator_a)
     url = f"{VOLUNTEERS}/{volunteer.id}"
-    few = statements(app, client, url)
+    few = page_statements(app, client, url)
     fill_file(app, tenant_a, volunteer, MANY_ON_ONE_PAGE - 1, bulk_people(app, 2 * MANY_ON_ONE_PAGE))
     page = client.get(url).text
     assert "Bulk 048" in page and "Bulk 097" in page  # the last checker and the last actor
     assert page.count('class="timeline__event') == MANY_ON_ONE_PAGE
-    assert statements(app, client, url) == few
+    assert page_statements(app, client, url) == few
 
 
 def test_the_own_profile_sends_the_same_statements_for_1_or_50_vogs(
@@ -159,8 +151,8 @@ def test_the_own_profile_sends_the_same_statements_for_1_or_50_vogs(
                                  checked_by=checker, approved_on=today(app), user_id=volunteer_a.id)
     client = signed_in(volunteer_a)
     urls = [f"{BASE}/me/", f"{BASE}/me/edit"]
-    few = [statements(app, client, url) for url in urls]
+    few = [page_statements(app, client, url) for url in urls]
     people = bulk_people(app, MANY + 2 * MANY_ON_ONE_PAGE)
     fill_file(app, tenant_a, volunteer, MANY_ON_ONE_PAGE - 1, people[:2 * MANY_ON_ONE_PAGE])
     add_volunteers(app, tenant_a, MANY, list(VolunteerState), people[2 * MANY_ON_ONE_PAGE:])
-    assert [statements(app, client, url) for url in urls] == few
+    assert [page_statements(app, client, url) for url in urls] == few
