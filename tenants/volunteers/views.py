@@ -20,6 +20,7 @@ from saas.drafts.keeping import keeps_drafts
 from saas.errors import OperationError, or_404
 from saas.forms import Form, validate_query
 from saas.i18n import L_, _
+from saas.tenancy.versions import kept_for_tenant
 from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
 from saas.web.rows import DayFormatter, EnumLabels, link_maker
 from saas.web.tenant import current_tenant, tenant_blueprint
@@ -92,7 +93,7 @@ def index() -> str:
         page=page,
         rows=rows,
         filters=filters,
-        counts=queries.counts_per_state(),
+        counts=kept_for_tenant("volunteers.counts_per_state", current_tenant, None, queries.counts_per_state),
         municipalities=current_tenant.municipalities,
         more_filters=[(more, more.options()) for more in more_filters],
         profile_url=link_maker("volunteers.show", "volunteer_id"),

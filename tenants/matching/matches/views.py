@@ -18,6 +18,7 @@ from saas.drafts.keeping import keeps_drafts
 from saas.errors import or_404
 from saas.forms import Form, validate_query
 from saas.i18n import L_, _
+from saas.tenancy.versions import kept_for_tenant
 from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
 from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families.queries import staff_choices
@@ -90,7 +91,7 @@ def index() -> str:
         decline_reasons={match.id: answers.decline_reason(match) for match in page.items
                          if match.decline_reason_sealed},
         filters=filters,
-        counts=queries.counts_per_state(),
+        counts=kept_for_tenant("matches.counts_per_state", current_tenant, None, queries.counts_per_state),
         staff=staff_choices(),
         today=local_today(),
     )
