@@ -11,7 +11,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from saas.contact import format_postcode, tel_uri
 from saas.i18n import LANGUAGES, format_hours, format_number, get_locale, text_direction
 from saas.navigation import main_navigation
-from saas.submissions.once import new_token
+from saas.web import kept
 
 
 def _format_iso_date(value: str) -> str:
@@ -46,7 +46,10 @@ def init_templating(app: Flask) -> None:
         format_number=format_number,
         format_percent=format_percent,
         # A fresh one per rendered form (the csrf() macro): a repeat of the same send runs once.
-        submission_token=new_token,
+        # Both tokens stand in for themselves in a part kept rendered (saas.web.kept); this
+        # csrf_token replaces Flask-WTF's global and context function, which it calls.
+        submission_token=kept.submission_token,
+        csrf_token=kept.csrf_token,
         asset_url=asset_url,
         main_navigation=main_navigation,
     )
@@ -55,6 +58,7 @@ def init_templating(app: Flask) -> None:
     def _page_context() -> dict[str, Any]:
         locale = str(get_locale())
         return {
+            "csrf_token": kept.csrf_token,
             "locale": locale,
             "text_dir": text_direction(),
             "tenant": g.get("tenant"),

@@ -4,24 +4,22 @@ saas.web."""
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_number
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from saas.auth.roles import STAFF_ROLES, Role
 from saas.clock import local_today
 from saas.errors import invalid_input, or_404
 from saas.forms import validate_input, validate_query
-from saas.i18n import L_, _, get_locale
+from saas.i18n import L_, _
 from saas.tenancy.versions import kept_for_tenant
 from saas.web import Errors, run_form, tenant_route
+from saas.web.kept import render_kept
 from saas.web.rows import Links
 from saas.web.tenant import ALL_ROLES, current_membership, current_tenant, tenant_blueprint
 from tenants.home import operations, queries, snapshots
@@ -30,7 +28,6 @@ from tenants.home.schemas import AcknowledgeForm, HomeQuery
 from tenants.home.signals import (
     HANDLED_KINDS,
     MANAGER_KINDS,
-    Severity,
     Signal,
     SignalKind,
     by_kind,
@@ -49,9 +46,6 @@ SIGNALS_SHOWN = 2
 #: Rendered signal sections each process keeps (saas.tenancy.versions): a reader's section is the
 #: same until the organisation's data, the day or the language changes, and most of the page's work.
 KEPT_SECTIONS = 128
-#: Stands in for the CSRF token in a kept section, put back per request; random, so that no text on
-#: the page (a family's name) can contain it.
-_TOKEN_STAND_IN = secrets.token_urlsafe(24)
 #: Signals listed of each kind (shown and folded together); the rest of a kind are a link away, on
 #: the page of that kind alone, so the start page stays the same size however large the organisation.
 SIGNALS_LISTED = 5
@@ -78,39 +72,29 @@ def _render_home(scope: str, errors: Errors | None = None, kind: SignalKind | No
     signal of ``kind`` alone), and the errors of a refused acknowledgement."""
     today = local_today()
     signals = snapshots.current_signals(current_tenant, today)
-    if errors or any(signal.kind in MANAGER_KINDS for signal in signals):
-        # The errors are this request's; the job signal follows the job runs, not the data.
-        section = _signals_section(signals, scope, kind, errors or {}, generate_csrf())
-    else:
-        key = (today, str(get_locale()), current_user.id, current_membership.role, scope, kind)
-        kept = kept_for_tenant("home.signals", current_tenant, key, size=KEPT_SECTIONS,
-                               build=lambda: _signals_section(signals, scope, kind, {}, _TOKEN_STAND_IN))
-        section = replace(kept, html=Markup(kept.html.replace(_TOKEN_STAND_IN, generate_csrf())))  # noqa: S704 - autoescaped output and a URL-safe token
-    return render_template("home/index.html", signals_section=section.html,
-                           figures=key_figures(current_tenant, section.severities, today))
-
-
-@dataclass(frozen=True)
-class _SignalsSection:
-    html: Markup
-    #: The severity of every signal in it (the key figures count them).
-    severities: tuple[Severity, ...]
-
-
-def _signals_section(signals: list[Signal], scope: str, kind: SignalKind | None, errors: Errors,
-                     token: str) -> _SignalsSection:
-    """The signals section of the start page: the reader's signals in ``scope`` (of ``kind`` alone,
-    or the first few of each kind), with ``token`` as the acknowledge forms' CSRF token."""
     role = current_membership.role
-    mine, everything = visible_to(signals, current_user, role, "mine"), visible_to(signals, current_user, role, "all")
+    # The job signal follows the job runs, not the data: with it, nothing is kept.
+    keep = not any(signal.kind in MANAGER_KINDS for signal in signals)
+
+    def reader_signals() -> tuple[list[Signal], list[Signal]]:
+        return visible_to(signals, current_user, role, "mine"), visible_to(signals, current_user, role, "all")
+
+    key = (today, current_user.id, role)
+    mine, everything = (kept_for_tenant("home.reader_signals", current_tenant, key, reader_signals, size=KEPT_SECTIONS)
+                        if keep else reader_signals())
     shown = mine if scope == "mine" else everything
     groups = by_kind(shown)
     if kind is not None:
         groups = [(group_kind, group) for group_kind, group in groups if group_kind == kind]
-    html = render_template("home/_signals.html", scope=scope, groups=groups, only_kind=kind,
-                           listed=None if kind else SIGNALS_LISTED, counts={"mine": len(mine), "all": len(everything)},
-                           errors=errors, csrf_value=token)
-    return _SignalsSection(Markup(html), tuple(signal.severity for signal in shown))  # noqa: S704 - autoescaped output
+    context = {"scope": scope, "groups": groups, "only_kind": kind, "listed": None if kind else SIGNALS_LISTED,
+               "counts": {"mine": len(mine), "all": len(everything)}, "errors": errors or {}}
+    if keep and not errors:  # the errors are this request's
+        section = render_kept("home.signals", current_tenant, (*key, scope, kind), "home/_signals.html",
+                              lambda: context, size=KEPT_SECTIONS)
+    else:
+        section = Markup(render_template("home/_signals.html", **context))  # noqa: S704 - autoescaped output
+    return render_template("home/index.html", signals_section=section,
+                           figures=key_figures(current_tenant, [signal.severity for signal in shown], today))
 
 
 def _render_volunteer_home() -> str:

@@ -5,21 +5,24 @@ none when nobody is listed, so each count below is taken with someone on either 
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from itertools import cycle
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from saas.auth.models import User
 from saas.tenancy.models import Tenant
+from saas.web import kept
 from tenants.families.models import Family
 from tenants.volunteers.models import Screening, Volunteer
 from tenants.volunteers.states import VolunteerState
 from tests.factories.matching import create_match, ready_volunteer, waiting_family
 from tests.factories.platform import in_tenant, today
 from tests.support.queries import count_queries, page_statements
-from tests.support.sessions import SignIn
+from tests.support.sessions import SignIn, sign_in
 
 
 def add_volunteers(app: Flask, tenant: Tenant, count: int, *, with_vog: bool = True) -> None:
@@ -77,3 +80,27 @@ def test_a_second_view_scores_nothing_until_the_data_changes(
     assert not any("screenings" in statement for statement in queries), queries  # kept: nobody scored
     ready_volunteer(app, tenant_a, "Tweede")  # a change to the organisation's data: scored again
     assert "2 volunteers can be matched" in client.get(url).text
+
+
+def test_kept_cards_get_this_views_csrf_token_and_a_fresh_submission_token_per_form(
+        app: Flask, coordinator_a: User, tenant_a: Tenant, client: FlaskClient) -> None:
+    family: Family = waiting_family(app, tenant_a, languages=["Arabisch"])
+    for name in ("Eerste", "Tweede"):
+        ready_volunteer(app, tenant_a, name)
+    sign_in(client, coordinator_a)
+    url = f"/t/alpha/families/{family.id}/suggestions"
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client.get(url)
+        pages = [client.get(url).text for _view in range(2)]  # both from the kept cards
+        submissions = [re.findall(r'name="submission_token" value="([^"]+)"', page) for page in pages]
+        assert [len(tokens) for tokens in submissions] == [2, 2]
+        assert len({*submissions[0], *submissions[1]}) == 4  # one per form and view, never shared
+        assert not any(kept._CSRF_STAND_IN in page or kept._SUBMISSION_STAND_IN in page for page in pages)
+        action, csrf, submission = re.findall(
+            r'<form method="post" action="([^"]+)">\s*<input type="hidden" name="csrf_token" value="([^"]+)">'
+            r'<input type="hidden" name="submission_token" value="([^"]+)">', pages[1])[0]
+        response = client.post(action, data={"csrf_token": csrf, "submission_token": submission})
+        assert response.status_code == 302, response.text[:300]  # the kept page's tokens are valid
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

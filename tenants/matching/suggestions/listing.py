@@ -60,8 +60,8 @@ _CANDIDATE_COLUMNS = tuple(getattr(Volunteer, field.name) for field in fields(Ca
 
 @dataclass(frozen=True, slots=True)
 class Named:
-    """A volunteer who cannot be matched now, as the page lists them: plain values, so a listing
-    kept between requests (tenants.matching.suggestions.views) holds no database row."""
+    """A volunteer who cannot be matched now, as the page lists them: the two values it shows
+    rather than a whole Volunteer."""
 
     id: uuid.UUID
     name: str

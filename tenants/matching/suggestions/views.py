@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_login import current_user
 
 from saas.auth.roles import Role
@@ -23,6 +22,7 @@ from saas.forms import Form
 from saas.i18n import _
 from saas.tenancy.versions import kept_for_tenant
 from saas.web import Errors, run_form, tenant_route
+from saas.web.kept import render_kept
 from saas.web.rows import link_maker
 from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families import operations as families
@@ -34,6 +34,7 @@ from tenants.life_domains import LIFE_DOMAINS
 from tenants.matching import eligibility, scoring
 from tenants.matching.matches import operations
 from tenants.matching.suggestions import listing
+from tenants.matching.vocabulary import NeighbourhoodRule
 
 bp = tenant_blueprint("suggestions", __name__, template_folder="templates")
 
@@ -41,8 +42,8 @@ STAFF = (Role.COORDINATOR, Role.MANAGER)
 staff_route = partial(tenant_route, bp, roles=STAFF)
 #: Eligible volunteers shown at first; "show all" lists every one.
 SHOWN = 25
-#: Families whose suggestions each process keeps (each a few hundred scored volunteers).
-KEPT_LISTINGS = 32
+#: Rendered suggestions each process keeps (a family's first cards, or all of them).
+KEPT_LISTINGS = 64
 
 
 @bp.context_processor
@@ -52,23 +53,31 @@ def _vocabulary() -> dict[str, Any]:
 
 def _render(family: Family, errors: Errors | None = None) -> str:
     today = local_today()
-    suggestions = _suggestions(family, today) if family.state == CaseState.WAITING else None
-    show_all = request.args.get("show") == "all"
-    shown = [] if suggestions is None else suggestions.eligible if show_all else suggestions.eligible[:SHOWN]
-    rule = suggestions.neighbourhood_rule if suggestions else eligibility.policy_for_tenant().neighbourhood_rule
-    open_match = None if suggestions else operations.open_match_of(family)
-    return render_template("suggestions/index.html", family=family, listing=suggestions, shown=shown,
-                           show_all=show_all, children=scoring.child_ages(family, today),
-                           neighbourhood_rule=rule, open_match=open_match, errors=errors or {},
-                           **_row_texts(family))
+    listing_html, open_match = None, None
+    if family.state == CaseState.WAITING:
+        show_all = request.args.get("show") == "all"
+        listing_html = render_kept("suggestions.cards", current_tenant, (family.id, today, show_all),
+                                   "suggestions/_listing.html", lambda: _listing(family, today, show_all),
+                                   size=KEPT_LISTINGS)
+    else:
+        open_match = operations.open_match_of(family)
+    return render_template("suggestions/index.html", family=family, listing_html=listing_html,
+                           children=scoring.child_ages(family, today), neighbourhood_rule=_neighbourhood_rule(),
+                           open_match=open_match, errors=errors or {})
 
 
-def _suggestions(family: Family, today: date) -> listing.SuggestionList:
-    """The family's suggestions, kept while the organisation's data is unchanged (saas.tenancy.versions):
-    scoring every volunteer who can be matched is most of the page. The reasons why others cannot
-    are translated text, so kept per language."""
-    return kept_for_tenant("suggestions", current_tenant, (family.id, today, str(get_locale())),
-                           lambda: listing.suggestions_for(family, today), size=KEPT_LISTINGS)
+def _listing(family: Family, today: date, show_all: bool) -> dict[str, Any]:
+    """What suggestions/_listing.html shows: the family's suggestions, the first SHOWN of those who
+    can be matched (or all), and the texts every card repeats."""
+    suggestions = listing.suggestions_for(family, today)
+    shown = suggestions.eligible if show_all else suggestions.eligible[:SHOWN]
+    return {"family": family, "listing": suggestions, "shown": shown, "show_all": show_all, **_row_texts(family)}
+
+
+def _neighbourhood_rule() -> NeighbourhoodRule:
+    """The organisation's rule for the neighbourhood, kept with its data (the page states it)."""
+    return kept_for_tenant("matching.neighbourhood_rule", current_tenant, None,
+                           lambda: eligibility.policy_for_tenant().neighbourhood_rule)
 
 
 def _row_texts(family: Family) -> dict[str, Any]:
