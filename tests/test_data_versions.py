@@ -10,7 +10,8 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from saas.audit.models import AuditEvent
-from saas.db import db
+from saas.auth.models import User
+from saas.db import db, utcnow
 from saas.tenancy.models import Tenant
 from saas.tenancy.versions import kept_for_tenant
 from tenants.trainings.models import Course
@@ -97,3 +98,17 @@ def test_kept_figures_are_built_again_after_a_change_and_never_kept_from_a_chang
         assert kept_for_tenant("test.count", tenant, "volunteers", lambda: -1) == -1  # not the kept value
         session.rollback()
     assert figure() == first + 1  # and the uncommitted figure was not kept
+
+
+def test_a_new_name_raises_the_versions_of_the_persons_tenants_and_a_sign_in_does_not(
+        app: Flask, tenant_a: Tenant, tenant_b: Tenant, coordinator_a: User) -> None:
+    before = versions(app, tenant_a, tenant_b)
+    with app.app_context():
+        person = db.session.get(User, coordinator_a.id)
+        person.last_login_at = utcnow()
+        db.session.commit()
+    assert versions(app, tenant_a, tenant_b) == before
+    with app.app_context():
+        db.session.get(User, coordinator_a.id).name = "Nieuwe Naam"
+        db.session.commit()
+    assert versions(app, tenant_a, tenant_b) == [before[0] + 1, before[1]]

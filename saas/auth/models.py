@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import datetime
-from typing import cast
+from typing import ClassVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,6 +46,11 @@ class User(Model):
     session_nonce: Mapped[str] = mapped_column(sa.String(32), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+
+    #: What the pages of the person's organisations show of them (a coordinator's name in a list, a
+    #: phone number on a volunteer's page): a change raises those tenants' data versions
+    #: (saas.tenancy.versions), a sign-in (last_login_at) does not.
+    shown_in_tenants: ClassVar[tuple[str, ...]] = ("name", "email", "phone")
 
     # Flask-Login protocol ------------------------------------------------------------------
     is_authenticated = True

@@ -7,7 +7,9 @@ commit one UPDATE raises the noted tenants' versions, in the transaction of the 
 with it, committed with it. Not noted: bookkeeping rows (``TenantScoped.bookkeeping``: the audit
 log, drafts, notifications), so a page view that audits itself keeps what is kept. Noted for every
 tenant at once: the foundation's catalogues that every organisation's pages read (a model with
-``feeds_every_tenant``: courses, instruments).
+``feeds_every_tenant``: courses, instruments). Noted for the tenants a person is a member of: a
+change to the columns of a person that their organisations' pages show (``shown_in_tenants`` of
+the user: name, e-mail address, phone).
 
 Every list's total (the count behind its pages) is kept the same way (saas.db.base.keep_counts_with).
 
@@ -25,10 +27,10 @@ from itertools import chain
 from typing import Any, TypeVar
 
 from flask import g, has_request_context
-from sqlalchemy import Select, event, update
+from sqlalchemy import Select, column, event, inspect, or_, select, table, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from saas.db import AnySession, TenantScoped, bound_tenant_id, db
+from saas.db import AnySession, TenantScoped, bound_tenant_id, cross_tenant, db
 from saas.db.base import keep_counts_with
 from saas.figures_cache import SIZE, figures_cache
 from saas.tenancy.models import Tenant
@@ -38,6 +40,10 @@ T = TypeVar("T")
 #: In the session's ``info``: the ids of the tenants this transaction changed, or EVERY_TENANT.
 _CHANGED = "tenancy.changed_tenants"
 EVERY_TENANT = "every tenant"
+#: Noted with a person's id: the tenants they are a member of.
+MEMBER = "member"
+#: The memberships, named here rather than imported (saas.auth stands above this package).
+_MEMBERSHIPS = table("memberships", column("tenant_id"), column("user_id"))
 #: Execution option of the statement that raises the versions (it changes no tenant's data itself).
 _RAISING = "tenancy.raising_versions"
 
@@ -87,16 +93,23 @@ def has_changes(session: AnySession) -> bool:
         _tenant_of(obj) is not None and session.is_modified(obj, include_collections=False) for obj in session.dirty)
 
 
-def _tenant_of(obj: Any) -> uuid.UUID | str | None:
-    """Whose data ``obj`` is: its tenant, EVERY_TENANT for a catalogue they all read, or None."""
+def _tenant_of(obj: Any) -> uuid.UUID | str | tuple[str, uuid.UUID] | None:
+    """Whose data ``obj`` is: its tenant, EVERY_TENANT for a catalogue they all read, (MEMBER, id)
+    for a person whose name or contact details the pages of their tenants show, or None."""
     if isinstance(obj, TenantScoped):
         return None if obj.bookkeeping else obj.tenant_id
     if isinstance(obj, Tenant):
         return obj.id
-    return EVERY_TENANT if getattr(obj, "feeds_every_tenant", False) else None
+    if getattr(obj, "feeds_every_tenant", False):
+        return EVERY_TENANT
+    shown = getattr(obj, "shown_in_tenants", ())
+    state = inspect(obj)
+    if shown and state.persistent and any(state.attrs[column].history.has_changes() for column in shown):
+        return MEMBER, obj.id  # (a new person is a member nowhere yet: the membership raises it)
+    return None
 
 
-def _note(session: Session, tenant: uuid.UUID | str | None) -> None:
+def _note(session: Session, tenant: uuid.UUID | str | tuple[str, uuid.UUID] | None) -> None:
     if tenant is not None:
         session.info.setdefault(_CHANGED, set()).add(tenant)
 
@@ -135,8 +148,13 @@ def _raise_versions(session: Session) -> None:
         return
     statement = update(Tenant).values(data_version=Tenant.data_version + 1)
     if EVERY_TENANT not in changed:
-        statement = statement.where(Tenant.id.in_(changed))
-    session.execute(statement, execution_options={_RAISING: True, "synchronize_session": False})
+        tenants = [noted for noted in changed if isinstance(noted, uuid.UUID)]
+        people = [noted[1] for noted in changed if isinstance(noted, tuple)]
+        statement = statement.where(or_(Tenant.id.in_(tenants), Tenant.id.in_(
+            select(_MEMBERSHIPS.c.tenant_id).where(_MEMBERSHIPS.c.user_id.in_(people)))))
+    # The person's memberships in every tenant: under row-level security, those the session may see.
+    session.execute(cross_tenant(statement, "the tenants of the people whose names changed"),
+                    execution_options={_RAISING: True, "synchronize_session": False})
 
 
 def _forget_changes(session: Session, transaction: SessionTransaction) -> None:
