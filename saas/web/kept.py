@@ -55,6 +55,11 @@ def render_kept(name: str, tenant: Tenant, key: Hashable, template: str, context
     return Markup(html)  # noqa: S704 - autoescaped output with URL-safe tokens put in
 
 
+def query_key(values: dict[str, Any]) -> Hashable:
+    """A key for a page's validated query ``values`` (filters, sort, page number)."""
+    return tuple(sorted((name, repr(value)) for name, value in values.items()))
+
+
 def csrf_token() -> str:
     """The template global ``csrf_token()``: Flask-WTF's token, or its stand-in in a kept part."""
     return _CSRF_STAND_IN if has_request_context() and g.get(_RENDERING) else generate_csrf()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -22,6 +23,7 @@ from saas.forms import Confirmed, Form, validate_input, validate_query
 from saas.i18n import L_, _
 from saas.search import MAX_QUERY_LENGTH, query_words
 from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
+from saas.web.kept import query_key, render_kept
 from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families import operations, queries, search
 from tenants.families.contact_details import contact_details_of, update_contact_details
@@ -105,6 +107,8 @@ def _vocabulary() -> dict[str, Any]:
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 #: Every family page is for staff.
 staff_route = partial(tenant_route, bp, roles=STAFF)
+#: Rendered pages of the family list and the waiting list each process keeps (saas.web.kept).
+KEPT_LIST_PAGES = 256
 #: The latest notes and timeline events a file shows; the rest fold away (a phone stays short).
 NOTES_SHOWN, TIMELINE_SHOWN = 3, 5
 NOT_FROM_THIS_STATE = L_("This step is not possible from the current state.")
@@ -121,22 +125,29 @@ def _file_url(family: Family, anchor: str = "") -> str:
 @staff_route("/families/")
 def index() -> ResponseReturnValue:
     filters = validate_query(ListQuery())
-    page = queries.paginate_rows(queries.family_list(filters, current_user), filters.get("page"))
     # htmx's filter request gets only the results region; a history restore wants the whole page.
     fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
-    html = render_template(
-        "families/_results.html" if fragment else "families/index.html",
-        fragment=fragment,
-        page=page,
-        filters=filters,
-        today=local_today(),
-        states=list(CaseState),
-        referrer_types=list(ReferrerType),
-        staff=queries.staff_choices(),
-        municipalities=current_tenant.municipalities,
-        **list_helpers(),
-    )
+    today = local_today()
+    # The filters and results are kept per reader ("my caseload" is theirs), query and day.
+    part = render_kept("families.list", current_tenant, (current_user.id, query_key(filters), today, fragment),
+                       "families/_results.html" if fragment else "families/_list.html",
+                       lambda: _list_context(filters, today, fragment), size=KEPT_LIST_PAGES)
+    html = part if fragment else render_template("families/index.html", list_html=part)
     return html, {"Vary": "HX-Request"}  # the same address answers with two shapes: caches keep both
+
+
+def _list_context(filters: dict[str, Any], today: date, fragment: bool) -> dict[str, Any]:
+    return {
+        "fragment": fragment,
+        "page": queries.paginate_rows(queries.family_list(filters, current_user), filters.get("page")),
+        "filters": filters,
+        "today": today,
+        "states": list(CaseState),
+        "referrer_types": list(ReferrerType),
+        "staff": queries.staff_choices(),
+        "municipalities": current_tenant.municipalities,
+        **list_helpers(),
+    }
 
 
 @staff_route("/search")
@@ -164,8 +175,14 @@ def search_page() -> ResponseReturnValue:
 
 @staff_route("/families/waiting")
 def waiting() -> str:
-    page = queries.paginate_rows(queries.waiting_list(), request.args.get("page", type=int))
-    return render_template("families/waiting.html", page=page, today=local_today(), **list_helpers())
+    page_number, today = request.args.get("page", type=int), local_today()
+
+    def context() -> dict[str, Any]:
+        return {"page": queries.paginate_rows(queries.waiting_list(), page_number), "today": today, **list_helpers()}
+
+    part = render_kept("families.waiting", current_tenant, (page_number, today), "families/_waiting.html", context,
+                       size=KEPT_LIST_PAGES)
+    return render_template("families/waiting.html", list_html=part)
 
 
 def _family_page(family: Family | None) -> FormPage[Any]:

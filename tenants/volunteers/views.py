@@ -20,8 +20,8 @@ from saas.drafts.keeping import keeps_drafts
 from saas.errors import OperationError, or_404
 from saas.forms import Form, validate_query
 from saas.i18n import L_, _
-from saas.tenancy.versions import kept_for_tenant
 from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
+from saas.web.kept import query_key, render_kept
 from saas.web.rows import DayFormatter, EnumLabels, link_maker
 from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families.vocabulary import DayPart, Track
@@ -52,6 +52,8 @@ AUDIT_LABELS = {
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 #: Every volunteer page is for staff; the screening policy for managers only.
 staff_route = partial(tenant_route, bp, roles=STAFF)
+#: Rendered pages of the volunteer list each process keeps (saas.web.kept).
+KEPT_LIST_PAGES = 256
 NOT_FROM_THIS_STATE = L_("This step is not possible from the current state.")
 
 
@@ -82,24 +84,29 @@ def _profile_url(volunteer: Volunteer, anchor: str = "") -> str:
 def index() -> str:
     more_filters = list_filters()
     filters = validate_query(list_query({more.name: more.field for more in more_filters}))
-    policy = operations.policy_for_tenant()
     today = local_today()
-    page = queries.paginate(queries.volunteer_list(filters, policy), filters.get("page"))
-    queries.load_screenings(page.items)
-    reasons = reasons_per_volunteer(page.items, policy, today)
-    rows = [(volunteer, reasons[volunteer.id], vog_status(volunteer, policy, today)) for volunteer in page.items]
-    return render_template(
-        "volunteers/index.html",
-        page=page,
-        rows=rows,
-        filters=filters,
-        counts=kept_for_tenant("volunteers.counts_per_state", current_tenant, None, queries.counts_per_state),
-        municipalities=current_tenant.municipalities,
-        more_filters=[(more, more.options()) for more in more_filters],
-        profile_url=link_maker("volunteers.show", "volunteer_id"),
-        enum_text=EnumLabels(),
-        format_day=DayFormatter(),
-    )
+
+    def context() -> dict[str, Any]:
+        policy = operations.policy_for_tenant()
+        page = queries.paginate(queries.volunteer_list(filters, policy), filters.get("page"))
+        queries.load_screenings(page.items)
+        reasons = reasons_per_volunteer(page.items, policy, today)
+        return {
+            "page": page,
+            "rows": [(volunteer, reasons[volunteer.id], vog_status(volunteer, policy, today))
+                     for volunteer in page.items],
+            "filters": filters,
+            "counts": queries.counts_per_state(),
+            "municipalities": current_tenant.municipalities,
+            "more_filters": [(more, more.options()) for more in more_filters],
+            "profile_url": link_maker("volunteers.show", "volunteer_id"),
+            "enum_text": EnumLabels(),
+            "format_day": DayFormatter(),
+        }
+
+    part = render_kept("volunteers.list", current_tenant, (query_key(filters), today), "volunteers/_list.html",
+                       context, size=KEPT_LIST_PAGES)
+    return render_template("volunteers/index.html", list_html=part)
 
 
 @staff_route("/volunteers/applicants")

@@ -12,11 +12,13 @@ from flask.testing import FlaskClient
 from flask_babel import format_date
 
 from saas.auth.models import User
+from saas.auth.roles import Role
+from saas.db import db
 from saas.tenancy.models import Tenant
 from saas.web.rows import DayFormatter, EnumLabels
 from tenants.families.states import CaseState
 from tests.factories.families import create_family
-from tests.factories.platform import in_tenant, today
+from tests.factories.platform import create_user, in_tenant, today
 from tests.support import databases
 from tests.support.sessions import SignIn
 
@@ -76,3 +78,24 @@ def test_each_default_sort_reads_an_index(app: Flask, tenant_a: Tenant, statemen
                                                           {"tenant": tenant_a.id.hex}))
     assert "USING" in plan and "INDEX" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_a_kept_list_shows_a_change_at_once_and_each_readers_own_caseload(
+    app: Flask, signed_in: SignIn, coordinator_a: User, tenant_a: Tenant
+) -> None:
+    """The lists are kept rendered between views (saas.web.kept): a new family, a coordinator's new
+    name and another reader's caseload must show at once all the same."""
+    colleague = create_user(app, "collega@alpha.example", tenant=tenant_a, role=Role.COORDINATOR)
+    create_family(app, tenant_a, family_name="Familie Eerst", coordinator_id=coordinator_a.id, state=CaseState.WAITING)
+    client: FlaskClient = signed_in(coordinator_a)
+    mine = "/t/alpha/families/?coordinator=me"
+    assert "Familie Eerst" in client.get(mine).text and "Familie Eerst" in client.get("/t/alpha/families/waiting").text
+    create_family(app, tenant_a, family_name="Familie Later", coordinator_id=coordinator_a.id, state=CaseState.WAITING)
+    assert "Familie Later" in client.get(mine).text and "Familie Later" in client.get("/t/alpha/families/waiting").text
+    with app.app_context():
+        db.session.get(User, coordinator_a.id).name = "Carla Andersnaam"
+        db.session.commit()
+    assert "Carla Andersnaam" in client.get("/t/alpha/families/").text
+    client.post("/logout")
+    theirs = signed_in(colleague).get(mine).text  # the same address, another reader: not the kept page
+    assert "Familie Eerst" not in theirs and "Familie Later" not in theirs
