@@ -11,6 +11,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from markupsafe import Markup
 
 from saas.auth.roles import Role
 from saas.clock import local_today
@@ -20,6 +21,7 @@ from saas.forms import Form, validate_query
 from saas.i18n import L_, _
 from saas.tenancy.versions import kept_for_tenant
 from saas.web import Errors, FormPage, back_with_refusal, run_form, tenant_route
+from saas.web.kept import render_kept
 from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.families.queries import staff_choices
 from tenants.life_domains import LIFE_DOMAINS
@@ -44,6 +46,8 @@ bp = tenant_blueprint("matches", __name__, template_folder="templates")
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 #: Every match page is for staff; the matching policy for managers only.
 staff_route = partial(tenant_route, bp, roles=STAFF)
+#: Rendered match pages each process keeps (saas.web.kept).
+KEPT_PAGES = 256
 
 #: Names of this module's audit actions, declared in the package's front door (saas.audit.labels).
 AUDIT_LABELS = {
@@ -99,17 +103,19 @@ def index() -> str:
 
 def _render_match(match: Match, errors: Errors | None = None, values: Any = None) -> str:
     """The match page, with the errors and values of a refused one-date step."""
-    return render_template(
-        "matches/show.html",
-        match=match,
-        today=local_today(),
-        errors=errors or {},
-        values=values or {},
-        evaluation_due=operations.evaluation_due_on(match),
-        end_note=operations.end_note(match),
-        latest_end=operations.latest_end_on(match),
-        decline_reason=answers.decline_reason(match),
-    )
+    today = local_today()
+
+    def context() -> dict[str, Any]:
+        return {"match": match, "today": today, "errors": errors or {}, "values": values or {},
+                "evaluation_due": operations.evaluation_due_on(match), "end_note": operations.end_note(match),
+                "latest_end": operations.latest_end_on(match), "decline_reason": answers.decline_reason(match)}
+
+    if errors:  # this request's: rendered afresh
+        page = Markup(render_template("matches/_page.html", **context()))  # noqa: S704 - autoescaped output
+    else:
+        page = render_kept("matches.page", current_tenant, (match.id, today), "matches/_page.html", context,
+                           size=KEPT_PAGES)
+    return render_template("matches/show.html", match=match, page_html=page)
 
 
 @staff_route("/matches/<uuid:match_id>")

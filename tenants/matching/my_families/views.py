@@ -27,7 +27,8 @@ from saas.errors import or_404
 from saas.forms import Form
 from saas.i18n import _
 from saas.web import Errors, FormPage, run_form, tenant_route
-from saas.web.tenant import tenant_blueprint
+from saas.web.kept import render_kept
+from saas.web.tenant import current_tenant, tenant_blueprint
 from tenants.matching.contacts import operations, queries
 from tenants.matching.contacts.schemas import VisitForm
 from tenants.matching.contacts.views import (
@@ -50,6 +51,8 @@ from tenants.volunteers.queries import own_record_id
 
 bp = tenant_blueprint("my_families", __name__, template_folder="templates")
 bp.context_processor(contact_vocabulary)
+#: Rendered "my families" pages each process keeps (saas.web.kept).
+KEPT_PAGES = 256
 #: Every page here is the volunteer's own.
 volunteer_route = partial(tenant_route, bp, roles=(Role.VOLUNTEER,))
 
@@ -80,9 +83,16 @@ def index() -> str:
     volunteer_id = _my_record_id()
     if volunteer_id is None:
         return render_template("my_families/not_linked.html")
-    matches = queries.open_matches_of(volunteer_id)
-    recent = queries.recent_own_contacts([match.id for match in matches], current_user.id)
-    return render_template("my_families/index.html", matches=matches, recent=recent, today=local_today())
+    today = local_today()
+
+    def context() -> dict[str, Any]:
+        matches = queries.open_matches_of(volunteer_id)
+        recent = queries.recent_own_contacts([match.id for match in matches], current_user.id)
+        return {"matches": matches, "recent": recent, "today": today}
+
+    families = render_kept("my_families.index", current_tenant, (current_user.id, today), "my_families/_index.html",
+                           context, size=KEPT_PAGES)
+    return render_template("my_families/index.html", families_html=families)
 
 
 def _visit_defaults() -> dict[str, Any]:
