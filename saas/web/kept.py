@@ -35,18 +35,23 @@ _RENDERING = "kept_part_rendering"
 
 def render_kept(name: str, tenant: Tenant, key: Hashable, template: str, context: Callable[[], dict[str, Any]], *,
                 size: int) -> Markup:
-    """``render_template(template, **context())``, kept (cache ``name``, ``size`` entries) for the bound
-    ``tenant`` under its data version, ``key`` and the reader's language, with this view's tokens.
-    ``context`` is called only when the part is rendered: computing it is usually most of the work."""
+    """``render_template(template, **context())``, kept as :func:`keep_rendered` keeps. ``context`` is
+    called only when the part is rendered: computing it is usually most of the work."""
+    return keep_rendered(name, tenant, key, lambda: render_template(template, **context()), size=size)
 
-    def render() -> str:
+
+def keep_rendered(name: str, tenant: Tenant, key: Hashable, render: Callable[[], str], *, size: int) -> Markup:
+    """The HTML ``render()`` gives, kept (cache ``name``, ``size`` entries) for the bound ``tenant``
+    under its data version, ``key`` and the reader's language, with this view's tokens put in."""
+
+    def render_with_stand_ins() -> str:
         g.setdefault(_RENDERING, True)
         try:
-            return render_template(template, **context())
+            return render()
         finally:
             g.pop(_RENDERING, None)
 
-    html = kept_for_tenant(name, tenant, (key, str(get_locale())), render, size=size)
+    html = kept_for_tenant(name, tenant, (key, str(get_locale())), render_with_stand_ins, size=size)
     if _CSRF_STAND_IN in html:
         html = html.replace(_CSRF_STAND_IN, generate_csrf())
     if _SUBMISSION_STAND_IN in html:
