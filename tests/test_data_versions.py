@@ -112,3 +112,12 @@ def test_a_new_name_raises_the_versions_of_the_persons_tenants_and_a_sign_in_doe
         db.session.get(User, coordinator_a.id).name = "Nieuwe Naam"
         db.session.commit()
     assert versions(app, tenant_a, tenant_b) == [before[0] + 1, before[1]]
+
+
+def test_figures_kept_for_one_tenant_are_never_given_to_another(app: Flask, tenant_a: Tenant, tenant_b: Tenant) -> None:
+    def figure(tenant: Tenant) -> str:
+        with in_tenant(app, tenant) as session:
+            bound = session.get(Tenant, tenant.id)
+            return kept_for_tenant("test.owner", bound, "same key", lambda: bound.slug)
+
+    assert (figure(tenant_a), figure(tenant_b), figure(tenant_a)) == ("alpha", "beta", "alpha")
