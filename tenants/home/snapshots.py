@@ -47,17 +47,25 @@ _SEVERITIES = {severity.value: severity for severity in Severity}
 
 def current_signals(tenant: Tenant, today: date | None = None) -> list[Signal]:
     """Every unacknowledged signal of the bound tenant ``tenant``, in display order, as
-    tenants.home.queries.compute_signals finds them, from the snapshot while it holds."""
+    tenants.home.queries.compute_signals finds them, from the snapshot while it holds.
+
+    While the organisation's data is unchanged (its version: acknowledging is a change too), the
+    same day gives the same unacknowledged signals, kept in the process (saas.tenancy.versions):
+    the snapshot is not even read. A change to what the signals are computed from raises the data
+    version in the transaction that marks the snapshot stale, so a kept list never outlives it."""
     today = today or local_today()
+    shown = kept_for_tenant("home.unacknowledged", tenant, today,
+                            lambda: queries.unacknowledged(_caseload_signals(tenant, today)))
+    return queries.with_job_signals(shown, tenant)
+
+
+def _caseload_signals(tenant: Tenant, today: date) -> Sequence[Signal]:
+    """The caseload signals of ``today``: the snapshot's while it holds, else computed and stored."""
     row = db.session.execute(select(SignalSnapshot.computed_for, SignalSnapshot.stale, SignalSnapshot.version,
                                     SignalSnapshot.signals_sealed)).first()
     if row is not None and not row.stale and row.computed_for == today:
-        found: Sequence[Signal] = _opened(tenant.id, row.signals_sealed)
-    else:
-        found = _compute_and_store(tenant, today, row.version if row is not None else 0)
-    # Unchanged data (its version) and the same day: the same snapshot, the same acknowledgements.
-    shown = kept_for_tenant("home.unacknowledged", tenant, today, lambda: queries.unacknowledged(found))
-    return queries.with_job_signals(shown, tenant)
+        return _opened(tenant.id, row.signals_sealed)
+    return _compute_and_store(tenant, today, row.version if row is not None else 0)
 
 
 @functools.lru_cache(maxsize=SNAPSHOTS_KEPT_OPEN)

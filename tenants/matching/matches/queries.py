@@ -61,6 +61,12 @@ def match_detail(match_id: uuid.UUID) -> Match | None:
     return db.session.scalars(_with_people(select(Match).where(Match.id == match_id))).first()
 
 
+def family_name_of(match_id: uuid.UUID) -> str | None:
+    """The family name of the match (its page's title), or None when the tenant has no such match:
+    the one column a match page needs when the rest of it is kept rendered."""
+    return db.session.scalar(select(Family.family_name).join(Match.family).where(Match.id == match_id))
+
+
 def matches_of_family(family_id: uuid.UUID) -> list[Match]:
     """Every match of the family, newest first (the open one, then earlier ones)."""
     return list(db.session.scalars(select(Match).where(Match.family_id == family_id)

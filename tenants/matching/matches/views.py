@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -102,25 +103,27 @@ def index() -> str:
 
 
 def _render_match(match: Match, errors: Errors | None = None, values: Any = None) -> str:
-    """The match page, with the errors and values of a refused one-date step."""
-    today = local_today()
+    """The match page with the errors and values of a refused one-date step, rendered afresh."""
+    page = render_template("matches/_page.html", **_page_context(match, local_today(), errors, values))
+    return render_template("matches/show.html", family_name=match.family.family_name,
+                           page_html=Markup(page))  # noqa: S704 - autoescaped output
 
-    def context() -> dict[str, Any]:
-        return {"match": match, "today": today, "errors": errors or {}, "values": values or {},
-                "evaluation_due": operations.evaluation_due_on(match), "end_note": operations.end_note(match),
-                "latest_end": operations.latest_end_on(match), "decline_reason": answers.decline_reason(match)}
 
-    if errors:  # this request's: rendered afresh
-        page = Markup(render_template("matches/_page.html", **context()))  # noqa: S704 - autoescaped output
-    else:
-        page = render_kept("matches.page", current_tenant, (match.id, today), "matches/_page.html", context,
-                           size=KEPT_PAGES)
-    return render_template("matches/show.html", match=match, page_html=page)
+def _page_context(match: Match, today: date, errors: Errors | None = None, values: Any = None) -> dict[str, Any]:
+    return {"match": match, "today": today, "errors": errors or {}, "values": values or {},
+            "evaluation_due": operations.evaluation_due_on(match), "end_note": operations.end_note(match),
+            "latest_end": operations.latest_end_on(match), "decline_reason": answers.decline_reason(match)}
 
 
 @staff_route("/matches/<uuid:match_id>")
 def show(match_id: uuid.UUID) -> str:
-    return _render_match(_match_or_404(match_id))
+    # The page's content is kept rendered while the data is unchanged: the match is loaded only to
+    # render it again; its title needs the family's name, which also says whether it exists here.
+    family_name = or_404(queries.family_name_of(match_id))
+    today = local_today()
+    page = render_kept("matches.page", current_tenant, (match_id, today), "matches/_page.html",
+                       lambda: _page_context(_match_or_404(match_id), today), size=KEPT_PAGES)
+    return render_template("matches/show.html", family_name=family_name, page_html=page)
 
 
 def _day_step(
