@@ -67,6 +67,15 @@ def kept_for_tenant(name: str, tenant: Tenant, key: Hashable, build: Callable[[]
     return figures_cache(name, size).get_or_build((tenant.id, tenant.data_version, key), build)
 
 
+def current_data_version() -> int:
+    """The bound tenant's data version: the request's (read with its tenant), else read now."""
+    tenant_id = bound_tenant_id(db.session)
+    tenant = g.get("tenant") if has_request_context() else None
+    if tenant is not None and tenant.id == tenant_id:
+        return int(tenant.data_version)
+    return int(db.session.scalar(select(Tenant.data_version).where(Tenant.id == tenant_id)) or 0)
+
+
 def _kept_total(statement: Select[Any], count: Callable[[], int]) -> int:
     """A list's total (saas.db.base.keep_counts_with), kept for the request's tenant under its data
     version and the statement with its parameters (filters, the reader, the day)."""

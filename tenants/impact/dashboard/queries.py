@@ -4,23 +4,20 @@ and the reach (tenants.impact.dashboard.reach), kept between requests until the 
 Aggregating them costs a pass over every measurement, family and match of the tenant (half a second
 at 5,000 families on SQLite), while the manager's dashboard and its three charts ask for the same
 figures over and over. So they are kept in the process (saas.figures_cache) under the tenant's
-*data version*: its audit log, which every write appends to (saas.audit; docs/architecture.md §2,
-operations.py). A cache rather than SQL alone because any SQL over the tenant's rows grows with them;
-the audit log's version reads its newest change and counts the last ten to twenty minutes of
-changes, whatever the tenant's size (so an entry lives ten minutes at most there).
+*data version* (saas.tenancy.versions), raised by the commit of every change to its data. A cache
+rather than SQL alone because any SQL over the tenant's rows grows with them; the version is read with
+the tenant, whatever the tenant's size. (It replaced a version read from the audit log, whose newest
+change lay behind every view of a file audited since: a scan that grew with the views.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
-from saas.audit.models import AuditEvent
 from saas.clock import local_today
-from saas.db import bound_tenant_id, db, utcnow
+from saas.db import bound_tenant_id, db
 from saas.figures_cache import figures_cache
+from saas.tenancy.versions import current_data_version
 from tenants.impact.dashboard.aggregates import (
     DomainChange,
     DomainMeans,
@@ -35,9 +32,6 @@ from tenants.impact.dashboard.aggregates import (
 from tenants.impact.dashboard.reach import Outcomes, Reach, outcomes, reach
 from tenants.impact.vocabulary import Moment
 
-#: Longer than any transaction that writes to a tenant runs (see data_version).
-SETTLING = timedelta(minutes=10)
-
 
 @dataclass(frozen=True)
 class ImpactFigures:
@@ -49,7 +43,7 @@ class ImpactFigures:
     reach: Reach
 
 
-Version = tuple[datetime, datetime | None, int]
+Version = int
 
 
 def kept_impact_figures(scope: Scope, language: str, version: Version) -> ImpactFigures:
@@ -73,19 +67,7 @@ def kept_year_activity(version: Version) -> YearActivity:
 
 
 def data_version() -> Version:
-    """A value that changes whenever a figure of the bound tenant can (one statement): the time of its
-    newest audit event of a change (views of a file are left out), and how many it recorded since
-    ``since``, a moment at least SETTLING ago that moves in steps of SETTLING.
-
-    The newest time alone would miss a transaction that recorded an earlier time but committed after
-    a newer one. Such a late commit (of a transaction shorter than SETTLING) recorded its time after
-    ``since``, so it changes the count; ``since`` stays fixed between its steps, so the count changes
-    only by commits, and it is part of the version, so a step starts afresh."""
-    now = utcnow()
-    step = SETTLING.total_seconds()
-    since = datetime.fromtimestamp((now.timestamp() // step - 1) * step, tz=now.tzinfo)
-    changes = ~AuditEvent.action.like("%viewed")  # reading a file is audited too, but changes no figure
-    newest = select(func.max(AuditEvent.at)).where(changes).scalar_subquery()
-    recent = select(func.count()).select_from(AuditEvent).where(AuditEvent.at >= since, changes).scalar_subquery()
-    latest, count = db.session.execute(select(newest, recent)).one()
-    return since, latest, int(count)
+    """The bound tenant's data version (saas.tenancy.versions): raised by the commit of every change
+    to what the figures are aggregated from (measurements, families, matches, the instruments), and
+    not by views of a file, so reading one statement — none in a request — tells whether they hold."""
+    return current_data_version()
