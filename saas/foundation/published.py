@@ -19,9 +19,10 @@ anyway). The published tables are tenant tables: every statement here crosses te
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select, union_all
 
@@ -179,21 +180,27 @@ def _frozen_at(year: int) -> datetime | None:
     return db.session.scalar(select(StatisticsSnapshot.frozen_at).where(StatisticsSnapshot.year == year))
 
 
-def _last_publications() -> list[LastPublication]:
-    """Every tenant with its last run (by start), by name; a LEFT JOIN keeps those that never ran."""
+@functools.cache
+def _last_publications_statement() -> Any:
+    """The statement of :func:`_last_publications`, built once: building its subqueries cost more
+    than running it (issue 19)."""
     publication = StatisticsPublication
     latest = (select(publication.tenant_id, func.max(publication.started_at).label("started_at"))
               .group_by(publication.tenant_id).subquery())
     last = (select(publication).join(latest, and_(latest.c.tenant_id == publication.tenant_id,
                                                   latest.c.started_at == publication.started_at))
             .subquery())
-    statement = (select(Tenant.id, Tenant.name, last.c.started_at, last.c.finished_at, last.c.trigger,
-                        last.c.status, last.c.cells)
-                 .outerjoin(last, last.c.tenant_id == Tenant.id)
-                 .order_by(Tenant.name, Tenant.id, last.c.finished_at.desc()))
+    return cross_tenant(select(Tenant.id, Tenant.name, last.c.started_at, last.c.finished_at, last.c.trigger,
+                               last.c.status, last.c.cells)
+                        .outerjoin(last, last.c.tenant_id == Tenant.id)
+                        .order_by(Tenant.name, Tenant.id, last.c.finished_at.desc()), _REASON)
+
+
+def _last_publications() -> list[LastPublication]:
+    """Every tenant with its last run (by start), by name; a LEFT JOIN keeps those that never ran."""
     found: dict[object, LastPublication] = {}
     for tenant_id, name, started_at, finished_at, trigger, status, cells in db.session.execute(
-            cross_tenant(statement, _REASON)):
+            _last_publications_statement()):
         # Two runs started at the same instant: the one that finished last.
         found.setdefault(tenant_id, LastPublication(name, started_at, finished_at, trigger, status, cells))
     return list(found.values())
