@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Flask
+from flask import Flask, g, render_template_string
 from sqlalchemy import select, update
 
 from saas.audit.models import AuditEvent
 from saas.auth.models import User
-from saas.db import db, utcnow
+from saas.db import db, tenant_context, utcnow
+from saas.figures_cache import figures_cache
 from saas.tenancy.models import Tenant
-from saas.tenancy.versions import kept_for_tenant
+from saas.tenancy.versions import _statement_key, has_changes, kept_for_tenant
+from saas.web import kept as kept_parts
+from saas.web.kept import keep_rendered
 from tenants.trainings.models import Course
 from tenants.volunteers.models import Volunteer
 from tests.factories.platform import in_tenant, today
@@ -121,3 +124,40 @@ def test_figures_kept_for_one_tenant_are_never_given_to_another(app: Flask, tena
             return kept_for_tenant("test.owner", bound, "same key", lambda: bound.slug)
 
     assert (figure(tenant_a), figure(tenant_b), figure(tenant_a)) == ("alpha", "beta", "alpha")
+
+
+def test_a_savepoint_ending_raises_nothing_and_the_change_still_counts(app: Flask, tenant_a: Tenant) -> None:
+    before = versions(app, tenant_a)
+    with in_tenant(app, tenant_a) as session:
+        session.add(Volunteer(name="Eerst", applied_on=today(app)))
+        session.flush()
+        with session.begin_nested():  # as notify() and get_or_create() do in the middle of a change
+            session.add(Volunteer(name="Binnen", applied_on=today(app)))
+        assert has_changes(session)  # still this transaction's change: nothing is kept from it
+        assert session.scalar(select(Tenant.data_version).where(Tenant.id == tenant_a.id)) == before[0]
+        session.commit()
+    assert versions(app, tenant_a) == [before[0] + 1]
+
+
+def test_only_totals_of_lists_of_the_tenants_data_are_kept(app: Flask, tenant_a: Tenant) -> None:
+    with in_tenant(app, tenant_a):
+        assert _statement_key(select(Volunteer).where(Volunteer.name == "x")) is not None
+        assert _statement_key(select(AuditEvent)) is None  # bookkeeping: its rows raise no version
+        assert _statement_key(select(Volunteer).where(Volunteer.created_at > utcnow())) is None  # a moment
+
+
+def test_a_kept_part_inside_another_leaves_the_stand_ins_in_the_outer_one(app: Flask, tenant_a: Tenant) -> None:
+    with app.test_request_context("/"), tenant_context(db.session, tenant_a.id):
+        tenant = db.session.get(Tenant, tenant_a.id)
+        g.tenant = tenant
+
+        def outer() -> str:
+            inner = keep_rendered("test.inner", tenant, "inner", lambda: render_template_string("{{ csrf_token() }}"),
+                                  size=4)
+            return inner + render_template_string("|{{ csrf_token() }}")
+
+        first = keep_rendered("test.outer", tenant, "outer", outer, size=4)
+        [(_when, kept)] = figures_cache("test.outer")._entries.values()
+        assert kept.count(kept_parts._CSRF_STAND_IN) == 1  # the outer part's own token stood in
+        assert kept_parts._CSRF_STAND_IN not in first
+        db.session.rollback()

@@ -68,11 +68,15 @@ class TenantScoped:
     #: raise the tenant's data version (saas.tenancy.versions), so a page view that audits itself
     #: does not throw away the figures kept for the next one.
     bookkeeping: ClassVar[bool] = False
+    #: Names of the bookkeeping models' tables.
+    bookkeeping_tables: ClassVar[set[str]] = set()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "__tablename__" in cls.__dict__:
             TenantScoped.tables.add(cls.__dict__["__tablename__"])
+            if cls.__dict__.get("bookkeeping"):
+                TenantScoped.bookkeeping_tables.add(cls.__dict__["__tablename__"])
 
     @declared_attr
     def tenant_id(cls) -> Mapped[uuid.UUID]:  # noqa: N805 - declared_attr takes the class

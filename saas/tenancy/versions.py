@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Hashable
+from datetime import datetime
 from itertools import chain
 from typing import Any, TypeVar
 
 from flask import g, has_request_context
 from sqlalchemy import Select, column, event, inspect, or_, select, table, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.sql.util import find_tables
 
 from saas.db import AnySession, TenantScoped, bound_tenant_id, cross_tenant, db
 from saas.db.base import keep_counts_with
@@ -42,6 +44,8 @@ _CHANGED = "tenancy.changed_tenants"
 EVERY_TENANT = "every tenant"
 #: Noted with a person's id: the tenants they are a member of.
 MEMBER = "member"
+#: Tables a kept list total may read besides the tenant's own: a new person comes with a membership.
+_COUNTED_WITH = frozenset({"tenants", "users"})
 #: The memberships, named here rather than imported (saas.auth stands above this package).
 _MEMBERSHIPS = table("memberships", column("tenant_id"), column("user_id"))
 #: Execution option of the statement that raises the versions (it changes no tenant's data itself).
@@ -87,19 +91,34 @@ def _kept_total(statement: Select[Any], count: Callable[[], int]) -> int:
 
 
 def _statement_key(statement: Select[Any]) -> Hashable | None:
-    """What tells ``statement`` with its values from every other (None: SQLAlchemy cannot say)."""
+    """What tells ``statement`` with its values from every other; None when its total is not to be
+    kept: a list of rows that do not raise the version (the audit log: bookkeeping, or a platform
+    table), one bound to a moment (each view its own, so never asked again), or one SQLAlchemy cannot
+    key."""
+    found = find_tables(statement, include_joins=True, include_selects=True, include_aliases=True)
+    tables = {name for name in (getattr(table, "name", None) for table in found) if name is not None}
+    if not tables <= TenantScoped.tables - TenantScoped.bookkeeping_tables | _COUNTED_WITH:
+        return None
     cache_key = statement._generate_cache_key()  # as SQLAlchemy's own caching recipes do
     if cache_key is None:
         return None
-    return cache_key.key, tuple(repr(parameter.effective_value) for parameter in cache_key.bindparams)
+    values = [parameter.effective_value for parameter in cache_key.bindparams]
+    if any(isinstance(value, datetime) for value in values):
+        return None
+    return cache_key.key, tuple(repr(value) for value in values)
 
 
 def has_changes(session: AnySession) -> bool:
     """Whether this transaction changed (flushed or still holds) data of some tenant."""
     if session.info.get(_CHANGED):
         return True
-    return any(_tenant_of(obj) is not None for obj in chain(session.new, session.deleted)) or any(
-        _tenant_of(obj) is not None and session.is_modified(obj, include_collections=False) for obj in session.dirty)
+    # A new row has no tenant yet before its first flush (saas.db.tenant gives it the bound one).
+    return any(_is_data(obj) for obj in chain(session.new, session.deleted)) or any(
+        _is_data(obj) and session.is_modified(obj, include_collections=False) for obj in session.dirty)
+
+
+def _is_data(obj: Any) -> bool:
+    return (not obj.bookkeeping) if isinstance(obj, TenantScoped) else _tenant_of(obj) is not None
 
 
 def _tenant_of(obj: Any) -> uuid.UUID | str | tuple[str, uuid.UUID] | None:
@@ -151,6 +170,8 @@ def _note_statement(state: ORMExecuteState) -> None:
 
 def _raise_versions(session: Session) -> None:
     """Just before the commit, raise the versions of the tenants this transaction changed."""
+    if session.in_nested_transaction():
+        return  # a savepoint ends (SQLAlchemy sends before_commit then too): the transaction goes on
     session.flush()  # the commit's own flush comes after this event: note its changes first
     changed = session.info.pop(_CHANGED, None)
     if not changed:

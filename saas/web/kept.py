@@ -45,11 +45,12 @@ def keep_rendered(name: str, tenant: Tenant, key: Hashable, render: Callable[[],
     under its data version, ``key`` and the reader's language, with this view's tokens put in."""
 
     def render_with_stand_ins() -> str:
-        g.setdefault(_RENDERING, True)
+        rendering_before = g.get(_RENDERING, False)  # a kept part inside another keeps the stand-ins
+        setattr(g, _RENDERING, True)
         try:
             return render()
         finally:
-            g.pop(_RENDERING, None)
+            setattr(g, _RENDERING, rendering_before)
 
     html = kept_for_tenant(name, tenant, (key, str(get_locale())), render_with_stand_ins, size=size)
     if _CSRF_STAND_IN in html:

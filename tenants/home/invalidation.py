@@ -57,6 +57,8 @@ def mark_stale_before_commit(session: Session) -> None:
     """Just before the commit: mark the snapshots of the tenants whose sources changed stale. Last,
     so the snapshot's row is the last lock the transaction takes and is held only to its commit:
     writers that lock families or matches first (matches.operations.lock_row) cannot deadlock on it."""
+    if session.in_nested_transaction():
+        return  # a savepoint ends (SQLAlchemy sends before_commit then too): the transaction goes on
     session.flush()  # the commit's own flush comes after this event: note its changes first
     for tenant_id in session.info.pop(_CHANGED, ()):
         with tenant_context(session, tenant_id):
