@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from saas.audit.models import AuditEvent
 from saas.auth.models import User
-from saas.db import db, tenant_context, utcnow
+from saas.db import bind_context, db, tenant_context, utcnow
 from saas.figures_cache import figures_cache
 from saas.tenancy.models import Tenant
 from saas.tenancy.versions import _statement_key, has_changes, kept_for_tenant
@@ -112,6 +112,8 @@ def test_a_new_name_raises_the_versions_of_the_persons_tenants_and_a_sign_in_doe
         db.session.commit()
     assert versions(app, tenant_a, tenant_b) == before
     with app.app_context():
+        # As on their account page: the person is bound, so row-level security shows their memberships.
+        bind_context(db.session, user_id=coordinator_a.id)
         db.session.get(User, coordinator_a.id).name = "Nieuwe Naam"
         db.session.commit()
     assert versions(app, tenant_a, tenant_b) == [before[0] + 1, before[1]]
