@@ -73,19 +73,24 @@ def kept_for_tenant(name: str, tenant: Tenant, key: Hashable, build: Callable[[]
 
 def current_data_version() -> int:
     """The bound tenant's data version: the request's (read with its tenant), else read now."""
-    tenant_id = bound_tenant_id(db.session)
-    tenant = g.get("tenant") if has_request_context() else None
-    if tenant is not None and tenant.id == tenant_id:
+    tenant = _request_tenant()
+    if tenant is not None:
         return int(tenant.data_version)
-    return int(db.session.scalar(select(Tenant.data_version).where(Tenant.id == tenant_id)) or 0)
+    return int(db.session.scalar(select(Tenant.data_version).where(Tenant.id == bound_tenant_id(db.session))) or 0)
+
+
+def _request_tenant() -> Tenant | None:
+    """The tenant of this request (its version read with it), when it is the one bound to the session."""
+    tenant: Tenant | None = g.get("tenant") if has_request_context() else None
+    return tenant if tenant is not None and tenant.id == bound_tenant_id(db.session) else None
 
 
 def _kept_total(statement: Select[Any], count: Callable[[], int]) -> int:
     """A list's total (saas.db.base.keep_counts_with), kept for the request's tenant under its data
     version and the statement with its parameters (filters, the reader, the day)."""
-    tenant = g.get("tenant") if has_request_context() else None
-    key = _statement_key(statement)
-    if tenant is None or key is None or bound_tenant_id(db.session) != tenant.id:
+    tenant = _request_tenant()
+    key = _statement_key(statement) if tenant is not None else None
+    if tenant is None or key is None:
         return count()
     return kept_for_tenant("list_totals", tenant, key, count)
 

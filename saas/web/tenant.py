@@ -167,7 +167,6 @@ def _enter_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
         abort(redirect(url_for("two_factor.setup", next=request.full_path)))
     g.tenant = membership.tenant
     g.membership = membership
-    bind_context(db.session, tenant_id=membership.tenant_id)
     for check in _ENTRY_CHECKS.values():
         check(endpoint)
 

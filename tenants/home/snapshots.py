@@ -4,7 +4,7 @@
 The snapshot holds the caseload signals of one local day, acknowledged or not, sealed with the
 tenant's key (they name families). Reading it adds what changes without recomputing: the
 managers' job signal (from the job runs) and the acknowledgements (tenants.home.queries.
-finish_signals). A missing snapshot, one marked stale by a change (tenants.home.invalidation) or
+unacknowledged and with_job_signals). A missing snapshot, one marked stale by a change (tenants.home.invalidation) or
 one computed for another day is computed anew and stored. Each process keeps the last snapshots
 it opened decoded (:func:`_opened`), so a view of an unchanged snapshot parses nothing.
 

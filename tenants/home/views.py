@@ -83,16 +83,19 @@ def _render_home(scope: str, errors: Errors | None = None, kind: SignalKind | No
     mine, everything = (kept_for_tenant("home.reader_signals", current_tenant, key, reader_signals, size=KEPT_SECTIONS)
                         if keep else reader_signals())
     shown = mine if scope == "mine" else everything
-    groups = by_kind(shown)
-    if kind is not None:
-        groups = [(group_kind, group) for group_kind, group in groups if group_kind == kind]
-    context = {"scope": scope, "groups": groups, "only_kind": kind, "listed": None if kind else SIGNALS_LISTED,
-               "counts": {"mine": len(mine), "all": len(everything)}, "errors": errors or {}}
+
+    def context() -> dict[str, Any]:  # only when the section is rendered, not when it is kept
+        groups = by_kind(shown)
+        if kind is not None:
+            groups = [(group_kind, group) for group_kind, group in groups if group_kind == kind]
+        return {"scope": scope, "groups": groups, "only_kind": kind, "listed": None if kind else SIGNALS_LISTED,
+                "counts": {"mine": len(mine), "all": len(everything)}, "errors": errors or {}}
+
     if keep and not errors:  # the errors are this request's
-        section = render_kept("home.signals", current_tenant, (*key, scope, kind), "home/_signals.html",
-                              lambda: context, size=KEPT_SECTIONS)
+        section = render_kept("home.signals", current_tenant, (*key, scope, kind), "home/_signals.html", context,
+                              size=KEPT_SECTIONS)
     else:
-        section = Markup(render_template("home/_signals.html", **context))  # noqa: S704 - autoescaped output
+        section = Markup(render_template("home/_signals.html", **context()))  # noqa: S704 - autoescaped output
     return render_template("home/index.html", signals_section=section,
                            figures=key_figures(current_tenant, [signal.severity for signal in shown], today))
 
